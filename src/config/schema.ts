@@ -1,0 +1,173 @@
+/**
+ * The run configuration: one valibot schema defines the accepted keys, the TypeScript types
+ * (`Config` below is inferred from it) and the reference documentation (docs/config.md is
+ * generated from the `description` of every key by `npm run docs:config`).
+ *
+ * valibot is used rather than zod because the same schema ships to the browser explorer
+ * (~2 KB gzip against ~90 KB for classic zod).
+ */
+import * as v from 'valibot';
+
+const finiteNumber = (what: string) => v.number(`expected ${what}`);
+
+const positive = (what: string, max = Number.MAX_VALUE) =>
+  v.pipe(
+    finiteNumber(what),
+    v.finite(`expected a finite number (${what})`),
+    v.gtValue(0, `expected ${what} > 0`),
+    v.maxValue(max, `expected ${what} <= ${max}`),
+  );
+
+const positiveInt = (what: string, min: number, max: number) =>
+  v.pipe(
+    v.number(`expected an integer ${what} in [${min}, ${max}]`),
+    v.integer(`expected an integer ${what} in [${min}, ${max}]`),
+    v.minValue(min, `expected an integer ${what} in [${min}, ${max}]`),
+    v.maxValue(max, `expected an integer ${what} in [${min}, ${max}]`),
+  );
+
+const expression = (vars: string) => v.pipe(v.string(`expected an expression string in ${vars}`), v.minLength(1, 'expected a non-empty expression'));
+
+/** A mapping that refuses unknown keys, with a message that lists the keys it takes. */
+function section<const E extends v.ObjectEntries>(entries: E) {
+  return v.strictObject(entries, `expected a mapping with keys ${Object.keys(entries).join(', ')}`);
+}
+
+export const MAX_CELLS_PER_DIM = 65536;
+export const MAX_VELOCITY_NODES = 256;
+
+export const ModelSchema = section({
+  equation: v.pipe(
+    v.picklist(['diffusion', 'kinetic', 'particles'], 'expected one of diffusion, kinetic, particles'),
+    v.description(
+      'Which solver: `diffusion` (the limit equation d_t rho = div(lambda(rho)^-1 grad rho)), `kinetic` (the BGK equation for h = f/M), `particles` (run-and-tumble particles).',
+    ),
+  ),
+  dim: v.pipe(
+    v.optional(v.picklist([1, 2], 'expected 1 or 2'), 1),
+    v.description('Space dimension d of the unit torus T^d: 1 or 2.'),
+  ),
+  alpha: v.pipe(
+    v.optional(v.pipe(finiteNumber('a real number'), v.finite('expected a finite real number'), v.minValue(-20, 'expected alpha in [-20, 20]'), v.maxValue(20, 'expected alpha in [-20, 20]'))),
+    v.description('Exponent of the collision rate lambda(rho) = rho^alpha (alpha < 0 porous medium, 0 heat, > 0 fast diffusion). Exactly one of `alpha` and `rate`.'),
+  ),
+  rate: v.pipe(
+    v.optional(expression('rho')),
+    v.description('A general collision rate lambda(rho) > 0 as an expression in `rho` (paper eq. (3.1)), e.g. `"1 + rho^2"`. Exactly one of `alpha` and `rate`.'),
+  ),
+  eps: v.pipe(
+    v.optional(positive('eps', 100)),
+    v.description('Mean free path eps in (0, 100] (kinetic and particles only; required there).'),
+  ),
+});
+
+export const ConfigSchema = section({
+  model: v.pipe(ModelSchema, v.description('The equation and its parameters.')),
+  domain: v.pipe(
+    section({
+      cells: v.pipe(
+        v.array(positiveInt('number of cells', 2, MAX_CELLS_PER_DIM), 'expected a list of cell counts, e.g. [256] or [128, 128]'),
+        v.minLength(1, 'expected one cell count per dimension'),
+        v.maxLength(2, 'expected one cell count per dimension'),
+        v.description(`Cells per dimension on the unit torus [0,1)^d: \`[Nx]\` or \`[Nx, Ny]\`, integers in [2, ${MAX_CELLS_PER_DIM}].`),
+      ),
+    }, ),
+    v.description('The mesh.'),
+  ),
+  initial: v.pipe(
+    section({
+      rho: v.pipe(
+        v.optional(expression('x (and y)')),
+        v.description('Initial density rho_in(x) (2D: rho_in(x, y)) as an expression; it is averaged over each cell and must be finite and > 0 everywhere. Kinetic runs start well-prepared: h = rho_in(x).'),
+      ),
+      h: v.pipe(
+        v.optional(expression('x, v (2D: x, y, vx, vy)')),
+        v.description('Kinetic only: general initial data h_in = f_in/M as an expression in `x, v` (2D: `x, y, vx, vy`), averaged over each cell at every velocity node. Exactly one of `rho` and `h`.'),
+      ),
+    }),
+    v.description('Initial data.'),
+  ),
+  time: v.pipe(
+    section({
+      end: v.pipe(positive('end time', 1e9), v.description('Final time (> 0).')),
+      dt: v.pipe(
+        v.optional(positive('dt', 1e9)),
+        v.description('Time step. Default: the scheme\'s own choice, proportional to dx (never to dx^2 or eps). Steps are shortened evenly so that every snapshot time is hit exactly.'),
+      ),
+      max_steps: v.pipe(
+        v.optional(positiveInt('max_steps', 1, 1e9), 10_000_000),
+        v.description('Refuse to run when the end time would need more steps than this.'),
+      ),
+    }),
+    v.description('The clock.'),
+  ),
+  output: v.pipe(
+    v.optional(
+      section({
+        times: v.pipe(
+          v.optional(v.array(v.pipe(finiteNumber('a time'), v.finite('expected a finite time')), 'expected a list of times')),
+          v.description('Snapshot times in (0, end], strictly increasing; they are hit exactly. Default: `[end]`. The initial state is always stored as the snapshot at t = 0.'),
+        ),
+        series_every: v.pipe(
+          v.optional(positiveInt('series_every', 1, 1e9), 1),
+          v.description('Write a row of series.csv every this many steps (and always at snapshot times).'),
+        ),
+        fields: v.pipe(v.optional(v.boolean('expected true or false'), true), v.description('Write fields.h5 (HDF5) with the snapshots.')),
+        store_h: v.pipe(
+          v.optional(v.boolean('expected true or false'), false),
+          v.description('Kinetic only: also store h(x, v) at snapshot times in fields.h5.'),
+        ),
+      }),
+      {},
+    ),
+    v.description('What is written to the run directory.'),
+  ),
+  velocity: v.pipe(
+    v.optional(
+      section({
+        nodes: v.pipe(
+          v.optional(positiveInt('number of velocity nodes', 2, MAX_VELOCITY_NODES), 16),
+          v.description(`Gauss–Hermite nodes per dimension (2 = the classical two-velocity model v = ±1), in [2, ${MAX_VELOCITY_NODES}]; tensor product in 2D.`),
+        ),
+      }),
+      {},
+    ),
+    v.description('Kinetic only: the velocity grid.'),
+  ),
+  checkpoint: v.pipe(
+    v.optional(
+      section({
+        every_steps: v.pipe(v.optional(positiveInt('every_steps', 1, 1e9)), v.description('Write checkpoint.bin every this many steps.')),
+        every_seconds: v.pipe(v.optional(positive('every_seconds', 1e7)), v.description('Write checkpoint.bin when this many wall seconds have passed since the last one.')),
+      }),
+      {},
+    ),
+    v.description('Checkpoints for `nlbgk resume DIR` (atomic; a resumed run produces the same bytes as an uninterrupted one). No checkpoints unless one of the keys is set.'),
+  ),
+  particles: v.pipe(
+    v.optional(
+      section({
+        count: v.pipe(v.optional(positiveInt('particle count', 1, 1e8), 100_000), v.description('Particles per ensemble member.')),
+        seed: v.pipe(v.optional(positiveInt('seed', 0, 2 ** 31 - 1), 1), v.description('Seed of the random generator (same seed ⇒ identical output).')),
+        ensembles: v.pipe(v.optional(positiveInt('ensembles', 1, 10_000), 1), v.description('Independent ensemble members (independent random streams); rho is their mean.')),
+        density: v.pipe(
+          v.optional(
+            section({
+              method: v.pipe(v.optional(v.picklist(['histogram', 'kernel'], 'expected histogram or kernel'), 'histogram'), v.description('`histogram` (cell counts) or `kernel` (smoothing kernel).')),
+              bandwidth: v.pipe(v.optional(positive('bandwidth', 0.5)), v.description('Kernel half-width (default: one cell).')),
+            }),
+            {},
+          ),
+          v.description('How the self-consistent density is estimated on the grid.'),
+        ),
+      }),
+      {},
+    ),
+    v.description('Particles only.'),
+  ),
+});
+
+/** The config as written by a user (before defaults). */
+export type ConfigInput = v.InferInput<typeof ConfigSchema>;
+/** The resolved config: every default filled in. This is what run.json records. */
+export type Config = v.InferOutput<typeof ConfigSchema>;

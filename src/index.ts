@@ -1,0 +1,21 @@
+/**
+ * nlbgk's public API. The CLI (src/cli), the studies and the browser explorer are thin layers
+ * over these exports.
+ */
+export { makeGrid, cellAverages, cellCentres, type Grid } from './grid/grid.js';
+export { gaussHermite, velocityGrid, type Quadrature1D, type VelocityGrid } from './velocity/gaussHermite.js';
+export { compileExpression, ExpressionError, type CompiledExpression } from './models/expression.js';
+export * from './models/rate.js';
+export { DiffusionSolver } from './solvers/diffusion.js';
+export { NumericalFailure, type TimeStepper, type StepperState } from './solvers/stepper.js';
+export { Clock } from './simulation/clock.js';
+export { Simulation, type SimulationCallbacks, type SimulationOptions } from './simulation/simulation.js';
+export { buildProblem, type Problem } from './simulation/problem.js';
+export { densityDiagnostics, type DensityDiagnostics } from './diagnostics/density.js';
+export { kineticDiagnostics, moments, type KineticDiagnostics } from './diagnostics/kinetic.js';
+export { compareRuns, restrictToGrid, type Comparison } from './diagnostics/compare.js';
+export { ConfigSchema, type Config, type ConfigInput } from './config/schema.js';
+export { validateConfig, parseConfigText, ConfigError, type ConfigIssue } from './config/validate.js';
+export { runConfig, type RunOptions, type RunResult } from './run.js';
+export { readRun, type RunRecord } from './io/readRun.js';
+export { readFieldsHdf5 } from './io/hdf5.js';

@@ -1,0 +1,121 @@
+/**
+ * From a validated config to a ready-to-step problem: the grid, the rate law, the initial data
+ * (cell averages of the user's expressions), the solver, and what the run records (series
+ * columns and snapshot fields). Problems in the data that only show on evaluation (a density
+ * that is zero, negative or not finite somewhere) are ConfigErrors naming the field.
+ */
+import { cellAverages, makeGrid, type Grid } from '../grid/grid.js';
+import { compileExpression, ExpressionError, type CompiledExpression } from '../models/expression.js';
+import { generalRate, powerLaw, type RateLaw } from '../models/rate.js';
+import { DiffusionSolver } from '../solvers/diffusion.js';
+import type { TimeStepper } from '../solvers/stepper.js';
+import { densityDiagnostics } from '../diagnostics/density.js';
+import { ConfigError } from '../config/validate.js';
+import type { Config } from '../config/schema.js';
+
+export interface Problem {
+  readonly config: Config;
+  readonly grid: Grid;
+  readonly rate: RateLaw;
+  readonly stepper: TimeStepper;
+  /** Columns of series.csv after `t`. */
+  readonly columns: readonly string[];
+  /** Current values of `columns`. */
+  sample(): number[];
+  /** Fields stored at snapshot times (cell averages, x fastest), e.g. rho and the flux j. */
+  snapshotFields(): Record<string, Float64Array>;
+  /** Bounds every density value must keep (the maximum principle), for failure detection. */
+  readonly bounds: { lo: number; hi: number };
+}
+
+export function compileField(source: string, variables: readonly string[], path: string): CompiledExpression {
+  try {
+    return compileExpression(source, variables);
+  } catch (err) {
+    if (err instanceof ExpressionError) throw new ConfigError([{ path, message: err.message }]);
+    throw err;
+  }
+}
+
+/** Cell averages of an expression in x (and y), checked finite and > 0. */
+export function initialDensity(grid: Grid, source: string, path: string): Float64Array {
+  const expr = compileField(source, grid.dim === 1 ? ['x'] : ['x', 'y'], path);
+  const rho = cellAverages(grid, grid.dim === 1 ? (x) => expr.fn(x) : (x, y) => expr.fn(x, y));
+  checkPositive(grid, rho, path, 'the initial density');
+  return rho;
+}
+
+export function checkPositive(grid: Grid, values: Float64Array, path: string, what: string, stride = 1): void {
+  for (let c = 0; c < values.length; c++) {
+    const val = values[c];
+    if (!(Number.isFinite(val) && val > 0)) {
+      const cell = Math.floor(c / stride);
+      const i = cell % grid.n[0];
+      const j = Math.floor(cell / grid.n[0]);
+      const at = grid.dim === 1 ? `x = ${(i + 0.5) / grid.n[0]}` : `(x, y) = (${(i + 0.5) / grid.n[0]}, ${(j + 0.5) / grid.n[1]})`;
+      throw new ConfigError([
+        { path, message: `${what} must be finite and > 0 everywhere (the theory needs rho bounded away from 0), but its cell average is ${val} in the cell at ${at}` },
+      ]);
+    }
+  }
+}
+
+export function buildRate(config: Config, range: [number, number]): RateLaw {
+  const { alpha, rate } = config.model;
+  if (alpha !== undefined) return powerLaw(alpha);
+  const expr = compileField(rate as string, ['rho'], 'model.rate');
+  // The rate is needed on [min rho_in, max rho_in] (the maximum principle keeps rho there): check it there.
+  const [lo, hi] = range;
+  for (let k = 0; k <= 64; k++) {
+    const r = lo + ((hi - lo) * k) / 64;
+    const lam = expr.fn(r);
+    if (!(Number.isFinite(lam) && lam > 0)) {
+      throw new ConfigError([
+        { path: 'model.rate', message: `lambda(rho) must be finite and > 0 for rho in [${lo}, ${hi}] (the range of the initial data), but lambda(${r}) = ${lam}` },
+      ]);
+    }
+  }
+  return generalRate((r) => expr.fn(r), `lambda(rho) = ${rate}`, [lo, hi]);
+}
+
+function minMax(a: Float64Array): [number, number] {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const x of a) {
+    if (x < lo) lo = x;
+    if (x > hi) hi = x;
+  }
+  return [lo, hi];
+}
+
+export function buildProblem(config: Config): Problem {
+  const grid = makeGrid(config.domain.cells);
+  switch (config.model.equation) {
+    case 'diffusion':
+      return buildDiffusion(config, grid);
+    default:
+      throw new ConfigError([{ path: 'model.equation', message: `equation ${config.model.equation} is not available in this build` }]);
+  }
+}
+
+function buildDiffusion(config: Config, grid: Grid): Problem {
+  const rho0 = initialDensity(grid, config.initial.rho as string, 'initial.rho');
+  const [lo, hi] = minMax(rho0);
+  const rate = buildRate(config, [lo, hi]);
+  const stepper = new DiffusionSolver({ grid, rate, rho0 });
+  return {
+    config,
+    grid,
+    rate,
+    stepper,
+    bounds: { lo, hi },
+    columns: ['mass', 'rho_min', 'rho_max', 'rho_l2_dev'],
+    sample() {
+      const d = densityDiagnostics(grid, stepper.rho());
+      return [d.mass, d.rho_min, d.rho_max, d.rho_l2_dev];
+    },
+    snapshotFields() {
+      return { rho: stepper.rho() };
+    },
+  };
+}

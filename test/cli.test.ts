@@ -1,0 +1,93 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { readFieldsHdf5 } from '../src/io/hdf5.js';
+
+const cli = path.resolve('dist/src/cli/main.js');
+const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'nlbgk-cli-'));
+const nlbgk = (...args: string[]) => spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8' });
+
+function writeConfig(dir: string, text: string): string {
+  const f = path.join(dir, 'config.yaml');
+  fs.writeFileSync(f, text);
+  return f;
+}
+
+const good = `
+model:   { equation: diffusion, dim: 1, alpha: 1 }
+domain:  { cells: [32] }
+initial: { rho: "1 + 0.5*sin(2*pi*x)" }
+time:    { end: 0.01 }
+output:  { times: [0.005, 0.01] }
+`;
+
+test('run writes the documented run directory', async () => {
+  const dir = tmp();
+  const out = path.join(dir, 'out');
+  const r = nlbgk('run', writeConfig(dir, good), '--out', out);
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /results in/);
+  const run = JSON.parse(fs.readFileSync(path.join(out, 'run.json'), 'utf8'));
+  assert.equal(run.status, 'completed');
+  assert.equal(run.config.model.alpha, 1);
+  for (const k of ['nlbgk', 'commit', 'node', 'started', 'ended', 'wall_s', 'steps']) assert.ok(k in run, k);
+  const lines = fs.readFileSync(path.join(out, 'series.csv'), 'utf8').trim().split('\n');
+  assert.equal(lines[0], 't,mass,rho_min,rho_max,rho_l2_dev');
+  assert.equal(lines.length, run.steps + 2);
+  assert.equal(Number(lines[lines.length - 1].split(',')[0]), 0.01);
+  const summary = JSON.parse(fs.readFileSync(path.join(out, 'summary.json'), 'utf8'));
+  assert.deepEqual(summary.snapshots.map((s: { t: number }) => s.t), [0, 0.005, 0.01]);
+  assert.deepEqual(summary.snapshots[1].cells, [32]);
+  assert.equal(summary.snapshots[1].rho.length, 32);
+  const h5 = await readFieldsHdf5(path.join(out, 'fields.h5'));
+  assert.deepEqual(h5.shape.rho, [3, 32]);
+  assert.deepEqual(Array.from(h5.data.t), [0, 0.005, 0.01]);
+  assert.deepEqual(Array.from(h5.data.rho.subarray(64, 96)), summary.snapshots[2].rho);
+  assert.equal(JSON.parse(h5.attributes.config).domain.cells[0], 32);
+});
+
+test('a non-empty output directory is refused without --force, and kept intact', () => {
+  const dir = tmp();
+  const out = path.join(dir, 'out');
+  fs.mkdirSync(out);
+  fs.writeFileSync(path.join(out, 'notes.txt'), 'mine');
+  const cfg = writeConfig(dir, good);
+  const r = nlbgk('run', cfg, '--out', out);
+  assert.equal(r.status, 2);
+  assert.match(r.stderr, /not empty.*--force/);
+  assert.deepEqual(fs.readdirSync(out), ['notes.txt']);
+  const f = nlbgk('run', cfg, '--out', out, '--force');
+  assert.equal(f.status, 0, f.stderr);
+  assert.equal(fs.readFileSync(path.join(out, 'notes.txt'), 'utf8'), 'mine');
+});
+
+test('an invalid config exits 2 with one line per problem and writes nothing', () => {
+  const dir = tmp();
+  const out = path.join(dir, 'out');
+  const bad = good.replace('alpha: 1', 'alpha: "x", eps: -1').replace('[32]', '[0]');
+  const r = nlbgk('run', writeConfig(dir, bad), '--out', out);
+  assert.equal(r.status, 2);
+  const lines = r.stderr.trim().split('\n');
+  assert.ok(lines.length >= 3, r.stderr);
+  for (const l of lines) assert.match(l, /^nlbgk: invalid config: [a-z_.\[\]0-9]+: /);
+  assert.doesNotMatch(r.stderr, /\n\s+at /, 'no stack trace');
+  assert.equal(fs.existsSync(out), false);
+});
+
+test('bad initial data exits 2 naming the field; --help and validate work', () => {
+  const dir = tmp();
+  const r = nlbgk('run', writeConfig(dir, good.replace('1 + 0.5*sin', '0.5*sin')), '--out', path.join(dir, 'o'));
+  assert.equal(r.status, 2);
+  assert.match(r.stderr, /initial\.rho: the initial density must be finite and > 0/);
+  assert.equal(fs.existsSync(path.join(dir, 'o')), false);
+  const h = nlbgk('--help');
+  assert.equal(h.status, 0);
+  assert.match(h.stdout, /run \[options\] <config>/);
+  const v = nlbgk('validate', writeConfig(dir, good));
+  assert.equal(v.status, 0);
+  assert.equal(JSON.parse(v.stdout).output.series_every, 1);
+  assert.equal(nlbgk('run', path.join(dir, 'missing.yaml'), '--out', path.join(dir, 'o')).status, 2);
+});

@@ -1,0 +1,55 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { validateConfig } from '../src/config/validate.js';
+import { buildProblem, type Problem } from '../src/simulation/problem.js';
+import { runProblem } from '../src/run.js';
+import { NumericalFailure } from '../src/solvers/stepper.js';
+
+const config = validateConfig({
+  model: { equation: 'diffusion', alpha: 1 },
+  domain: { cells: [32] },
+  initial: { rho: '1 + 0.5*sin(2*pi*x)' },
+  time: { end: 0.01, dt: 0.001 },
+  output: { times: [0.002, 0.01] },
+  checkpoint: { every_steps: 3 },
+});
+
+/** The real problem, with the state corrupted after `atStep` steps. */
+function sabotaged(atStep: number, value: number): Problem {
+  const problem = buildProblem(config);
+  const stepper = problem.stepper;
+  let steps = 0;
+  const original = stepper.step.bind(stepper);
+  stepper.step = (dt: number) => {
+    original(dt);
+    if (++steps === atStep) stepper.rho()[7] = value;
+  };
+  return problem;
+}
+
+for (const [what, value, message] of [
+  ['NaN', NaN, /step 5, t = 0.005: rho = NaN in cell 7 \(x = 0.234375\)/],
+  ['a bound violation', 1.6, /step 5, t = 0.005: rho = 1.6 outside the maximum-principle bounds/],
+] as const) {
+  test(`${what} stops the run, names step, time and cell, and keeps what was written`, async () => {
+    const dir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'nlbgk-fail-')), 'out');
+    await assert.rejects(runProblem(sabotaged(5, value), { outDir: dir }), (err: unknown) => {
+      assert.ok(err instanceof NumericalFailure);
+      assert.match(err.message, message);
+      return true;
+    });
+    const run = JSON.parse(fs.readFileSync(path.join(dir, 'run.json'), 'utf8'));
+    assert.equal(run.status, 'failed');
+    assert.match(run.error, /step 5/);
+    assert.equal(run.steps, 5);
+    const rows = fs.readFileSync(path.join(dir, 'series.csv'), 'utf8').trim().split('\n');
+    assert.equal(rows.length, 1 + 1 + 4, 'header, t = 0 and the four good steps');
+    const summary = JSON.parse(fs.readFileSync(path.join(dir, 'summary.json'), 'utf8'));
+    assert.deepEqual(summary.snapshots.map((s: { t: number }) => s.t), [0, 0.002]);
+    assert.ok(fs.existsSync(path.join(dir, 'checkpoint.bin')), 'the last good checkpoint is kept');
+    assert.ok(fs.existsSync(path.join(dir, 'fields.h5')));
+  });
+}
