@@ -1,0 +1,264 @@
+/**
+ * Geometric multigrid V-cycle for the periodic 2D "Helmholtz" operator
+ *
+ *   (K z)_p = s_p z_p - kx (z_E - 2 z_p + z_W) - ky (z_N - 2 z_p + z_S),   s_p > 0, kx, ky >= 0,
+ *
+ * on an nx x ny cell-centred torus (index p = i + nx j). This is the symmetric positive definite
+ * form of the diffusion solver's Newton system (s = c / D(rho), kx = dt/dx^2, ky = dt/dy^2), used
+ * as a preconditioner for conjugate gradients (see pcg.ts). Never forms a matrix.
+ *
+ * Design (Trottenberg, Oosterlee & Schuller, "Multigrid", 2001, ch. 2 and 5.6 for cell-centred grids):
+ *  - coarsening by 2 in both directions while nx and ny are even and >= 4;
+ *  - prolongation P: cell-centred bilinear (weights 3/4, 1/4 per direction); restriction R = P^T
+ *    (total weight 4 per coarse cell), so the V-cycle is a symmetric operator;
+ *  - coarse operators by rediscretisation of R K P: s_c = P^T s (a lumped Galerkin mass term) and the
+ *    same kx, ky (R sums 4 fine equations and H = 2h, so 4 dt / H^2 = dt / h^2). The s-term is thus
+ *    multiplied by 4 per level and the coarse problems are strongly diagonally dominant;
+ *  - smoother: red-black Gauss-Seidel, pre-smoothing red then black, post-smoothing black then red
+ *    (the adjoint ordering), so the V-cycle is SPD (pre/post adjoint, SPD coarse solve) and PCG
+ *    theory applies;
+ *  - coarsest level (or odd sizes, where red-black colouring is inconsistent across the periodic
+ *    seam): symmetric lexicographic Gauss-Seidel sweeps (forward then backward), also SPD.
+ */
+interface Level {
+  nx: number;
+  ny: number;
+  s: Float64Array;
+  /** 1 / (s + 2 kx + 2 ky). */
+  invDiag: Float64Array;
+  z: Float64Array;
+  f: Float64Array;
+  r: Float64Array;
+  /** Scratch for separable transfer (nx/2 x ny). */
+  tmp: Float64Array;
+}
+
+export class PeriodicHelmholtzMG {
+  readonly nx: number;
+  readonly ny: number;
+  private readonly levels: Level[] = [];
+  private kx = 0;
+  private ky = 0;
+  /** Red-black sweeps per pre/post smoothing. */
+  private readonly nu: number;
+  /** Symmetric Gauss-Seidel sweeps on the coarsest level. */
+  private readonly coarseSweeps: number;
+
+  constructor(nx: number, ny: number, opts: { nu?: number } = {}) {
+    this.nx = nx;
+    this.ny = ny;
+    this.nu = opts.nu ?? 1;
+    let mx = nx;
+    let my = ny;
+    for (;;) {
+      const c = mx * my;
+      this.levels.push({
+        nx: mx,
+        ny: my,
+        s: new Float64Array(c),
+        invDiag: new Float64Array(c),
+        z: new Float64Array(c),
+        f: new Float64Array(c),
+        r: new Float64Array(c),
+        tmp: new Float64Array(Math.max(1, (mx >> 1) * my)),
+      });
+      if (mx % 2 !== 0 || my % 2 !== 0 || mx < 4 || my < 4) break;
+      mx >>= 1;
+      my >>= 1;
+    }
+    const last = this.levels[this.levels.length - 1];
+    this.coarseSweeps = last.nx * last.ny <= 64 ? 8 : 2;
+  }
+
+  get depth(): number {
+    return this.levels.length;
+  }
+
+  /** Set the operator (s is copied). */
+  setOperator(s: Float64Array, kx: number, ky: number): void {
+    this.kx = kx;
+    this.ky = ky;
+    const L = this.levels;
+    L[0].s.set(s);
+    for (let l = 1; l < L.length; l++) this.restrict(L[l - 1], L[l - 1].s, L[l].s);
+    const d = 2 * kx + 2 * ky;
+    for (const lev of L) {
+      const n = lev.nx * lev.ny;
+      for (let p = 0; p < n; p++) lev.invDiag[p] = 1 / (lev.s[p] + d);
+    }
+  }
+
+  /** y := K x on the fine level. */
+  apply(x: Float64Array, y: Float64Array): void {
+    const lev = this.levels[0];
+    residualLike(lev.nx, lev.ny, lev.s, this.kx, this.ky, x, null, y);
+  }
+
+  /** z := B r, one V-cycle with zero initial guess (an SPD approximation of K^{-1}). */
+  precondition(r: Float64Array, z: Float64Array): void {
+    const L0 = this.levels[0];
+    L0.f.set(r);
+    this.vcycle(0);
+    z.set(L0.z);
+  }
+
+  private vcycle(l: number): void {
+    const lev = this.levels[l];
+    const { nx, ny, z, f } = lev;
+    z.fill(0);
+    if (l === this.levels.length - 1) {
+      for (let k = 0; k < this.coarseSweeps; k++) {
+        sgsLex(nx, ny, this.kx, this.ky, lev.invDiag, z, f, true);
+        sgsLex(nx, ny, this.kx, this.ky, lev.invDiag, z, f, false);
+      }
+      return;
+    }
+    for (let k = 0; k < this.nu; k++) {
+      rbgs(nx, ny, this.kx, this.ky, lev.invDiag, z, f, 0);
+      rbgs(nx, ny, this.kx, this.ky, lev.invDiag, z, f, 1);
+    }
+    residualLike(nx, ny, lev.s, this.kx, this.ky, z, f, lev.r);
+    const c = this.levels[l + 1];
+    this.restrict(lev, lev.r, c.f);
+    this.vcycle(l + 1);
+    this.prolongAdd(c, lev);
+    for (let k = 0; k < this.nu; k++) {
+      rbgs(nx, ny, this.kx, this.ky, lev.invDiag, z, f, 1);
+      rbgs(nx, ny, this.kx, this.ky, lev.invDiag, z, f, 0);
+    }
+  }
+
+  /** out (coarse) := P^T v (fine): weights (1/4, 3/4, 3/4, 1/4) per direction. */
+  private restrict(fine: Level, v: Float64Array, out: Float64Array): void {
+    const { nx, ny, tmp } = fine;
+    const cx = nx >> 1;
+    const cy = ny >> 1;
+    // x direction: tmp[I + cx j] = 1/4 v[2I-1] + 3/4 v[2I] + 3/4 v[2I+1] + 1/4 v[2I+2].
+    for (let j = 0; j < ny; j++) {
+      const row = j * nx;
+      const trow = j * cx;
+      for (let I = 0; I < cx; I++) {
+        const i0 = 2 * I;
+        const im = i0 === 0 ? nx - 1 : i0 - 1;
+        const ip = i0 + 2 === nx ? 0 : i0 + 2;
+        tmp[trow + I] = 0.25 * (v[row + im] + v[row + ip]) + 0.75 * (v[row + i0] + v[row + i0 + 1]);
+      }
+    }
+    for (let J = 0; J < cy; J++) {
+      const j0 = 2 * J;
+      const jm = (j0 === 0 ? ny - 1 : j0 - 1) * cx;
+      const jp = (j0 + 2 === ny ? 0 : j0 + 2) * cx;
+      const a = j0 * cx;
+      const b = (j0 + 1) * cx;
+      const orow = J * cx;
+      for (let I = 0; I < cx; I++) {
+        out[orow + I] = 0.25 * (tmp[jm + I] + tmp[jp + I]) + 0.75 * (tmp[a + I] + tmp[b + I]);
+      }
+    }
+  }
+
+  /** fine.z += P coarse.z (cell-centred bilinear). */
+  private prolongAdd(coarse: Level, fine: Level): void {
+    const { nx, ny, tmp, z } = fine;
+    const cx = coarse.nx;
+    const cy = coarse.ny;
+    const zc = coarse.z;
+    // y direction into tmp (cx x ny): row 2J = 3/4 J + 1/4 (J-1), row 2J+1 = 3/4 J + 1/4 (J+1).
+    for (let J = 0; J < cy; J++) {
+      const c0 = J * cx;
+      const cm = (J === 0 ? cy - 1 : J - 1) * cx;
+      const cp = (J + 1 === cy ? 0 : J + 1) * cx;
+      const t0 = 2 * J * cx;
+      const t1 = t0 + cx;
+      for (let I = 0; I < cx; I++) {
+        const v = 0.75 * zc[c0 + I];
+        tmp[t0 + I] = v + 0.25 * zc[cm + I];
+        tmp[t1 + I] = v + 0.25 * zc[cp + I];
+      }
+    }
+    for (let j = 0; j < ny; j++) {
+      const trow = j * cx;
+      const row = j * nx;
+      for (let I = 0; I < cx; I++) {
+        const v = 0.75 * tmp[trow + I];
+        const im = I === 0 ? cx - 1 : I - 1;
+        const ip = I + 1 === cx ? 0 : I + 1;
+        z[row + 2 * I] += v + 0.25 * tmp[trow + im];
+        z[row + 2 * I + 1] += v + 0.25 * tmp[trow + ip];
+      }
+    }
+  }
+}
+
+/** out := f - K z when f is given, else out := K z. Periodic wrap handled outside the inner loop. */
+function residualLike(
+  nx: number, ny: number, s: Float64Array, kx: number, ky: number,
+  z: Float64Array, f: Float64Array | null, out: Float64Array,
+): void {
+  const d = 2 * kx + 2 * ky;
+  for (let j = 0; j < ny; j++) {
+    const row = j * nx;
+    const dn = (j + 1 === ny ? 0 : j + 1) * nx - row;
+    const ds = (j === 0 ? ny - 1 : j - 1) * nx - row;
+    const last = row + nx - 1;
+    // i = 0 and i = nx - 1 wrap around; nx >= 2 so they are distinct cells.
+    let kz = (s[row] + d) * z[row] - kx * (z[row + 1] + z[last]) - ky * (z[row + dn] + z[row + ds]);
+    out[row] = f === null ? kz : f[row] - kz;
+    kz = (s[last] + d) * z[last] - kx * (z[row] + z[last - 1]) - ky * (z[last + dn] + z[last + ds]);
+    out[last] = f === null ? kz : f[last] - kz;
+    if (f === null) {
+      for (let p = row + 1; p < last; p++) {
+        out[p] = (s[p] + d) * z[p] - kx * (z[p + 1] + z[p - 1]) - ky * (z[p + dn] + z[p + ds]);
+      }
+    } else {
+      for (let p = row + 1; p < last; p++) {
+        out[p] = f[p] - ((s[p] + d) * z[p] - kx * (z[p + 1] + z[p - 1]) - ky * (z[p + dn] + z[p + ds]));
+      }
+    }
+  }
+}
+
+/** One red (colour 0) or black (colour 1) Gauss-Seidel half-sweep; needs even nx, ny. */
+function rbgs(
+  nx: number, ny: number, kx: number, ky: number, invDiag: Float64Array,
+  z: Float64Array, f: Float64Array, colour: number,
+): void {
+  for (let j = 0; j < ny; j++) {
+    const row = j * nx;
+    const dn = (j + 1 === ny ? 0 : j + 1) * nx - row;
+    const ds = (j === 0 ? ny - 1 : j - 1) * nx - row;
+    const last = row + nx - 1;
+    let p = row + ((j + colour) & 1);
+    if (p === row) {
+      // i = 0: west neighbour wraps to i = nx - 1.
+      z[p] = (f[p] + kx * (z[p + 1] + z[last]) + ky * (z[p + dn] + z[p + ds])) * invDiag[p];
+      p += 2;
+    }
+    for (; p < last; p += 2) {
+      z[p] = (f[p] + kx * (z[p + 1] + z[p - 1]) + ky * (z[p + dn] + z[p + ds])) * invDiag[p];
+    }
+    if (p === last) {
+      // i = nx - 1: east neighbour wraps to i = 0.
+      z[p] = (f[p] + kx * (z[row] + z[p - 1]) + ky * (z[p + dn] + z[p + ds])) * invDiag[p];
+    }
+  }
+}
+
+/** One lexicographic Gauss-Seidel sweep, forward or backward (a symmetric pair = SGS). */
+function sgsLex(
+  nx: number, ny: number, kx: number, ky: number, invDiag: Float64Array,
+  z: Float64Array, f: Float64Array, forward: boolean,
+): void {
+  const n = nx * ny;
+  for (let q = 0; q < n; q++) {
+    const p = forward ? q : n - 1 - q;
+    const j = (p / nx) | 0;
+    const i = p - j * nx;
+    const row = j * nx;
+    const e = i + 1 === nx ? row : p + 1;
+    const w = i === 0 ? row + nx - 1 : p - 1;
+    const north = (j + 1 === ny ? 0 : j + 1) * nx + i;
+    const south = (j === 0 ? ny - 1 : j - 1) * nx + i;
+    z[p] = (f[p] + kx * (z[e] + z[w]) + ky * (z[north] + z[south])) * invDiag[p];
+  }
+}
