@@ -1,0 +1,123 @@
+/**
+ * Right-preconditioned restarted GMRES(m) (Saad & Schultz 1986; Saad, "Iterative Methods for
+ * Sparse Linear Systems", 2003, alg. 9.5) with modified Gram-Schmidt and Givens rotations.
+ * All work arrays are allocated once in the constructor; solve() does not allocate.
+ * Stops when ||b - A x||_2 <= rtol ||b||_2 (the Arnoldi residual estimate; verified at restarts).
+ */
+export interface LinearOperator {
+  apply(x: Float64Array, y: Float64Array): void;
+  /** z ~ A^{-1} r (may alias? no: r and z are distinct arrays). */
+  precondition(r: Float64Array, z: Float64Array): void;
+}
+
+export interface GmresResult {
+  iterations: number;
+  converged: boolean;
+  relResidual: number;
+}
+
+export class Gmres {
+  private readonly V: Float64Array[];
+  private readonly Z: Float64Array[];
+  private readonly H: Float64Array;
+  private readonly cs: Float64Array;
+  private readonly sn: Float64Array;
+  private readonly g: Float64Array;
+  private readonly yv: Float64Array;
+  private readonly r: Float64Array;
+  private readonly w: Float64Array;
+
+  constructor(
+    readonly n: number,
+    readonly m = 30,
+  ) {
+    this.V = Array.from({ length: m + 1 }, () => new Float64Array(n));
+    this.Z = Array.from({ length: m }, () => new Float64Array(n));
+    this.H = new Float64Array((m + 1) * m);
+    this.cs = new Float64Array(m);
+    this.sn = new Float64Array(m);
+    this.g = new Float64Array(m + 1);
+    this.yv = new Float64Array(m);
+    this.r = new Float64Array(n);
+    this.w = new Float64Array(n);
+  }
+
+  solve(A: LinearOperator, b: Float64Array, x: Float64Array, rtol: number, maxIter: number): GmresResult {
+    const n = this.n;
+    const m = this.m;
+    const { V, Z, H, cs, sn, g, yv, r, w } = this;
+    let bnorm = 0;
+    for (let i = 0; i < n; i++) bnorm += b[i] * b[i];
+    bnorm = Math.sqrt(bnorm);
+    if (bnorm === 0) {
+      x.fill(0);
+      return { iterations: 0, converged: true, relResidual: 0 };
+    }
+    let total = 0;
+    let rel = Infinity;
+    for (;;) {
+      A.apply(x, w);
+      let beta = 0;
+      for (let i = 0; i < n; i++) {
+        r[i] = b[i] - w[i];
+        beta += r[i] * r[i];
+      }
+      beta = Math.sqrt(beta);
+      rel = beta / bnorm;
+      if (rel <= rtol || total >= maxIter) return { iterations: total, converged: rel <= rtol, relResidual: rel };
+      const v0 = V[0];
+      for (let i = 0; i < n; i++) v0[i] = r[i] / beta;
+      g.fill(0);
+      g[0] = beta;
+      let j = 0;
+      for (; j < m && total < maxIter; j++) {
+        total++;
+        A.precondition(V[j], Z[j]);
+        const vj1 = V[j + 1];
+        A.apply(Z[j], vj1);
+        for (let i = 0; i <= j; i++) {
+          const vi = V[i];
+          let h = 0;
+          for (let p = 0; p < n; p++) h += vj1[p] * vi[p];
+          H[i * m + j] = h;
+          for (let p = 0; p < n; p++) vj1[p] -= h * vi[p];
+        }
+        let hn = 0;
+        for (let p = 0; p < n; p++) hn += vj1[p] * vj1[p];
+        hn = Math.sqrt(hn);
+        H[(j + 1) * m + j] = hn;
+        if (hn > 0) for (let p = 0; p < n; p++) vj1[p] /= hn;
+        for (let i = 0; i < j; i++) {
+          const a = H[i * m + j];
+          const c = H[(i + 1) * m + j];
+          H[i * m + j] = cs[i] * a + sn[i] * c;
+          H[(i + 1) * m + j] = -sn[i] * a + cs[i] * c;
+        }
+        const a = H[j * m + j];
+        const c = H[(j + 1) * m + j];
+        const d = Math.hypot(a, c);
+        cs[j] = d === 0 ? 1 : a / d;
+        sn[j] = d === 0 ? 0 : c / d;
+        H[j * m + j] = d;
+        H[(j + 1) * m + j] = 0;
+        g[j + 1] = -sn[j] * g[j];
+        g[j] = cs[j] * g[j];
+        if (Math.abs(g[j + 1]) / bnorm <= rtol || hn === 0) {
+          j++;
+          break;
+        }
+      }
+      // back substitution and update x += Z y
+      for (let i = j - 1; i >= 0; i--) {
+        let s = g[i];
+        for (let k = i + 1; k < j; k++) s -= H[i * m + k] * yv[k];
+        yv[i] = s / H[i * m + i];
+      }
+      for (let i = 0; i < j; i++) {
+        const zi = Z[i];
+        const y = yv[i];
+        for (let p = 0; p < n; p++) x[p] += y * zi[p];
+      }
+    }
+  }
+}

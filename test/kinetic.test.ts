@@ -1,0 +1,282 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { KineticSolver } from '../src/solvers/kinetic.js';
+import { DiffusionSolver } from '../src/solvers/diffusion.js';
+import { makeGrid, cellAverages } from '../src/grid/grid.js';
+import { velocityGrid } from '../src/velocity/gaussHermite.js';
+import { generalRate, powerLaw, type RateLaw } from '../src/models/rate.js';
+
+function wellPrepared(N: number, Nv: number, f: (x: number) => number): Float64Array {
+  const grid = makeGrid([N]);
+  const rho0 = cellAverages(grid, f);
+  const h0 = new Float64Array(N * Nv);
+  for (let i = 0; i < N; i++) for (let k = 0; k < Nv; k++) h0[i * Nv + k] = rho0[i];
+  return h0;
+}
+
+function solver(N: number, Nv: number, eps: number, rate: RateLaw, h0: Float64Array, extra: { cfl?: number } = {}): KineticSolver {
+  return new KineticSolver({ grid: makeGrid([N]), velocity: velocityGrid(1, Nv), rate, eps, h0, ...extra });
+}
+
+const smooth = (x: number): number => 1 + 0.5 * Math.sin(2 * Math.PI * x);
+
+function runTo(s: KineticSolver, T: number): number {
+  const n = Math.ceil(T / s.suggestedDt() - 1e-9);
+  const dt = T / n;
+  for (let i = 0; i < n; i++) s.step(dt);
+  return n;
+}
+
+function restrict(r: Float64Array, f: number): Float64Array {
+  const o = new Float64Array(r.length / f);
+  for (let i = 0; i < o.length; i++) {
+    let s = 0;
+    for (let j = 0; j < f; j++) s += r[f * i + j];
+    o[i] = s / f;
+  }
+  return o;
+}
+
+function l2(a: Float64Array, b: Float64Array): number {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += (a[i] - b[i]) ** 2;
+  return Math.sqrt(s / a.length);
+}
+
+/** Rough data: a jump in x, a non-symmetric profile in v, isolated spikes and a random cell. */
+function roughData(N: number, Nv: number, v: Float64Array, seed: number): Float64Array {
+  let s = seed;
+  const rnd = (): number => {
+    s = (s * 1103515245 + 12345) % 2147483648;
+    return s / 2147483648;
+  };
+  const h0 = new Float64Array(N * Nv);
+  for (let i = 0; i < N; i++) for (let k = 0; k < Nv; k++) h0[i * Nv + k] = (i < N / 2 ? 0.5 : 2) * (v[k] > 0 ? 1.5 : 0.8);
+  h0[5 * Nv] = 0.3;
+  h0[20 * Nv + 1] = 3;
+  for (let k = 0; k < Nv; k++) h0[10 * Nv + k] = 0.3 + 2.7 * rnd();
+  for (let k = 0; k < Nv; k++) h0[25 * Nv + k] = 0.3 + 2.7 * rnd();
+  return h0;
+}
+
+test('kinetic: mass is conserved to round-off over 10^4 steps', () => {
+  for (const eps of [1, 1e-2, 1e-8]) {
+    const N = 32;
+    const Nv = 8;
+    const vel = velocityGrid(1, Nv);
+    const s = solver(N, Nv, eps, powerLaw(1), roughData(N, Nv, vel.v[0], 7));
+    const m0 = s.mass();
+    const dt = s.suggestedDt();
+    for (let n = 0; n < 10000; n++) s.step(eps === 1e-2 ? dt : n % 2 ? dt : 0.7 * dt);
+    const drift = Math.abs(s.mass() - m0) / m0;
+    assert.ok(drift <= 1e-12, `eps=${eps}: relative mass drift ${drift}`);
+  }
+});
+
+test('kinetic: h stays within [min h0, max h0] for rough data, all eps and alpha, Nv = 2 and 8', () => {
+  for (const Nv of [2, 8]) {
+    const vel = velocityGrid(1, Nv);
+    for (const eps of [10, 1, 1e-2, 1e-4, 1e-8]) {
+      for (const alpha of [-2, -1, 0, 1, 2]) {
+        const N = 32;
+        const s = solver(N, Nv, eps, powerLaw(alpha), roughData(N, Nv, vel.v[0], 11 + alpha));
+        const [lo, hi] = s.hBounds();
+        const m0 = s.mass();
+        for (let n = 0; n < 30; n++) {
+          s.step(s.suggestedDt() * (n % 3 === 0 ? 0.6 : 1));
+          const h = s.h();
+          for (let p = 0; p < h.length; p++) {
+            if (h[p] > hi + 1e-12 || h[p] < lo - 1e-12) {
+              assert.fail(`Nv=${Nv} eps=${eps} alpha=${alpha} step ${n}: h=${h[p]} outside [${lo}, ${hi}]`);
+            }
+          }
+        }
+        assert.ok(Math.abs(s.mass() - m0) / m0 < 1e-13, `mass eps=${eps} alpha=${alpha}`);
+      }
+    }
+  }
+});
+
+test('kinetic: at eps = 1e-8 rho matches the DiffusionSolver to discretisation accuracy (second order)', () => {
+  for (const alpha of [-1, 1, 2]) {
+    const diffs: number[] = [];
+    for (const N of [32, 64, 128]) {
+      const grid = makeGrid([N]);
+      const rate = powerLaw(alpha);
+      const ks = solver(N, 8, 1e-8, rate, wellPrepared(N, 8, smooth));
+      const ds = new DiffusionSolver({ grid, rate, rho0: cellAverages(grid, smooth) });
+      const dt = ks.suggestedDt();
+      const n = Math.round(0.1 / dt);
+      for (let i = 0; i < n; i++) {
+        ks.step(dt);
+        ds.step(dt);
+      }
+      let e = 0;
+      const a = ks.rho();
+      const b = ds.rho();
+      for (let i = 0; i < N; i++) e = Math.max(e, Math.abs(a[i] - b[i]));
+      diffs.push(e);
+    }
+    assert.ok(diffs[2] < 5e-4, `alpha=${alpha}: ${diffs}`);
+    assert.ok(diffs[1] / diffs[2] > 3, `alpha=${alpha}: difference does not shrink at second order: ${diffs}`);
+  }
+});
+
+test('kinetic: observed order >= 1.8 in x and t (dt = dx/2) for eps = 1, 1e-1, 1e-2, 1e-8', () => {
+  for (const eps of [1, 0.1, 1e-2, 1e-8]) {
+    const run = (N: number): Float64Array => {
+      const s = solver(N, 8, eps, powerLaw(1), wellPrepared(N, 8, smooth));
+      runTo(s, 0.1);
+      return s.rho().slice();
+    };
+    const ref = run(512);
+    const errs = [64, 128].map((N) => l2(run(N), restrict(ref, 512 / N)));
+    const order = Math.log2(errs[0] / errs[1]);
+    assert.ok(order >= 1.8, `eps=${eps}: errors ${errs}, order ${order}`);
+  }
+});
+
+test('kinetic: steps to t = 0.1 do not depend on eps (dt = cfl dx)', () => {
+  const steps: number[] = [];
+  for (const eps of [10, 1, 1e-2, 1e-4, 1e-8]) {
+    const s = solver(64, 8, eps, powerLaw(1), wellPrepared(64, 8, smooth));
+    steps.push(runTo(s, 0.1));
+    assert.ok(Number.isFinite(s.rho()[0]));
+  }
+  assert.ok(Math.max(...steps) <= 2 * Math.min(...steps), `steps ${steps}`);
+});
+
+/** Top real root of 1 = sum_k w_k r / (eps^2 sigma + r + i eps kappa v_k) in (-r/eps^2, 0), by bisection. */
+function dispersionRate(eps: number, r: number, kappa: number, v: Float64Array, w: Float64Array): number {
+  const F = (s: number): number => {
+    let t = 0;
+    for (let k = 0; k < v.length; k++) {
+      const a = eps * eps * s + r;
+      const b = eps * kappa * v[k];
+      t += (w[k] * r * a) / (a * a + b * b);
+    }
+    return t - 1;
+  };
+  // F(0) < 0; scan down from 0 for the first sign change (the top real root), then bisect
+  const bottom = -r / (eps * eps);
+  let hi = 0;
+  let lo = NaN;
+  const M = 20000;
+  for (let m = 1; m < M; m++) {
+    const s = (bottom * m) / M;
+    if (F(s) > 0) {
+      lo = s;
+      break;
+    }
+    hi = s;
+  }
+  assert.ok(Number.isFinite(lo), 'no real root: above the threshold wavenumber');
+  for (let it = 0; it < 200; it++) {
+    const m = 0.5 * (lo + hi);
+    if (F(m) > 0) lo = m;
+    else hi = m;
+  }
+  return 0.5 * (lo + hi);
+}
+
+test('kinetic: decay rate of a small perturbation matches the discrete-velocity dispersion relation within 1%', () => {
+  for (const [eps, Nv, alpha, rb] of [
+    [0.05, 2, 1, 1],
+    [0.1, 8, 2, 1.5],
+    [1e-3, 8, -1, 2],
+  ] as const) {
+    const N = 128;
+    const vel = velocityGrid(1, Nv);
+    const kappa = 2 * Math.PI;
+    const r = Math.pow(rb, alpha);
+    const sigma = dispersionRate(eps, r, kappa, vel.v[0], vel.w);
+    const s = solver(N, Nv, eps, powerLaw(alpha), wellPrepared(N, Nv, (x) => rb + 1e-6 * Math.cos(2 * Math.PI * x)), { cfl: 0.5 / 8 });
+    const dt = s.suggestedDt();
+    const amp = (): number => {
+      const x = s.rho();
+      let c = 0;
+      for (let i = 0; i < N; i++) c += (x[i] - rb) * Math.cos((2 * Math.PI * (i + 0.5)) / N);
+      return c;
+    };
+    let t = 0;
+    while (t < 4 / Math.abs(sigma)) {
+      s.step(dt);
+      t += dt;
+    }
+    const a1 = amp();
+    const t1 = t;
+    while (t < 6 / Math.abs(sigma)) {
+      s.step(dt);
+      t += dt;
+    }
+    const measured = Math.log(amp() / a1) / (t - t1);
+    assert.ok(Math.abs(measured / sigma - 1) < 0.01, `eps=${eps} Nv=${Nv}: measured ${measured}, exact ${sigma}`);
+  }
+});
+
+test('kinetic: two-velocity model (Nv = 2, Carleman alpha = 1) has the right diffusive limit', () => {
+  const N = 64;
+  const grid = makeGrid([N]);
+  const rate = powerLaw(1);
+  const ks = solver(N, 2, 1e-8, rate, wellPrepared(N, 2, smooth));
+  const ds = new DiffusionSolver({ grid, rate, rho0: cellAverages(grid, smooth) });
+  const dt = ks.suggestedDt();
+  for (let i = 0; i < 13; i++) {
+    ks.step(dt);
+    ds.step(dt);
+  }
+  assert.ok(l2(ks.rho(), ds.rho()) < 1e-3);
+});
+
+test('kinetic: general h(x, v) with a general rate law, flux and save/restore', () => {
+  const N = 32;
+  const Nv = 8;
+  const vel = velocityGrid(1, Nv);
+  const rate: RateLaw = generalRate((r) => 1 + r * r, '1 + rho^2', [0.1, 5]);
+  const a = solver(N, Nv, 0.3, rate, roughData(N, Nv, vel.v[0], 3));
+  for (let i = 0; i < 5; i++) a.step(a.suggestedDt());
+  const st = a.saveState();
+  const b = solver(N, Nv, 0.3, rate, roughData(N, Nv, vel.v[0], 3));
+  b.restoreState(st);
+  for (let i = 0; i < 5; i++) {
+    a.step(a.suggestedDt());
+    b.step(b.suggestedDt());
+  }
+  assert.deepEqual(Array.from(a.rho()), Array.from(b.rho()));
+  const j = a.flux(new Float64Array(N));
+  assert.ok(j.every(Number.isFinite));
+});
+
+test('kinetic 2D: mass, bounds on rough data, and the diffusive limit', () => {
+  const N = 16;
+  const grid = makeGrid([N, N]);
+  const vel = velocityGrid(2, 4);
+  const K = vel.count;
+  for (const eps of [1, 1e-2, 1e-8]) {
+    const h0 = new Float64Array(grid.cells * K);
+    for (let p = 0; p < grid.cells; p++) {
+      const i = p % N;
+      for (let k = 0; k < K; k++) h0[p * K + k] = (i < N / 2 ? 0.5 : 2) * (vel.v[0][k] + vel.v[1][k] > 0 ? 1.5 : 0.8);
+    }
+    const s = new KineticSolver({ grid, velocity: vel, rate: powerLaw(1), eps, h0 });
+    const [lo, hi] = s.hBounds();
+    const m0 = s.mass();
+    for (let n = 0; n < 8; n++) {
+      s.step(s.suggestedDt());
+      for (const x of s.h()) assert.ok(x <= hi + 1e-12 && x >= lo - 1e-12, `eps=${eps}: h=${x}`);
+    }
+    assert.ok(Math.abs(s.mass() - m0) / m0 < 1e-13);
+  }
+  const f = (x: number, y: number): number => 1 + 0.4 * Math.sin(2 * Math.PI * x) * Math.cos(2 * Math.PI * y);
+  const rho0 = cellAverages(grid, f);
+  const h0 = new Float64Array(grid.cells * K);
+  for (let p = 0; p < grid.cells; p++) for (let k = 0; k < K; k++) h0[p * K + k] = rho0[p];
+  const ks = new KineticSolver({ grid, velocity: vel, rate: powerLaw(1), eps: 1e-8, h0 });
+  const ds = new DiffusionSolver({ grid, rate: powerLaw(1), rho0 });
+  const dt = ks.suggestedDt();
+  for (let n = 0; n < 4; n++) {
+    ks.step(dt);
+    ds.step(dt);
+  }
+  assert.ok(l2(ks.rho(), ds.rho()) < 2e-2, `2D limit: ${l2(ks.rho(), ds.rho())}`);
+});
