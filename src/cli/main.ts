@@ -13,8 +13,10 @@ import { OutputDirError } from '../io/files.js';
 import { NumericalFailure } from '../solvers/stepper.js';
 import { readRun, RunReadError } from '../io/readRun.js';
 import { compareRuns, CompareError } from '../diagnostics/compare.js';
+// Command modules (src/cli/commands/NAME.ts export `register(program, io)`): one import line each.
+// @command-imports
 
-class UsageError extends Error {}
+import { processIo, UsageError, type Io } from './io.js';
 
 function loadConfig(file: string) {
   let text: string;
@@ -135,15 +137,12 @@ export function buildProgram(io: Io = processIo): Command {
       }
     });
 
+  // One line per command module:
+  // @command-registrations
+
   return program;
 }
 
-export interface Io {
-  out(text: string): void;
-  err(text: string): void;
-}
-
-const processIo: Io = { out: (t) => void process.stdout.write(t), err: (t) => void process.stderr.write(t) };
 
 /** Run the CLI on `argv` (as process.argv: node, script, args…); resolves to the exit status. */
 export async function main(argv: string[], io: Io = processIo): Promise<number> {
