@@ -17,7 +17,7 @@ import { validateConfig } from './config/validate.js';
 import { buildProblem, type Problem } from './simulation/problem.js';
 import { Simulation } from './simulation/simulation.js';
 import { OutputDirError, prepareRunDirectory, SeriesWriter, writeFileAtomic } from './io/files.js';
-import { initHdf5, writeFieldsHdf5, type FieldSnapshot } from './io/hdf5.js';
+import { initHdf5, readFieldsHdf5, writeFieldsHdf5, type FieldSnapshot } from './io/hdf5.js';
 import { readCheckpoint, writeCheckpoint } from './io/checkpoint.js';
 
 export interface RunOptions {
@@ -91,6 +91,12 @@ export async function resumeRun(dir: string, options: Omit<RunOptions, 'outDir' 
     t: s.t as number,
     fields: Object.fromEntries(Object.entries(s).filter(([k]) => k !== 't' && k !== 'cells').map(([k, v]) => [k, Float64Array.from(v as number[])])),
   }));
+  if (config.output.store_h) {
+    // h is only in fields.h5 (not in summary.json): take the earlier snapshots' h from there.
+    const h5 = await readFieldsHdf5(path.join(dir, 'fields.h5'));
+    const per = problem.grid.cells * (problem.hdf5?.trailing.h ?? 1);
+    snapshots.forEach((s, k) => (s.fields.h = h5.data.h.slice(k * per, (k + 1) * per)));
+  }
   const series = new SeriesWriter(path.join(dir, 'series.csv'), problem.columns, meta.seriesBytes);
   return drive(problem, simulation, series, snapshots, new Date(previous.started), { ...options, outDir: dir }, false);
 }
@@ -139,6 +145,7 @@ async function drive(
   writeRunJson({ status: 'running' });
 
   const attributes = { config: JSON.stringify(config), nlbgk: meta.nlbgk, equation: config.model.equation };
+  const hdf5 = { attributes, ...problem.hdf5 };
   const cp = config.checkpoint;
   let lastCheckpoint = performance.now();
   const checkpoint = () => {
@@ -154,7 +161,7 @@ async function drive(
       snapshots.push({ t, fields: copy });
       series.sync();
       writeSummary(dir, problem, snapshots);
-      if (config.output.fields) writeFieldsHdf5(path.join(dir, 'fields.h5'), problem.grid, snapshots, { attributes });
+      if (config.output.fields) writeFieldsHdf5(path.join(dir, 'fields.h5'), problem.grid, snapshots, hdf5);
     },
     onStep: (t: number, steps: number) => {
       options.onStep?.(t, steps, simulation.clock.totalSteps);

@@ -91,3 +91,51 @@ test('bad initial data exits 2 naming the field; --help and validate work', () =
   assert.equal(JSON.parse(v.stdout).output.series_every, 1);
   assert.equal(nlbgk('run', path.join(dir, 'missing.yaml'), '--out', path.join(dir, 'o')).status, 2);
 });
+
+test('kinetic runs: extended series, fluxes in snapshots, h in fields.h5, and compare against the limit', async () => {
+  const dir = tmp();
+  const kin = writeConfig(dir, `
+model:    { equation: kinetic, dim: 1, alpha: 1, eps: 0.001 }
+domain:   { cells: [32] }
+velocity: { nodes: 4 }
+initial:  { rho: "1 + 0.5*sin(2*pi*x)" }
+time:     { end: 0.01, dt: 0.001 }
+output:   { times: [0.005, 0.01], store_h: true }
+`);
+  const r = nlbgk('run', kin, '--out', path.join(dir, 'k'));
+  assert.equal(r.status, 0, r.stderr);
+  const header = fs.readFileSync(path.join(dir, 'k', 'series.csv'), 'utf8').split('\n')[0];
+  assert.equal(header, 't,mass,rho_min,rho_max,rho_l2_dev,l2,l2_neq,flux_l2,h_min,h_max,dist_eq');
+  const summary = JSON.parse(fs.readFileSync(path.join(dir, 'k', 'summary.json'), 'utf8'));
+  assert.equal(summary.snapshots[1].j.length, 32);
+  assert.equal(summary.snapshots[1].h, undefined, 'h goes to fields.h5 only');
+  const h5 = await readFieldsHdf5(path.join(dir, 'k', 'fields.h5'));
+  assert.deepEqual(h5.shape.h, [3, 32, 4]);
+  assert.deepEqual(h5.shape.v, [4]);
+  // rho is the quadrature moment of the stored h
+  const w = h5.data.w;
+  for (let c = 0; c < 32; c++) {
+    let rho = 0;
+    for (let k = 0; k < 4; k++) rho += w[k] * h5.data.h[2 * 128 + c * 4 + k];
+    assert.ok(Math.abs(rho - summary.snapshots[2].rho[c]) < 1e-13);
+  }
+
+  const lim = writeConfig(dir, `
+model:    { equation: diffusion, dim: 1, alpha: 1 }
+domain:   { cells: [32] }
+initial:  { rho: "1 + 0.5*sin(2*pi*x)" }
+time:     { end: 0.01, dt: 0.001 }
+output:   { times: [0.005, 0.01] }
+`);
+  assert.equal(nlbgk('run', lim, '--out', path.join(dir, 'l')).status, 0);
+  const json = path.join(dir, 'cmp.json');
+  const c = nlbgk('compare', path.join(dir, 'k'), path.join(dir, 'l'), '--json', json);
+  assert.equal(c.status, 0, c.stderr);
+  assert.match(c.stdout, /\|\|f_eps-rho~M\|\|/);
+  const cmp = JSON.parse(fs.readFileSync(json, 'utf8'));
+  assert.deepEqual(cmp.rows.map((x: { t: number }) => x.t), [0, 0.005, 0.01]);
+  // eps = 1e-3: the kinetic density is the limit scheme's up to O(dx^2) scheme differences and O(eps) layers
+  assert.ok(cmp.sup.rho_l2 < 5e-3, `rho distance ${cmp.sup.rho_l2}`);
+  assert.ok(cmp.rows[2].kinetic_to_limit >= cmp.rows[2].rho_l2);
+  assert.equal(nlbgk('compare', path.join(dir, 'k'), path.join(dir, 'l'), '--json', json).status, 2, 'no overwrite without --force');
+});

@@ -8,6 +8,9 @@ import { cellAverages, makeGrid, type Grid } from '../grid/grid.js';
 import { compileExpression, ExpressionError, type CompiledExpression } from '../models/expression.js';
 import { generalRate, powerLaw, type RateLaw } from '../models/rate.js';
 import { DiffusionSolver } from '../solvers/diffusion.js';
+import { KineticSolver } from '../solvers/kinetic.js';
+import { velocityGrid } from '../velocity/gaussHermite.js';
+import { KINETIC_COLUMNS, kineticDiagnostics } from '../diagnostics/kinetic.js';
 import type { TimeStepper } from '../solvers/stepper.js';
 import { densityDiagnostics } from '../diagnostics/density.js';
 import { ConfigError } from '../config/validate.js';
@@ -26,6 +29,8 @@ export interface Problem {
   snapshotFields(): Record<string, Float64Array>;
   /** Bounds every density value must keep (the maximum principle), for failure detection. */
   readonly bounds: { lo: number; hi: number };
+  /** Extra layout for fields.h5: trailing dimensions of fields (e.g. h: Nv) and constant datasets (velocity nodes). */
+  readonly hdf5?: { trailing: Record<string, number>; datasets: Record<string, Float64Array> };
 }
 
 export function compileField(source: string, variables: readonly string[], path: string): CompiledExpression {
@@ -93,6 +98,8 @@ export function buildProblem(config: Config): Problem {
   switch (config.model.equation) {
     case 'diffusion':
       return buildDiffusion(config, grid);
+    case 'kinetic':
+      return buildKinetic(config, grid);
     default:
       throw new ConfigError([{ path: 'model.equation', message: `equation ${config.model.equation} is not available in this build` }]);
   }
@@ -116,6 +123,64 @@ function buildDiffusion(config: Config, grid: Grid): Problem {
     },
     snapshotFields() {
       return { rho: stepper.rho() };
+    },
+  };
+}
+
+/** Kinetic initial data h_in(x, v) = f_in/M at the velocity nodes, cell-averaged in x; checked finite and > 0. */
+export function initialKinetic(config: Config, grid: Grid, vel: ReturnType<typeof velocityGrid>): Float64Array {
+  const nv = vel.count;
+  const h0 = new Float64Array(grid.cells * nv);
+  if (config.initial.rho !== undefined) {
+    const rho0 = initialDensity(grid, config.initial.rho, 'initial.rho');
+    for (let c = 0; c < grid.cells; c++) h0.fill(rho0[c], c * nv, (c + 1) * nv);
+    return h0;
+  }
+  const vars = grid.dim === 1 ? ['x', 'v'] : ['x', 'y', 'vx', 'vy'];
+  const expr = compileField(config.initial.h as string, vars, 'initial.h');
+  for (let k = 0; k < nv; k++) {
+    const vx = vel.v[0][k];
+    const vy = grid.dim === 2 ? vel.v[1][k] : 0;
+    const avg = cellAverages(grid, grid.dim === 1 ? (x) => expr.fn(x, vx) : (x, y) => expr.fn(x, y, vx, vy));
+    for (let c = 0; c < grid.cells; c++) h0[c * nv + k] = avg[c];
+  }
+  checkPositive(grid, h0, 'initial.h', 'the initial h = f/M', nv);
+  return h0;
+}
+
+function buildKinetic(config: Config, grid: Grid): Problem {
+  const velocity = velocityGrid(grid.dim, config.velocity.nodes);
+  const h0 = initialKinetic(config, grid, velocity);
+  const [lo, hi] = minMax(h0);
+  const rate = buildRate(config, [lo, hi]);
+  const stepper = new KineticSolver({ grid, velocity, rate, eps: config.model.eps as number, h0 });
+  const flux = Array.from({ length: grid.dim }, () => new Float64Array(grid.cells));
+  const fluxNames = grid.dim === 1 ? ['j'] : ['jx', 'jy'];
+  const datasets: Record<string, Float64Array> = { w: velocity.w };
+  if (grid.dim === 1) datasets.v = velocity.v[0];
+  else [datasets.vx, datasets.vy] = velocity.v;
+  const updateFlux = () => flux.forEach((f, d) => stepper.flux(f, d as 0 | 1));
+  return {
+    config,
+    grid,
+    rate,
+    stepper,
+    bounds: { lo, hi },
+    hdf5: { trailing: { h: velocity.count }, datasets },
+    columns: ['mass', 'rho_min', 'rho_max', 'rho_l2_dev', ...KINETIC_COLUMNS],
+    sample() {
+      const rho = stepper.rho();
+      const d = densityDiagnostics(grid, rho);
+      updateFlux();
+      const k = kineticDiagnostics(grid, velocity, stepper.h(), rho, flux);
+      return [d.mass, d.rho_min, d.rho_max, d.rho_l2_dev, ...KINETIC_COLUMNS.map((c) => k[c])];
+    },
+    snapshotFields() {
+      updateFlux();
+      const fields: Record<string, Float64Array> = { rho: stepper.rho() };
+      fluxNames.forEach((n, d) => (fields[n] = flux[d]));
+      if (config.output.store_h) fields.h = stepper.h();
+      return fields;
     },
   };
 }
