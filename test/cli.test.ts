@@ -139,3 +139,19 @@ output:   { times: [0.005, 0.01] }
   assert.ok(cmp.rows[2].kinetic_to_limit >= cmp.rows[2].rho_l2);
   assert.equal(nlbgk('compare', path.join(dir, 'k'), path.join(dir, 'l'), '--json', json).status, 2, 'no overwrite without --force');
 });
+
+test('fields.h5 opens in Python with h5py', { skip: spawnSync('/usr/bin/python3', ['-c', 'import h5py']).status !== 0 && !process.env.CI ? 'python3-h5py not installed (.ci/run installs it)' : false }, () => {
+  const dir = tmp();
+  const out = path.join(dir, 'out');
+  assert.equal(nlbgk('run', writeConfig(dir, good), '--out', out).status, 0);
+  const py = `import h5py, json\nf = h5py.File(${JSON.stringify(path.join(out, 'fields.h5'))}, 'r')\nprint(json.dumps({'shape': list(f['rho'].shape), 't': f['t'][:].tolist(), 'x0': float(f['x'][0]), 'rho': f['rho'][2].tolist(), 'cells': json.loads(f.attrs['config'])['domain']['cells']}))`;
+  const r = spawnSync('/usr/bin/python3', ['-c', py], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  const got = JSON.parse(r.stdout);
+  const summary = JSON.parse(fs.readFileSync(path.join(out, 'summary.json'), 'utf8'));
+  assert.deepEqual(got.shape, [3, 32]);
+  assert.deepEqual(got.t, [0, 0.005, 0.01]);
+  assert.equal(got.x0, 1 / 64);
+  assert.deepEqual(got.rho, summary.snapshots[2].rho);
+  assert.deepEqual(got.cells, [32]);
+});
