@@ -23,7 +23,9 @@ async function main() {
       continue;
     }
     console.log(`\n== ${name}`);
-    await (m[fn] as () => Promise<unknown>)();
+    const result = await (m[fn] as () => Promise<unknown>)();
+    if (Array.isArray(result)) console.table(result);
+    else if (result !== undefined) console.log(result);
   }
 }
 
