@@ -149,6 +149,10 @@ export const ConfigSchema = section({
       section({
         count: v.pipe(v.optional(positiveInt('particle count', 1, 1e8), 100_000), v.description('Particles per ensemble member.')),
         seed: v.pipe(v.optional(positiveInt('seed', 0, 2 ** 31 - 1), 1), v.description('Seed of the random generator (same seed ⇒ identical output).')),
+        scheme: v.pipe(
+          v.optional(v.picklist(['auto', 'exact', 'ap'], 'expected auto, exact or ap'), 'auto'),
+          v.description('`exact` (tumbles by thinning, exact in law for the rate frozen over a step), `ap` (asymptotic-preserving, drift-correct step for small eps), or `auto` (exact while lambda_max dt / eps^2 <= 10, else ap).'),
+        ),
         ensembles: v.pipe(v.optional(positiveInt('ensembles', 1, 10_000), 1), v.description('Independent ensemble members (independent random streams); rho is their mean.')),
         density: v.pipe(
           v.optional(

@@ -10,6 +10,7 @@ import { generalRate, powerLaw, type RateLaw } from '../models/rate.js';
 import { DiffusionSolver } from '../solvers/diffusion.js';
 import { KineticSolver } from '../solvers/kinetic.js';
 import { velocityGrid } from '../velocity/gaussHermite.js';
+import { buildParticles } from './particlesProblem.js';
 import { KINETIC_COLUMNS, kineticDiagnostics } from '../diagnostics/kinetic.js';
 import type { TimeStepper } from '../solvers/stepper.js';
 import { densityDiagnostics } from '../diagnostics/density.js';
@@ -83,7 +84,7 @@ export function buildRate(config: Config, range: [number, number]): RateLaw {
   return generalRate((r) => expr.fn(r), `lambda(rho) = ${rate}`, [lo, hi]);
 }
 
-function minMax(a: Float64Array): [number, number] {
+export function minMax(a: Float64Array): [number, number] {
   let lo = Infinity;
   let hi = -Infinity;
   for (const x of a) {
@@ -100,6 +101,8 @@ export function buildProblem(config: Config): Problem {
       return buildDiffusion(config, grid);
     case 'kinetic':
       return buildKinetic(config, grid);
+    case 'particles':
+      return buildParticles(config, grid);
     default:
       throw new ConfigError([{ path: 'model.equation', message: `equation ${config.model.equation} is not available in this build` }]);
   }
