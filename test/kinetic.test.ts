@@ -280,3 +280,41 @@ test('kinetic 2D: mass, bounds on rough data, and the diffusive limit', () => {
   }
   assert.ok(l2(ks.rho(), ds.rho()) < 2e-2, `2D limit: ${l2(ks.rho(), ds.rho())}`);
 });
+
+test('kinetic 2D: eps sweep 10 .. 1e-8 converges with the default dt (steps independent of eps), mass and bounds', () => {
+  for (const [N, nodes] of [
+    [16, 6],
+    [32, 8],
+  ] as const) {
+    const grid = makeGrid([N, N]);
+    const vel = velocityGrid(2, nodes);
+    const K = vel.count;
+    const h0 = new Float64Array(grid.cells * K);
+    for (let p = 0; p < grid.cells; p++) {
+      const i = p % N;
+      const j = Math.floor(p / N);
+      const r = (i < N / 2 ? 0.5 : 2) * (1 + 0.3 * Math.cos((2 * Math.PI * (j + 0.5)) / N));
+      for (let k = 0; k < K; k++) h0[p * K + k] = r * (vel.v[0][k] - 0.5 * vel.v[1][k] > 0 ? 1.5 : 0.8);
+    }
+    const steps: number[] = [];
+    for (const eps of [10, 1, 0.1, 1e-2, 1e-4, 1e-8]) {
+      const s = new KineticSolver({ grid, velocity: vel, rate: powerLaw(1), eps, h0 });
+      const [lo, hi] = s.hBounds();
+      const m0 = s.mass();
+      const T = 0.1;
+      const n = Math.ceil(T / s.suggestedDt() - 1e-9);
+      for (let m = 0; m < n; m++) {
+        s.step(T / n);
+        const h = s.h();
+        for (let p = 0; p < h.length; p++) {
+          if (h[p] > hi + 1e-12 || h[p] < lo - 1e-12) assert.fail(`N=${N} eps=${eps} step ${m}: h=${h[p]} outside [${lo}, ${hi}]`);
+        }
+      }
+      steps.push(s.counters.steps);
+      assert.ok(Math.abs(s.mass() - m0) / m0 < 1e-13, `N=${N} eps=${eps}: mass drift`);
+      assert.ok(s.counters.maxSolverIterations <= 60, `N=${N} eps=${eps}: ${s.counters.maxSolverIterations} GMRES iterations in one step`);
+      assert.ok(s.rho().every(Number.isFinite));
+    }
+    assert.ok(Math.max(...steps) <= 2 * Math.min(...steps), `steps ${steps}`);
+  }
+});

@@ -118,6 +118,12 @@ export class KineticSolver implements TimeStepper {
   private readonly gmres: Gmres;
   private readonly op: LinearOperator;
   private readonly hOut: Float64Array;
+  /** a = c0 + dt lambda / eps^2 per cell (this step). */
+  private readonly aC: Float64Array;
+  private readonly res: Float64Array;
+  private readonly delta: Float64Array;
+  /** sameAbs[k] = first velocity index with |v| = |v_k| (gamma is shared). */
+  private readonly sameAbs: Int32Array;
   private c0 = 1;
   private dtCur = 0;
 
@@ -201,6 +207,15 @@ export class KineticSolver implements TimeStepper {
     this.Rm = new Float64Array(A);
     this.gmres = new Gmres(N, 40);
     this.hOut = new Float64Array(N * K);
+    this.aC = new Float64Array(A);
+    this.res = new Float64Array(A);
+    this.delta = new Float64Array(A);
+    this.sameAbs = new Int32Array(this.K);
+    for (let k = 0; k < this.K; k++) {
+      let k0 = k;
+      for (let m = 0; m < k; m++) if (Math.abs(this.v[m]) === Math.abs(this.v[k])) { k0 = m; break; }
+      this.sameAbs[k] = k0;
+    }
     this.op = {
       apply: (x, y) => this.applySchur(x, y),
       precondition: (r, z) => {
@@ -241,6 +256,23 @@ export class KineticSolver implements TimeStepper {
       for (let i = 0; i < N; i++) hOut[i * K + k] = rhoN[i] + qN[k * N + i];
     }
     return hOut;
+  }
+
+  /**
+   * h at the previous time level (cells × velocities, velocity fastest) into `out`; returns the
+   * length of the last step, or 0 before the first step. Diagnostics use it for the residuals of
+   * the moment equations over the last step (paper Lemma 2.5).
+   */
+  previousH(out: Float64Array): number {
+    const m = this.impl2;
+    const N = m ? m.N : this.N;
+    const K = m ? m.K : this.K;
+    const rhoOld = m ? m.rhoOld : this.rhoOld;
+    const qOld = m ? m.qOld : this.qOld;
+    const dtPrev = m ? m.dtPrev : this.dtPrev;
+    if (!(dtPrev > 0)) return 0;
+    for (let k = 0; k < K; k++) for (let i = 0; i < N; i++) out[i * K + k] = rhoOld[i] + qOld[k * N + i];
+    return dtPrev;
   }
 
   /** Non-equilibrium part q = h - rho at cell i, velocity k. */
@@ -334,16 +366,32 @@ export class KineticSolver implements TimeStepper {
     v2b.fill(0);
     for (let k = 0; k < K; k++) {
       const av = Math.abs(v[k]);
+      const c = w[k] * v[k] * v[k];
+      const base = k * N;
+      const k0 = this.sameAbs[k];
+      if (k0 !== k) {
+        // gamma depends on |v| only: copy from the velocity -v
+        const b0 = k0 * N;
+        for (let f = 0; f < N; f++) {
+          const g = gam[b0 + f];
+          gam[base + f] = g;
+          v2b[f] += c * (1 - g);
+        }
+        this.activeK[k] = this.activeK[k0];
+        continue;
+      }
       let any = 0;
+      const z0 = av > 0 ? dx / (eps * av) : 0;
       for (let f = 0; f < N; f++) {
         let g = 0;
         if (av > 0) {
-          const z = dx / (Df[f] * eps * av);
-          g = Math.exp(-z * z);
+          const z = z0 / Df[f];
+          const z2 = z * z;
+          g = z2 > 746 ? 0 : Math.exp(-z2);
         }
-        gam[k * N + f] = g;
+        gam[base + f] = g;
         if (g > 0) any = 1;
-        v2b[f] += w[k] * v[k] * v[k] * (1 - g);
+        v2b[f] += c * (1 - g);
       }
       this.activeK[k] = any;
     }
@@ -358,7 +406,10 @@ export class KineticSolver implements TimeStepper {
     const tlo = this.tlo;
     const tdi = this.tdi;
     const tup = this.tup;
+    const aC = this.aC;
+    for (let i = 0; i < N; i++) aC[i] = c0 + dt * this.lamC[i] * ie2;
     for (let k = 0; k < K; k++) {
+      if (!this.activeK[k]) continue; // M_k = diag(a)
       const s = (dt * v[k]) / (eps * 2 * dx);
       for (let i = 0; i < N; i++) {
         const im = i === 0 ? N - 1 : i - 1;
@@ -382,43 +433,56 @@ export class KineticSolver implements TimeStepper {
     }
     this.Lfact.factor(this.Llo, this.Ldi, this.Lup);
 
-    // right-hand side: histRho - (dt/eps) D<v gamma avg M^{-1}(histQ_k + histRho)>
-    const acc = this.acc;
-    acc.fill(0);
+    // Start from rho = rho^n: q_k = M_k^{-1}(histQ_k + histRho - G_k rho) (active velocities) and the
+    // Schur residual r = histRho - L rho - (dt/eps) D<v gamma avg q>; GMRES on S delta = r from a zero
+    // guess; rho += delta, q_k -= M_k^{-1} G_k delta; the true residual again from q (needed anyway).
     const tmp = this.tmp;
+    const rhoNew = this.rhoNew;
+    const qNew = this.qNew;
+    rhoNew.set(rhoN);
     for (let k = 0; k < K; k++) {
       if (!this.activeK[k]) continue;
-      for (let i = 0; i < N; i++) tmp[i] = histQ[k * N + i] + histRho[i];
-      this.facts[k].solve(tmp);
-      this.accumulateFace(k, tmp, acc);
-    }
-    const rhs = this.rhs;
-    const ce = dt / (eps * dx);
-    for (let i = 0; i < N; i++) {
-      const im = i === 0 ? N - 1 : i - 1;
-      rhs[i] = histRho[i] - ce * (acc[i] - acc[im]);
-    }
-    // initial guess rho^n, solve
-    const rhoNew = this.rhoNew;
-    rhoNew.set(rhoN);
-    const res = this.gmres.solve(this.op, rhs, rhoNew, this.rtol, 400);
-    this.counters.solverIterations += res.iterations;
-    if (res.iterations > this.counters.maxSolverIterations) this.counters.maxSolverIterations = res.iterations;
-    if (!res.converged && !(res.relResidual < 1e-9)) {
-      throw new NumericalFailure(`KineticSolver: GMRES did not converge (relative residual ${res.relResidual.toExponential(2)})`);
-    }
-    // q_k = M_k^{-1}(histQ_k + histRho - G_k rho)
-    const qNew = this.qNew;
-    for (let k = 0; k < K; k++) {
       const base = k * N;
       this.applyG(k, rhoNew, tmp);
       for (let i = 0; i < N; i++) qNew[base + i] = histQ[base + i] + histRho[i] - tmp[i];
       this.facts[k].solve(qNew, base);
     }
+    let hn = 0;
+    for (let i = 0; i < N; i++) hn += histRho[i] * histRho[i];
+    hn = Math.sqrt(hn);
+    const tol = this.rtol;
+    const res = this.res;
+    let rn = this.residual(rhoNew, res);
+    let used = 0;
+    const maxIter = 400;
+    for (let cycle = 0; rn > tol * hn && used < maxIter && cycle < 20; cycle++) {
+      const delta = this.delta;
+      const out = this.gmres.solve(this.op, res, delta, (tol * hn) / rn, maxIter - used, true);
+      used += out.iterations;
+      for (let i = 0; i < N; i++) rhoNew[i] += delta[i];
+      for (let k = 0; k < K; k++) {
+        if (!this.activeK[k]) continue;
+        const base = k * N;
+        this.applyG(k, delta, tmp);
+        this.facts[k].solve(tmp);
+        for (let i = 0; i < N; i++) qNew[base + i] -= tmp[i];
+      }
+      rn = this.residual(rhoNew, res);
+    }
+    this.counters.solverIterations += used;
+    if (used > this.counters.maxSolverIterations) this.counters.maxSolverIterations = used;
+    if (!(rn <= 1e-9 * hn)) {
+      throw new NumericalFailure(`KineticSolver: GMRES did not converge (relative residual ${(rn / hn).toExponential(2)})`);
+    }
+    for (let k = 0; k < K; k++) {
+      if (this.activeK[k]) continue;
+      const base = k * N;
+      this.applyG(k, rhoNew, tmp);
+      for (let i = 0; i < N; i++) qNew[base + i] = (histQ[base + i] + histRho[i] - tmp[i]) / aC[i];
+    }
+    const acc = this.acc; // holds <v gamma avg q> of the final q (from residual())
     // face fluxes J_f = (1/eps)<v gamma avg q> - <v^2 beta> Df (rho_{i+1} - rho_i)/dx, and the
     // step's face mass flux F = a2/c0 Fprev + dt/c0 J (so that rho^{n+1} = rho^n - D F)
-    acc.fill(0);
-    for (let k = 0; k < K; k++) if (this.activeK[k]) this.accumulateFaceOff(k, qNew, k * N, acc);
     const F = this.Fnew;
     const fa = useB2 ? a2 / c0 : 0;
     for (let f = 0; f < N; f++) {
@@ -461,6 +525,28 @@ export class KineticSolver implements TimeStepper {
       y[i] = c0 * x[i] + c * (phi - prev);
       prev = phi;
     }
+  }
+
+  /** Schur residual out = histRho - L rho - (dt/eps) D<v gamma avg qNew> (acc := <v gamma avg qNew>); 2-norm. */
+  private residual(rho: Float64Array, out: Float64Array): number {
+    const { N, K } = this;
+    const acc = this.acc;
+    acc.fill(0);
+    for (let k = 0; k < K; k++) if (this.activeK[k]) this.accumulateFaceOff(k, this.qNew, k * N, acc);
+    const ce = this.dtCur / (this.eps * this.dx);
+    const Llo = this.Llo;
+    const Ldi = this.Ldi;
+    const Lup = this.Lup;
+    const h = this.histRho;
+    let s = 0;
+    for (let i = 0; i < N; i++) {
+      const im = i === 0 ? N - 1 : i - 1;
+      const ip = i + 1 === N ? 0 : i + 1;
+      const r = h[i] - (Llo[i] * rho[im] + Ldi[i] * rho[i] + Lup[i] * rho[ip]) - ce * (acc[i] - acc[im]);
+      out[i] = r;
+      s += r * r;
+    }
+    return Math.sqrt(s);
   }
 
   /** y = S x = L x - (dt/eps) D<v gamma avg M_k^{-1} G_k x>. */

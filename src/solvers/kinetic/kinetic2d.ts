@@ -9,12 +9,20 @@
  * Mt_k^{-1} costs one sweep of periodic tridiagonal x-lines and one of y-lines. The density Schur
  * complement is solved by flexible GMRES, preconditioned by a few Jacobi-PCG iterations on the
  * limit diffusion operator L (which is exactly the Schur complement when all gamma vanish).
+ *
+ * Cost structure: gamma depends on the velocity only through |vx| (x faces) or |vy| (y faces), and
+ * the x-line operator a + Tx_k only through vx_k, so the blending weights are computed per distinct
+ * |vx| (Nv/2 exponentials per face instead of Nv^2) and the x-lines are factored once per step per
+ * distinct vx (Nv factorisations shared by the Nv velocities with that vx; y likewise). The Schur
+ * solve starts from rho^n with the residual formed together with the predicted q (one line solve
+ * per velocity), GMRES runs from a zero guess, and the true residual is checked from the final q
+ * (which is needed for the fluxes anyway): per step 2 + (GMRES iterations) line solves per velocity.
  */
 import type { Grid } from '../../grid/grid.js';
 import type { RateLaw } from '../../models/rate.js';
 import type { VelocityGrid } from '../../velocity/gaussHermite.js';
 import { NumericalFailure } from '../stepper.js';
-import { PeriodicTridiagFactor } from './periodicTridiag.js';
+import { PeriodicLines } from './periodicLines.js';
 import { Gmres, type LinearOperator } from './gmres.js';
 
 export interface Kinetic2DCounters {
@@ -53,8 +61,29 @@ export class Kinetic2D {
   private readonly aC: Float64Array;
   private readonly Dfx: Float64Array;
   private readonly Dfy: Float64Array;
+  /** gamma on x faces per distinct |vx| (index axIdx[k]); y likewise. */
   private readonly gx: Float64Array;
   private readonly gy: Float64Array;
+  private readonly axIdx: Int32Array;
+  private readonly ayIdx: Int32Array;
+  private readonly sxIdx: Int32Array;
+  private readonly syIdx: Int32Array;
+  private readonly absX: Float64Array;
+  private readonly absY: Float64Array;
+  private readonly w2x: Float64Array;
+  private readonly w2y: Float64Array;
+  private readonly sgnX: Float64Array;
+  private readonly sgnY: Float64Array;
+  private readonly actAx: Uint8Array;
+  private readonly actAy: Uint8Array;
+  private readonly linesX: PeriodicLines[];
+  private readonly linesY: PeriodicLines[];
+  private readonly flo: Float64Array;
+  private readonly fdi: Float64Array;
+  private readonly fup: Float64Array;
+  private readonly res: Float64Array;
+  private readonly delta: Float64Array;
+  private readonly lbufS: Float64Array;
   private readonly v2bx: Float64Array;
   private readonly v2by: Float64Array;
   private readonly actX: Uint8Array;
@@ -68,12 +97,6 @@ export class Kinetic2D {
   private readonly accy: Float64Array;
   private readonly Rp: Float64Array;
   private readonly Rm: Float64Array;
-  private readonly lineX: PeriodicTridiagFactor;
-  private readonly lineY: PeriodicTridiagFactor;
-  private readonly llo: Float64Array;
-  private readonly ldi: Float64Array;
-  private readonly lup: Float64Array;
-  private readonly lbuf: Float64Array;
   private readonly cgr: Float64Array;
   private readonly cgz: Float64Array;
   private readonly cgp: Float64Array;
@@ -132,8 +155,51 @@ export class Kinetic2D {
     this.aC = f();
     this.Dfx = f();
     this.Dfy = f();
-    this.gx = fk();
-    this.gy = fk();
+    // distinct velocity components (signed and absolute)
+    const uniq = (vals: Float64Array, abs: boolean): { idx: Int32Array; values: number[] } => {
+      const values: number[] = [];
+      const idx = new Int32Array(K);
+      for (let k = 0; k < K; k++) {
+        const x = abs ? Math.abs(vals[k]) : vals[k];
+        let u = values.indexOf(x);
+        if (u < 0) {
+          u = values.length;
+          values.push(x);
+        }
+        idx[k] = u;
+      }
+      return { idx, values };
+    };
+    const ax = uniq(this.vx, true);
+    const ay = uniq(this.vy, true);
+    const sx = uniq(this.vx, false);
+    const sy = uniq(this.vy, false);
+    this.axIdx = ax.idx;
+    this.ayIdx = ay.idx;
+    this.sxIdx = sx.idx;
+    this.syIdx = sy.idx;
+    this.absX = Float64Array.from(ax.values);
+    this.absY = Float64Array.from(ay.values);
+    this.sgnX = Float64Array.from(sx.values);
+    this.sgnY = Float64Array.from(sy.values);
+    this.w2x = new Float64Array(ax.values.length);
+    this.w2y = new Float64Array(ay.values.length);
+    for (let k = 0; k < K; k++) {
+      this.w2x[ax.idx[k]] += this.w[k] * this.vx[k] * this.vx[k];
+      this.w2y[ay.idx[k]] += this.w[k] * this.vy[k] * this.vy[k];
+    }
+    this.actAx = new Uint8Array(ax.values.length);
+    this.actAy = new Uint8Array(ay.values.length);
+    this.gx = new Float64Array(ax.values.length * N);
+    this.gy = new Float64Array(ay.values.length * N);
+    this.linesX = sx.values.map(() => new PeriodicLines(nx, ny, 1, nx));
+    this.linesY = sy.values.map(() => new PeriodicLines(ny, nx, nx, 1));
+    this.flo = f();
+    this.fdi = f();
+    this.fup = f();
+    this.res = f();
+    this.delta = f();
+    this.lbufS = new Float64Array(nx);
     this.v2bx = f();
     this.v2by = f();
     this.actX = new Uint8Array(K);
@@ -147,13 +213,6 @@ export class Kinetic2D {
     this.accy = f();
     this.Rp = f();
     this.Rm = f();
-    this.lineX = new PeriodicTridiagFactor(nx);
-    this.lineY = new PeriodicTridiagFactor(ny);
-    const m = Math.max(nx, ny);
-    this.llo = new Float64Array(m);
-    this.ldi = new Float64Array(m);
-    this.lup = new Float64Array(m);
-    this.lbuf = new Float64Array(m);
     this.cgr = f();
     this.cgz = f();
     this.cgp = f();
@@ -167,7 +226,7 @@ export class Kinetic2D {
   }
 
   step(dt: number): void {
-    const { N, K, nx, ny, dx, dy, eps, vx, vy, w } = this;
+    const { N, K, nx, ny, dx, dy, eps } = this;
     const useB2 = this.bdf2 && this.counters.steps > 0;
     const om = useB2 ? dt / this.dtPrev : 0;
     const c0 = useB2 ? (1 + 2 * om) / (1 + om) : 1;
@@ -177,67 +236,58 @@ export class Kinetic2D {
     this.dt = dt;
     const floor = this.lo > 0 ? this.lo : 1e-300;
     const ie2 = 1 / (eps * eps);
+    const rhoN = this.rhoN;
+    const rhoO = this.rhoOld;
+    const lamC = this.lamC;
+    const aC = this.aC;
+    const il = this.tmp;
     for (let p = 0; p < N; p++) {
-      let r = useB2 ? (1 + om) * this.rhoN[p] - om * this.rhoOld[p] : this.rhoN[p];
+      let r = useB2 ? (1 + om) * rhoN[p] - om * rhoO[p] : rhoN[p];
       if (r < floor) r = floor;
       if (r > this.hi) r = this.hi;
       const lam = this.rate.lambda(r);
       if (!(lam > 0) || !Number.isFinite(lam)) throw new NumericalFailure(`lambda(${r}) = ${lam} is not positive and finite`, { cell: p });
-      this.lamC[p] = lam;
-      this.tmp[p] = 1 / lam;
-      this.aC[p] = c0 + dt * lam * ie2;
+      lamC[p] = lam;
+      il[p] = 1 / lam;
+      aC[p] = c0 + dt * lam * ie2;
     }
+    const Dfx = this.Dfx;
+    const Dfy = this.Dfy;
     for (let j = 0; j < ny; j++) {
       const jn = j + 1 === ny ? 0 : j + 1;
       for (let i = 0; i < nx; i++) {
         const ie = i + 1 === nx ? 0 : i + 1;
         const p = i + nx * j;
-        this.Dfx[p] = 0.5 * (this.tmp[p] + this.tmp[ie + nx * j]);
-        this.Dfy[p] = 0.5 * (this.tmp[p] + this.tmp[i + nx * jn]);
+        Dfx[p] = 0.5 * (il[p] + il[ie + nx * j]);
+        Dfy[p] = 0.5 * (il[p] + il[i + nx * jn]);
       }
     }
-    this.v2bx.fill(0);
-    this.v2by.fill(0);
+    // blending weights per distinct |v| component: gamma = exp(-(dx / (Df eps |v|))^2)
+    this.gammas(this.absX, this.w2x, this.gx, Dfx, dx, this.v2bx, this.actAx);
+    this.gammas(this.absY, this.w2y, this.gy, Dfy, dy, this.v2by, this.actAy);
     for (let k = 0; k < K; k++) {
-      const ax = Math.abs(vx[k]);
-      const ay = Math.abs(vy[k]);
-      let anyx = 0;
-      let anyy = 0;
-      const cx = w[k] * vx[k] * vx[k];
-      const cy = w[k] * vy[k] * vy[k];
-      for (let p = 0; p < N; p++) {
-        let g = 0;
-        if (ax > 0) {
-          const z = dx / (this.Dfx[p] * eps * ax);
-          g = Math.exp(-z * z);
-        }
-        this.gx[k * N + p] = g;
-        if (g > 0) anyx = 1;
-        this.v2bx[p] += cx * (1 - g);
-        g = 0;
-        if (ay > 0) {
-          const z = dy / (this.Dfy[p] * eps * ay);
-          g = Math.exp(-z * z);
-        }
-        this.gy[k * N + p] = g;
-        if (g > 0) anyy = 1;
-        this.v2by[p] += cy * (1 - g);
-      }
-      this.actX[k] = anyx;
-      this.actY[k] = anyy;
+      this.actX[k] = this.actAx[this.axIdx[k]];
+      this.actY[k] = this.actAy[this.ayIdx[k]];
     }
-    for (let p = 0; p < N; p++) this.histRho[p] = a1 * this.rhoN[p] - a2 * this.rhoOld[p];
+    const histRho = this.histRho;
+    const histQ = this.histQ;
+    for (let p = 0; p < N; p++) histRho[p] = a1 * rhoN[p] - a2 * rhoO[p];
     // histQ_k + delta-form correction Tx a^{-1} Ty q^n_k
     for (let k = 0; k < K; k++) {
       const b = k * N;
-      for (let p = 0; p < N; p++) this.histQ[b + p] = a1 * this.qN[b + p] - a2 * this.qOld[b + p];
+      const qN = this.qN;
+      const qO = this.qOld;
+      for (let p = 0; p < N; p++) histQ[b + p] = a1 * qN[b + p] - a2 * qO[b + p];
       if (this.actX[k] && this.actY[k]) {
-        this.applyT(k, 1, this.qN, b, this.tmp);
-        for (let p = 0; p < N; p++) this.tmp[p] /= this.aC[p];
+        this.applyT(k, 1, qN, b, this.tmp);
+        for (let p = 0; p < N; p++) this.tmp[p] /= aC[p];
         this.applyT(k, 0, this.tmp, 0, this.tmp2);
-        for (let p = 0; p < N; p++) this.histQ[b + p] += this.tmp2[p];
+        for (let p = 0; p < N; p++) histQ[b + p] += this.tmp2[p];
       }
     }
+    // factor the x-lines once per distinct vx, the y-lines once per distinct vy
+    this.factorLines(0);
+    this.factorLines(1);
     // L diagonal (for Jacobi)
     const cxx = dt / (dx * dx);
     const cyy = dt / (dy * dy);
@@ -246,49 +296,68 @@ export class Kinetic2D {
       for (let i = 0; i < nx; i++) {
         const iw = i === 0 ? nx - 1 : i - 1;
         const p = i + nx * j;
-        this.Ldiag[p] =
-          c0 +
-          cxx * (this.v2bx[p] * this.Dfx[p] + this.v2bx[iw + nx * j] * this.Dfx[iw + nx * j]) +
-          cyy * (this.v2by[p] * this.Dfy[p] + this.v2by[i + nx * js] * this.Dfy[i + nx * js]);
+        const kxe = this.v2bx[p] * Dfx[p];
+        const kxw = this.v2bx[iw + nx * j] * Dfx[iw + nx * j];
+        const kyn = this.v2by[p] * Dfy[p];
+        const kys = this.v2by[i + nx * js] * Dfy[i + nx * js];
+        this.Ldiag[p] = c0 + cxx * (kxe + kxw) + cyy * (kyn + kys);
       }
     }
-    // rhs = histRho - (dt/eps) div <v gamma avg Mt^{-1}(histQ_k + histRho)>
-    this.accx.fill(0);
-    this.accy.fill(0);
+    // Start from rho = rho^n: q_k = Mt_k^{-1}(histQ_k + histRho - G_k rho) and the Schur residual
+    // r = histRho - L rho - (dt/eps) div <v gamma avg q>; then GMRES on S delta = r (zero guess),
+    // rho += delta, q_k -= Mt_k^{-1} G_k delta, and the true residual again from q.
+    const rho = this.rhoNew;
+    rho.set(rhoN);
+    const qNew = this.qNew;
+    // (velocities with gamma = 0 everywhere do not enter the residual: their q is formed at the end)
     for (let k = 0; k < K; k++) {
       if (!this.actX[k] && !this.actY[k]) continue;
-      for (let p = 0; p < N; p++) this.tmp[p] = this.histQ[k * N + p] + this.histRho[p];
-      this.solveM(k, this.tmp, 0);
-      this.accumulate(k, this.tmp, 0);
-    }
-    this.divAcc(this.histRho, this.rhs, -dt / eps);
-    this.rhoNew.set(this.rhoN);
-    const res = this.gmres.solve(this.op, this.rhs, this.rhoNew, Math.max(this.rtol, 1e-10), 400);
-    this.counters.solverIterations += res.iterations;
-    if (res.iterations > this.counters.maxSolverIterations) this.counters.maxSolverIterations = res.iterations;
-    if (!res.converged && !(res.relResidual < 1e-7)) throw new NumericalFailure(`KineticSolver 2D: GMRES did not converge (${res.relResidual.toExponential(2)})`);
-    // q_k
-    for (let k = 0; k < K; k++) {
       const b = k * N;
-      this.applyG(k, this.rhoNew, this.tmp);
-      for (let p = 0; p < N; p++) this.qNew[b + p] = this.histQ[b + p] + this.histRho[p] - this.tmp[p];
-      this.solveM(k, this.qNew, b);
+      this.applyG(k, rho, this.tmp);
+      for (let p = 0; p < N; p++) qNew[b + p] = histQ[b + p] + histRho[p] - this.tmp[p];
+      this.solveM(k, qNew, b);
     }
-    // fluxes
-    this.accx.fill(0);
-    this.accy.fill(0);
-    for (let k = 0; k < K; k++) if (this.actX[k] || this.actY[k]) this.accumulate(k, this.qNew, k * N);
+    let hn = 0;
+    for (let p = 0; p < N; p++) hn += histRho[p] * histRho[p];
+    hn = Math.sqrt(hn);
+    const tol = Math.max(this.rtol, 1e-10);
+    let rn = this.residual(rho, this.res);
+    let used = 0;
+    const maxIter = 400;
+    for (let cycle = 0; rn > tol * hn && used < maxIter && cycle < 20; cycle++) {
+      const delta = this.delta;
+      const out = this.gmres.solve(this.op, this.res, delta, (tol * hn) / rn, maxIter - used, true);
+      used += out.iterations;
+      for (let p = 0; p < N; p++) rho[p] += delta[p];
+      for (let k = 0; k < K; k++) {
+        if (!this.actX[k] && !this.actY[k]) continue;
+        const b = k * N;
+        this.applyG(k, delta, this.tmp);
+        this.solveM(k, this.tmp, 0);
+        for (let p = 0; p < N; p++) qNew[b + p] -= this.tmp[p];
+      }
+      rn = this.residual(rho, this.res);
+    }
+    this.counters.solverIterations += used;
+    if (used > this.counters.maxSolverIterations) this.counters.maxSolverIterations = used;
+    if (!(rn <= 1e-7 * hn)) throw new NumericalFailure(`KineticSolver 2D: GMRES did not converge (${(rn / hn).toExponential(2)})`);
+    for (let k = 0; k < K; k++) {
+      if (this.actX[k] || this.actY[k]) continue;
+      const b = k * N;
+      this.applyG(k, rho, this.tmp);
+      for (let p = 0; p < N; p++) qNew[b + p] = (histQ[b + p] + histRho[p] - this.tmp[p]) / aC[p];
+    }
+    // fluxes (accx, accy hold <v gamma avg q> of the final q)
     const fa = useB2 ? a2 / c0 : 0;
     const Fx = this.FxNew;
     const Fy = this.FyNew;
-    const r = this.rhoNew;
     for (let j = 0; j < ny; j++) {
       const jn = j + 1 === ny ? 0 : j + 1;
       for (let i = 0; i < nx; i++) {
         const ie = i + 1 === nx ? 0 : i + 1;
         const p = i + nx * j;
-        const Jx = this.accx[p] / eps - (this.v2bx[p] * this.Dfx[p] * (r[ie + nx * j] - r[p])) / dx;
-        const Jy = this.accy[p] / eps - (this.v2by[p] * this.Dfy[p] * (r[i + nx * jn] - r[p])) / dy;
+        const Jx = this.accx[p] / eps - (this.v2bx[p] * Dfx[p] * (rho[ie + nx * j] - rho[p])) / dx;
+        const Jy = this.accy[p] / eps - (this.v2by[p] * Dfy[p] * (rho[i + nx * jn] - rho[p])) / dy;
         Fx[p] = fa * this.FxPrev[p] + (dt / c0) * Jx;
         Fy[p] = fa * this.FyPrev[p] + (dt / c0) * Jy;
       }
@@ -296,12 +365,72 @@ export class Kinetic2D {
     this.finish(dt);
   }
 
+  /** gamma per distinct |v| (exp skipped where it underflows), <v^2 (1 - gamma)> per face, activity. */
+  private gammas(absV: Float64Array, w2: Float64Array, g: Float64Array, Df: Float64Array, h: number, v2b: Float64Array, act: Uint8Array): void {
+    const N = this.N;
+    const eps = this.eps;
+    v2b.fill(0);
+    for (let m = 0; m < absV.length; m++) {
+      const av = absV[m];
+      const b = m * N;
+      const c = w2[m];
+      let any = 0;
+      if (av > 0) {
+        const z0 = h / (eps * av);
+        for (let p = 0; p < N; p++) {
+          const z = z0 / Df[p];
+          const z2 = z * z;
+          const gg = z2 > 746 ? 0 : Math.exp(-z2);
+          g[b + p] = gg;
+          if (gg > 0) any = 1;
+          v2b[p] += c * (1 - gg);
+        }
+      } else {
+        for (let p = 0; p < N; p++) g[b + p] = 0;
+      }
+      act[m] = any;
+    }
+  }
+
+  /** Factor a + T_dir for every distinct signed velocity component whose gamma is not all zero. */
+  private factorLines(dir: 0 | 1): void {
+    const { nx, ny, N } = this;
+    const vals = dir === 0 ? this.sgnX : this.sgnY;
+    const absV = dir === 0 ? this.absX : this.absY;
+    const act = dir === 0 ? this.actAx : this.actAy;
+    const g = dir === 0 ? this.gx : this.gy;
+    const h = dir === 0 ? this.dx : this.dy;
+    const a = this.aC;
+    const lo = this.flo;
+    const di = this.fdi;
+    const up = this.fup;
+    for (let u = 0; u < vals.length; u++) {
+      const m = absV.indexOf(Math.abs(vals[u]));
+      if (!act[m]) continue;
+      const s = (this.dt * vals[u]) / (this.eps * 2 * h);
+      const b = m * N;
+      for (let j = 0; j < ny; j++) {
+        const js = j === 0 ? ny - 1 : j - 1;
+        for (let i = 0; i < nx; i++) {
+          const p = i + nx * j;
+          const pw = dir === 0 ? (i === 0 ? nx - 1 : i - 1) + nx * j : i + nx * js;
+          const gw = g[b + pw];
+          const gp = g[b + p];
+          lo[p] = -s * gw;
+          up[p] = s * gp;
+          di[p] = a[p] + s * (gp - gw);
+        }
+      }
+      (dir === 0 ? this.linesX : this.linesY)[u].factor(lo, di, up);
+    }
+  }
+
   /** out = T_dir q (dir 0: x, 1: y), T = (dt/eps) v D(gamma avg .). */
   private applyT(k: number, dir: number, q: Float64Array, off: number, out: Float64Array): void {
     const { nx, ny, N } = this;
     const g = dir === 0 ? this.gx : this.gy;
     const s = (this.dt * (dir === 0 ? this.vx[k] : this.vy[k])) / (this.eps * 2 * (dir === 0 ? this.dx : this.dy));
-    const b = k * N;
+    const b = (dir === 0 ? this.axIdx[k] : this.ayIdx[k]) * N;
     for (let j = 0; j < ny; j++) {
       for (let i = 0; i < nx; i++) {
         const p = i + nx * j;
@@ -321,69 +450,52 @@ export class Kinetic2D {
 
   /** x <- Mt_k^{-1} x = (a + Ty)^{-1} a (a + Tx)^{-1} x (in place, at offset off). */
   private solveM(k: number, x: Float64Array, off: number): void {
-    const { nx, ny, N } = this;
+    const N = this.N;
     const a = this.aC;
-    const b = k * N;
-    const llo = this.llo;
-    const ldi = this.ldi;
-    const lup = this.lup;
-    const buf = this.lbuf;
-    if (this.actX[k]) {
-      const s = (this.dt * this.vx[k]) / (this.eps * 2 * this.dx);
-      const g = this.gx;
-      for (let j = 0; j < ny; j++) {
-        for (let i = 0; i < nx; i++) {
-          const p = i + nx * j;
-          const gw = g[b + (i === 0 ? nx - 1 : i - 1) + nx * j];
-          const gp = g[b + p];
-          llo[i] = -s * gw;
-          lup[i] = s * gp;
-          ldi[i] = a[p] + s * (gp - gw);
-          buf[i] = x[off + p];
-        }
-        this.lineX.factor(llo, ldi, lup);
-        this.lineX.solve(buf);
-        for (let i = 0; i < nx; i++) x[off + i + nx * j] = buf[i] * a[i + nx * j];
-      }
-    } else {
-      // (a + Tx) = a: x <- a a^{-1} x = x
-    }
-    if (this.actY[k]) {
-      const s = (this.dt * this.vy[k]) / (this.eps * 2 * this.dy);
-      const g = this.gy;
-      for (let i = 0; i < nx; i++) {
-        for (let j = 0; j < ny; j++) {
-          const p = i + nx * j;
-          const gs = g[b + i + nx * (j === 0 ? ny - 1 : j - 1)];
-          const gp = g[b + p];
-          llo[j] = -s * gs;
-          lup[j] = s * gp;
-          ldi[j] = a[p] + s * (gp - gs);
-          buf[j] = x[off + p];
-        }
-        this.lineY.factor(llo, ldi, lup);
-        this.lineY.solve(buf);
-        for (let j = 0; j < ny; j++) x[off + i + nx * j] = buf[j];
-      }
-    } else {
-      for (let p = 0; p < N; p++) x[off + p] /= a[p];
-    }
+    const ax = this.actX[k];
+    const ay = this.actY[k];
+    if (ax) this.linesX[this.sxIdx[k]].solve(x, off);
+    if (ax && ay) for (let p = 0; p < N; p++) x[off + p] *= a[p];
+    if (ay) this.linesY[this.syIdx[k]].solve(x, off);
+    if (!ax && !ay) for (let p = 0; p < N; p++) x[off + p] /= a[p];
   }
 
   private accumulate(k: number, q: Float64Array, off: number): void {
     const { nx, ny, N } = this;
     const cx = 0.5 * this.w[k] * this.vx[k];
     const cy = 0.5 * this.w[k] * this.vy[k];
-    const b = k * N;
+    const bx = this.axIdx[k] * N;
+    const by = this.ayIdx[k] * N;
+    const gx = this.gx;
+    const gy = this.gy;
+    const accx = this.accx;
+    const accy = this.accy;
     for (let j = 0; j < ny; j++) {
-      const jn = j + 1 === ny ? 0 : j + 1;
+      const row = nx * j;
+      const rn = nx * (j + 1 === ny ? 0 : j + 1);
       for (let i = 0; i < nx; i++) {
-        const p = i + nx * j;
-        const ie = i + 1 === nx ? 0 : i + 1;
-        this.accx[p] += cx * this.gx[b + p] * (q[off + p] + q[off + ie + nx * j]);
-        this.accy[p] += cy * this.gy[b + p] * (q[off + p] + q[off + i + nx * jn]);
+        const p = i + row;
+        const ie = i + 1 === nx ? row : p + 1;
+        const qp = q[off + p];
+        accx[p] += cx * gx[bx + p] * (qp + q[off + ie]);
+        accy[p] += cy * gy[by + p] * (qp + q[off + i + rn]);
       }
     }
+  }
+
+  /** Schur residual out = histRho - L rho - (dt/eps) div <v gamma avg qNew>; returns its 2-norm. */
+  private residual(rho: Float64Array, out: Float64Array): number {
+    const { N, K } = this;
+    this.accx.fill(0);
+    this.accy.fill(0);
+    for (let k = 0; k < K; k++) if (this.actX[k] || this.actY[k]) this.accumulate(k, this.qNew, k * N);
+    const Lr = this.cgz;
+    this.applyL(rho, Lr);
+    for (let p = 0; p < N; p++) Lr[p] = this.histRho[p] - Lr[p];
+    this.divAcc(Lr, out, -this.dt / this.eps);
+    let s = 0;
+    for (let p = 0; p < N; p++) s += out[p] * out[p];
+    return Math.sqrt(s);
   }
 
   /** y = base + c (Dx accx + Dy accy). */
@@ -401,40 +513,48 @@ export class Kinetic2D {
     }
   }
 
-  /** y = G_k x = c0 x + dt (Dx Phi_x + Dy Phi_y). */
+  /** y = G_k x = c0 x + dt (Dx Phi_x + Dy Phi_y), Phi = (v/eps) avg x - v^2 (1 - gamma) Df D x. One pass. */
   private applyG(k: number, x: Float64Array, y: Float64Array): void {
-    const { nx, ny, dx, dy, eps, dt, c0 } = this;
+    const { nx, ny, N, dx, dy, eps, dt, c0 } = this;
     const ax = this.vx[k] / (2 * eps);
     const ay = this.vy[k] / (2 * eps);
     const bx = (this.vx[k] * this.vx[k]) / dx;
     const by = (this.vy[k] * this.vy[k]) / dy;
-    const b = k * this.N;
-    const phx = this.accx;
-    const phy = this.accy;
-    // reuse acc arrays? no: they hold the accumulations during applySchur; use cg buffers
-    const Px = this.cgq;
-    const Py = this.tmp2;
-    void phx;
-    void phy;
-    for (let j = 0; j < ny; j++) {
-      const jn = j + 1 === ny ? 0 : j + 1;
-      for (let i = 0; i < nx; i++) {
-        const ie = i + 1 === nx ? 0 : i + 1;
-        const p = i + nx * j;
-        const pe = ie + nx * j;
-        const pn = i + nx * jn;
-        Px[p] = ax * (x[p] + x[pe]) - bx * (1 - this.gx[b + p]) * this.Dfx[p] * (x[pe] - x[p]);
-        Py[p] = ay * (x[p] + x[pn]) - by * (1 - this.gy[b + p]) * this.Dfy[p] * (x[pn] - x[p]);
-      }
-    }
+    const ox = this.axIdx[k] * N;
+    const oy = this.ayIdx[k] * N;
+    const gx = this.gx;
+    const gy = this.gy;
+    const Dfx = this.Dfx;
+    const Dfy = this.Dfy;
+    const south = this.lbufS; // Phi_y on the faces below the current row
     const cx = dt / dx;
     const cy = dt / dy;
-    for (let j = 0; j < ny; j++) {
-      const js = j === 0 ? ny - 1 : j - 1;
+    // Phi_y of the last row (the faces below row 0)
+    {
+      const row = nx * (ny - 1);
       for (let i = 0; i < nx; i++) {
-        const iw = i === 0 ? nx - 1 : i - 1;
-        const p = i + nx * j;
-        y[p] = c0 * x[p] + cx * (Px[p] - Px[iw + nx * j]) + cy * (Py[p] - Py[i + nx * js]);
+        const p = row + i;
+        const xp = x[p];
+        const xn = x[i];
+        south[i] = ay * (xp + xn) - by * (1 - gy[oy + p]) * Dfy[p] * (xn - xp);
+      }
+    }
+    for (let j = 0; j < ny; j++) {
+      const row = nx * j;
+      const rn = nx * (j + 1 === ny ? 0 : j + 1);
+      // Phi_x on the west face of cell 0 (face nx-1 of the row)
+      const pl = row + nx - 1;
+      let west = ax * (x[pl] + x[row]) - bx * (1 - gx[ox + pl]) * Dfx[pl] * (x[row] - x[pl]);
+      for (let i = 0; i < nx; i++) {
+        const p = row + i;
+        const xp = x[p];
+        const xe = i + 1 === nx ? x[row] : x[p + 1];
+        const xn = x[rn + i];
+        const east = ax * (xp + xe) - bx * (1 - gx[ox + p]) * Dfx[p] * (xe - xp);
+        const north = ay * (xp + xn) - by * (1 - gy[oy + p]) * Dfy[p] * (xn - xp);
+        y[p] = c0 * xp + cx * (east - west) + cy * (north - south[i]);
+        west = east;
+        south[i] = north;
       }
     }
   }
@@ -485,15 +605,14 @@ export class Kinetic2D {
     const zz = this.cgz;
     const p = this.cgp;
     const q = this.cgq;
-    const d = this.Ldiag;
     z.fill(0);
     res.set(r);
     let rn0 = 0;
     for (let i = 0; i < N; i++) rn0 += r[i] * r[i];
     if (rn0 === 0) return;
     let rz = 0;
+    this.precL(res, zz);
     for (let i = 0; i < N; i++) {
-      zz[i] = res[i] / d[i];
       p[i] = zz[i];
       rz += res[i] * zz[i];
     }
@@ -511,14 +630,20 @@ export class Kinetic2D {
       }
       if (rn <= 1e-6 * rn0) break;
       let rz2 = 0;
-      for (let i = 0; i < N; i++) {
-        zz[i] = res[i] / d[i];
-        rz2 += res[i] * zz[i];
-      }
+      this.precL(res, zz);
+      for (let i = 0; i < N; i++) rz2 += res[i] * zz[i];
       const be = rz2 / rz;
       rz = rz2;
       for (let i = 0; i < N; i++) p[i] = zz[i] + be * p[i];
     }
+  }
+
+  /** Jacobi: zz = r / diag(L). (A Kirchhoff-scaled multigrid V-cycle was tried here: far fewer CG
+   * iterations, but a much worse FGMRES preconditioner on rough data at eps = 0.1, see the docs.) */
+  private precL(r: Float64Array, zz: Float64Array): void {
+    const N = this.N;
+    const d = this.Ldiag;
+    for (let i = 0; i < N; i++) zz[i] = r[i] / d[i];
   }
 
   private finish(dt: number): void {
@@ -574,27 +699,46 @@ export class Kinetic2D {
       update();
       this.counters.rhoLimiterSteps++;
     }
+    // project q onto <q> = 0 (removes the solver residual), then scale q towards rho into bounds;
+    // velocity-major passes (contiguous)
     const q = this.qNew;
-    for (let p = 0; p < N; p++) {
-      let s = 0;
-      for (let k = 0; k < K; k++) s += w[k] * q[k * N + p];
-      let qmax = -Infinity;
-      let qmin = Infinity;
-      for (let k = 0; k < K; k++) {
-        const v = q[k * N + p] - s;
-        q[k * N + p] = v;
-        if (v > qmax) qmax = v;
-        if (v < qmin) qmin = v;
+    const sum = this.tmp;
+    const qmax = this.tmp2;
+    const qmin = this.cgp;
+    sum.fill(0);
+    for (let k = 0; k < K; k++) {
+      const b = k * N;
+      const wk = w[k];
+      for (let p = 0; p < N; p++) sum[p] += wk * q[b + p];
+    }
+    qmax.fill(-Infinity);
+    qmin.fill(Infinity);
+    for (let k = 0; k < K; k++) {
+      const b = k * N;
+      for (let p = 0; p < N; p++) {
+        const v = q[b + p] - sum[p];
+        q[b + p] = v;
+        if (v > qmax[p]) qmax[p] = v;
+        if (v < qmin[p]) qmin[p] = v;
       }
-      if (!Number.isFinite(qmax) || !Number.isFinite(qmin) || !Number.isFinite(r[p])) throw new NumericalFailure('KineticSolver 2D: non-finite state', { cell: p });
+    }
+    let scaled = 0;
+    const theta = sum;
+    for (let p = 0; p < N; p++) {
+      if (!Number.isFinite(qmax[p]) || !Number.isFinite(qmin[p]) || !Number.isFinite(r[p])) throw new NumericalFailure('KineticSolver 2D: non-finite state', { cell: p });
+      let th = 1;
       if (this.useLimiter) {
-        let th = 1;
-        if (r[p] + qmax > hi) th = Math.min(th, Math.max(0, hi - r[p]) / qmax);
-        if (r[p] + qmin < lo) th = Math.min(th, Math.max(0, r[p] - lo) / -qmin);
-        if (th < 1) {
-          for (let k = 0; k < K; k++) q[k * N + p] *= th;
-          this.counters.hLimiterCells++;
-        }
+        if (r[p] + qmax[p] > hi) th = Math.min(th, Math.max(0, hi - r[p]) / qmax[p]);
+        if (r[p] + qmin[p] < lo) th = Math.min(th, Math.max(0, r[p] - lo) / -qmin[p]);
+        if (th < 1) scaled++;
+      }
+      theta[p] = th;
+    }
+    if (scaled > 0) {
+      this.counters.hLimiterCells += scaled;
+      for (let k = 0; k < K; k++) {
+        const b = k * N;
+        for (let p = 0; p < N; p++) q[b + p] *= theta[p];
       }
     }
     let t: Float64Array = this.rhoOld;
