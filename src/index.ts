@@ -19,3 +19,11 @@ export { validateConfig, parseConfigText, ConfigError, type ConfigIssue } from '
 export { runConfig, type RunOptions, type RunResult } from './run.js';
 export { readRun, type RunRecord } from './io/readRun.js';
 export { readFieldsHdf5 } from './io/hdf5.js';
+export { erfcx, erfc, faddeeva, dawson } from './spectrum/faddeeva.js';
+export { continuousSpectrum, discreteSpectrum, thresholdWavenumber, inverseErfcx, type LinearParams, type ContinuousSpectrum, type DiscreteSpectrum } from './spectrum/linear.js';
+export { complexEigenvalues, type ComplexMatrix, type Eigenvalue } from './spectrum/eig.js';
+export { theoremDiagnostics, momentResiduals, momentFields, defaultDelta, type TheoremDiagnostics, type MomentResiduals } from './diagnostics/theorems.js';
+export { GridFourier, ComplexFFT, type HelmholtzSymbol } from './diagnostics/fourier.js';
+export { fitExponentialRate, fitPowerLaw, linearFit, type ExpRateFit, type PowerLawFit } from './fitting/rates.js';
+export { renderSvg, svgToPng, writeFigure, type VlSpec } from './plot/render.js';
+export { STUDIES } from './studies/index.js';

@@ -8,3 +8,6 @@ export const processIo: Io = { out: (t) => void process.stdout.write(t), err: (t
 
 /** Bad arguments or files: reported in one line with exit status 2. */
 export class UsageError extends Error {}
+
+/** A command that ran but whose result is a failure (e.g. a study check): one line, exit status 1. */
+export class CheckFailure extends Error {}

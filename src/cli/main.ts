@@ -15,8 +15,10 @@ import { readRun, RunReadError } from '../io/readRun.js';
 import { compareRuns, CompareError } from '../diagnostics/compare.js';
 // Command modules (src/cli/commands/NAME.ts export `register(program, io)`): one import line each.
 // @command-imports
+import { register as registerSpectrum } from './commands/spectrum.js';
+import { register as registerStudy } from './commands/study.js';
 
-import { processIo, UsageError, type Io } from './io.js';
+import { CheckFailure, processIo, UsageError, type Io } from './io.js';
 
 function loadConfig(file: string) {
   let text: string;
@@ -139,6 +141,8 @@ export function buildProgram(io: Io = processIo): Command {
 
   // One line per command module:
   // @command-registrations
+  registerSpectrum(program, io);
+  registerStudy(program, io);
 
   return program;
 }
@@ -164,6 +168,10 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     if (err instanceof UsageError || err instanceof OutputDirError || err instanceof RunReadError || err instanceof CompareError) {
       io.err(`nlbgk: ${err.message}\n`);
       return 2;
+    }
+    if (err instanceof CheckFailure) {
+      io.err(`nlbgk: ${err.message}\n`);
+      return 1;
     }
     if (err instanceof NumericalFailure) {
       io.err(`nlbgk: numerical failure: ${err.message}; outputs written so far are kept\n`);

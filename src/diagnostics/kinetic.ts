@@ -27,6 +27,13 @@ export interface KineticDiagnostics {
 
 export const KINETIC_COLUMNS = ['l2', 'l2_neq', 'flux_l2', 'h_min', 'h_max', 'dist_eq'] as const;
 
+/**
+ * Further kinetic series columns (src/diagnostics/theorems.ts): ||E||, the Lemma 2.4 ratios, the DMS
+ * cross term ∫ j·(I−Δ)⁻¹∇rho, H_delta = l2 + delta·cross (delta = eps·lambda_min/(4(1+lambda_max²))),
+ * the time derivatives from the moment equations, and the Lemma 2.5 residuals over the last step.
+ */
+export const THEOREM_COLUMNS = ['E_l2', 'lemma24_j', 'lemma24_E', 'cross', 'H_delta', 'dl2_dt', 'dcross_dt', 'dH_dt', 'res_rho', 'res_j'] as const;
+
 /** rho and j (jx, jy in 2D) from h; `flux` holds one array per space dimension. */
 export function moments(grid: Grid, vel: VelocityNodes, h: Float64Array, rho: Float64Array, flux: Float64Array[]): void {
   const nv = vel.count;

@@ -11,7 +11,8 @@ import { DiffusionSolver } from '../solvers/diffusion.js';
 import { KineticSolver } from '../solvers/kinetic.js';
 import { velocityGrid } from '../velocity/gaussHermite.js';
 import { buildParticles } from './particlesProblem.js';
-import { KINETIC_COLUMNS, kineticDiagnostics } from '../diagnostics/kinetic.js';
+import { KINETIC_COLUMNS, THEOREM_COLUMNS, kineticDiagnostics } from '../diagnostics/kinetic.js';
+import { defaultDelta, momentResiduals, theoremDiagnostics } from '../diagnostics/theorems.js';
 import type { TimeStepper } from '../solvers/stepper.js';
 import { densityDiagnostics } from '../diagnostics/density.js';
 import { ConfigError } from '../config/validate.js';
@@ -156,13 +157,28 @@ function buildKinetic(config: Config, grid: Grid): Problem {
   const h0 = initialKinetic(config, grid, velocity);
   const [lo, hi] = minMax(h0);
   const rate = buildRate(config, [lo, hi]);
-  const stepper = new KineticSolver({ grid, velocity, rate, eps: config.model.eps as number, h0 });
+  const eps = config.model.eps as number;
+  const stepper = new KineticSolver({ grid, velocity, rate, eps, h0 });
   const flux = Array.from({ length: grid.dim }, () => new Float64Array(grid.cells));
   const fluxNames = grid.dim === 1 ? ['j'] : ['jx', 'jy'];
   const datasets: Record<string, Float64Array> = { w: velocity.w };
   if (grid.dim === 1) datasets.v = velocity.v[0];
   else [datasets.vx, datasets.vy] = velocity.v;
   const updateFlux = () => flux.forEach((f, d) => stepper.flux(f, d as 0 | 1));
+  // Theorem diagnostics (src/diagnostics/theorems.ts; docs/studies.md): E, Lemma 2.4 ratios, the DMS
+  // functional H_delta = ||f||² + delta ∫ j·(I−Δ)⁻¹∇rho with its time derivative, Lemma 2.5 residuals.
+  const lambda = (r: number) => rate.lambda(r);
+  let lamMin = Infinity;
+  let lamMax = 0;
+  for (let k = 0; k <= 64; k++) {
+    const l = lambda(lo + ((hi - lo) * k) / 64);
+    lamMin = Math.min(lamMin, l);
+    lamMax = Math.max(lamMax, l);
+  }
+  const delta = defaultDelta(eps, lamMin, lamMax);
+  const theoremOpts = { eps, lambda };
+  const hOld = new Float64Array(grid.cells * velocity.count);
+  const hNow = new Float64Array(grid.cells * velocity.count);
   return {
     config,
     grid,
@@ -170,13 +186,19 @@ function buildKinetic(config: Config, grid: Grid): Problem {
     stepper,
     bounds: { lo, hi },
     hdf5: { trailing: { h: velocity.count }, datasets },
-    columns: ['mass', 'rho_min', 'rho_max', 'rho_l2_dev', ...KINETIC_COLUMNS],
+    columns: ['mass', 'rho_min', 'rho_max', 'rho_l2_dev', ...KINETIC_COLUMNS, ...THEOREM_COLUMNS],
     sample() {
       const rho = stepper.rho();
       const d = densityDiagnostics(grid, rho);
       updateFlux();
-      const k = kineticDiagnostics(grid, velocity, stepper.h(), rho, flux);
-      return [d.mass, d.rho_min, d.rho_max, d.rho_l2_dev, ...KINETIC_COLUMNS.map((c) => k[c])];
+      hNow.set(stepper.h());
+      const k = kineticDiagnostics(grid, velocity, hNow, rho, flux);
+      const th = theoremDiagnostics(grid, velocity, hNow, theoremOpts);
+      // Lemma 2.5 residuals over the last step (the stepper's previous level; NaN before the first step)
+      const dtPrev = stepper.previousH(hOld);
+      const res = dtPrev > 0 ? momentResiduals(grid, velocity, hOld, hNow, dtPrev, theoremOpts) : { res_rho: NaN, res_j: NaN };
+      const extra = [th.E_l2, th.lemma24_j, th.lemma24_E, th.cross, k.l2 + delta * th.cross, th.dl2_dt, th.dcross_dt, th.dl2_dt + delta * th.dcross_dt, res.res_rho, res.res_j];
+      return [d.mass, d.rho_min, d.rho_max, d.rho_l2_dev, ...KINETIC_COLUMNS.map((c) => k[c]), ...extra];
     },
     snapshotFields() {
       updateFlux();

@@ -1,0 +1,93 @@
+/**
+ * `nlbgk spectrum --eps E --alpha A [--rho-bar R] [--mode M] [--nodes NV] [--all] [--json]`
+ *
+ * The exact decay rate of the Fourier mode κ = 2π|m| of the BGK model linearised about rho_bar
+ * (src/spectrum/linear.ts): without --nodes the continuous-velocity answer (the real root of
+ * eps κ / r = √(π/2) erfcx(y), or the essential bound r/eps² above κ* = √(π/2) r/eps); with
+ * --nodes NV the top eigenvalue of the NV-node Gauss–Hermite discrete-velocity operator.
+ * Numbers are printed as the shortest decimal that reads back to the same double.
+ */
+import type { Command } from 'commander';
+import { UsageError, type Io } from '../io.js';
+import { continuousSpectrum, discreteSpectrum, type LinearParams } from '../../spectrum/linear.js';
+
+function num(name: string, text: string | undefined, check: (x: number) => boolean, what: string): number {
+  if (text === undefined) throw new UsageError(`--${name} is required`);
+  const x = Number(text);
+  if (text.trim() === '' || !Number.isFinite(x) || !check(x)) throw new UsageError(`--${name} ${text}: expected ${what}`);
+  return x;
+}
+
+export interface SpectrumOptions {
+  eps?: string;
+  alpha?: string;
+  rhoBar?: string;
+  mode?: string;
+  nodes?: string;
+  all?: boolean;
+  json?: boolean;
+}
+
+export function spectrumReport(opts: SpectrumOptions): { text: string; json: Record<string, unknown> } {
+  const eps = num('eps', opts.eps, (x) => x > 0, 'a number > 0');
+  const alpha = num('alpha', opts.alpha, () => true, 'a finite number');
+  const rhoBar = num('rho-bar', opts.rhoBar ?? '1', (x) => x > 0, 'a number > 0');
+  const modeText = opts.mode ?? '1';
+  const parts = modeText.split(',');
+  if (parts.length > 2) throw new UsageError(`--mode ${modeText}: expected an integer m (1D) or m1,m2 (2D)`);
+  const mode = parts.map((p) => num('mode', p, (x) => Number.isInteger(x) && Math.abs(x) <= 1e6, 'integers (m or m1,m2)'));
+  if (mode.every((m) => m === 0)) throw new UsageError('--mode: the zero mode is the conserved mass (rate 0); give a nonzero mode');
+  const params: LinearParams = { eps, alpha, rhoBar, mode };
+  const r = rhoBar ** alpha;
+  if (!(r > 0) || !Number.isFinite(r)) throw new UsageError(`rho_bar^alpha = ${r} is not positive and finite`);
+  const c = continuousSpectrum(params);
+  const lines: string[] = [];
+  const row = (k: string, v: string | number) => lines.push(`${k.padEnd(38)}${typeof v === 'number' ? String(v) : v}`);
+  row('r = rho_bar^alpha', c.r);
+  row(`kappa = 2 pi |m|`, c.kappa);
+  row('threshold kappa* = sqrt(pi/2) r/eps', c.kappaStar);
+  row('essential bound r/eps^2', c.essential);
+  row('diffusion limit kappa^2/r', c.limitRate);
+  const json: Record<string, unknown> = { eps, alpha, rho_bar: rhoBar, mode, r: c.r, kappa: c.kappa, kappa_star: c.kappaStar, essential: c.essential, limit_rate: c.limitRate, continuous: { kind: c.kind, sigma: c.sigma, rate: c.rate } };
+  if (opts.nodes === undefined) {
+    if (c.kind === 'eigenvalue') {
+      row('sigma (continuous, real root)', c.sigma as number);
+      row('rate = -sigma', c.rate);
+    } else {
+      row('sigma (continuous)', 'no real root: kappa >= kappa*');
+      row('rate = essential bound r/eps^2', c.rate);
+    }
+  } else {
+    const nv = num('nodes', opts.nodes, (x) => Number.isInteger(x) && x >= 1 && x <= 256, 'an integer in [1, 256]');
+    const d = discreteSpectrum(params, nv);
+    row(`top eigenvalue (Nv = ${nv})`, d.top.im === 0 ? String(d.top.re) : `${d.top.re} ${d.top.im < 0 ? '-' : '+'} ${Math.abs(d.top.im)} i`);
+    row('rate = -Re sigma', d.rate);
+    row('continuous-velocity rate', c.kind === 'eigenvalue' ? String(c.rate) : `none (essential bound ${c.essential})`);
+    json.discrete = { nodes: nv, top: d.top, rate: d.rate, secular_residual: d.secularResidual, trace_error: d.traceError, eigenvalues: opts.all ? d.eigenvalues : undefined };
+    if (opts.all) {
+      lines.push('all eigenvalues (Re, Im):');
+      for (const e of d.eigenvalues) lines.push(`  ${e.re}\t${e.im}`);
+    }
+  }
+  return { text: lines.join('\n') + '\n', json };
+}
+
+export function register(program: Command, io: Io): void {
+  program
+    .command('spectrum')
+    .description(
+      'Exact decay rate of Fourier mode m of the BGK model linearised about rho_bar (rate r = rho_bar^alpha): ' +
+        'the continuous-velocity root of eps kappa/r = sqrt(pi/2) erfcx(y), or with --nodes the top eigenvalue of the Nv-node Gauss-Hermite system',
+    )
+    .option('--eps <eps>', 'mean free path eps > 0')
+    .option('--alpha <alpha>', 'exponent of lambda(rho) = rho^alpha')
+    .option('--rho-bar <rho>', 'constant density linearised about', '1')
+    .option('--mode <m>', 'Fourier mode m (kappa = 2 pi m), or m1,m2 in 2D', '1')
+    .option('--nodes <nv>', 'Gauss-Hermite nodes (discrete velocities); without it: continuous velocities')
+    .option('--all', 'with --nodes: list every eigenvalue', false)
+    .option('--json', 'print JSON instead of the table', false)
+    .action((opts: SpectrumOptions) => {
+      const rep = spectrumReport(opts);
+      io.out(opts.json ? JSON.stringify(rep.json, null, 2) + '\n' : rep.text);
+    });
+}

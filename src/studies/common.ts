@@ -1,0 +1,130 @@
+/**
+ * Shared machinery of the studies: run a config in memory through the library (buildProblem +
+ * Simulation, exactly what `nlbgk run` does, without files), write CSV/JSON/figures, assemble
+ * report.md.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { validateConfig } from '../config/validate.js';
+import { buildProblem, type Problem } from '../simulation/problem.js';
+import { Simulation } from '../simulation/simulation.js';
+import { writeFigure, type VlSpec } from '../plot/render.js';
+
+export interface StudyOptions {
+  quick: boolean;
+  out: string;
+  /** Progress lines (stderr in the CLI). */
+  log?: (line: string) => void;
+}
+
+export interface StudyCheck {
+  name: string;
+  passed: boolean;
+  detail: string;
+}
+
+export interface StudyResult {
+  name: string;
+  quick: boolean;
+  wallSeconds: number;
+  /** The measured numbers (also in results.json). */
+  results: Record<string, unknown>;
+  /** The physics assertions of the study (the tests assert `passed`). */
+  checks: StudyCheck[];
+  files: string[];
+}
+
+export interface SeriesRun {
+  problem: Problem;
+  columns: string[];
+  series: Record<string, number[]>;
+  snapshots: { t: number; fields: Record<string, Float64Array> }[];
+  steps: number;
+  wallSeconds: number;
+}
+
+/** Run a config (the same schema as `nlbgk run`) in memory and collect series.csv's columns and the snapshots. */
+export function runSeries(input: Record<string, unknown>): SeriesRun {
+  const config = validateConfig(input);
+  const problem = buildProblem(config);
+  const columns = ['t', ...problem.columns];
+  const series: Record<string, number[]> = Object.fromEntries(columns.map((c) => [c, [] as number[]]));
+  const snapshots: SeriesRun['snapshots'] = [];
+  const sim = new Simulation(
+    problem,
+    {
+      end: config.time.end,
+      dt: config.time.dt ?? problem.stepper.suggestedDt(),
+      snapshotTimes: config.output.times ?? [config.time.end],
+      seriesEvery: config.output.series_every,
+      maxSteps: config.time.max_steps,
+      boundsTolerance: 1e-9,
+    },
+    {
+      onSeries(t, values) {
+        series.t.push(t);
+        problem.columns.forEach((c, i) => series[c].push(values[i]));
+      },
+      onSnapshot(t, fields) {
+        snapshots.push({ t, fields: Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, Float64Array.from(v)])) });
+      },
+    },
+  );
+  sim.start();
+  sim.run();
+  return { problem, columns, series, snapshots, steps: sim.clock.state.steps, wallSeconds: sim.wallSeconds };
+}
+
+export function csvText(rows: Record<string, unknown>[]): string {
+  if (rows.length === 0) return '';
+  const cols = Object.keys(rows[0]);
+  const fmt = (x: unknown) => (typeof x === 'number' ? (Number.isFinite(x) ? String(x) : x > 0 ? 'inf' : x < 0 ? '-inf' : 'nan') : x === undefined || x === null ? '' : /[",\n]/.test(String(x)) ? `"${String(x).replace(/"/g, '""')}"` : String(x));
+  return [cols.join(','), ...rows.map((r) => cols.map((c) => fmt(r[c])).join(','))].join('\n') + '\n';
+}
+
+/** Collects the files of one report directory. */
+export class ReportWriter {
+  readonly files: string[] = [];
+  constructor(readonly dir: string) {}
+
+  csv(name: string, rows: Record<string, unknown>[]): string {
+    const f = path.join(this.dir, name);
+    fs.writeFileSync(f, csvText(rows));
+    this.files.push(name);
+    return name;
+  }
+
+  json(name: string, data: unknown): string {
+    const f = path.join(this.dir, name);
+    fs.writeFileSync(f, JSON.stringify(data, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v instanceof Float64Array ? Array.from(v) : v), 2) + '\n');
+    this.files.push(name);
+    return name;
+  }
+
+  /** Figure NAME.svg/.png/.vl.json; `data` is also written as NAME.csv (the numbers behind it). */
+  async figure(name: string, spec: VlSpec, data: Record<string, unknown>[]): Promise<string> {
+    this.csv(`${name}.csv`, data);
+    await writeFigure(this.dir, name, spec);
+    this.files.push(`${name}.svg`, `${name}.png`, `${name}.vl.json`);
+    return `${name}.png`;
+  }
+
+  text(name: string, content: string): void {
+    fs.writeFileSync(path.join(this.dir, name), content);
+    this.files.push(name);
+  }
+}
+
+/** Markdown table from rows (numbers formatted with `digits` significant digits). */
+export function mdTable(rows: Record<string, unknown>[], digits = 4): string {
+  if (rows.length === 0) return '';
+  const cols = Object.keys(rows[0]);
+  const fmt = (x: unknown) => (typeof x === 'number' ? (Number.isInteger(x) && Math.abs(x) < 1e6 ? String(x) : Math.abs(x) !== 0 && (Math.abs(x) < 1e-3 || Math.abs(x) >= 1e5) ? x.toExponential(digits - 1) : x.toPrecision(digits)) : String(x ?? ''));
+  return [`| ${cols.join(' | ')} |`, `|${cols.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${cols.map((c) => fmt(r[c])).join(' | ')} |`)].join('\n') + '\n';
+}
+
+export function checksMarkdown(checks: StudyCheck[]): string {
+  return checks.map((c) => `- ${c.passed ? 'PASS' : 'FAIL'} — ${c.name}: ${c.detail}`).join('\n') + '\n';
+}
+
+export const nowSeconds = () => performance.now() / 1000;
