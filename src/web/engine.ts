@@ -1,0 +1,337 @@
+/**
+ * The explorer's computation, run inside the Web Worker (and in Node by the tests): the library's
+ * own buildProblem and Simulation — the CLI's code path, no second implementation — for the chosen
+ * equation, and for kinetic runs a second Simulation of the limit equation from the same initial
+ * data, stepped so that it lands on the kinetic times exactly.
+ *
+ * The Simulation options are those of `nlbgk run` (src/run.ts, makeSimulation): dt from the config
+ * or the scheme's suggestedDt, snapshot times from output.times (default [end]), series every
+ * output.series_every steps, bounds tolerance 1e-9. Hence the series recorded here are the rows of
+ * the CLI's series.csv for the same config (the end-to-end test checks it).
+ *
+ * Browser-safe: imports nothing that touches node: modules (not src/index.ts, not src/run.ts).
+ */
+import type { Config } from '../config/schema.js';
+import { ConfigError, validateConfig } from '../config/validate.js';
+import { densityDiagnostics } from '../diagnostics/density.js';
+import { buildProblem, buildRate, type Problem } from '../simulation/problem.js';
+import { Simulation } from '../simulation/simulation.js';
+import { DiffusionSolver } from '../solvers/diffusion.js';
+import { KineticSolver } from '../solvers/kinetic.js';
+import { cellCentres } from '../grid/grid.js';
+import { continuousSpectrum, discreteSpectrum } from '../spectrum/linear.js';
+import { diffusionDecayRate, kineticDecayRate, KAPPA } from './linearRate.js';
+
+/** Bounds tolerance of the CLI's maximum-principle check (src/run.ts). */
+export const BOUNDS_TOLERANCE = 1e-9;
+
+export interface EngineMeta {
+  equation: Config['model']['equation'];
+  /** Series columns after t (those of series.csv). */
+  columns: string[];
+  /** Columns of the limit-equation series (kinetic runs), else null. */
+  limitColumns: string[] | null;
+  /** Maximum-principle bounds [min, max] of the initial data (h for kinetic runs, rho otherwise). */
+  bounds: [number, number];
+  /** Cell centres. */
+  x: Float64Array;
+  /** Velocity nodes and weights (kinetic), else null. */
+  v: Float64Array | null;
+  w: Float64Array | null;
+  /** The step of the run and of the limit run (which takes `substeps` steps per kinetic step). */
+  dt: number;
+  limitDt: number | null;
+  substeps: number;
+  totalSteps: number;
+  end: number;
+  /** Mean density m (= mass on the unit torus) and r = lambda(m). */
+  mean: number;
+  lambdaMean: number;
+  /** Exact decay rate d of the slowest linear mode (||·||² decays like e^{−2dt}), or null with a note. */
+  decayRate: number | null;
+  decayNote: string;
+  /** The limit run's config (kinetic runs with initial.rho), for download. */
+  limitConfig: Config | null;
+  /** Why there is no limit run, if there is none. */
+  limitNote: string;
+  /** Scheme names. */
+  scheme: string;
+  limitScheme: string | null;
+}
+
+export interface Frame {
+  t: number;
+  steps: number;
+  done: boolean;
+  /** The density of the run at t. */
+  rho: Float64Array;
+  /** The limit equation's density at the same t (kinetic runs). */
+  limitRho: Float64Array | null;
+  /** h(x, v), cells × nodes, velocity fastest (kinetic runs). */
+  h: Float64Array | null;
+  /** New series rows since the previous frame: [t, ...values]. */
+  rows: number[][];
+  limitRows: number[][];
+  /** For each row of `rows`, the limit run's row at the same time (kinetic runs), else empty. */
+  limitAligned: number[][];
+  /** Set when a step failed (the run stops there). */
+  failure: string | null;
+}
+
+interface Run {
+  problem: Problem;
+  simulation: Simulation;
+  rows: number[][];
+}
+
+function simulationOptions(config: Config, problem: Problem, dt?: number) {
+  return {
+    end: config.time.end,
+    dt: dt ?? config.time.dt ?? problem.stepper.suggestedDt(),
+    snapshotTimes: config.output.times ?? [config.time.end],
+    seriesEvery: config.output.series_every,
+    maxSteps: config.time.max_steps,
+    boundsTolerance: config.model.equation === 'particles' ? null : BOUNDS_TOLERANCE,
+  };
+}
+
+function makeRun(problem: Problem, dt?: number): Run {
+  const rows: number[][] = [];
+  let simulation: Simulation;
+  try {
+    simulation = new Simulation(problem, simulationOptions(problem.config, problem, dt), {
+      onSeries: (t, values) => rows.push([t, ...values]),
+    });
+  } catch (err) {
+    if (err instanceof RangeError) throw new ConfigError([{ path: 'time.end', message: err.message }]);
+    throw err;
+  }
+  simulation.start();
+  return { problem, simulation, rows };
+}
+
+function message(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+export class Engine {
+  readonly config: Config;
+  readonly meta: EngineMeta;
+  private readonly main: Run;
+  private readonly limit: Run | null;
+  private failure: string | null = null;
+  private aligned: number[][] = [];
+
+  /** Builds the problems; throws ConfigError (with field paths) for data the schema cannot check. */
+  constructor(config: Config) {
+    this.config = config;
+    const problem = buildProblem(config);
+    this.main = makeRun(problem);
+    const { grid, stepper } = problem;
+    const kinetic = stepper instanceof KineticSolver ? stepper : null;
+    const clock = this.main.simulation.clock;
+    const stepDt = clock.dt;
+    const d0 = densityDiagnostics(grid, stepper.rho());
+    const mean = d0.mass; // the unit torus has volume 1
+    const lambdaMean = problem.rate.lambda(mean);
+
+    let limit: Run | null = null;
+    let limitConfig: Config | null = null;
+    let limitNote = '';
+    let substeps = 1;
+    if (config.model.equation !== 'diffusion') {
+      try {
+        ({ limit, limitConfig, substeps } = this.buildLimit(config, problem, stepDt));
+      } catch (err) {
+        limitNote = `no limit run: ${message(err)}`;
+      }
+      if (limit && !limitConfig) limitNote = 'the limit run starts from the density of h_in (not an expression, so no limit config to download)';
+    }
+    this.limit = limit;
+    if (limit) this.aligned.push(limit.rows[limit.rows.length - 1]);
+
+    const { decayRate, decayNote } = linearRate(config, kinetic, mean, lambdaMean);
+
+    this.meta = {
+      equation: config.model.equation,
+      columns: [...problem.columns],
+      limitColumns: limit ? [...limit.problem.columns] : null,
+      bounds: [problem.bounds.lo, problem.bounds.hi],
+      x: cellCentres(grid, 0),
+      v: kinetic ? Float64Array.from(kinetic.velocity.v[0]) : null,
+      w: kinetic ? Float64Array.from(kinetic.velocity.w) : null,
+      dt: stepDt,
+      limitDt: limit ? limit.simulation.clock.dt : null,
+      substeps,
+      totalSteps: clock.totalSteps,
+      end: config.time.end,
+      mean,
+      lambdaMean,
+      decayRate,
+      decayNote,
+      limitConfig,
+      limitNote,
+      scheme: stepper.scheme,
+      limitScheme: limit ? limit.problem.stepper.scheme : null,
+    };
+  }
+
+  /**
+   * The limit equation from the same initial data: with initial.rho, the CLI's own diffusion config
+   * (dt = kinetic step / substeps, so that it lands on every kinetic time); with initial.h, a
+   * DiffusionSolver from the density of h_in.
+   */
+  private buildLimit(config: Config, problem: Problem, stepDt: number): { limit: Run; limitConfig: Config | null; substeps: number } {
+    const { alpha, rate, dim } = config.model;
+    const model = alpha !== undefined ? { equation: 'diffusion' as const, dim, alpha } : { equation: 'diffusion' as const, dim, rate };
+    const rho0 = Float64Array.from(problem.stepper.rho());
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (const r of rho0) {
+      lo = Math.min(lo, r);
+      hi = Math.max(hi, r);
+    }
+    const grid = problem.grid;
+    const limitRate = buildRate({ ...config, model }, [lo, hi]);
+    const probe = new DiffusionSolver({ grid, rate: limitRate, rho0 });
+    const substeps = Math.max(1, Math.ceil(stepDt / probe.suggestedDt() - 1e-9));
+    const dt = stepDt / substeps;
+    if (config.initial.rho !== undefined) {
+      const limitConfig = validateConfig({
+        model,
+        domain: { cells: [...config.domain.cells] },
+        initial: { rho: config.initial.rho },
+        time: { end: config.time.end, dt, max_steps: Math.max(config.time.max_steps, Math.ceil(config.time.end / dt) + 1) },
+      });
+      return { limit: makeRun(buildProblem(limitConfig), dt), limitConfig, substeps };
+    }
+    const stepper = new DiffusionSolver({ grid, rate: limitRate, rho0 });
+    const limitProblem: Problem = {
+      config: validateConfig({
+        model,
+        domain: { cells: [...config.domain.cells] },
+        initial: { rho: '1' },
+        time: { end: config.time.end, dt, max_steps: Math.max(config.time.max_steps, Math.ceil(config.time.end / dt) + 1) },
+      }),
+      grid,
+      rate: limitRate,
+      stepper,
+      bounds: { lo, hi },
+      columns: ['mass', 'rho_min', 'rho_max', 'rho_l2_dev'],
+      sample() {
+        const d = densityDiagnostics(grid, stepper.rho());
+        return [d.mass, d.rho_min, d.rho_max, d.rho_l2_dev];
+      },
+      snapshotFields() {
+        return { rho: stepper.rho() };
+      },
+    };
+    return { limit: makeRun(limitProblem, dt), limitConfig: null, substeps };
+  }
+
+  get done(): boolean {
+    return this.main.simulation.clock.done || this.failure !== null;
+  }
+
+  /** The current state, with the series rows recorded since the last frame. */
+  frame(): Frame {
+    const { main, limit } = this;
+    const stepper = main.problem.stepper;
+    const frame: Frame = {
+      t: main.simulation.clock.t,
+      steps: main.simulation.clock.state.steps,
+      done: this.done,
+      rho: Float64Array.from(stepper.rho()),
+      limitRho: limit ? Float64Array.from(limit.problem.stepper.rho()) : null,
+      h: stepper instanceof KineticSolver ? Float64Array.from(stepper.h()) : null,
+      rows: main.rows.splice(0),
+      limitRows: limit ? limit.rows.splice(0) : [],
+      limitAligned: this.aligned.splice(0),
+      failure: this.failure,
+    };
+    return frame;
+  }
+
+  /**
+   * Advance the run by up to `steps` steps, the limit run to the same time after each of them
+   * (`substeps` steps of its own), and return the frame.
+   */
+  advance(steps: number): Frame {
+    const { main, limit } = this;
+    for (let s = 0; s < steps && !this.done; s++) {
+      const before = main.rows.length;
+      try {
+        let n = 0;
+        main.simulation.run(() => ++n >= 1);
+      } catch (err) {
+        this.failure = message(err);
+      }
+      if (limit && !limit.simulation.clock.done && this.failure === null) {
+        const target = main.simulation.clock.state.steps * this.meta.substeps;
+        try {
+          limit.simulation.run(() => limit.simulation.clock.state.steps >= target);
+        } catch (err) {
+          this.failure = `limit run: ${message(err)}`;
+        }
+      }
+      if (limit) {
+        const last = limit.rows[limit.rows.length - 1] ?? [];
+        for (let j = before; j < main.rows.length; j++) this.aligned.push(last);
+      }
+    }
+    return this.frame();
+  }
+}
+
+/**
+ * The exact decay rate d of the slowest linear mode exp(2πix) about the mean density (the line on the
+ * log plot: ||·||² decays like e^{−2dt}). Discrete velocities: the top real root of the secular
+ * equation (./linearRate.ts), or the top eigenvalue of src/spectrum/linear.ts when that one is
+ * complex (an oscillating mode); particles (Gaussian velocities): src/spectrum's continuous answer.
+ */
+function linearRate(config: Config, kinetic: KineticSolver | null, mean: number, r: number): { decayRate: number | null; decayNote: string } {
+  const { alpha, eps, equation } = config.model;
+  const at = `linearised at m = ${fmt(mean)}`;
+  if (equation === 'diffusion' || eps === undefined) {
+    return { decayRate: diffusionDecayRate(r, KAPPA), decayNote: `exact linear rate 4π²/λ(m) of the limit equation ${at}` };
+  }
+  if (kinetic) {
+    const nodes = kinetic.velocity.count;
+    // The secular equation's top real root is accurate to round-off for every eps (no cancellation);
+    // the dense eigen-solve also finds complex (oscillating) top modes, but loses digits as eps → 0
+    // (its matrix entries are ~r/eps²). So: the real root when the top eigenvalue is real, else the eigenvalue.
+    const real = kineticDecayRate(kinetic.velocity.v[0], kinetic.velocity.w, r, eps, KAPPA);
+    if (alpha !== undefined) {
+      try {
+        const sp = discreteSpectrum({ eps, alpha, rhoBar: mean, kappa: KAPPA }, nodes);
+        const oscillating = Math.abs(sp.top.im) > 1e-3 * Math.abs(sp.top.re);
+        if (oscillating && Number.isFinite(sp.rate) && (real === null || sp.rate < real * (1 - 1e-3))) {
+          return { decayRate: sp.rate, decayNote: `exact linear rate: top eigenvalue for exp(2πix) of the ${nodes}-velocity BGK operator ${at} (an oscillating mode: the line is its envelope)` };
+        }
+      } catch {
+        // the real root below
+      }
+    }
+    return real === null
+      ? { decayRate: null, decayNote: 'no real root of the secular equation: the slowest linear mode oscillates, no line drawn' }
+      : { decayRate: real, decayNote: `exact linear rate: top eigenvalue for exp(2πix) of the ${nodes}-velocity BGK operator ${at}` };
+  }
+  if (alpha !== undefined) {
+    try {
+      const sp = continuousSpectrum({ eps, alpha, rhoBar: mean, kappa: KAPPA });
+      return {
+        decayRate: sp.rate,
+        decayNote: sp.kind === 'eigenvalue'
+          ? `exact linear rate: top eigenvalue for exp(2πix) of linear BGK with Gaussian velocities ${at}`
+          : `no eigenvalue for exp(2πix) above the threshold wave number: the line is the essential-spectrum bound r/eps² (${at})`,
+      };
+    } catch {
+      // no line
+    }
+  }
+  return { decayRate: null, decayNote: 'no exact linear rate for this rate law' };
+}
+
+function fmt(x: number): string {
+  return Number.isFinite(x) ? String(Number(x.toPrecision(6))) : '—';
+}
