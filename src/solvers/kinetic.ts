@@ -107,7 +107,6 @@ export class KineticSolver implements TimeStepper {
   private readonly Lup: Float64Array;
   private readonly histRho: Float64Array;
   private readonly histQ: Float64Array;
-  private readonly rhs: Float64Array;
   private rhoNew: Float64Array;
   private qNew: Float64Array;
   private readonly tmp: Float64Array;
@@ -197,7 +196,6 @@ export class KineticSolver implements TimeStepper {
     this.Lup = new Float64Array(A);
     this.histRho = new Float64Array(A);
     this.histQ = new Float64Array(A * K);
-    this.rhs = new Float64Array(A);
     this.rhoNew = new Float64Array(A);
     this.qNew = new Float64Array(A * K);
     this.tmp = new Float64Array(A);

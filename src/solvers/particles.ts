@@ -130,7 +130,6 @@ export class ParticleSolver implements TimeStepper {
   private readonly lam: Float64Array;
   private readonly tabA: Float64Array;
   private readonly tabB: Float64Array;
-  private readonly scratch: Float64Array;
   private readonly kIdx: Int32Array;
   private readonly kW: Float64Array;
   private readonly kIdy: Int32Array;
@@ -191,7 +190,6 @@ export class ParticleSolver implements TimeStepper {
     this.lam = new Float64Array(this.cells);
     this.tabA = new Float64Array(this.cells);
     this.tabB = new Float64Array(this.cells);
-    this.scratch = new Float64Array(this.cells);
     const span = kernelSpan(this.bandwidth, Math.max(this.nx, this.ny));
     this.kIdx = new Int32Array(span);
     this.kW = new Float64Array(span);

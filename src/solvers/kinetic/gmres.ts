@@ -47,6 +47,16 @@ export class Gmres {
    * operator application). Returns when the Arnoldi residual estimate is below rtol ||b||; the true
    * residual is verified only at restarts (callers that can compute it cheaply should check it).
    */
+  /** The result object, reused by every solve (no allocation per step). */
+  private readonly result: GmresResult = { iterations: 0, converged: true, relResidual: 0 };
+
+  private finish(iterations: number, converged: boolean, relResidual: number): GmresResult {
+    this.result.iterations = iterations;
+    this.result.converged = converged;
+    this.result.relResidual = relResidual;
+    return this.result;
+  }
+
   solve(A: LinearOperator, b: Float64Array, x: Float64Array, rtol: number, maxIter: number, zeroGuess = false): GmresResult {
     const n = this.n;
     const m = this.m;
@@ -56,7 +66,7 @@ export class Gmres {
     bnorm = Math.sqrt(bnorm);
     if (bnorm === 0) {
       x.fill(0);
-      return { iterations: 0, converged: true, relResidual: 0 };
+      return this.finish(0, true, 0);
     }
     let total = 0;
     let rel = Infinity;
@@ -78,7 +88,7 @@ export class Gmres {
       }
       beta = Math.sqrt(beta);
       rel = beta / bnorm;
-      if (rel <= rtol || total >= maxIter) return { iterations: total, converged: rel <= rtol, relResidual: rel };
+      if (rel <= rtol || total >= maxIter) return this.finish(total, rel <= rtol, rel);
       // with a zero guess, the Arnoldi estimate is trusted at the end of the first cycle
       if (first) first = false;
       const v0 = V[0];
@@ -135,7 +145,7 @@ export class Gmres {
         for (let p = 0; p < n; p++) x[p] += y * zi[p];
       }
       const est = Math.abs(g[j]) / bnorm;
-      if (zeroGuess && est <= rtol) return { iterations: total, converged: true, relResidual: est };
+      if (zeroGuess && est <= rtol) return this.finish(total, true, est);
     }
   }
 }

@@ -90,7 +90,6 @@ export class Kinetic2D {
   private readonly actY: Uint8Array;
   private readonly histRho: Float64Array;
   private readonly histQ: Float64Array;
-  private readonly rhs: Float64Array;
   private readonly tmp: Float64Array;
   private readonly tmp2: Float64Array;
   private readonly accx: Float64Array;
@@ -206,7 +205,6 @@ export class Kinetic2D {
     this.actY = new Uint8Array(K);
     this.histRho = f();
     this.histQ = fk();
-    this.rhs = f();
     this.tmp = f();
     this.tmp2 = f();
     this.accx = f();
@@ -646,27 +644,34 @@ export class Kinetic2D {
     for (let i = 0; i < N; i++) zz[i] = r[i] / d[i];
   }
 
+  /** rho^{n+1} = rho^n − div F (telescoping: mass to round-off); true when it leaves [lo, hi]. */
+  private updateDensity(): boolean {
+    const { nx, ny, dx, dy, lo, hi } = this;
+    const rN = this.rhoN;
+    const r = this.rhoNew;
+    const Fx = this.FxNew;
+    const Fy = this.FyNew;
+    let out = false;
+    for (let j = 0; j < ny; j++) {
+      const js = j === 0 ? ny - 1 : j - 1;
+      for (let i = 0; i < nx; i++) {
+        const iw = i === 0 ? nx - 1 : i - 1;
+        const p = i + nx * j;
+        const v = rN[p] - (Fx[p] - Fx[iw + nx * j]) / dx - (Fy[p] - Fy[i + nx * js]) / dy;
+        r[p] = v;
+        if (v > hi || v < lo) out = true;
+      }
+    }
+    return out;
+  }
+
   private finish(dt: number): void {
     const { N, K, nx, ny, dx, dy, lo, hi, w } = this;
     const rN = this.rhoN;
     const r = this.rhoNew;
     const Fx = this.FxNew;
     const Fy = this.FyNew;
-    const update = (): boolean => {
-      let out = false;
-      for (let j = 0; j < ny; j++) {
-        const js = j === 0 ? ny - 1 : j - 1;
-        for (let i = 0; i < nx; i++) {
-          const iw = i === 0 ? nx - 1 : i - 1;
-          const p = i + nx * j;
-          const v = rN[p] - (Fx[p] - Fx[iw + nx * j]) / dx - (Fy[p] - Fy[i + nx * js]) / dy;
-          r[p] = v;
-          if (v > hi || v < lo) out = true;
-        }
-      }
-      return out;
-    };
-    if (update() && this.useLimiter) {
+    if (this.updateDensity() && this.useLimiter) {
       // Zalesak FCT against the zero-flux solution rho^n; mass units per cell: F/dx (x), F/dy (y)
       for (let j = 0; j < ny; j++) {
         const js = j === 0 ? ny - 1 : j - 1;
@@ -696,7 +701,7 @@ export class Kinetic2D {
           Fy[p] *= Fy[p] >= 0 ? Math.min(this.Rm[p], this.Rp[pn]) : Math.min(this.Rp[p], this.Rm[pn]);
         }
       }
-      update();
+      this.updateDensity();
       this.counters.rhoLimiterSteps++;
     }
     // project q onto <q> = 0 (removes the solver residual), then scale q towards rho into bounds;
