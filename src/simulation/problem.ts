@@ -112,7 +112,12 @@ export function buildProblem(config: Config): Problem {
 function buildDiffusion(config: Config, grid: Grid): Problem {
   const rho0 = initialDensity(grid, config.initial.rho as string, 'initial.rho');
   const [lo, hi] = minMax(rho0);
-  const rate = buildRate(config, [lo, hi]);
+  return diffusionProblem(config, grid, buildRate(config, [lo, hi]), rho0);
+}
+
+/** The limit-equation problem for given initial cell averages (also the explorer's limit run beside a kinetic one). */
+export function diffusionProblem(config: Config, grid: Grid, rate: RateLaw, rho0: Float64Array): Problem {
+  const [lo, hi] = minMax(rho0);
   const stepper = new DiffusionSolver({ grid, rate, rho0 });
   return {
     config,

@@ -14,7 +14,7 @@
 import type { Config } from '../config/schema.js';
 import { ConfigError, validateConfig } from '../config/validate.js';
 import { densityDiagnostics } from '../diagnostics/density.js';
-import { buildProblem, buildRate, type Problem } from '../simulation/problem.js';
+import { buildProblem, buildRate, diffusionProblem, minMax, type Problem } from '../simulation/problem.js';
 import { Simulation } from '../simulation/simulation.js';
 import { DiffusionSolver } from '../solvers/diffusion.js';
 import { KineticSolver } from '../solvers/kinetic.js';
@@ -185,12 +185,7 @@ export class Engine {
     const { alpha, rate, dim } = config.model;
     const model = alpha !== undefined ? { equation: 'diffusion' as const, dim, alpha } : { equation: 'diffusion' as const, dim, rate };
     const rho0 = Float64Array.from(problem.stepper.rho());
-    let lo = Infinity;
-    let hi = -Infinity;
-    for (const r of rho0) {
-      lo = Math.min(lo, r);
-      hi = Math.max(hi, r);
-    }
+    const [lo, hi] = minMax(rho0);
     const grid = problem.grid;
     const limitRate = buildRate({ ...config, model }, [lo, hi]);
     const probe = new DiffusionSolver({ grid, rate: limitRate, rho0 });
@@ -205,27 +200,17 @@ export class Engine {
       });
       return { limit: makeRun(buildProblem(limitConfig), dt), limitConfig, substeps };
     }
-    const stepper = new DiffusionSolver({ grid, rate: limitRate, rho0 });
-    const limitProblem: Problem = {
-      config: validateConfig({
+    const limitProblem = diffusionProblem(
+      validateConfig({
         model,
         domain: { cells: [...config.domain.cells] },
         initial: { rho: '1' },
         time: { end: config.time.end, dt, max_steps: Math.max(config.time.max_steps, Math.ceil(config.time.end / dt) + 1) },
       }),
       grid,
-      rate: limitRate,
-      stepper,
-      bounds: { lo, hi },
-      columns: ['mass', 'rho_min', 'rho_max', 'rho_l2_dev'],
-      sample() {
-        const d = densityDiagnostics(grid, stepper.rho());
-        return [d.mass, d.rho_min, d.rho_max, d.rho_l2_dev];
-      },
-      snapshotFields() {
-        return { rho: stepper.rho() };
-      },
-    };
+      limitRate,
+      rho0,
+    );
     return { limit: makeRun(limitProblem, dt), limitConfig: null, substeps };
   }
 
