@@ -3,10 +3,12 @@
  * for 1D (1024 cells, 32 nodes) and 2D (128^2 cells, 12 x 12 nodes), and steps to t = 0.1 for
  * eps in {1, 1e-1, 1e-2, 1e-4, 1e-8}. Run: node dist/bench/kinetic.js
  *
- * Measured (2-core machine of performance.md, Node 20, well-prepared smooth data, ns per
- * cell-velocity per step; "before" = the scheme as committed in 366d099, "after" = this version):
- *
- *   (before/after table with the noise caveat: docs/kinetic-scheme.md, "Speed")
+ * Timing: median over the timed steps after warm-up steps (the first steps include JIT compilation,
+ * which made single 20-step totals vary by 2x in 1D). Measured on the 2-core machine of
+ * performance.md, Node 20, well-prepared smooth data; before/after tables with their caveats:
+ * docs/kinetic-scheme.md, "Speed".
+ *   1D 1024 x 32 (interleaved line solves): eps=1: 65 -> 48, 0.1: 74 -> 55, 1e-2: 107 -> 86,
+ *      1e-4: 75 -> 56, 1e-8: 17 -> 7-11
  *   2D 128^2 x 12^2   eps=1: 604 -> ~150, 1e-2: 1111 -> ~350, 1e-4: 342 -> ~100, 1e-8: 61 -> ~18
  */
 import { KineticSolver } from '../src/solvers/kinetic.js';
@@ -36,22 +38,28 @@ export function benchKinetic(opts: { steps1d?: number; steps2d?: number; epsList
   const rows: KineticBenchRow[] = [];
   const epsList = opts.epsList ?? [1, 1e-1, 1e-2, 1e-4, 1e-8];
   for (const [label, n, nodes, steps] of [
-    ['1D 1024 x 32', [1024], 32, opts.steps1d ?? 20],
+    ['1D 1024 x 32', [1024], 32, opts.steps1d ?? 40],
     ['2D 128^2 x 12^2', [128, 128], 12, opts.steps2d ?? 2],
   ] as const) {
     for (const eps of epsList) {
       const s = make([...n], nodes, eps);
       const dt = s.suggestedDt();
-      s.step(dt); // warm-up (first step is backward Euler)
+      const warm = n.length === 1 ? 5 : 1;
+      for (let i = 0; i < warm; i++) s.step(dt); // warm-up (JIT; the first step is backward Euler)
       const it0 = s.counters.solverIterations;
-      const t0 = process.hrtime.bigint();
-      for (let i = 0; i < steps; i++) s.step(dt);
-      const ns = Number(process.hrtime.bigint() - t0);
+      const times: number[] = [];
+      for (let i = 0; i < steps; i++) {
+        const t0 = process.hrtime.bigint();
+        s.step(dt);
+        times.push(Number(process.hrtime.bigint() - t0));
+      }
+      times.sort((a, b) => a - b);
+      const ns = times[steps >> 1];
       const cellsVel = s.grid.cells * s.count;
       rows.push({
         case: label,
         eps,
-        nsPerCellVelocity: ns / (steps * cellsVel),
+        nsPerCellVelocity: ns / cellsVel,
         stepsTo01: Math.ceil(0.1 / dt - 1e-9),
         solverItersPerStep: (s.counters.solverIterations - it0) / steps,
       });

@@ -318,3 +318,42 @@ test('kinetic 2D: eps sweep 10 .. 1e-8 converges with the default dt (steps inde
     assert.ok(Math.max(...steps) <= 2 * Math.min(...steps), `steps ${steps}`);
   }
 });
+
+test('kinetic: results pinned to the pre-optimisation code (interleaved line solves, 1D), all eps', () => {
+  // Values from the per-velocity implementation (commit daf473f); the interleaved solver repeats its
+  // floating-point operations in the same order, so they agree to round-off (bitwise when measured).
+  const ref = [
+    { eps: 1, its: 45, rho7: 0.640009534392065, rho30: 2.1269330080405773, h: [0.44161093421797937, 2.326350590647223], mr: -0.30021037051685795, mh: -5.52506320652822 },
+    { eps: 0.01, its: 84, rho7: 1.3407693986783327, rho30: 1.5295005277998948, h: [1.3505973532107594, 1.5461669154265802], mr: 0.1937733531245982, mh: -0.1564256224978542 },
+    { eps: 0.0001, its: 12, rho7: 1.341499061614275, rho30: 1.5283784587856435, h: [1.357696114636238, 1.5406432862882535], mr: 0.19388084536923844, mh: -0.1495106302774164 },
+    { eps: 1e-8, its: 12, rho7: 1.341499061614275, rho30: 1.5283784587856435, h: [1.3577651762861007, 1.5405792043520194], mr: 0.19388084536923844, mh: -0.14943949637018428 },
+  ];
+  const close = (a: number, b: number, what: string): void => assert.ok(Math.abs(a - b) <= 1e-12 * Math.max(1, Math.abs(b)), `${what}: ${a} vs ${b}`);
+  for (const r of ref) {
+    const N = 48;
+    const Nv = 8;
+    const vel = velocityGrid(1, Nv);
+    const h0 = new Float64Array(N * Nv);
+    for (let i = 0; i < N; i++) for (let k = 0; k < Nv; k++) h0[i * Nv + k] = (i < N / 2 ? 0.5 : 2) * (vel.v[0][k] > 0 ? 1.5 : 0.8) + 0.1 * Math.sin(i + 3 * k);
+    const s = solver(N, Nv, r.eps, powerLaw(2), h0);
+    const dt = s.suggestedDt();
+    for (let n = 0; n < 12; n++) s.step(n % 3 === 1 ? 0.6 * dt : dt);
+    const rho = s.rho();
+    const h = s.h();
+    let mr = 0;
+    let mh = 0;
+    for (let i = 0; i < N; i++) mr += rho[i] * Math.cos(i);
+    for (let p = 0; p < h.length; p++) mh += h[p] * Math.sin(p);
+    assert.equal(s.counters.solverIterations, r.its, `eps=${r.eps}: GMRES iterations`);
+    close(rho[7], r.rho7, `eps=${r.eps} rho[7]`);
+    close(rho[30], r.rho30, `eps=${r.eps} rho[30]`);
+    close(h[5 * Nv + 1], r.h[0], `eps=${r.eps} h(5, 1)`);
+    close(h[40 * Nv + 6], r.h[1], `eps=${r.eps} h(40, 6)`);
+    close(mr, r.mr, `eps=${r.eps} rho moment`);
+    close(mh, r.mh, `eps=${r.eps} h moment`);
+    // saved states keep the velocity-major q layout (q[k * N + i]) of earlier checkpoints
+    const st = s.saveState();
+    const q = st.q as Float64Array;
+    assert.ok(Math.abs(q[6 * N + 40] - (h[40 * Nv + 6] - rho[40])) < 1e-14);
+  }
+});

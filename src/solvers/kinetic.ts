@@ -81,7 +81,7 @@ export class KineticSolver implements TimeStepper {
   private readonly v: Float64Array;
   private readonly w: Float64Array;
 
-  // state: rho[i], q[k*N + i] (velocity-major for the line solves)
+  // state: rho[i], q[i*K + k] (velocity fastest: one pass over the cells updates all velocities)
   private rhoN: Float64Array;
   private qN: Float64Array;
   private rhoOld: Float64Array;
@@ -94,19 +94,38 @@ export class KineticSolver implements TimeStepper {
   // per-step work
   private readonly lamC: Float64Array; // lambda at cells
   private readonly Df: Float64Array; // diffusivity at faces (face i = i+1/2)
-  private readonly gam: Float64Array; // gamma = 1 - beta at faces, [k*N + f]
+  /** gamma = 1 - beta at faces for the first velocity of each |v| group: gamG[sameAbs[k]*N + f]. */
+  private readonly gamG: Float64Array;
   private readonly v2beta: Float64Array; // <v^2 beta>_f
   private readonly activeK: Uint8Array; // velocity k has some gamma > 0
-  private readonly facts: PeriodicTridiagFactor[];
+  /** Active velocities (ascending k), then the inactive ones; nAct of them active. */
+  private readonly act: Int32Array;
+  private readonly inact: Int32Array;
+  private nAct = 0;
+  private nInact = 0;
+  // Interleaved per-velocity line systems M_k (active velocities j < nAct, index [row * nAct + j]):
+  private readonly gamA: Float64Array; // gamma at face f: [f * nAct + j]
+  private readonly finv: Float64Array; // inverse Thomas pivots of the leading block
+  private readonly fz: Float64Array; // bordering column z = T^{-1} e
+  private readonly wbuf: Float64Array; // forward-sweep values of the Schur application
+  // per active velocity j: a_k = v/(2 eps), b_k = v^2/dx, c_k = w v/2, s_k = dt v/(2 eps dx), last row
+  private readonly ka: Float64Array;
+  private readonly kb: Float64Array;
+  private readonly kc: Float64Array;
+  private readonly ks: Float64Array;
+  private readonly loLast: Float64Array;
+  private readonly upLast: Float64Array;
+  private readonly invS: Float64Array;
+  // running values per velocity (length K)
+  private readonly run1: Float64Array;
+  private readonly run2: Float64Array;
+  private readonly run3: Float64Array;
+  private readonly run4: Float64Array;
   private readonly Lfact: PeriodicTridiagFactor;
-  private readonly tlo: Float64Array;
-  private readonly tdi: Float64Array;
-  private readonly tup: Float64Array;
   private readonly Llo: Float64Array;
   private readonly Ldi: Float64Array;
   private readonly Lup: Float64Array;
   private readonly histRho: Float64Array;
-  private readonly histQ: Float64Array;
   private rhoNew: Float64Array;
   private qNew: Float64Array;
   private readonly tmp: Float64Array;
@@ -125,6 +144,12 @@ export class KineticSolver implements TimeStepper {
   private readonly sameAbs: Int32Array;
   private c0 = 1;
   private dtCur = 0;
+  private DfMax = 0;
+  /** q was projected onto <q> = 0 while it was formed (formAllInactive). */
+  private projected = false;
+  /** Per-cell extremes of the projected q (when formInactive projects, i.e. no active velocity). */
+  private readonly qMaxC: Float64Array;
+  private readonly qMinC: Float64Array;
 
   constructor(opts: KineticOptions) {
     const { grid, velocity, rate, eps, h0 } = opts;
@@ -178,24 +203,37 @@ export class KineticSolver implements TimeStepper {
       let s = 0;
       for (let k = 0; k < K; k++) s += this.w[k] * h0[i * K + k];
       this.rhoN[i] = s;
-      for (let k = 0; k < K; k++) this.qN[k * N + i] = h0[i * K + k] - s;
+      for (let k = 0; k < K; k++) this.qN[i * K + k] = h0[i * K + k] - s;
     }
 
+    const NK = A * this.K;
     this.lamC = new Float64Array(A);
     this.Df = new Float64Array(A);
-    this.gam = new Float64Array(A * K);
+    this.gamG = new Float64Array(NK);
     this.v2beta = new Float64Array(A);
     this.activeK = new Uint8Array(K);
-    this.facts = Array.from({ length: this.K }, () => new PeriodicTridiagFactor(Math.max(A, 3)));
+    this.act = new Int32Array(K);
+    this.inact = new Int32Array(K);
+    this.gamA = new Float64Array(NK);
+    this.finv = new Float64Array(NK);
+    this.fz = new Float64Array(NK);
+    this.wbuf = new Float64Array(NK);
+    this.ka = new Float64Array(K);
+    this.kb = new Float64Array(K);
+    this.kc = new Float64Array(K);
+    this.ks = new Float64Array(K);
+    this.loLast = new Float64Array(K);
+    this.upLast = new Float64Array(K);
+    this.invS = new Float64Array(K);
+    this.run1 = new Float64Array(K);
+    this.run2 = new Float64Array(K);
+    this.run3 = new Float64Array(K);
+    this.run4 = new Float64Array(K);
     this.Lfact = new PeriodicTridiagFactor(Math.max(A, 3));
-    this.tlo = new Float64Array(A);
-    this.tdi = new Float64Array(A);
-    this.tup = new Float64Array(A);
     this.Llo = new Float64Array(A);
     this.Ldi = new Float64Array(A);
     this.Lup = new Float64Array(A);
     this.histRho = new Float64Array(A);
-    this.histQ = new Float64Array(A * K);
     this.rhoNew = new Float64Array(A);
     this.qNew = new Float64Array(A * K);
     this.tmp = new Float64Array(A);
@@ -208,6 +246,8 @@ export class KineticSolver implements TimeStepper {
     this.aC = new Float64Array(A);
     this.res = new Float64Array(A);
     this.delta = new Float64Array(A);
+    this.qMaxC = new Float64Array(A);
+    this.qMinC = new Float64Array(A);
     this.sameAbs = new Int32Array(this.K);
     for (let k = 0; k < this.K; k++) {
       let k0 = k;
@@ -250,8 +290,10 @@ export class KineticSolver implements TimeStepper {
       return hOut;
     }
     const { N, K, rhoN, qN } = this;
-    for (let k = 0; k < K; k++) {
-      for (let i = 0; i < N; i++) hOut[i * K + k] = rhoN[i] + qN[k * N + i];
+    for (let i = 0; i < N; i++) {
+      const r = rhoN[i];
+      const b = i * K;
+      for (let k = 0; k < K; k++) hOut[b + k] = r + qN[b + k];
     }
     return hOut;
   }
@@ -269,13 +311,14 @@ export class KineticSolver implements TimeStepper {
     const qOld = m ? m.qOld : this.qOld;
     const dtPrev = m ? m.dtPrev : this.dtPrev;
     if (!(dtPrev > 0)) return 0;
-    for (let k = 0; k < K; k++) for (let i = 0; i < N; i++) out[i * K + k] = rhoOld[i] + qOld[k * N + i];
+    if (m) for (let k = 0; k < K; k++) for (let i = 0; i < N; i++) out[i * K + k] = rhoOld[i] + qOld[k * N + i];
+    else for (let i = 0; i < N; i++) for (let k = 0; k < K; k++) out[i * K + k] = rhoOld[i] + qOld[i * K + k];
     return dtPrev;
   }
 
   /** Non-equilibrium part q = h - rho at cell i, velocity k. */
   q(i: number, k: number): number {
-    return this.impl2 ? this.impl2.qN[k * this.impl2.N + i] : this.qN[k * this.N + i];
+    return this.impl2 ? this.impl2.qN[k * this.impl2.N + i] : this.qN[i * this.K + k];
   }
 
   /**
@@ -298,7 +341,7 @@ export class KineticSolver implements TimeStepper {
     const { N, K, v, w, qN } = this;
     for (let i = 0; i < N; i++) {
       let s = 0;
-      for (let k = 0; k < K; k++) s += w[k] * v[k] * qN[k * N + i];
+      for (let k = 0; k < K; k++) s += w[k] * v[k] * qN[i * K + k];
       out[i] = s;
     }
     return out;
@@ -326,6 +369,9 @@ export class KineticSolver implements TimeStepper {
       this.counters.hLimiterCells = c.hLimiterCells;
       return;
     }
+    // (V8: every hot loop nest below sits in its own method, after all the other code of that method;
+    // loops followed by code that has not run yet when on-stack replacement compiles them deoptimise
+    // repeatedly, and the deoptimised code allocates a heap number per floating-point operation.)
     const { N, K, dx, eps, v, w } = this;
     const useB2 = this.bdf2 && this.counters.steps > 0;
     const om = useB2 ? dt / this.dtPrev : 0;
@@ -334,120 +380,63 @@ export class KineticSolver implements TimeStepper {
     const a2 = useB2 ? (om * om) / (1 + om) : 0;
     this.c0 = c0;
     this.dtCur = dt;
-    const rhoN = this.rhoN;
-    const rhoO = this.rhoOld;
-    const qN = this.qN;
-    const qO = this.qOld;
-    const lo = this.lo;
-    const hi = this.hi;
-    const rate = this.rate;
 
-    // lambda at the extrapolated density (second order), clamped into the bounds
-    const floor = lo > 0 ? lo : 1e-300;
-    for (let i = 0; i < N; i++) {
-      let r = useB2 ? (1 + om) * rhoN[i] - om * rhoO[i] : rhoN[i];
-      if (r < floor) r = floor;
-      if (r > hi) r = hi;
-      const lam = rate.lambda(r);
-      if (!(lam > 0) || !Number.isFinite(lam)) throw new NumericalFailure(`lambda(${r}) = ${lam} is not positive and finite`, { cell: i });
-      this.lamC[i] = lam;
-      this.tmp[i] = 1 / lam;
-    }
-    const Df = this.Df;
-    for (let i = 0; i < N; i++) {
-      const ip = i + 1 === N ? 0 : i + 1;
-      Df[i] = 0.5 * (this.tmp[i] + this.tmp[ip]);
-    }
-    // blending weights gamma = 1 - beta = exp(-(lambda_f dx / (eps |v|))^2)
-    const gam = this.gam;
-    const v2b = this.v2beta;
-    v2b.fill(0);
+    // lambda at the extrapolated density (second order), clamped into the bounds; face diffusivities
+    this.computeLambda(useB2, om);
+    this.computeDf();
+    // blending weights gamma = 1 - beta = exp(-(lambda_f dx / (eps |v|))^2), one exponential per face
+    // per distinct |v| (gamG holds the first velocity of each |v| group)
+    const activeK = this.activeK;
+    const sameAbs = this.sameAbs;
+    this.v2beta.fill(0);
     for (let k = 0; k < K; k++) {
-      const av = Math.abs(v[k]);
       const c = w[k] * v[k] * v[k];
-      const base = k * N;
-      const k0 = this.sameAbs[k];
+      const k0 = sameAbs[k];
       if (k0 !== k) {
-        // gamma depends on |v| only: copy from the velocity -v
-        const b0 = k0 * N;
-        for (let f = 0; f < N; f++) {
-          const g = gam[b0 + f];
-          gam[base + f] = g;
-          v2b[f] += c * (1 - g);
-        }
-        this.activeK[k] = this.activeK[k0];
+        // gamma depends on |v| only: shared with the velocity -v
+        activeK[k] = activeK[k0];
+        if (activeK[k0]) this.addV2beta(c, k0 * N);
+        else this.addV2betaConst(c);
         continue;
       }
-      let any = 0;
-      const z0 = av > 0 ? dx / (eps * av) : 0;
-      for (let f = 0; f < N; f++) {
-        let g = 0;
-        if (av > 0) {
-          const z = z0 / Df[f];
-          const z2 = z * z;
-          g = z2 > 746 ? 0 : Math.exp(-z2);
-        }
-        gam[base + f] = g;
-        if (g > 0) any = 1;
-        v2b[f] += c * (1 - g);
-      }
-      this.activeK[k] = any;
+      const av = Math.abs(v[k]);
+      activeK[k] = this.computeGamma(k * N, av > 0 ? dx / (eps * av) : 0, c);
     }
-    // histories
-    const histRho = this.histRho;
-    const histQ = this.histQ;
-    for (let i = 0; i < N; i++) histRho[i] = a1 * rhoN[i] - a2 * rhoO[i];
-    for (let p = 0; p < N * K; p++) histQ[p] = a1 * qN[p] - a2 * qO[p];
-
-    // factor M_k = (c0 + dt lambda/eps^2) I + (dt/eps) v_k D(gamma avg .)
-    const ie2 = 1 / (eps * eps);
-    const tlo = this.tlo;
-    const tdi = this.tdi;
-    const tup = this.tup;
-    const aC = this.aC;
-    for (let i = 0; i < N; i++) aC[i] = c0 + dt * this.lamC[i] * ie2;
+    // active velocities (some gamma > 0) enter the Schur complement; their systems are interleaved
+    const act = this.act;
+    let Ka = 0;
+    let Ki = 0;
     for (let k = 0; k < K; k++) {
-      if (!this.activeK[k]) continue; // M_k = diag(a)
-      const s = (dt * v[k]) / (eps * 2 * dx);
-      for (let i = 0; i < N; i++) {
-        const im = i === 0 ? N - 1 : i - 1;
-        const gp = gam[k * N + i];
-        const gm = gam[k * N + im];
-        tdi[i] = c0 + dt * this.lamC[i] * ie2 + s * (gp - gm);
-        tup[i] = s * gp;
-        tlo[i] = -s * gm;
-      }
-      this.facts[k].factor(tlo, tdi, tup);
+      if (activeK[k]) {
+        const vk = v[k];
+        act[Ka] = k;
+        this.ka[Ka] = vk / (2 * eps);
+        this.kb[Ka] = (vk * vk) / dx;
+        this.kc[Ka] = 0.5 * w[k] * vk;
+        this.ks[Ka] = (dt * vk) / (eps * 2 * dx);
+        Ka++;
+      } else this.inact[Ki++] = k;
     }
-    // L = c0 I - dt D(<v^2 beta> Df D)
-    const idx2 = dt / (dx * dx);
-    for (let i = 0; i < N; i++) {
-      const im = i === 0 ? N - 1 : i - 1;
-      const cp = idx2 * v2b[i] * Df[i];
-      const cm = idx2 * v2b[im] * Df[im];
-      this.Ldi[i] = c0 + cp + cm;
-      this.Lup[i] = -cp;
-      this.Llo[i] = -cm;
-    }
+    this.nAct = Ka;
+    this.nInact = Ki;
+    if (Ka > 0) this.gatherGamma();
+    // histories, a = c0 + dt lambda/eps^2, and L = c0 I - dt D(<v^2 beta> Df D)
+    this.historyRho(a1, a2);
+    this.buildL();
     this.Lfact.factor(this.Llo, this.Ldi, this.Lup);
 
-    // Start from rho = rho^n: q_k = M_k^{-1}(histQ_k + histRho - G_k rho) (active velocities) and the
+    // Start from rho = rho^n: factor M_k = (c0 + dt lambda/eps^2) I + (dt/eps) v_k D(gamma avg .) and
+    // solve q_k = M_k^{-1}(histQ_k + histRho - G_k rho) in the same sweeps (active velocities), the
     // Schur residual r = histRho - L rho - (dt/eps) D<v gamma avg q>; GMRES on S delta = r from a zero
     // guess; rho += delta, q_k -= M_k^{-1} G_k delta; the true residual again from q (needed anyway).
-    const tmp = this.tmp;
     const rhoNew = this.rhoNew;
-    const qNew = this.qNew;
-    rhoNew.set(rhoN);
-    for (let k = 0; k < K; k++) {
-      if (!this.activeK[k]) continue;
-      const base = k * N;
-      this.applyG(k, rhoNew, tmp);
-      for (let i = 0; i < N; i++) qNew[base + i] = histQ[base + i] + histRho[i] - tmp[i];
-      this.facts[k].solve(qNew, base);
+    rhoNew.set(this.rhoN);
+    if (Ka > 0) {
+      this.lineFactorForward(rhoNew, a1, a2);
+      this.lineFactorBackward();
+      this.lineFactorBorder();
     }
-    let hn = 0;
-    for (let i = 0; i < N; i++) hn += histRho[i] * histRho[i];
-    hn = Math.sqrt(hn);
+    const hn = this.norm(this.histRho);
     const tol = this.rtol;
     const res = this.res;
     let rn = this.residual(rhoNew, res);
@@ -457,14 +446,8 @@ export class KineticSolver implements TimeStepper {
       const delta = this.delta;
       const out = this.gmres.solve(this.op, res, delta, (tol * hn) / rn, maxIter - used, true);
       used += out.iterations;
-      for (let i = 0; i < N; i++) rhoNew[i] += delta[i];
-      for (let k = 0; k < K; k++) {
-        if (!this.activeK[k]) continue;
-        const base = k * N;
-        this.applyG(k, delta, tmp);
-        this.facts[k].solve(tmp);
-        for (let i = 0; i < N; i++) qNew[base + i] -= tmp[i];
-      }
+      this.addTo(rhoNew, delta);
+      if (Ka > 0) this.correct(delta);
       rn = this.residual(rhoNew, res);
     }
     this.counters.solverIterations += used;
@@ -472,69 +455,516 @@ export class KineticSolver implements TimeStepper {
     if (!(rn <= 1e-9 * hn)) {
       throw new NumericalFailure(`KineticSolver: GMRES did not converge (relative residual ${(rn / hn).toExponential(2)})`);
     }
-    for (let k = 0; k < K; k++) {
-      if (this.activeK[k]) continue;
-      const base = k * N;
-      this.applyG(k, rhoNew, tmp);
-      for (let i = 0; i < N; i++) qNew[base + i] = (histQ[base + i] + histRho[i] - tmp[i]) / aC[i];
+    // velocities with gamma = 0: q from the density (with no active velocity, projected per cell here)
+    this.projected = Ka === 0;
+    if (Ka === 0) this.formAllInactive(rhoNew, a1, a2);
+    else if (Ki > 0) this.formInactive(rhoNew, a1, a2);
+    // face fluxes J_f = (1/eps)<v gamma avg q> - <v^2 beta> Df (rho_{i+1} - rho_i)/dx (acc holds
+    // <v gamma avg q> of the final q, from residual()), and the step's face mass flux
+    // F = a2/c0 Fprev + dt/c0 J (so that rho^{n+1} = rho^n - D F)
+    this.faceFluxes(useB2 ? a2 / c0 : 0, dt / c0);
+    this.finishStep(this.Fnew, this.qNew, dt);
+  }
+
+  private computeLambda(useB2: boolean, om: number): void {
+    const { N, lo, hi, rate, lamC, tmp } = this;
+    const rhoN = this.rhoN;
+    const rhoO = this.rhoOld;
+    const floor = lo > 0 ? lo : 1e-300;
+    for (let i = 0; i < N; i++) {
+      let r = useB2 ? (1 + om) * rhoN[i] - om * rhoO[i] : rhoN[i];
+      if (r < floor) r = floor;
+      if (r > hi) r = hi;
+      const lam = rate.lambda(r);
+      if (!(lam > 0) || !Number.isFinite(lam)) throw new NumericalFailure(`lambda(${r}) = ${lam} is not positive and finite`, { cell: i });
+      lamC[i] = lam;
+      tmp[i] = 1 / lam;
     }
-    const acc = this.acc; // holds <v gamma avg q> of the final q (from residual())
-    // face fluxes J_f = (1/eps)<v gamma avg q> - <v^2 beta> Df (rho_{i+1} - rho_i)/dx, and the
-    // step's face mass flux F = a2/c0 Fprev + dt/c0 J (so that rho^{n+1} = rho^n - D F)
+  }
+
+  private computeDf(): void {
+    const { N, Df, tmp } = this;
+    let mx = 0;
+    for (let i = 0; i < N; i++) {
+      const ip = i + 1 === N ? 0 : i + 1;
+      const d = 0.5 * (tmp[i] + tmp[ip]);
+      Df[i] = d;
+      if (d > mx) mx = d;
+    }
+    this.DfMax = mx;
+  }
+
+  /** gamG[base + f] = exp(-(z0 / Df_f)^2) (0 where it underflows, or for z0 = 0); v2beta += c (1 - gamma); any gamma > 0. */
+  private computeGamma(base: number, z0: number, c: number): number {
+    const { N, Df, gamG } = this;
+    const v2b = this.v2beta;
+    // z0 / Df_f is smallest at the largest Df: if gamma underflows there, it does at every face
+    const zmin = z0 / this.DfMax;
+    if (!(z0 > 0) || zmin * zmin > 746) {
+      this.addV2betaConst(c);
+      return 0;
+    }
+    const on = z0 > 0;
+    let any = 0;
+    for (let f = 0; f < N; f++) {
+      let g = 0;
+      if (on) {
+        const z = z0 / Df[f];
+        const z2 = z * z;
+        g = z2 > 746 ? 0 : Math.exp(-z2);
+      }
+      gamG[base + f] = g;
+      if (g > 0) any = 1;
+      v2b[f] += c * (1 - g);
+    }
+    return any;
+  }
+
+  private addV2beta(c: number, b0: number): void {
+    const { N, gamG } = this;
+    const v2b = this.v2beta;
+    for (let f = 0; f < N; f++) v2b[f] += c * (1 - gamG[b0 + f]);
+  }
+
+  private addV2betaConst(c: number): void {
+    const N = this.N;
+    const v2b = this.v2beta;
+    for (let f = 0; f < N; f++) v2b[f] += c;
+  }
+
+  /** gamA[f * nAct + j] = gamma of the j-th active velocity at face f. */
+  private gatherGamma(): void {
+    const { N, act, sameAbs, gamG, gamA } = this;
+    const Ka = this.nAct;
+    for (let j = 0; j < Ka; j++) {
+      const b0 = sameAbs[act[j]] * N;
+      for (let f = 0; f < N; f++) gamA[f * Ka + j] = gamG[b0 + f];
+    }
+  }
+
+  private historyRho(a1: number, a2: number): void {
+    const { N, histRho, aC, lamC, c0, eps } = this;
+    const rhoN = this.rhoN;
+    const rhoO = this.rhoOld;
+    const dt = this.dtCur;
+    const ie2 = 1 / (eps * eps);
+    for (let i = 0; i < N; i++) {
+      histRho[i] = a1 * rhoN[i] - a2 * rhoO[i];
+      aC[i] = c0 + dt * lamC[i] * ie2;
+    }
+  }
+
+  private buildL(): void {
+    const { N, Df, Llo, Ldi, Lup, c0, dx } = this;
+    const v2b = this.v2beta;
+    const idx2 = this.dtCur / (dx * dx);
+    for (let i = 0; i < N; i++) {
+      const im = i === 0 ? N - 1 : i - 1;
+      const cp = idx2 * v2b[i] * Df[i];
+      const cm = idx2 * v2b[im] * Df[im];
+      Ldi[i] = c0 + cp + cm;
+      Lup[i] = -cp;
+      Llo[i] = -cm;
+    }
+  }
+
+  private norm(x: Float64Array): number {
+    const N = this.N;
+    let s = 0;
+    for (let i = 0; i < N; i++) s += x[i] * x[i];
+    return Math.sqrt(s);
+  }
+
+  private addTo(x: Float64Array, d: Float64Array): void {
+    const N = this.N;
+    for (let i = 0; i < N; i++) x[i] += d[i];
+  }
+
+  private faceFluxes(fa: number, fb: number): void {
+    const { N, eps, dx, acc, Df } = this;
+    const v2b = this.v2beta;
+    const rhoNew = this.rhoNew;
     const F = this.Fnew;
-    const fa = useB2 ? a2 / c0 : 0;
+    const Fp = this.Fprev;
     for (let f = 0; f < N; f++) {
       const fp = f + 1 === N ? 0 : f + 1;
       const J = acc[f] / eps - (v2b[f] * Df[f] * (rhoNew[fp] - rhoNew[f])) / dx;
-      F[f] = fa * this.Fprev[f] + (dt / c0) * J;
+      F[f] = fa * Fp[f] + fb * J;
     }
-    this.finishStep(F, qNew, dt);
   }
 
-  /** acc_f += w_k v_k gamma_{k,f} (p_i + p_{i+1})/2 for p given in tmp (length N). */
-  private accumulateFace(k: number, p: Float64Array, acc: Float64Array): void {
-    this.accumulateFaceOff(k, p, 0, acc);
+  // --- interleaved line systems of the active velocities ----------------------------------------
+  // Row i of M_k (k = act[j]): lo = -s_k gamma_{i-1}, di = a_i + s_k (gamma_i - gamma_{i-1}), up = s_k gamma_i,
+  // with faces i = i+1/2 (face -1 = N-1). Periodic bordering Thomas, as PeriodicTridiagFactor: the
+  // leading block of rows 0..m-1 (m = N-1) is factored without pivoting (inverse pivots finv; cp = up inv
+  // is recomputed), z = T^{-1} e, and x_m from the 1x1 Schur complement (invS). All velocities advance
+  // together in one pass over the cells (independent recurrences: the latency chains overlap).
+  // G_k x at row i = c0 x_i + (dt/dx)(phi_i - phi_{i-1}), phi_f = a_k (x_f + x_{f+1}) - b_k (1 - gamma_f) Df_f (x_{f+1} - x_f).
+
+  /** Factor the active M_k (forward elimination) and sweep forward q_k = histQ_k + histRho - G_k x into qNew. */
+  private lineFactorForward(x: Float64Array, a1: number, a2: number): void {
+    const { N, K, c0, dx, act, gamA, finv, fz, ka, kb, ks, Df, aC, histRho, loLast, upLast, invS } = this;
+    const Ka = this.nAct;
+    const m = N - 1;
+    const qN = this.qN;
+    const qO = this.qOld;
+    const q = this.qNew;
+    const phiP = this.run1;
+    const cpP = this.run2;
+    const zP = this.run3;
+    const wP = this.run4;
+    const c = this.dtCur / dx;
+    // last row (right-hand side and bordering coefficients) and phi at face m, the left face of row 0
+    {
+      const S = x[m] + x[0];
+      const D = x[0] - x[m];
+      const dfm = Df[m];
+      const S1 = x[m - 1] + x[m];
+      const D1 = x[m] - x[m - 1];
+      const df1 = Df[m - 1];
+      const c0x = c0 * x[m];
+      const hr = histRho[m];
+      const ai = aC[m];
+      const gb = m * Ka;
+      const gb1 = (m - 1) * Ka;
+      const qb = m * K;
+      for (let j = 0; j < Ka; j++) {
+        const k = act[j];
+        const gp = gamA[gb + j];
+        const gm = gamA[gb1 + j];
+        const phi = ka[j] * S - kb[j] * (1 - gp) * dfm * D;
+        const phi1 = ka[j] * S1 - kb[j] * (1 - gm) * df1 * D1;
+        const g = c0x + c * (phi - phi1);
+        q[qb + k] = a1 * qN[qb + k] - a2 * qO[qb + k] + hr - g;
+        const s = ks[j];
+        invS[j] = ai + s * (gp - gm); // di_m until lineFactorBorder
+        upLast[j] = s * gp;
+        loLast[j] = -s * gm;
+        phiP[j] = phi;
+        cpP[j] = 0;
+        zP[j] = 0;
+        wP[j] = 0;
+      }
+    }
+    for (let i = 0; i < m; i++) {
+      const ip = i + 1;
+      const im = i === 0 ? m : i - 1;
+      const xi = x[i];
+      const S = xi + x[ip];
+      const D = x[ip] - xi;
+      const dfi = Df[i];
+      const ai = aC[i];
+      const hr = histRho[i];
+      const c0x = c0 * xi;
+      const rb = i * Ka;
+      const rbm = im * Ka;
+      const qb = i * K;
+      // e = lo_0 in row 0, up_{m-1} in row m-1 (the bordering column)
+      const e0 = i === 0 ? 1 : 0;
+      const e1 = i === m - 1 ? 1 : 0;
+      for (let j = 0; j < Ka; j++) {
+        const k = act[j];
+        const gp = gamA[rb + j];
+        const gm = gamA[rbm + j];
+        const phi = ka[j] * S - kb[j] * (1 - gp) * dfi * D;
+        const g = c0x + c * (phi - phiP[j]);
+        phiP[j] = phi;
+        const r = a1 * qN[qb + k] - a2 * qO[qb + k] + hr - g;
+        const s = ks[j];
+        const di = ai + s * (gp - gm);
+        const up = s * gp;
+        const lo = -s * gm;
+        const inv = 1 / (di - lo * cpP[j]);
+        cpP[j] = up * inv;
+        const z = (e0 * lo + e1 * up - lo * zP[j]) * inv;
+        zP[j] = z;
+        const wv = (r - lo * wP[j]) * inv;
+        wP[j] = wv;
+        finv[rb + j] = inv;
+        fz[rb + j] = z;
+        q[qb + k] = wv;
+      }
+    }
   }
 
-  private accumulateFaceOff(k: number, p: Float64Array, off: number, acc: Float64Array): void {
-    const N = this.N;
-    const c = 0.5 * this.w[k] * this.v[k];
-    const gam = this.gam;
-    const gb = k * N;
-    for (let f = 0; f < N - 1; f++) acc[f] += c * gam[gb + f] * (p[off + f] + p[off + f + 1]);
-    acc[N - 1] += c * gam[gb + N - 1] * (p[off + N - 1] + p[off]);
+  /** Backward sweeps of z and of the solution (rows m-2 .. 0); z_0 and y_0 left in run3, run4. */
+  private lineFactorBackward(): void {
+    const { N, K, act, gamA, finv, fz, ks } = this;
+    const Ka = this.nAct;
+    const m = N - 1;
+    const q = this.qNew;
+    const zN = this.run3;
+    const yN = this.run4;
+    const rbl = (m - 1) * Ka;
+    const qbl = (m - 1) * K;
+    for (let j = 0; j < Ka; j++) {
+      zN[j] = fz[rbl + j];
+      yN[j] = q[qbl + act[j]];
+    }
+    for (let i = m - 2; i >= 0; i--) {
+      const rb = i * Ka;
+      const qb = i * K;
+      for (let j = 0; j < Ka; j++) {
+        const k = act[j];
+        const cp = ks[j] * gamA[rb + j] * finv[rb + j];
+        const z = fz[rb + j] - cp * zN[j];
+        fz[rb + j] = z;
+        zN[j] = z;
+        const y = q[qb + k] - cp * yN[j];
+        q[qb + k] = y;
+        yN[j] = y;
+      }
+    }
   }
 
-  /** y = G_k x = c0 x + dt D(Phi_k(x)), Phi_{k,f} = (v/eps) avg x - v^2 beta_{k,f} Df (x_{i+1} - x_i)/dx. */
-  private applyG(k: number, x: Float64Array, y: Float64Array): void {
-    const { N, dx, eps, c0, dtCur: dt } = this;
-    const vk = this.v[k];
-    const a = vk / (2 * eps);
-    const b = (vk * vk) / dx;
-    const gam = this.gam;
-    const Df = this.Df;
-    const gb = k * N;
-    // flux at face N-1 (between N-1 and 0) first, carried as "previous"
-    let prev = a * (x[N - 1] + x[0]) - b * (1 - gam[gb + N - 1]) * Df[N - 1] * (x[0] - x[N - 1]);
-    const c = dt / dx;
+  /** invS = 1 / (di_m - lo_m z_{m-1} - up_m z_0); x_m and x_i = y_i - x_m z_i. */
+  private lineFactorBorder(): void {
+    const { N, K, act, fz, loLast, upLast, invS } = this;
+    const Ka = this.nAct;
+    const m = N - 1;
+    const q = this.qNew;
+    const z0 = this.run3;
+    const y0 = this.run4;
+    const sv = this.run2;
+    const rbl = (m - 1) * Ka;
+    for (let j = 0; j < Ka; j++) {
+      const k = act[j];
+      invS[j] = 1 / (invS[j] - loLast[j] * fz[rbl + j] - upLast[j] * z0[j]);
+      const s = (q[m * K + k] - loLast[j] * q[(m - 1) * K + k] - upLast[j] * y0[j]) * invS[j];
+      q[m * K + k] = s;
+      sv[j] = s;
+    }
+    for (let i = 0; i < m; i++) {
+      const rb = i * Ka;
+      const qb = i * K;
+      for (let j = 0; j < Ka; j++) q[qb + act[j]] -= sv[j] * fz[rb + j];
+    }
+  }
+
+  /** Forward sweep of M_k^{-1} G_k x for the active velocities: wbuf rows 0..m-1, the last row's G_k x in run2. */
+  private forwardG(x: Float64Array): void {
+    const { N, c0, dx, gamA, finv, wbuf, ka, kb, ks, Df } = this;
+    const Ka = this.nAct;
+    const m = N - 1;
+    const phiP = this.run1;
+    const rm = this.run2;
+    const wP = this.run3;
+    const c = this.dtCur / dx;
+    {
+      const S = x[m] + x[0];
+      const D = x[0] - x[m];
+      const dfm = Df[m];
+      const S1 = x[m - 1] + x[m];
+      const D1 = x[m] - x[m - 1];
+      const df1 = Df[m - 1];
+      const c0x = c0 * x[m];
+      const gb = m * Ka;
+      const gb1 = (m - 1) * Ka;
+      for (let j = 0; j < Ka; j++) {
+        const phi = ka[j] * S - kb[j] * (1 - gamA[gb + j]) * dfm * D;
+        const phi1 = ka[j] * S1 - kb[j] * (1 - gamA[gb1 + j]) * df1 * D1;
+        rm[j] = c0x + c * (phi - phi1);
+        phiP[j] = phi;
+        wP[j] = 0;
+      }
+    }
+    for (let i = 0; i < m; i++) {
+      const im = i === 0 ? m : i - 1;
+      const xi = x[i];
+      const S = xi + x[i + 1];
+      const D = x[i + 1] - xi;
+      const dfi = Df[i];
+      const c0x = c0 * xi;
+      const rb = i * Ka;
+      const rbm = im * Ka;
+      for (let j = 0; j < Ka; j++) {
+        const phi = ka[j] * S - kb[j] * (1 - gamA[rb + j]) * dfi * D;
+        const g = c0x + c * (phi - phiP[j]);
+        phiP[j] = phi;
+        const lo = -ks[j] * gamA[rbm + j];
+        const wv = (g - lo * wP[j]) * finv[rb + j];
+        wP[j] = wv;
+        wbuf[rb + j] = wv;
+      }
+    }
+  }
+
+  /** Backward sweep in place in wbuf (rows m-2 .. 0); y_0 left in run3. */
+  private backwardW(): void {
+    const { N, gamA, finv, wbuf, ks } = this;
+    const Ka = this.nAct;
+    const m = N - 1;
+    const yN = this.run3;
+    const rbl = (m - 1) * Ka;
+    for (let j = 0; j < Ka; j++) yN[j] = wbuf[rbl + j];
+    for (let i = m - 2; i >= 0; i--) {
+      const rb = i * Ka;
+      for (let j = 0; j < Ka; j++) {
+        const y = wbuf[rb + j] - ks[j] * gamA[rb + j] * finv[rb + j] * yN[j];
+        wbuf[rb + j] = y;
+        yN[j] = y;
+      }
+    }
+  }
+
+  /** qNew_k -= M_k^{-1} G_k d for the active velocities. */
+  private correct(d: Float64Array): void {
+    this.forwardG(d);
+    this.backwardW();
+    this.correctBorder();
+  }
+
+  private correctBorder(): void {
+    const { N, K, act, fz, wbuf, loLast, upLast, invS } = this;
+    const Ka = this.nAct;
+    const m = N - 1;
+    const q = this.qNew;
+    const rm = this.run2;
+    const y0 = this.run3;
+    const sv = this.run4;
+    const rbl = (m - 1) * Ka;
+    for (let j = 0; j < Ka; j++) {
+      const s = (rm[j] - loLast[j] * wbuf[rbl + j] - upLast[j] * y0[j]) * invS[j];
+      sv[j] = s;
+      q[m * K + act[j]] -= s;
+    }
+    for (let i = 0; i < m; i++) {
+      const rb = i * Ka;
+      const qb = i * K;
+      for (let j = 0; j < Ka; j++) q[qb + act[j]] -= wbuf[rb + j] - sv[j] * fz[rb + j];
+    }
+  }
+
+  /** q_k = (histQ_k + histRho - G_k x) / a for the velocities with gamma = 0 (M_k = diag(a)). */
+  private formInactive(x: Float64Array, a1: number, a2: number): void {
+    const { N, K, c0, dx, eps, v, inact, Df, aC, histRho } = this;
+    const Ki = this.nInact;
+    const m = N - 1;
+    const qN = this.qN;
+    const qO = this.qOld;
+    const q = this.qNew;
+    const phiP = this.run1;
+    const ak = this.run2;
+    const bk = this.run3;
+    const c = this.dtCur / dx;
+    {
+      const S = x[m] + x[0];
+      const D = x[0] - x[m];
+      const dfm = Df[m];
+      for (let j = 0; j < Ki; j++) {
+        const vk = v[inact[j]];
+        ak[j] = vk / (2 * eps);
+        bk[j] = (vk * vk) / dx;
+        phiP[j] = ak[j] * S - bk[j] * dfm * D;
+      }
+    }
     for (let i = 0; i < N; i++) {
-      const ip = i + 1 === N ? 0 : i + 1;
-      const phi = a * (x[i] + x[ip]) - b * (1 - gam[gb + i]) * Df[i] * (x[ip] - x[i]);
-      y[i] = c0 * x[i] + c * (phi - prev);
-      prev = phi;
+      const ip = i === m ? 0 : i + 1;
+      const xi = x[i];
+      const S = xi + x[ip];
+      const D = x[ip] - xi;
+      const dfi = Df[i];
+      const c0x = c0 * xi;
+      const hr = histRho[i];
+      const ai = aC[i];
+      const qb = i * K;
+      for (let j = 0; j < Ki; j++) {
+        const k = inact[j];
+        const phi = ak[j] * S - bk[j] * dfi * D;
+        const g = c0x + c * (phi - phiP[j]);
+        phiP[j] = phi;
+        q[qb + k] = (a1 * qN[qb + k] - a2 * qO[qb + k] + hr - g) / ai;
+      }
+    }
+  }
+
+  /**
+   * No active velocity: q_k = (histQ_k + histRho - G_k x) / a for all k, projected onto <q> = 0 in the
+   * same pass (as projectQ), with the per-cell extremes kept for limitProjected.
+   */
+  private formAllInactive(x: Float64Array, a1: number, a2: number): void {
+    const { N, K, c0, dx, eps, v, w, Df, aC, histRho, qMaxC, qMinC } = this;
+    const m = N - 1;
+    const qN = this.qN;
+    const qO = this.qOld;
+    const q = this.qNew;
+    const phiP = this.run1;
+    const ak = this.run2;
+    const bk = this.run3;
+    const c = this.dtCur / dx;
+    {
+      const S = x[m] + x[0];
+      const D = x[0] - x[m];
+      const dfm = Df[m];
+      for (let k = 0; k < K; k++) {
+        const vk = v[k];
+        ak[k] = vk / (2 * eps);
+        bk[k] = (vk * vk) / dx;
+        phiP[k] = ak[k] * S - bk[k] * dfm * D;
+      }
+    }
+    for (let i = 0; i < N; i++) {
+      const ip = i === m ? 0 : i + 1;
+      const xi = x[i];
+      const S = xi + x[ip];
+      const D = x[ip] - xi;
+      const dfi = Df[i];
+      const c0x = c0 * xi;
+      const hr = histRho[i];
+      const ai = aC[i];
+      const qb = i * K;
+      let s = 0;
+      for (let k = 0; k < K; k++) {
+        const p = qb + k;
+        const phi = ak[k] * S - bk[k] * dfi * D;
+        const g = c0x + c * (phi - phiP[k]);
+        phiP[k] = phi;
+        const val = (a1 * qN[p] - a2 * qO[p] + hr - g) / ai;
+        q[p] = val;
+        s += w[k] * val;
+      }
+      let qmax = -Infinity;
+      let qmin = Infinity;
+      for (let k = 0; k < K; k++) {
+        const val = q[qb + k] - s;
+        q[qb + k] = val;
+        qmax = val > qmax ? val : qmax;
+        qmin = val < qmin ? val : qmin;
+      }
+      qMaxC[i] = qmax;
+      qMinC[i] = qmin;
     }
   }
 
   /** Schur residual out = histRho - L rho - (dt/eps) D<v gamma avg qNew> (acc := <v gamma avg qNew>); 2-norm. */
   private residual(rho: Float64Array, out: Float64Array): number {
-    const { N, K } = this;
-    const acc = this.acc;
-    acc.fill(0);
-    for (let k = 0; k < K; k++) if (this.activeK[k]) this.accumulateFaceOff(k, this.qNew, k * N, acc);
+    if (this.nAct > 0) this.faceAcc();
+    else this.acc.fill(0);
+    return this.residualL(rho, out);
+  }
+
+  /** acc_f = <c gamma_f (q_f + q_{f+1})> over the active velocities. */
+  private faceAcc(): void {
+    const { N, K, act, gamA, kc, acc } = this;
+    const Ka = this.nAct;
+    const q = this.qNew;
+    for (let f = 0; f < N; f++) {
+      const fp = f + 1 === N ? 0 : f + 1;
+      const rb = f * Ka;
+      const qb = f * K;
+      const qbp = fp * K;
+      let s = 0;
+      for (let j = 0; j < Ka; j++) {
+        const k = act[j];
+        s += kc[j] * gamA[rb + j] * (q[qb + k] + q[qbp + k]);
+      }
+      acc[f] = s;
+    }
+  }
+
+  private residualL(rho: Float64Array, out: Float64Array): number {
+    const { N, Llo, Ldi, Lup, acc } = this;
     const ce = this.dtCur / (this.eps * this.dx);
-    const Llo = this.Llo;
-    const Ldi = this.Ldi;
-    const Lup = this.Lup;
     const h = this.histRho;
     let s = 0;
     for (let i = 0; i < N; i++) {
@@ -549,20 +979,58 @@ export class KineticSolver implements TimeStepper {
 
   /** y = S x = L x - (dt/eps) D<v gamma avg M_k^{-1} G_k x>. */
   private applySchur(x: Float64Array, y: Float64Array): void {
-    const { N, K } = this;
-    const acc = this.acc;
-    const tmp = this.tmp;
-    acc.fill(0);
-    for (let k = 0; k < K; k++) {
-      if (!this.activeK[k]) continue;
-      this.applyG(k, x, tmp);
-      this.facts[k].solve(tmp);
-      this.accumulateFace(k, tmp, acc);
+    if (this.nAct > 0) {
+      this.forwardG(x);
+      this.backwardW();
+      this.schurBorder();
+    } else this.acc.fill(0);
+    this.applyL(x, y);
+  }
+
+  /**
+   * x_m = s, x_i = y_i - s z_i (y in wbuf from backwardW, y_0 in run3) and acc_f = <c gamma_f (x_f + x_{f+1})>,
+   * in the same order of operations as the per-velocity solves (bitwise the same Krylov vectors).
+   */
+  private schurBorder(): void {
+    const { N, gamA, fz, wbuf, kc, loLast, upLast, invS, acc } = this;
+    const Ka = this.nAct;
+    const m = N - 1;
+    const rm = this.run2;
+    const y0 = this.run3;
+    const sv = this.run4;
+    const xP = this.run1;
+    const rbl = (m - 1) * Ka;
+    const rbm = m * Ka;
+    let Pl = 0;
+    let Pm = 0;
+    for (let j = 0; j < Ka; j++) {
+      const yl = wbuf[rbl + j];
+      const s = (rm[j] - loLast[j] * yl - upLast[j] * y0[j]) * invS[j];
+      sv[j] = s;
+      const x0 = y0[j] - s * fz[j];
+      xP[j] = x0;
+      Pl += kc[j] * gamA[rbl + j] * (yl - s * fz[rbl + j] + s);
+      Pm += kc[j] * gamA[rbm + j] * (s + x0);
     }
+    acc[m - 1] = Pl;
+    acc[m] = Pm;
+    for (let f = 0; f < m - 1; f++) {
+      const rb = f * Ka;
+      const rn = rb + Ka;
+      let P = 0;
+      for (let j = 0; j < Ka; j++) {
+        const xn = wbuf[rn + j] - sv[j] * fz[rn + j];
+        P += kc[j] * gamA[rb + j] * (xP[j] + xn);
+        xP[j] = xn;
+      }
+      acc[f] = P;
+    }
+  }
+
+  /** y = L x - (dt/eps) D acc. */
+  private applyL(x: Float64Array, y: Float64Array): void {
+    const { N, Llo, Ldi, Lup, acc } = this;
     const ce = this.dtCur / (this.eps * this.dx);
-    const Llo = this.Llo;
-    const Ldi = this.Ldi;
-    const Lup = this.Lup;
     for (let i = 0; i < N; i++) {
       const im = i === 0 ? N - 1 : i - 1;
       const ip = i + 1 === N ? 0 : i + 1;
@@ -572,67 +1040,13 @@ export class KineticSolver implements TimeStepper {
 
   /** Conservative density update from face fluxes, bound limiter, state rotation. */
   private finishStep(F: Float64Array, qNew: Float64Array, dt: number): void {
-    const { N, K, dx, lo, hi, w } = this;
-    const rhoN = this.rhoN;
-    const rhoNew = this.rhoNew;
-    const idx = 1 / dx;
-    let out = false;
-    for (let i = 0; i < N; i++) {
-      const im = i === 0 ? N - 1 : i - 1;
-      const r = rhoN[i] - (F[i] - F[im]) * idx;
-      rhoNew[i] = r;
-      if (r > hi || r < lo) out = true;
-    }
+    const out = this.updateRho(F);
     if (out && this.useLimiter) {
-      // Zalesak FCT with the zero-flux low-order solution rho^n (inside [lo, hi])
-      const Rp = this.Rp;
-      const Rm = this.Rm;
-      for (let i = 0; i < N; i++) {
-        const im = i === 0 ? N - 1 : i - 1;
-        const pin = Math.max(0, F[im]) + Math.max(0, -F[i]);
-        const pout = Math.max(0, F[i]) + Math.max(0, -F[im]);
-        const qp = (hi - rhoN[i]) * dx;
-        const qm = (rhoN[i] - lo) * dx;
-        Rp[i] = pin > qp ? Math.max(0, qp) / pin : 1;
-        Rm[i] = pout > qm ? Math.max(0, qm) / pout : 1;
-      }
-      for (let f = 0; f < N; f++) {
-        const fp = f + 1 === N ? 0 : f + 1;
-        const C = F[f] >= 0 ? Math.min(Rm[f], Rp[fp]) : Math.min(Rp[f], Rm[fp]);
-        F[f] *= C;
-      }
-      for (let i = 0; i < N; i++) {
-        const im = i === 0 ? N - 1 : i - 1;
-        rhoNew[i] = rhoN[i] - (F[i] - F[im]) * idx;
-      }
+      this.fct(F);
+      this.updateRho(F);
       this.counters.rhoLimiterSteps++;
     }
-    // project q onto <q> = 0 (removes the solver residual), then scale q towards rho into bounds
-    for (let i = 0; i < N; i++) {
-      let s = 0;
-      for (let k = 0; k < K; k++) s += w[k] * qNew[k * N + i];
-      let qmax = -Infinity;
-      let qmin = Infinity;
-      for (let k = 0; k < K; k++) {
-        const val = qNew[k * N + i] - s;
-        qNew[k * N + i] = val;
-        if (val > qmax) qmax = val;
-        if (val < qmin) qmin = val;
-      }
-      if (!Number.isFinite(qmax) || !Number.isFinite(qmin) || !Number.isFinite(rhoNew[i])) {
-        throw new NumericalFailure('KineticSolver: non-finite state', { cell: i });
-      }
-      if (this.useLimiter) {
-        const r = rhoNew[i];
-        let theta = 1;
-        if (r + qmax > hi) theta = Math.min(theta, Math.max(0, hi - r) / qmax);
-        if (r + qmin < lo) theta = Math.min(theta, Math.max(0, r - lo) / -qmin);
-        if (theta < 1) {
-          for (let k = 0; k < K; k++) qNew[k * N + i] *= theta;
-          this.counters.hLimiterCells++;
-        }
-      }
-    }
+    this.counters.hLimiterCells += this.projected ? this.limitProjected(qNew) : this.projectQ(qNew);
     // rotate: old <- n, n <- new
     const ro = this.rhoOld;
     this.rhoOld = this.rhoN;
@@ -650,6 +1064,123 @@ export class KineticSolver implements TimeStepper {
     this.counters.steps++;
   }
 
+  /** rhoNew = rhoN - D F / dx; whether some value left [lo, hi]. */
+  private updateRho(F: Float64Array): boolean {
+    const { N, dx, lo, hi } = this;
+    const rhoN = this.rhoN;
+    const rhoNew = this.rhoNew;
+    const idx = 1 / dx;
+    let out = false;
+    for (let i = 0; i < N; i++) {
+      const im = i === 0 ? N - 1 : i - 1;
+      const r = rhoN[i] - (F[i] - F[im]) * idx;
+      rhoNew[i] = r;
+      if (r > hi || r < lo) out = true;
+    }
+    return out;
+  }
+
+  /** Zalesak FCT with the zero-flux low-order solution rho^n (inside [lo, hi]): scales F in place. */
+  private fct(F: Float64Array): void {
+    const { N, dx, lo, hi, Rp, Rm } = this;
+    const rhoN = this.rhoN;
+    for (let i = 0; i < N; i++) {
+      const im = i === 0 ? N - 1 : i - 1;
+      const pin = Math.max(0, F[im]) + Math.max(0, -F[i]);
+      const pout = Math.max(0, F[i]) + Math.max(0, -F[im]);
+      const qp = (hi - rhoN[i]) * dx;
+      const qm = (rhoN[i] - lo) * dx;
+      Rp[i] = pin > qp ? Math.max(0, qp) / pin : 1;
+      Rm[i] = pout > qm ? Math.max(0, qm) / pout : 1;
+    }
+    this.fctScale(F);
+  }
+
+  private fctScale(F: Float64Array): void {
+    const { N, Rp, Rm } = this;
+    for (let f = 0; f < N; f++) {
+      const fp = f + 1 === N ? 0 : f + 1;
+      const C = F[f] >= 0 ? Math.min(Rm[f], Rp[fp]) : Math.min(Rp[f], Rm[fp]);
+      F[f] *= C;
+    }
+  }
+
+  /** The q-scaling of projectQ for q already projected (extremes in qMaxC, qMinC); cells scaled. */
+  private limitProjected(qNew: Float64Array): number {
+    const { N, K, lo, hi, qMaxC, qMinC } = this;
+    const rhoNew = this.rhoNew;
+    const lim = this.useLimiter;
+    let scaled = 0;
+    for (let i = 0; i < N; i++) {
+      const qmax = qMaxC[i];
+      const qmin = qMinC[i];
+      if (!Number.isFinite(qmax) || !Number.isFinite(qmin) || !Number.isFinite(rhoNew[i])) {
+        throw new NumericalFailure('KineticSolver: non-finite state', { cell: i });
+      }
+      if (lim) {
+        const r = rhoNew[i];
+        let theta = 1;
+        if (r + qmax > hi) theta = Math.min(theta, Math.max(0, hi - r) / qmax);
+        if (r + qmin < lo) theta = Math.min(theta, Math.max(0, r - lo) / -qmin);
+        if (theta < 1) {
+          const b = i * K;
+          for (let k = 0; k < K; k++) qNew[b + k] *= theta;
+          scaled++;
+        }
+      }
+    }
+    return scaled;
+  }
+
+  /** Project q onto <q> = 0 (removes the solver residual), then scale q towards rho into bounds; cells scaled. */
+  private projectQ(qNew: Float64Array): number {
+    const { N, K, lo, hi, w } = this;
+    const rhoNew = this.rhoNew;
+    const lim = this.useLimiter;
+    let scaled = 0;
+    for (let i = 0; i < N; i++) {
+      const b = i * K;
+      let s = 0;
+      for (let k = 0; k < K; k++) s += w[k] * qNew[b + k];
+      let qmax = -Infinity;
+      let qmin = Infinity;
+      for (let k = 0; k < K; k++) {
+        const val = qNew[b + k] - s;
+        qNew[b + k] = val;
+        if (val > qmax) qmax = val;
+        if (val < qmin) qmin = val;
+      }
+      if (!Number.isFinite(qmax) || !Number.isFinite(qmin) || !Number.isFinite(rhoNew[i])) {
+        throw new NumericalFailure('KineticSolver: non-finite state', { cell: i });
+      }
+      if (lim) {
+        const r = rhoNew[i];
+        let theta = 1;
+        if (r + qmax > hi) theta = Math.min(theta, Math.max(0, hi - r) / qmax);
+        if (r + qmin < lo) theta = Math.min(theta, Math.max(0, r - lo) / -qmin);
+        if (theta < 1) {
+          for (let k = 0; k < K; k++) qNew[b + k] *= theta;
+          scaled++;
+        }
+      }
+    }
+    return scaled;
+  }
+
+  /** q in the velocity-major layout q[k*N + i] of saved states (checkpoints written before the layout change). */
+  private velocityMajor(q: Float64Array): Float64Array {
+    const { N, K } = this;
+    const out = new Float64Array(N * K);
+    for (let i = 0; i < N; i++) for (let k = 0; k < K; k++) out[k * N + i] = q[i * K + k];
+    return out;
+  }
+
+  private fromVelocityMajor(src: Float64Array, q: Float64Array): void {
+    const { N, K } = this;
+    if (src.length !== N * K) throw new RangeError(`KineticSolver.restoreState: q must have ${N * K} entries`);
+    for (let i = 0; i < N; i++) for (let k = 0; k < K; k++) q[i * K + k] = src[k * N + i];
+  }
+
   saveState(): StepperState {
     const m = this.impl2;
     if (m) {
@@ -657,9 +1188,9 @@ export class KineticSolver implements TimeStepper {
     }
     return {
       rho: this.rhoN.slice(),
-      q: this.qN.slice(),
+      q: this.velocityMajor(this.qN),
       rhoOld: this.rhoOld.slice(),
-      qOld: this.qOld.slice(),
+      qOld: this.velocityMajor(this.qOld),
       Fprev: this.Fprev.slice(),
       dtPrev: this.dtPrev,
       time: this.time,
@@ -687,9 +1218,9 @@ export class KineticSolver implements TimeStepper {
       return;
     }
     this.rhoN.set(get('rho'));
-    this.qN.set(get('q'));
+    this.fromVelocityMajor(get('q'), this.qN);
     this.rhoOld.set(get('rhoOld'));
-    this.qOld.set(get('qOld'));
+    this.fromVelocityMajor(get('qOld'), this.qOld);
     this.Fprev.set(get('Fprev'));
     this.dtPrev = Number(state.dtPrev);
     this.time = Number(state.time);
