@@ -53,3 +53,18 @@ test('nlbgk study: refuses a non-empty --out (exit 2), unknown names (exit 2)', 
   assert.ok(fs.existsSync(path.join(out, 'keep.txt')) && fs.existsSync(path.join(out, 'report.md')));
   fs.rmSync(out, { recursive: true, force: true });
 });
+
+test('particles --quick: particles match the kinetic solver within the binomial noise, error ~ N^-1/2, in ≲ 15 s', async (t) => {
+  const out = tmp();
+  const t0 = performance.now();
+  const r = await STUDIES.particles.run({ quick: true, out });
+  const wall = (performance.now() - t0) / 1000;
+  const res = r.results as { per_N: { mean_ratio: number }[]; mean_ratio_over_N: number; slope: { value: number; tolerance: number }; noise: { sd_ratio_max: number } };
+  t.diagnostic(`err²/sigma² per N ${res.per_N.map((p) => p.mean_ratio.toFixed(3)).join(', ')}; slope ${res.slope.value.toFixed(4)} ± ${res.slope.tolerance.toFixed(4)}; ${wall.toFixed(1)} s`);
+  // the stated multiple: err² ≤ (1 + 4 sd) sigma² for every N (sd of a weighted χ²_C/C statistic, C = 64)
+  for (const p of res.per_N) assert.ok(p.mean_ratio <= 1 + 4 * res.noise.sd_ratio_max + 0.01, `err²/sigma² = ${p.mean_ratio}`);
+  assert.ok(Math.abs(res.slope.value + 0.5) <= res.slope.tolerance, `slope ${res.slope.value} ± ${res.slope.tolerance}`);
+  assert.ok(Math.abs(res.mean_ratio_over_N - 1) <= (4 * res.noise.sd_ratio_max) / Math.sqrt(res.per_N.length));
+  assert.ok(wall < 15, `quick particles study took ${wall} s`);
+  fs.rmSync(out, { recursive: true, force: true });
+});

@@ -9,6 +9,18 @@ import * as vega from 'vega';
 import * as vl from 'vega-lite';
 import { Resvg } from '@resvg/resvg-js';
 import { themeConfig, FONT, WIDTH, HEIGHT } from './theme.js';
+import { textWidth } from './fontMetrics.js';
+
+// Lay text out with DejaVu Sans' own advance widths instead of vega's canvas-less guess of 0.8 em per
+// character (fontMetrics.ts). Vega calls a user-defined textMetrics.width for bounds and for label
+// truncation alike, with the untruncated text.
+type TextItem = { fontSize?: number; fontWeight?: string | number };
+// (vega exports textMetrics from vega-scenegraph at runtime; its typings do not declare it)
+((vega as unknown as { textMetrics: { width: (item: TextItem, text: unknown) => number } }).textMetrics).width = (item, text) => {
+  const s = text === null || text === undefined ? '' : String(text).trim();
+  const size = item.fontSize !== undefined && item.fontSize !== null ? Number(item.fontSize) || 0 : 11;
+  return s && size > 0 ? textWidth(s, size, item.fontWeight) : 0;
+};
 
 // A Vega-Lite spec: kept as a plain object (vega-lite's TopLevelSpec type is very strict about unions).
 export type VlSpec = Record<string, unknown>;
@@ -29,7 +41,9 @@ export async function renderSvg(spec: VlSpec): Promise<string> {
   const view = new vega.View(vega.parse(compiled), { renderer: 'none' });
   const svg = await view.toSVG();
   view.finalize();
-  return svg;
+  // Rectangles (heat-map cells, bars) without anti-aliased edges: otherwise neighbouring cells show
+  // faint white seams. Lines, text and symbols keep their anti-aliasing.
+  return svg.replace(/^(<svg[^>]*>)/, '$1<style>.mark-rect path{shape-rendering:crispEdges}</style>');
 }
 
 export function svgToPng(svg: string, scale = 2): Uint8Array {
@@ -55,6 +69,21 @@ export async function writeFigure(dir: string, name: string, spec: VlSpec): Prom
   fs.writeFileSync(files.png, svgToPng(svg));
   fs.writeFileSync(files.spec, JSON.stringify(withTheme(spec)) + '\n');
   return files;
+}
+
+/**
+ * Colour and dash for one series field, in a given order. Both channels get the same explicit domain,
+ * which is what lets Vega-Lite merge them into one legend (an explicit `sort` on each does not). Series
+ * drawn later lie on top: give coinciding series different dashes and put the dashed ones last.
+ */
+export function seriesChannels(field: string, domain: string[], opts: { title?: string | null; dashes?: number[][]; legend?: Record<string, unknown> } = {}): { color: VlSpec; strokeDash: VlSpec } {
+  const title = opts.title === undefined ? null : opts.title;
+  const legend = opts.legend ?? {};
+  const dashes = opts.dashes ?? domain.map(() => [1, 0]);
+  return {
+    color: { field, type: 'nominal', title, scale: { domain }, legend },
+    strokeDash: { field, type: 'nominal', title, scale: { domain, range: dashes.slice(0, domain.length) }, legend },
+  };
 }
 
 /** Superscript-style tick labels for log axes: 1e-4 → "1e−4" (plain, readable in every font). */

@@ -4,9 +4,11 @@
  * h = f/M over the velocity nodes and cells at every step, against A⁻¹ and A and against the sharper
  * [min h_in, max h_in] (the maximum principle holds for any constant bounds of the data).
  */
-import { runSeries, ReportWriter, mdTable, checksMarkdown, nowSeconds, type StudyOptions, type StudyResult, type StudyCheck } from './common.js';
+import { runSeries, ReportWriter, mdTable, checksMarkdown, nowSeconds, num, type StudyOptions, type StudyResult, type StudyCheck } from './common.js';
 
 const A = 2;
+/** The eps whose curves coincide with eps = 1e-4: drawn as dots. */
+const MARKED = 'eps = 0.01';
 const ROUGH = '0.55 + 1.4*step(x-0.25)*step(0.75-x)/(1+exp(-3*v)) + 0.3*step(x-0.8)*step(0.9-x)';
 
 export async function boundsStudy(opts: StudyOptions): Promise<StudyResult> {
@@ -53,9 +55,9 @@ export async function boundsStudy(opts: StudyOptions): Promise<StudyResult> {
         wall_s: run.wallSeconds,
       });
       const every = Math.max(1, Math.floor(s.t.length / 60));
-      for (let i = 0; i < s.t.length; i += every) {
-        traces.push({ alpha: `alpha = ${alpha}`, eps: `eps = ${eps}`, t: s.t[i], which: 'max h', value: s.h_max[i] });
-        traces.push({ alpha: `alpha = ${alpha}`, eps: `eps = ${eps}`, t: s.t[i], which: 'min h', value: s.h_min[i] });
+      for (let i = 0, k = 0; i < s.t.length; i += every, k++) {
+        traces.push({ alpha: `alpha = ${num(alpha)}`, eps: `eps = ${num(eps)}`, t: s.t[i], k, which: 'max h', value: s.h_max[i] });
+        traces.push({ alpha: `alpha = ${num(alpha)}`, eps: `eps = ${num(eps)}`, t: s.t[i], k, which: 'min h', value: s.h_min[i] });
       }
       opts.log?.(`bounds: alpha=${alpha} eps=${eps}: h in [${lo}, ${hi}] (${run.steps} steps, ${run.wallSeconds.toFixed(2)} s)`);
     }
@@ -69,29 +71,41 @@ export async function boundsStudy(opts: StudyOptions): Promise<StudyResult> {
   ];
   const w = new ReportWriter(opts.out);
   w.csv('runs.csv', rows);
+  const epsLabels = epss.map((e) => `eps = ${num(e)}`);
   const fig = await w.figure(
     'bounds',
     {
       data: { values: traces },
-      facet: { column: { field: 'alpha', type: 'nominal', title: null, sort: alphas.map((a) => `alpha = ${a}`) } },
+      facet: { column: { field: 'alpha', type: 'nominal', title: null, sort: alphas.map((a) => `alpha = ${num(a)}`) } },
       spec: {
         width: 190,
         height: 220,
         layer: [
           {
+            transform: [{ filter: `datum.eps != '${MARKED}'` }],
             mark: { type: 'line', strokeWidth: 2 },
             encoding: {
               x: { field: 't', type: 'quantitative', title: 'time t' },
               y: { field: 'value', type: 'quantitative', title: 'extremes of h = f/M', scale: { domain: [0.4, 2.1] } },
-              color: { field: 'eps', type: 'nominal', title: 'mean free path', sort: epss.map((e) => `eps = ${e}`) },
+              color: { field: 'eps', type: 'nominal', title: 'mean free path', scale: { domain: epsLabels } },
               detail: { field: 'which' },
               strokeDash: { field: 'which', type: 'nominal', title: 'extreme' },
+            },
+          },
+          // eps = 0.01 coincides with eps = 1e-4: drawn as dots on top of it (every third sample)
+          {
+            transform: [{ filter: `datum.eps == '${MARKED}' && datum.k % 3 == 0` }],
+            mark: { type: 'point', filled: true, size: 30, opacity: 1 },
+            encoding: {
+              x: { field: 't', type: 'quantitative' },
+              y: { field: 'value', type: 'quantitative' },
+              color: { field: 'eps', type: 'nominal', title: 'mean free path', scale: { domain: epsLabels } },
             },
           },
           { data: { values: [{ y: A, label: 'A = 2' }, { y: 1 / A, label: '1/A = 0.5' }] }, mark: { type: 'rule', color: '#222', strokeDash: [2, 2] }, encoding: { y: { field: 'y', type: 'quantitative' } } },
         ],
       },
-      title: { text: 'Theorem 2.1: h = f/M stays between 1/A and A', subtitle: `rough data, A = ${A}, N = ${N}, Nv = ${Nv}; dotted lines: A and 1/A; eps = 0.01 and 1e-4 overlap` },
+      title: { text: 'Theorem 2.1: h = f/M stays between 1/A and A', subtitle: `rough data, A = ${A}, N = ${N}, Nv = ${Nv}; dotted lines: A and 1/A; eps = 0.01 (dots) and 1e-4 coincide` },
     },
     traces,
   );
@@ -108,7 +122,7 @@ Kinetic solver, N = ${N} cells, Nv = ${Nv} Gauss–Hermite nodes, dt = dx/4, t �
 
 ![bounds](${fig})
 
-${mdTable(rows.map((r) => ({ alpha: r.alpha, eps: r.eps, 'min h': r.min_h, 'max h': r.max_h, 'min h − 1/A': r.margin_lower, 'A − max h': r.margin_upper, steps: r.steps, 'FCT steps': r.fct_steps, 'q-scaled cells': r.q_scaled_cells })), 6)}
+${mdTable(rows.map((r) => ({ alpha: r.alpha, eps: num(r.eps as number), 'min h': num(r.min_h as number, 6), 'max h': num(r.max_h as number, 6), 'min h − 1/A': num(r.margin_lower as number, 6), 'A − max h': num(r.margin_upper as number, 6), steps: r.steps, 'FCT steps': r.fct_steps, 'q-scaled cells': r.q_scaled_cells })))}
 ## Checks
 ${checksMarkdown(checks)}
 Wall time ${wall.toFixed(1)} s. Data: runs.csv (one row per run), bounds.csv (the curves of the figure), results.json.

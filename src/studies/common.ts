@@ -115,11 +115,45 @@ export class ReportWriter {
   }
 }
 
-/** Markdown table from rows (numbers formatted with `digits` significant digits). */
+/**
+ * A number for reports and figure labels, `sig` significant digits with trailing zeros dropped:
+ * 5.000000000000001 → "5", 0.05 → "0.05", 0.001 → "1e-3", 2.5e-4 → "2.5e-4", 39.477491 → "39.48" (sig 4),
+ * −0.0021 → "−2.1e-3". Exponent form below 1e-2 and from 1e5 on; integers below 1e6 as they are;
+ * the sign is a true minus (U+2212), the exponent's an ASCII hyphen (as in the docs' "1e-3").
+ * `trim = false` keeps the trailing zeros (measured values: 3.0e-5 has two significant digits).
+ */
+export function num(x: number, sig = 4, trim = true): string {
+  if (Number.isNaN(x)) return 'NaN';
+  if (!Number.isFinite(x)) return x > 0 ? '∞' : '−∞';
+  if (x === 0) return '0';
+  const sign = x < 0 ? '−' : '';
+  const a = Math.abs(x);
+  if (Number.isInteger(a) && a < 1e6) return sign + String(a);
+  const strip = (m: string) => (trim && m.includes('.') ? m.replace(/0+$/, '').replace(/\.$/, '') : m);
+  if (a < 1e-2 || a >= 1e5) {
+    const [m, e] = a.toExponential(sig - 1).split('e');
+    return `${sign}${strip(m)}e${e.replace('+', '')}`;
+  }
+  const p = a.toPrecision(sig);
+  // toPrecision switches to exponent form for large values with few digits (e.g. 1.2e+3): spell out
+  return sign + (p.includes('e') ? String(Number(p)) : strip(p));
+}
+
+/** A relative deviation as a signed percentage with `sig` significant digits: 0.0010440 → "+0.10 %". */
+export function pct(x: number, sig = 2): string {
+  if (!Number.isFinite(x)) return num(x);
+  const v = 100 * x;
+  if (v === 0) return '0 %';
+  const a = Math.abs(v);
+  const digits = Math.max(0, sig - 1 - Math.floor(Math.log10(a)));
+  return `${v < 0 ? '−' : '+'}${a.toFixed(Math.min(digits, 6))} %`;
+}
+
+/** Markdown table from rows: numbers through `num` with `digits` significant digits, strings as they are. */
 export function mdTable(rows: Record<string, unknown>[], digits = 4): string {
   if (rows.length === 0) return '';
   const cols = Object.keys(rows[0]);
-  const fmt = (x: unknown) => (typeof x === 'number' ? (Number.isInteger(x) && Math.abs(x) < 1e6 ? String(x) : Math.abs(x) !== 0 && (Math.abs(x) < 1e-3 || Math.abs(x) >= 1e5) ? x.toExponential(digits - 1) : x.toPrecision(digits)) : String(x ?? ''));
+  const fmt = (x: unknown) => (typeof x === 'number' ? num(x, digits) : String(x ?? ''));
   return [`| ${cols.join(' | ')} |`, `|${cols.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${cols.map((c) => fmt(r[c])).join(' | ')} |`)].join('\n') + '\n';
 }
 

@@ -10,11 +10,22 @@
  *  (c) the DMS functional H_delta = ||f||² + delta ∫ j·(I−Δ)⁻¹∇rho: non-increasing for the default
  *      delta of series.csv, and the largest delta on a grid for which it stays non-increasing.
  */
-import { runSeries, ReportWriter, mdTable, checksMarkdown, nowSeconds, type StudyOptions, type StudyResult, type StudyCheck } from './common.js';
+import { runSeries, ReportWriter, mdTable, checksMarkdown, nowSeconds, num, pct, type StudyOptions, type StudyResult, type StudyCheck } from './common.js';
 import { continuousSpectrum, discreteSpectrum, thresholdWavenumber } from '../spectrum/linear.js';
 import { fitExponentialRate } from '../fitting/rates.js';
-import { LOG_AXIS } from '../plot/render.js';
+import { LOG_AXIS, seriesChannels } from '../plot/render.js';
+
+const SOLVER = '||f − mM||² (solver)';
+const BOUND = '3 ||f_in − mM||² exp(−γ(3) t)';
 import { defaultDelta } from '../diagnostics/theorems.js';
+
+/** A measured value to the decimal of its error's second significant digit (at most 7 significant digits). */
+function withError(x: number, err: number): string {
+  if (!(err > 0)) return num(x, 7);
+  const decimals = Math.max(0, 1 - Math.floor(Math.log10(err)));
+  const sig = Math.min(7, Math.max(2, Math.floor(Math.log10(Math.abs(x))) + 1 + decimals));
+  return `${num(x, sig, false)} ± ${num(err, 2, false)}`;
+}
 
 function thin<T>(xs: T[], max = 120): T[] {
   const every = Math.max(1, Math.floor(xs.length / max));
@@ -64,8 +75,8 @@ export async function decayStudy(opts: StudyOptions): Promise<StudyResult> {
       steps: run.steps,
     });
     for (const i of thin(run.series.t.map((_, i) => i))) {
-      linCurves.push({ eps: `eps = ${eps}`, t: run.series.t[i], value: D[i], kind: 'measured' });
-      linCurves.push({ eps: `eps = ${eps}`, t: run.series.t[i], value: D[0] * Math.exp(-2 * disc.rate * run.series.t[i]), kind: 'exact gap' });
+      linCurves.push({ eps: `eps = ${num(eps)}`, t: run.series.t[i], value: D[i], kind: 'measured' });
+      linCurves.push({ eps: `eps = ${num(eps)}`, t: run.series.t[i], value: D[0] * Math.exp(-2 * disc.rate * run.series.t[i]), kind: `exact gap (Nv = ${Nv})` });
     }
     opts.log?.(`decay: linear eps=${eps}: measured ${measured} vs discrete ${disc.rate}, continuous ${cont.rate} (${run.steps} steps)`);
   }
@@ -86,7 +97,7 @@ export async function decayStudy(opts: StudyOptions): Promise<StudyResult> {
     'decay_rates',
     {
       layer: [
-        { data: { values: gapCurve }, mark: { type: 'line' }, encoding: { x: { field: 'eps', type: 'quantitative', scale: { type: 'log' }, title: 'mean free path eps', axis: LOG_AXIS }, y: { field: 'rate', type: 'quantitative', scale: { type: 'log' }, title: 'decay rate of mode 1 (1/time)' }, color: { field: 'series', type: 'nominal', title: null } } },
+        { data: { values: gapCurve }, mark: { type: 'line' }, encoding: { x: { field: 'eps', type: 'quantitative', scale: { type: 'log' }, title: 'mean free path eps', axis: { ...LOG_AXIS, values: [1e-4, 1e-3, 1e-2, 1e-1, 1] } }, y: { field: 'rate', type: 'quantitative', scale: { type: 'log' }, title: 'decay rate of mode 1 (1/time)' }, color: { field: 'series', type: 'nominal', title: null } } },
         { data: { values: ratePoints }, mark: { type: 'point', size: 90, shape: 'diamond' }, encoding: { x: { field: 'eps', type: 'quantitative' }, y: { field: 'rate', type: 'quantitative' }, color: { field: 'series', type: 'nominal', title: null } } },
         { data: { values: [{ eps: epsStar }] }, mark: { type: 'rule', strokeDash: [3, 3], color: '#666' }, encoding: { x: { field: 'eps', type: 'quantitative' } } },
       ],
@@ -104,10 +115,10 @@ export async function decayStudy(opts: StudyOptions): Promise<StudyResult> {
       encoding: {
         x: { field: 't', type: 'quantitative', title: 'time t' },
         y: { field: 'value', type: 'quantitative', scale: { type: 'log' }, title: '||f − mM||² in L²(M⁻¹)', axis: LOG_AXIS },
-        color: { field: 'eps', type: 'nominal', title: 'mean free path' },
+        color: { field: 'eps', type: 'nominal', title: 'mean free path', sort: epsLinear.map((e) => `eps = ${num(e)}`) },
         strokeDash: { field: 'kind', type: 'nominal', title: null },
       },
-      title: { text: 'Linear regime: decay against the exact gap', subtitle: `rho_in = 1 + 1e-3 cos 2πx, alpha = 1, N = ${N}, Nv = ${Nv}, dt = dx/16` },
+      title: { text: 'Linear regime: decay against the exact gap', subtitle: [`rho_in = 1 + 1e-3 cos 2πx, alpha = 1, N = ${N}, Nv = ${Nv}, dt = dx/16.`, 'Solid: the exact rate from the first value; dashed: the solver (for the smallest eps the two coincide).'] },
     },
     linCurves,
   );
@@ -129,21 +140,22 @@ export async function decayStudy(opts: StudyOptions): Promise<StudyResult> {
   const hCurves: Record<string, unknown>[] = [];
   let hInfo: Record<string, unknown> = {};
   const Nn = q ? 64 : 128;
-  for (const c of cases) {
-    const A = Math.max(1 + c.a, 1 / (1 - c.a));
+  const runCase = (c: { alpha: number; eps: number; a: number }, hData: boolean) => {
     const gap = discreteSpectrum({ eps: c.eps, alpha: c.alpha, rhoBar: 1, mode: 1 }, Nv).rate;
-    const T = 9 / gap;
-    const isH = c.alpha === 1 && c.eps === 0.1 && c.a === 0.5;
     const run = runSeries({
       model: { equation: 'kinetic', dim: 1, alpha: c.alpha, eps: c.eps },
       domain: { cells: [Nn] },
       // the H_delta case starts out of equilibrium in v as well (j_in ≠ 0), which is where the cross term matters
-      initial: isH ? { h: `1 + ${c.a}*sin(2*pi*x) + 0.3*tanh(v)*cos(2*pi*x)` } : { rho: `1 + ${c.a}*sin(2*pi*x)` },
-      time: { end: T, dt: 1 / Nn / 8 },
+      initial: hData ? { h: `1 + ${c.a}*sin(2*pi*x) + 0.3*tanh(v)*cos(2*pi*x)` } : { rho: `1 + ${c.a}*sin(2*pi*x)` },
+      time: { end: 9 / gap, dt: 1 / Nn / 8 },
       velocity: { nodes: Nv },
       output: { fields: false },
     });
-    const s = run.series;
+    return { gap, s: run.series };
+  };
+  for (const c of cases) {
+    const A = Math.max(1 + c.a, 1 / (1 - c.a));
+    const { gap, s } = runCase(c, false);
     const D = s.dist_eq.map((x) => x * x);
     // best constant in D(t) ≤ 3 D(0) e^{−γ t} (Theorem 2.2's form), and the plain one without the 3
     let g3 = Infinity;
@@ -167,79 +179,104 @@ export async function decayStudy(opts: StudyOptions): Promise<StudyResult> {
       twice_linear_gap: 2 * gap,
       implied_C: 1 / (4 * g3 * form),
     });
-    const label = `alpha=${c.alpha}, eps=${c.eps}, A=${A}`;
-    for (const i of thin(s.t.map((_, i) => i))) nlCurves.push({ run: label, t: s.t[i], value: D[i] });
-    if (isH) {
-      // H_delta for the series' default delta, and a scan of delta
-      const m = s.mass[0];
-      const lamMin = Math.min((1 - c.a) ** c.alpha, (1 + c.a) ** c.alpha);
-      const lamMax = Math.max((1 - c.a) ** c.alpha, (1 + c.a) ** c.alpha);
-      const hIn = s.h_min[0];
-      const hMax = s.h_max[0];
-      const lmin = Math.min(hIn ** c.alpha, hMax ** c.alpha);
-      const lmax = Math.max(hIn ** c.alpha, hMax ** c.alpha);
-      const d0 = defaultDelta(c.eps, lmin, lmax);
-      const maxIncrease = (delta: number) => {
-        let worst = -Infinity;
-        for (let i = 1; i < s.t.length; i++) {
-          const h1 = s.l2[i] + delta * s.cross[i];
-          const h0 = s.l2[i - 1] + delta * s.cross[i - 1];
-          worst = Math.max(worst, (h1 - h0) / h0);
-        }
-        return worst;
-      };
-      const incDefault = Math.max(...s.H_delta.slice(1).map((h, i) => (h - s.H_delta[i]) / s.H_delta[i]));
-      const scan: { delta_over_eps: number; max_relative_increase: number; non_increasing: boolean }[] = [];
-      for (let e = -3; e <= 3.0001; e += 0.25) {
-        const r = 10 ** e;
-        const inc = maxIncrease(r * c.eps);
-        scan.push({ delta_over_eps: r, max_relative_increase: inc, non_increasing: inc <= 1e-13 });
-      }
-      let largest = 0;
-      for (const row of scan) {
-        if (row.non_increasing) largest = row.delta_over_eps;
-        else break;
-      }
-      const maxdHdt = Math.max(...s.dH_dt);
-      hInfo = { eps: c.eps, alpha: c.alpha, data: 'h_in = 1 + 0.5 sin 2πx + 0.3 tanh(v) cos 2πx', delta_default: d0, delta_default_over_eps: d0 / c.eps, series_delta_consistent: Math.abs(s.H_delta[0] - (s.l2[0] + d0 * s.cross[0])) <= 1e-12, max_relative_increase_default: incDefault, max_dH_dt_default: maxdHdt, largest_delta_over_eps_nonincreasing: largest, scan, lambda_range: [lamMin, lamMax] };
-      w.csv('decay_H_scan.csv', scan);
-      checks.push({ name: 'H_delta non-increasing (series delta)', passed: incDefault <= 1e-13, detail: `delta = ${d0.toPrecision(4)} (= ${(d0 / c.eps).toPrecision(3)} eps); largest relative step increase ${incDefault.toExponential(2)}; max dH/dt from the moment equations ${maxdHdt.toExponential(3)}` });
-      const dl = largest * c.eps;
-      for (const i of thin(s.t.map((_, i) => i))) {
-        const dist2 = D[i];
-        hCurves.push({ t: s.t[i], value: dist2, quantity: '||f − mM||²' });
-        hCurves.push({ t: s.t[i], value: dist2 + d0 * s.cross[i], quantity: `H_delta − m², delta = ${d0.toPrecision(3)} (series)` });
-        if (dl > 0) hCurves.push({ t: s.t[i], value: dist2 + dl * s.cross[i], quantity: `H_delta − m², delta = ${dl.toPrecision(3)} (largest ok)` });
-      }
-      void m;
+    // one small panel per run: the measured ||f − mM||² with the theorem's bound at the measured γ(3)
+    const panel = `alpha = ${num(c.alpha)}, eps = ${num(c.eps)}, A = ${num(A)}`;
+    for (const i of thin(s.t.map((_, i) => i), 80)) {
+      nlCurves.push({ run: panel, t: s.t[i], value: D[i], curve: SOLVER });
+      nlCurves.push({ run: panel, t: s.t[i], value: 3 * D[0] * Math.exp(-g3 * s.t[i]), curve: BOUND });
     }
-    opts.log?.(`decay: nonlinear ${label}: gamma(3) = ${g3}, late ${late.rate} vs 2 gap ${2 * gap}`);
+    opts.log?.(`decay: nonlinear alpha=${c.alpha}, eps=${c.eps}, A=${num(A)}: gamma(3) = ${g3}, late ${late.rate} vs 2 gap ${2 * gap}`);
   }
+
+  // ---------- (c) H_delta ----------
+  {
+    const c = { alpha: 1, eps: 0.1, a: 0.5 };
+    const { s } = runCase(c, true);
+    const D = s.dist_eq.map((x) => x * x);
+    const lamMin = Math.min((1 - c.a) ** c.alpha, (1 + c.a) ** c.alpha);
+    const lamMax = Math.max((1 - c.a) ** c.alpha, (1 + c.a) ** c.alpha);
+    const hIn = s.h_min[0];
+    const hMax = s.h_max[0];
+    const lmin = Math.min(hIn ** c.alpha, hMax ** c.alpha);
+    const lmax = Math.max(hIn ** c.alpha, hMax ** c.alpha);
+    const d0 = defaultDelta(c.eps, lmin, lmax);
+    const maxIncrease = (delta: number) => {
+      let worst = -Infinity;
+      for (let i = 1; i < s.t.length; i++) {
+        const h1 = s.l2[i] + delta * s.cross[i];
+        const h0 = s.l2[i - 1] + delta * s.cross[i - 1];
+        worst = Math.max(worst, (h1 - h0) / h0);
+      }
+      return worst;
+    };
+    const incDefault = Math.max(...s.H_delta.slice(1).map((h, i) => (h - s.H_delta[i]) / s.H_delta[i]));
+    const scan: { delta_over_eps: number; max_relative_increase: number; non_increasing: boolean }[] = [];
+    for (let e = -3; e <= 3.0001; e += 0.25) {
+      const r = 10 ** e;
+      const inc = maxIncrease(r * c.eps);
+      scan.push({ delta_over_eps: r, max_relative_increase: inc, non_increasing: inc <= 1e-13 });
+    }
+    let largest = 0;
+    let firstBad = NaN;
+    for (const row of scan) {
+      if (row.non_increasing) largest = row.delta_over_eps;
+      else {
+        firstBad = row.delta_over_eps;
+        break;
+      }
+    }
+    const maxdHdt = Math.max(...s.dH_dt);
+    // how far the series-delta curve is from ||f − mM||² (they coincide on the figure's scale)
+    let maxRelGap = 0;
+    for (let i = 0; i < s.t.length; i++) maxRelGap = Math.max(maxRelGap, Math.abs(d0 * s.cross[i]) / D[i]);
+    hInfo = { eps: c.eps, alpha: c.alpha, data: 'h_in = 1 + 0.5 sin 2πx + 0.3 tanh(v) cos 2πx', h_in_range: [hIn, hMax], delta_default: d0, delta_default_over_eps: d0 / c.eps, series_delta_consistent: Math.abs(s.H_delta[0] - (s.l2[0] + d0 * s.cross[0])) <= 1e-12, max_relative_increase_default: incDefault, max_dH_dt_default: maxdHdt, largest_delta_over_eps_nonincreasing: largest, first_delta_over_eps_increasing: firstBad, max_relative_distance_series_H_to_dist: maxRelGap, scan, lambda_range: [lamMin, lamMax] };
+    w.csv('decay_H_scan.csv', scan);
+    checks.push({ name: 'H_delta non-increasing (series delta)', passed: incDefault <= 1e-13, detail: `delta = ${d0.toPrecision(4)} (= ${(d0 / c.eps).toPrecision(3)} eps); largest relative step increase ${incDefault.toExponential(2)}; max dH/dt from the moment equations ${maxdHdt.toExponential(3)}` });
+    const dl = largest * c.eps;
+    for (const i of thin(s.t.map((_, i) => i))) {
+      if (dl > 0) hCurves.push({ t: s.t[i], value: D[i] + dl * s.cross[i], quantity: `H_delta, delta = ${num(dl, 3)} (largest non-increasing on the scan)` });
+      hCurves.push({ t: s.t[i], value: D[i] + d0 * s.cross[i], quantity: `H_delta, delta = ${num(d0, 3)} (series.csv default)` });
+      hCurves.push({ t: s.t[i], value: D[i], quantity: '||f − mM||² (delta = 0)' });
+    }
+  }
+  const runOrder = [...new Set(nlCurves.map((r) => r.run as string))];
   const figNl = await w.figure(
     'decay_nonlinear',
     {
       data: { values: nlCurves },
-      mark: { type: 'line' },
-      encoding: {
-        x: { field: 't', type: 'quantitative', title: 'time t' },
-        y: { field: 'value', type: 'quantitative', scale: { type: 'log' }, title: '||f − mM||² in L²(M⁻¹)', axis: LOG_AXIS },
-        color: { field: 'run', type: 'nominal', title: 'run' },
+      facet: { field: 'run', type: 'nominal', title: null, sort: runOrder },
+      columns: 4,
+      spec: {
+        width: 200,
+        height: 170,
+        mark: { type: 'line', strokeWidth: 2 },
+        encoding: {
+          x: { field: 't', type: 'quantitative', title: 'time t', scale: { domain: [0, 0.3] }, axis: { values: [0, 0.1, 0.2, 0.3] } },
+          y: { field: 'value', type: 'quantitative', scale: { type: 'log', domain: [1e-10, 3] }, title: '||f − mM||²', axis: { ...LOG_AXIS, values: [1e-10, 1e-8, 1e-6, 1e-4, 1e-2, 1] } },
+          ...seriesChannels('curve', [SOLVER, BOUND], { dashes: [[1, 0], [6, 4]] }),
+        },
       },
-      title: { text: 'Theorem 2.2: exponential decay from large data', subtitle: `rho_in = 1 + a sin 2πx, A = max(1 + a, 1/(1 − a)), N = ${Nn}, Nv = ${Nv}` },
+      title: { text: 'Theorem 2.2: exponential decay from large data, one panel per run', subtitle: [`rho_in = 1 + a sin 2πx, A = max(1 + a, 1/(1 − a)), N = ${Nn}, Nv = ${Nv}; ||·|| in L²(M⁻¹).`, 'Dashed: the theorem\'s form 3 ||f_in − mM||² exp(−γt) with the largest γ that holds (γ(3), table below); it touches the curve once.'] },
     },
     nlCurves,
   );
+  const hOrder = [...new Set(hCurves.map((r) => r.quantity as string))];
   const figH = await w.figure(
     'decay_H',
     {
       data: { values: hCurves },
-      mark: { type: 'line' },
+      mark: { type: 'line', strokeWidth: 2.2 },
       encoding: {
         x: { field: 't', type: 'quantitative', title: 'time t' },
-        y: { field: 'value', type: 'quantitative', scale: { type: 'log' }, title: 'functional (minus its limit m²)', axis: LOG_AXIS },
-        color: { field: 'quantity', type: 'nominal', title: null },
+        y: { field: 'value', type: 'quantitative', scale: { type: 'log' }, title: 'functional minus its limit m²', axis: LOG_AXIS },
+        ...seriesChannels('quantity', hOrder, { dashes: [[1, 0], [1, 0], [6, 4]], legend: { orient: 'bottom-left', fillColor: 'white', strokeColor: '#bbb', padding: 6, symbolStrokeWidth: 2.5 } }),
       },
-      title: { text: 'The DMS functional H_delta = ||f||² + delta ∫ j·(I−Δ)⁻¹∇rho', subtitle: 'alpha = 1, eps = 0.1, data out of equilibrium in x and v' },
+      width: 600,
+      height: 320,
+      title: {
+        text: 'The DMS functional H_delta = ||f||² + delta ∫ j·(I−Δ)⁻¹∇rho',
+        subtitle: [`alpha = 1, eps = 0.1, h_in = 1 + 0.5 sin 2πx + 0.3 tanh(v) cos 2πx, N = ${Nn}, Nv = ${Nv}.`, `With the series delta, H_delta − m² and ||f − mM||² (dashed) differ by at most ${num(100 * ((hInfo.max_relative_distance_series_H_to_dist as number) ?? 0), 2)} % and overlap.`],
+      },
     },
     hCurves,
   );
@@ -249,7 +286,7 @@ export async function decayStudy(opts: StudyOptions): Promise<StudyResult> {
   w.csv('decay_nonlinear_rates.csv', nlRows);
   w.json('results.json', results);
   const wall = nowSeconds() - t0;
-  const hi = hInfo as { delta_default?: number; largest_delta_over_eps_nonincreasing?: number; max_relative_increase_default?: number };
+  const hi = hInfo as { delta_default?: number; largest_delta_over_eps_nonincreasing?: number; first_delta_over_eps_increasing?: number; max_relative_increase_default?: number; max_relative_distance_series_H_to_dist?: number };
   w.text(
     'report.md',
     `# Study: decay (Theorem 2.2)${q ? ' — quick' : ''}
@@ -261,7 +298,7 @@ rho_in = 1 + 1e-3 cos 2πx, alpha = 1 (r = 1), N = ${N}, Nv = ${Nv}, dt = dx/16 
 ![decay_linear](${figLin})
 ![decay_rates](${figRates})
 
-${mdTable(linRows.map((r) => ({ eps: r.eps, measured: r.measured_rate, '± est.': r.error_estimate, [`discrete gap Nv=${Nv}`]: r.discrete_gap, 'continuous gap': r.continuous_gap, 'rel. dev. (discrete)': r.rel_err_vs_discrete, 'rel. dev. (continuous)': r.rel_err_vs_continuous, window: r.window })), 7)}
+${mdTable(linRows.map((r) => ({ eps: num(r.eps as number), measured: withError(r.measured_rate as number, r.error_estimate as number), [`discrete gap Nv=${Nv}`]: num(r.discrete_gap as number, 7, false), 'continuous gap': num(r.continuous_gap as number, 7, false), 'dev. vs discrete': pct(r.rel_err_vs_discrete as number), 'dev. vs continuous': pct(r.rel_err_vs_continuous as number), 'fit window': r.window })))}
 ## Large data: measured γ against eps and A
 γ(3) is the best constant in ||f − mM||²(t) ≤ 3 ||f_in − mM||² e^{−γt} (the theorem's form); γ(1) without the 3;
 the late rate → twice the linear gap about rho = m = 1. The theorem's γ = 1/(4 C A^alpha (1 + A^{2 alpha}))
@@ -269,11 +306,13 @@ gives the implied constant C = 1/(4 γ(3) A^alpha (1 + A^{2 alpha})).
 
 ![decay_nonlinear](${figNl})
 
-${mdTable(nlRows.map((r) => ({ alpha: r.alpha, eps: r.eps, A: r.A, 'γ(3)': r.gamma_with_3, 'γ(1)': r.gamma_without_3, 'late rate': r.late_rate, '2 × gap': r.twice_linear_gap, 'implied C': r.implied_C })), 4)}
+${mdTable(nlRows.map((r) => ({ alpha: r.alpha, eps: num(r.eps as number), A: num(r.A as number, 3), 'γ(3)': num(r.gamma_with_3 as number, 3, false), 'γ(1)': num(r.gamma_without_3 as number, 3, false), 'late rate': num(r.late_rate as number, 4, false), '2 × gap': num(r.twice_linear_gap as number, 4, false), 'implied C': num(r.implied_C as number, 2, false) })))}
 ## The functional H_delta
 Symbol of (I − Δ)⁻¹: 1/(1 + 4π²|k|²) (FFT, src/diagnostics/fourier.ts). Series delta = eps·lambda_min/(4(1 + lambda_max²)) =
-${hi.delta_default?.toPrecision(4)}; largest relative increase over a step ${hi.max_relative_increase_default?.toExponential(2)}.
-Scanning delta = c·eps: H_delta stays non-increasing up to c = ${hi.largest_delta_over_eps_nonincreasing} (decay_H_scan.csv).
+${num(hi.delta_default ?? NaN, 4)} (= ${num((hi.delta_default ?? NaN) / 0.1, 3)} eps); largest relative change over a step ${num(hi.max_relative_increase_default ?? NaN, 2)} (negative: strictly decreasing).
+Scanning delta = c·eps on a grid of quarter decades: H_delta stays non-increasing up to c = ${num(hi.largest_delta_over_eps_nonincreasing ?? NaN, 3)} and first increases at
+c = ${num(hi.first_delta_over_eps_increasing ?? NaN, 3)} (decay_H_scan.csv). With the series delta, H_delta − m² differs from ||f − mM||² by at most
+${num(100 * (hi.max_relative_distance_series_H_to_dist ?? NaN), 2)} %, so the two curves overlap in the figure (the dashed one is ||f − mM||²).
 
 ![decay_H](${figH})
 

@@ -9,14 +9,15 @@
  * cancels and what is measured is the eps-dependence. With the quadrature the distance splits
  * exactly: ||f − rho~ M||² = ||(I − Π) f||² + ||rho − rho~||².
  */
-import { ReportWriter, mdTable, checksMarkdown, nowSeconds, type StudyOptions, type StudyResult, type StudyCheck } from './common.js';
+import { ReportWriter, mdTable, checksMarkdown, nowSeconds, num, type StudyOptions, type StudyResult, type StudyCheck } from './common.js';
 import { KineticSolver } from '../solvers/kinetic.js';
 import { DiffusionSolver } from '../solvers/diffusion.js';
 import { makeGrid, cellAverages } from '../grid/grid.js';
 import { velocityGrid } from '../velocity/gaussHermite.js';
 import { powerLaw } from '../models/rate.js';
 import { fitPowerLaw } from '../fitting/rates.js';
-import { LOG_AXIS } from '../plot/render.js';
+import { LOG_AXIS, seriesChannels } from '../plot/render.js';
+import { SEQUENTIAL } from '../plot/theme.js';
 
 const rhoIn = (x: number) => 1 + 0.5 * Math.sin(2 * Math.PI * x);
 
@@ -79,7 +80,7 @@ export async function limitStudy(opts: StudyOptions): Promise<StudyResult> {
       let supAfter = 0;
       const row: Record<string, unknown> = { data: ill ? 'ill-prepared' : 'well-prepared', eps, eps_prime: d0.total };
       const every = Math.max(1, Math.floor(nSteps / 80));
-      curves.push({ data: row.data, eps: `eps = ${eps}`, t: 0, distance: d0.total });
+      curves.push({ data: row.data, eps: `eps = ${num(eps)}`, t: 0, distance: d0.total });
       for (let n = 1; n <= nSteps; n++) {
         s.step(dt);
         const d = dist(n);
@@ -95,7 +96,7 @@ export async function limitStudy(opts: StudyOptions): Promise<StudyResult> {
             }
           }
         }
-        if (n % every === 0) curves.push({ data: row.data, eps: `eps = ${eps}`, t, distance: d.total });
+        if (n % every === 0) curves.push({ data: row.data, eps: `eps = ${num(eps)}`, t, distance: d.total });
       }
       row.sup_t = sup;
       row.sup_t_positive = supAfter;
@@ -133,12 +134,26 @@ export async function limitStudy(opts: StudyOptions): Promise<StudyResult> {
     if (r.data === 'well-prepared') pts.push({ eps: r.eps, distance: r.rho_part, measure: `well-prepared: ||rho − rho~|| at t = ${fixedTimes[fixedTimes.length - 1]}` });
   }
   const ptsPos = pts.filter((p) => typeof p.distance === 'number' && (p.distance as number) > 0);
+  const lastLabel = `at t = ${fixedTimes[fixedTimes.length - 1]}`;
+  const measures = ['well-prepared: sup over t', `well-prepared: ${lastLabel}`, `well-prepared: ||rho − rho~|| ${lastLabel}`, 'ill-prepared: sup over t', `ill-prepared: ${lastLabel}`];
+  // Vega draws the series in data order: well-prepared first, ill-prepared on top
+  ptsPos.sort((p, r) => measures.indexOf(p.measure as string) - measures.indexOf(r.measure as string));
   const refLine = [1e-4, 0.5].map((e) => ({ eps: e, distance: orders.well_sup.prefactor * e, measure: 'slope 1' }));
   const figOrder = await w.figure(
     'limit_order',
     {
       layer: [
-        { data: { values: ptsPos }, mark: { type: 'line', point: true }, encoding: { x: { field: 'eps', type: 'quantitative', scale: { type: 'log' }, title: 'mean free path eps', axis: LOG_AXIS }, y: { field: 'distance', type: 'quantitative', scale: { type: 'log' }, title: '||f_eps − rho~ M|| in L²(M⁻¹)', axis: LOG_AXIS }, color: { field: 'measure', type: 'nominal', title: null } } },
+        {
+          data: { values: ptsPos },
+          mark: { type: 'line', point: { size: 60 } },
+          encoding: {
+            x: { field: 'eps', type: 'quantitative', scale: { type: 'log' }, title: 'mean free path eps', axis: { ...LOG_AXIS, values: [1e-4, 1e-3, 1e-2, 1e-1, 1] } },
+            y: { field: 'distance', type: 'quantitative', scale: { type: 'log' }, title: '||f_eps − rho~ M|| in L²(M⁻¹)', axis: LOG_AXIS },
+            // well- and ill-prepared coincide at t = ${fixedTimes[fixedTimes.length - 1]} for eps ≤ 0.05: the ill-prepared ones are drawn later, dashed, with other symbols
+            ...seriesChannels('measure', measures, { dashes: [[1, 0], [1, 0], [1, 0], [7, 4], [2, 3]] }),
+            shape: { field: 'measure', type: 'nominal', title: null, scale: { domain: measures, range: ['circle', 'circle', 'circle', 'square', 'triangle-up'] }, legend: {} },
+          },
+        },
         { data: { values: refLine }, mark: { type: 'line', strokeDash: [4, 4], color: '#666' }, encoding: { x: { field: 'eps', type: 'quantitative' }, y: { field: 'distance', type: 'quantitative' } } },
       ],
       title: { text: 'Theorem 2.3: distance to the limit against eps', subtitle: [`alpha = 1, rho_in = 1 + 0.5 sin 2πx, N = ${N}, Nv = ${Nv}; grey dashed: slope 1`, `fitted order (well-prepared, sup, eps ≤ 0.01): ${orders.well_sup.order.toFixed(2)}; density part 0 (not shown) once eps ≪ dx`] },
@@ -151,18 +166,19 @@ export async function limitStudy(opts: StudyOptions): Promise<StudyResult> {
     'limit_time',
     {
       data: { values: curves },
-      facet: { column: { field: 'data', type: 'nominal', title: null } },
+      facet: { column: { field: 'data', type: 'nominal', title: null, sort: ['well-prepared', 'ill-prepared'] } },
       spec: {
         width: 300,
         height: 260,
-        mark: { type: 'line' },
+        mark: { type: 'line', clip: true },
         encoding: {
           x: { field: 't', type: 'quantitative', title: 'time t' },
-          y: { field: 'distance', type: 'quantitative', scale: { type: 'log' }, title: '||f_eps − rho~ M||', axis: LOG_AXIS },
-          color: { field: 'eps', type: 'nominal', title: 'mean free path', sort: epss.map((e) => `eps = ${e}`) },
+          y: { field: 'distance', type: 'quantitative', scale: { type: 'log', domain: [1e-8, 1] }, title: '||f_eps − rho~ M||', axis: LOG_AXIS },
+          // an ordered parameter: a sequential scale (10 values, more than a categorical palette tells apart)
+          color: { field: 'eps', type: 'ordinal', title: 'mean free path', scale: { domain: epss.map((e) => `eps = ${num(e)}`), scheme: SEQUENTIAL } },
         },
       },
-      title: { text: 'Distance to the limit over time', subtitle: 'ill-prepared data: an initial layer of length ~ eps² brings the distance down from eps\'' },
+      title: { text: 'Distance to the limit over time', subtitle: ['well-prepared data start at distance 0 (below the axis); ill-prepared data at eps\' = ' + num((rows.find((r) => r.data === 'ill-prepared')?.eps_prime as number) ?? NaN, 3) + ',', 'from which an initial layer of length ~ eps² brings the distance down'] },
     },
     curves,
   );
@@ -181,7 +197,7 @@ rho~: the scheme at eps = 1e-8 on the same grid and steps (its offset from Diffu
 ![limit_order](${figOrder})
 ![limit_time](${figTime})
 
-${mdTable(rows.map((r) => { const o: Record<string, unknown> = { data: r.data, eps: r.eps }; for (const ft of fixedTimes) o[`t = ${ft}`] = r[`t=${ft}`]; o['sup_t'] = r.sup_t; o["eps'"] = r.eps_prime; return o; }), 3)}
+${mdTable(rows.map((r) => { const d = (x: unknown) => num(x as number, 3, false); const o: Record<string, unknown> = { data: r.data, eps: num(r.eps as number) }; for (const ft of fixedTimes) o[`t = ${ft}`] = d(r[`t=${ft}`]); o['sup_t'] = d(r.sup_t); o["eps'"] = (r.eps_prime as number) < 1e-12 ? '0 (round-off)' : d(r.eps_prime); return o; }))}
 ## Fitted orders (least squares in log–log over eps ≤ 0.01, the asymptotic range; local orders in results.json)
 - well-prepared, sup over t: ${fmtO(orders.well_sup)}
 - well-prepared, at t = ${fixedTimes[fixedTimes.length - 1]}: ${fmtO(orders.well_last)}; the density part ||rho − rho~|| alone: ${fmtO(orders.well_rho_part)}

@@ -4,12 +4,15 @@
  *   porous medium alpha = −1, −2; heat alpha = 0; fast diffusion alpha = 0.5 (1D, a bump on a
  *   positive floor); logarithmic diffusion d = 2, alpha = 1 (a 2D bump, rho_t = Δ log rho).
  */
-import { ReportWriter, mdTable, checksMarkdown, nowSeconds, type StudyOptions, type StudyResult, type StudyCheck } from './common.js';
+import { ReportWriter, mdTable, checksMarkdown, nowSeconds, num, type StudyOptions, type StudyResult, type StudyCheck } from './common.js';
 import { KineticSolver } from '../solvers/kinetic.js';
 import { DiffusionSolver } from '../solvers/diffusion.js';
 import { makeGrid, cellAverages, cellCentres, type Grid } from '../grid/grid.js';
 import { velocityGrid } from '../velocity/gaussHermite.js';
 import { powerLaw } from '../models/rate.js';
+
+/** Six digits are plenty for a colour: keeps the 2D figure's CSV and spec small. */
+const round6 = (x: number) => Number(x.toPrecision(6));
 
 function runPair(grid: Grid, nodes: number, alpha: number, eps: number, rho0: Float64Array, times: number[], dt: number) {
   const vel = velocityGrid(grid.dim, nodes);
@@ -68,7 +71,7 @@ export async function regimesStudy(opts: StudyOptions): Promise<StudyResult> {
       const every = Math.max(1, Math.floor(N / 64));
       for (let i = 0; i < N; i++) {
         profiles.push({ regime: r.name, t: `t = ${s.t}`, x: xs[i], rho: s.lim[i], solver: 'limit equation' });
-        if (i % every === 0) profiles.push({ regime: r.name, t: `t = ${s.t}`, x: xs[i], rho: s.kin[i], solver: `kinetic, eps = ${eps}` });
+        if (i % every === 0) profiles.push({ regime: r.name, t: `t = ${s.t}`, x: xs[i], rho: s.kin[i], solver: `kinetic, eps = ${num(eps)}` });
       }
     }
     opts.log?.(`regimes: ${r.name}: ${wall.toFixed(2)} s`);
@@ -83,7 +86,6 @@ export async function regimesStudy(opts: StudyOptions): Promise<StudyResult> {
   const pair2 = runPair(grid2, nv2, 1, eps, rho2, times2, 5e-4);
   opts.log?.(`regimes: log diffusion 2D ${N2}²: ${pair2.wall.toFixed(2)} s`);
   const heat: Record<string, unknown>[] = [];
-  const xs2 = cellCentres(grid2, 0);
   for (const s of pair2.snaps) {
     let d2 = 0;
     let mx = 0;
@@ -95,8 +97,10 @@ export async function regimesStudy(opts: StudyOptions): Promise<StudyResult> {
     for (let j = 0; j < N2; j++)
       for (let i = 0; i < N2; i++) {
         const c = i + N2 * j;
-        heat.push({ t: `t = ${s.t}`, x: xs2[i], y: xs2[j], rho: s.kin[c], solver: `kinetic, eps = ${eps}` });
-        heat.push({ t: `t = ${s.t}`, x: xs2[i], y: xs2[j], rho: s.lim[c], solver: 'limit: rho_t = Δ log rho' });
+        // cell edges as x/x2, y/y2: one rectangle per cell (binning the centres would merge cells)
+        const cell = { x: i / N2, x2: (i + 1) / N2, y: j / N2, y2: (j + 1) / N2 };
+        heat.push({ t: `t = ${s.t}`, ...cell, rho: round6(s.kin[c]), solver: `kinetic, eps = ${num(eps)}` });
+        heat.push({ t: `t = ${s.t}`, ...cell, rho: round6(s.lim[c]), solver: 'limit: rho_t = Δ log rho' });
       }
   }
   const worst = Math.max(...rows.map((r) => r.max_abs as number));
@@ -113,7 +117,7 @@ export async function regimesStudy(opts: StudyOptions): Promise<StudyResult> {
         width: 300,
         height: 200,
         layer: [
-          { transform: [{ filter: "datum.solver == 'limit equation'" }], mark: { type: 'line', strokeWidth: 1.8 }, encoding: { x: { field: 'x', type: 'quantitative', title: 'x' }, y: { field: 'rho', type: 'quantitative', title: 'density rho' }, color: { field: 't', type: 'nominal', title: 'time' } } },
+          { transform: [{ filter: "datum.solver == 'limit equation'" }], mark: { type: 'line', strokeWidth: 1.8 }, encoding: { x: { field: 'x', type: 'quantitative', title: 'x', axis: { values: [0, 0.2, 0.4, 0.6, 0.8, 1] } }, y: { field: 'rho', type: 'quantitative', title: 'density rho' }, color: { field: 't', type: 'nominal', title: 'time' } } },
           { transform: [{ filter: "datum.solver != 'limit equation'" }], mark: { type: 'point', size: 14, filled: true }, encoding: { x: { field: 'x', type: 'quantitative' }, y: { field: 'rho', type: 'quantitative' }, color: { field: 't', type: 'nominal', title: 'time' }, shape: { field: 'solver', type: 'nominal', title: null } } },
         ],
       },
@@ -132,12 +136,14 @@ export async function regimesStudy(opts: StudyOptions): Promise<StudyResult> {
         height: 220,
         mark: { type: 'rect' },
         encoding: {
-          x: { field: 'x', type: 'quantitative', bin: { maxbins: N2, extent: [0, 1] }, title: 'x' },
-          y: { field: 'y', type: 'quantitative', bin: { maxbins: N2, extent: [0, 1] }, title: 'y' },
+          x: { field: 'x', type: 'quantitative', title: 'x', scale: { domain: [0, 1], nice: false }, axis: { values: [0, 0.5, 1] } },
+          x2: { field: 'x2' },
+          y: { field: 'y', type: 'quantitative', title: 'y', scale: { domain: [0, 1], nice: false }, axis: { values: [0, 0.5, 1] } },
+          y2: { field: 'y2' },
           color: { field: 'rho', type: 'quantitative', scale: { scheme: 'viridis' }, title: 'rho' },
         },
       },
-      title: { text: 'Logarithmic diffusion in 2D (alpha = 1)', subtitle: `kinetic eps = ${eps} (left) and the limit rho_t = Δ log rho (right), ${N2}², Nv = ${nv2}²` },
+      title: { text: 'Logarithmic diffusion in 2D (alpha = 1)', subtitle: `kinetic eps = ${num(eps)} (left) and the limit rho_t = Δ log rho (right), ${N2}² cells, Nv = ${nv2}²` },
     },
     heat,
   );
@@ -156,7 +162,7 @@ The floor 0.1 (0.2 in 2D) keeps rho bounded below, as the theory requires.
 ![regimes_1d](${fig1})
 ![regimes_2d](${fig2})
 
-${mdTable(rows.map((r) => ({ regime: r.regime, t: r.t, '||rho_kin − rho_lim||_L2': r.l2_kinetic_minus_limit, 'max |rho_kin − rho_lim|': r.max_abs })), 3)}
+${mdTable(rows.map((r) => ({ regime: r.regime, t: num(r.t as number), '||rho_kin − rho_lim||_L2': num(r.l2_kinetic_minus_limit as number, 2, false), 'max |rho_kin − rho_lim|': num(r.max_abs as number, 2, false) })))}
 ## Checks
 ${checksMarkdown(checks)}
 Wall time ${wall.toFixed(1)} s. Data: regimes.csv, regimes_1d.csv, regimes_2d.csv, results.json.
