@@ -53,3 +53,34 @@ for (const [what, value, message] of [
     assert.ok(fs.existsSync(path.join(dir, 'fields.h5')));
   });
 }
+
+test('kinetic runs also stop when h = f/M leaves the maximum-principle bounds', async () => {
+  const kinetic = validateConfig({
+    model: { equation: 'kinetic', alpha: 1, eps: 0.1 },
+    domain: { cells: [16] },
+    velocity: { nodes: 4 },
+    initial: { rho: '1 + 0.5*sin(2*pi*x)' },
+    time: { end: 0.01, dt: 0.001 },
+  });
+  const problem = buildProblem(kinetic);
+  const stepper = problem.stepper as unknown as { h(): Float64Array; step(dt: number): void };
+  const h = stepper.h.bind(stepper);
+  let steps = 0;
+  const step = stepper.step.bind(stepper);
+  stepper.step = (dt: number) => {
+    step(dt);
+    steps++;
+  };
+  stepper.h = () => {
+    const out = h();
+    if (steps >= 3) out[5 * 4 + 2] = 1.7;
+    return out;
+  };
+  const dir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'nlbgk-fail-')), 'out');
+  await assert.rejects(runProblem(problem, { outDir: dir }), (err: unknown) => {
+    assert.ok(err instanceof NumericalFailure);
+    assert.match(err.message, /step 3, t = 0.003: h = 1.7 at cell 5, velocity node 2 outside the maximum-principle bounds/);
+    return true;
+  });
+  assert.equal(JSON.parse(fs.readFileSync(path.join(dir, 'run.json'), 'utf8')).status, 'failed');
+});

@@ -31,6 +31,11 @@ export interface Problem {
   snapshotFields(): Record<string, Float64Array>;
   /** Bounds every density value must keep (the maximum principle), for failure detection. */
   readonly bounds: { lo: number; hi: number };
+  /**
+   * A further check after every step beyond the density's (e.g. h = f/M within the maximum-principle
+   * bounds for kinetic runs): a description of the first violation, or null.
+   */
+  check?(): string | null;
   /** Extra layout for fields.h5: trailing dimensions of fields (e.g. h: Nv) and constant datasets (velocity nodes). */
   readonly hdf5?: { trailing: Record<string, number>; datasets: Record<string, Float64Array> };
 }
@@ -191,6 +196,19 @@ function buildKinetic(config: Config, grid: Grid): Problem {
     stepper,
     bounds: { lo, hi },
     hdf5: { trailing: { h: velocity.count }, datasets },
+    check() {
+      // Discrete Theorem 2.1: h stays in [min h_in, max h_in]; the solver's limiter guarantees it, this catches a breach.
+      const h = stepper.h();
+      const slack = 1e-9 * Math.max(Math.abs(lo), Math.abs(hi));
+      for (let i = 0; i < h.length; i++) {
+        const x = h[i];
+        if (!(x >= lo - slack && x <= hi + slack)) {
+          const cell = Math.floor(i / velocity.count);
+          return `h = ${x} at cell ${cell}, velocity node ${i % velocity.count} outside the maximum-principle bounds [${lo}, ${hi}]`;
+        }
+      }
+      return null;
+    },
     columns: ['mass', 'rho_min', 'rho_max', 'rho_l2_dev', ...KINETIC_COLUMNS, ...THEOREM_COLUMNS],
     sample() {
       const rho = stepper.rho();

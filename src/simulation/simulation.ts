@@ -89,5 +89,7 @@ export class Simulation {
         throw new NumericalFailure(`step ${steps}, t = ${t}: ${what} in ${place}`, { cell: c });
       }
     }
+    const other = this.problem.check?.();
+    if (other) throw new NumericalFailure(`step ${steps}, t = ${t}: ${other}`);
   }
 }
