@@ -23,7 +23,7 @@ export { erfcx, erfc, faddeeva, dawson } from './spectrum/faddeeva.js';
 export { continuousSpectrum, discreteSpectrum, thresholdWavenumber, inverseErfcx, type LinearParams, type ContinuousSpectrum, type DiscreteSpectrum } from './spectrum/linear.js';
 export { complexEigenvalues, type ComplexMatrix, type Eigenvalue } from './spectrum/eig.js';
 export { theoremDiagnostics, momentResiduals, momentFields, defaultDelta, type TheoremDiagnostics, type MomentResiduals } from './diagnostics/theorems.js';
-export { GridFourier, ComplexFFT, type HelmholtzSymbol } from './diagnostics/fourier.js';
+export { GridFourier, ComplexFFT, type HelmholtzSymbol } from './grid/fourier.js';
 export { fitExponentialRate, fitPowerLaw, linearFit, type ExpRateFit, type PowerLawFit } from './fitting/rates.js';
 export { renderSvg, svgToPng, writeFigure, type VlSpec } from './plot/render.js';
 export { STUDIES } from './studies/index.js';

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ComplexFFT, GridFourier } from '../src/diagnostics/fourier.js';
+import { ComplexFFT, GridFourier } from '../src/grid/fourier.js';
 import { theoremDiagnostics, momentFields } from '../src/diagnostics/theorems.js';
 import { makeGrid, cellCentres } from '../src/grid/grid.js';
 import { velocityGrid } from '../src/velocity/gaussHermite.js';

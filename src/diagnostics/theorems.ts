@@ -18,7 +18,7 @@
  */
 import type { Grid } from '../grid/grid.js';
 import type { VelocityNodes } from './kinetic.js';
-import { GridFourier, type HelmholtzSymbol } from './fourier.js';
+import { GridFourier, type HelmholtzSymbol } from '../grid/fourier.js';
 
 export interface MomentFields {
   rho: Float64Array;

@@ -42,7 +42,10 @@ export interface KineticOptions {
 }
 
 export interface KineticCounters {
+  /** Steps taken, including the extra ones of split steps. */
   steps: number;
+  /** 2D: extra steps because a step had to be split into halves (the Schur solve did not converge). */
+  substeps: number;
   /** Total GMRES iterations (Schur complement solves). */
   solverIterations: number;
   maxSolverIterations: number;
@@ -62,6 +65,7 @@ export class KineticSolver implements TimeStepper {
   readonly count: number;
   readonly counters: KineticCounters = {
     steps: 0,
+    substeps: 0,
     solverIterations: 0,
     maxSolverIterations: 0,
     rhoLimiterSteps: 0,
@@ -363,6 +367,7 @@ export class KineticSolver implements TimeStepper {
       const c = this.impl2.counters;
       this.impl2.step(dt);
       this.counters.steps = c.steps;
+      this.counters.substeps = c.substeps;
       this.counters.solverIterations = c.solverIterations;
       this.counters.maxSolverIterations = c.maxSolverIterations;
       this.counters.rhoLimiterSteps = c.rhoLimiterSteps;

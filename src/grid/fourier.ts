@@ -30,6 +30,8 @@ export class ComplexFFT {
   private readonly A?: number[];
   private readonly cos?: Float64Array;
   private readonly sin?: Float64Array;
+  private o?: number[];
+  private d?: number[];
 
   constructor(n: number) {
     if (!Number.isInteger(n) || n < 1) throw new RangeError(`ComplexFFT: length must be a positive integer, got ${n}`);
@@ -78,8 +80,10 @@ export class ComplexFFT {
   transform(out: Float64Array | number[], data: Float64Array | number[], inverse = false): void {
     const n = this.n;
     if (this.kind === 'pow2') {
-      const o = this.fft!.createComplexArray();
-      const d = Array.from(data);
+      // Reused buffers: transforms inside a solver's iteration must not allocate.
+      const o = (this.o ??= this.fft!.createComplexArray());
+      const d = (this.d ??= new Array<number>(2 * n));
+      for (let i = 0; i < 2 * n; i++) d[i] = data[i];
       if (inverse) this.fft!.inverseTransform(o, d);
       else this.fft!.transform(o, d);
       for (let i = 0; i < 2 * n; i++) out[i] = o[i];
@@ -169,9 +173,16 @@ export class GridFourier {
 
   /** Complex spectrum (interleaved, x fastest) of a real field. */
   forward(u: Float64Array): Float64Array {
+    return this.forwardInto(u, new Float64Array(2 * this.nx * this.ny));
+  }
+
+  /** forward() into a caller's buffer U (length 2·nx·ny): no allocation for power-of-two sizes. */
+  forwardInto(u: Float64Array, U: Float64Array): Float64Array {
     const { nx, ny } = this;
-    const U = new Float64Array(2 * nx * ny);
-    for (let c = 0; c < nx * ny; c++) U[2 * c] = u[c];
+    for (let c = 0; c < nx * ny; c++) {
+      U[2 * c] = u[c];
+      U[2 * c + 1] = 0;
+    }
     this.pass(U, false);
     return U;
   }
