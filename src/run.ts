@@ -13,7 +13,8 @@ import * as path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { Config } from './config/schema.js';
-import { validateConfig } from './config/validate.js';
+import { ConfigError, validateConfig } from './config/validate.js';
+import { Clock } from './simulation/clock.js';
 import { buildProblem, type Problem } from './simulation/problem.js';
 import { Simulation } from './simulation/simulation.js';
 import { OutputDirError, prepareRunDirectory, SeriesWriter, writeFileAtomic } from './io/files.js';
@@ -60,6 +61,15 @@ export async function runConfig(config: Config, options: RunOptions): Promise<Ru
   return runProblem(buildProblem(config), options); // buildProblem throws ConfigError before anything is written
 }
 
+/**
+ * Everything `run` checks before it writes anything — the initial data and the rate evaluated on
+ * the grid, the number of steps against time.max_steps — without taking a step (`nlbgk validate`).
+ */
+export function prepareRun(config: Config): { problem: Problem; simulation: Simulation } {
+  const problem = buildProblem(config);
+  return { problem, simulation: makeSimulation(config, problem) };
+}
+
 /** A new run of an already-built problem (library users may wrap or replace its stepper). */
 export async function runProblem(problem: Problem, options: RunOptions): Promise<RunResult> {
   const { config } = problem;
@@ -102,10 +112,21 @@ export async function resumeRun(dir: string, options: Omit<RunOptions, 'outDir' 
 }
 
 function makeSimulation(config: Config, problem: Problem): Simulation {
+  const dt = config.time.dt ?? problem.stepper.suggestedDt();
+  const snapshotTimes = config.output.times ?? [config.time.end];
+  const steps = new Clock(config.time.end, snapshotTimes, dt).totalSteps;
+  if (steps > config.time.max_steps) {
+    throw new ConfigError([
+      {
+        path: config.time.dt === undefined ? 'time.end' : 'time.dt',
+        message: `the run needs ${steps} steps (dt = ${dt}${config.time.dt === undefined ? ', the scheme\'s default' : ''}), more than time.max_steps = ${config.time.max_steps}; shorten time.end, enlarge time.dt or raise time.max_steps`,
+      },
+    ]);
+  }
   return new Simulation(problem, {
     end: config.time.end,
-    dt: config.time.dt ?? problem.stepper.suggestedDt(),
-    snapshotTimes: config.output.times ?? [config.time.end],
+    dt,
+    snapshotTimes,
     seriesEvery: config.output.series_every,
     maxSteps: config.time.max_steps,
     boundsTolerance: config.model.equation === 'particles' ? null : 1e-9,
@@ -132,7 +153,7 @@ async function drive(
     rate: problem.rate.description,
     dt: simulation.options.dt,
     total_steps: simulation.clock.totalSteps,
-    seed: config.model.equation === 'particles' ? config.particles.seed : null,
+    seed: config.particles?.seed ?? null,
     config,
   };
   let resumes = 0;

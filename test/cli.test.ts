@@ -190,6 +190,29 @@ output:   { times: [0.01, 0.02] }
   const c = nlbgk('compare', path.join(dir, 'a'), path.join(dir, 'k'));
   assert.equal(c.status, 0, c.stderr);
   // 40000 particles on 16 cells: the histogram noise is ~ sqrt(16/40000) ~ 0.02 in L2
-  const sup = Number(c.stdout.trim().split('\n').pop()!.split('\t')[1]);
+  const sup = Number(c.stdout.split('\n').find((l) => l.startsWith('sup\t'))!.split('\t')[1]);
   assert.ok(sup < 0.06, `particles vs kinetic: ${sup}`);
+});
+
+test('validate checks what run checks; compare explains what it leaves out', () => {
+  const dir = tmp();
+  const v = nlbgk('validate', writeConfig(dir, good.replace('1 + 0.5*sin(2*pi*x)', 'sin(2*pi*x)')));
+  assert.equal(v.status, 2);
+  assert.match(v.stderr, /initial\.rho: the initial density must be finite and > 0/);
+  const long = nlbgk('validate', writeConfig(dir, good.replace('time:    { end: 0.01 }', 'time:    { end: 1000 }').replace('[0.005, 0.01]', '[1000]').replace('[32]', '[4096]')));
+  assert.equal(long.status, 2);
+  assert.match(long.stderr, /^nlbgk: invalid config: time\.end: the run needs \d+ steps \(dt = .*the scheme's default\), more than time\.max_steps = 10000000/);
+  assert.doesNotMatch(long.stderr, /\n\s+at /);
+  const wrongSection = nlbgk('validate', writeConfig(dir, good + 'velocity: { nodes: 8 }\n'));
+  assert.equal(wrongSection.status, 2);
+  assert.match(wrongSection.stderr, /velocity: is only for equation kinetic \(got equation diffusion\)/);
+
+  const kin = writeConfig(dir, good.replace('equation: diffusion, dim: 1, alpha: 1', 'equation: kinetic, dim: 1, alpha: 1, eps: 0.01'));
+  assert.equal(nlbgk('run', kin, '--out', path.join(dir, 'k')).status, 0);
+  const fine = writeConfig(dir, good.replace('[32]', '[64]').replace('alpha: 1', 'alpha: 0.5'));
+  assert.equal(nlbgk('run', fine, '--out', path.join(dir, 'd')).status, 0);
+  const c = nlbgk('compare', path.join(dir, 'k'), path.join(dir, 'd'));
+  assert.equal(c.status, 0, c.stderr);
+  assert.match(c.stdout, /note: the kinetic-to-limit distance .* is left out: it needs the same grid/);
+  assert.match(c.stdout, /note: the runs solve different models \(alpha = 1 against alpha = 0.5\)/);
 });

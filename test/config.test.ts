@@ -94,7 +94,10 @@ test('defaults are filled in and the examples validate', () => {
   const c = validateConfig(base());
   assert.equal(c.output.series_every, 1);
   assert.equal(c.output.fields, true);
-  assert.equal(c.velocity.nodes, 16);
+  assert.equal(c.velocity, undefined, 'sections of other equations are left out of the resolved config');
+  assert.equal(c.particles, undefined);
+  const k = validateConfig({ ...base(), model: { equation: 'kinetic', alpha: 1, eps: 0.1 } });
+  assert.equal(k.velocity?.nodes, 16);
   for (const f of fs.readdirSync('examples')) {
     const cfg = validateConfig(parseConfigText(fs.readFileSync(`examples/${f}`, 'utf8')));
     buildProblem(cfg);

@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import cliProgress from 'cli-progress';
 import { parseConfigText, validateConfig, ConfigError } from '../config/validate.js';
-import { runConfig, resumeRun, packageVersion } from '../run.js';
+import { prepareRun, runConfig, resumeRun, packageVersion } from '../run.js';
 import { OutputDirError } from '../io/files.js';
 import { NumericalFailure } from '../solvers/stepper.js';
 import { readRun, RunReadError } from '../io/readRun.js';
@@ -74,7 +74,7 @@ export function buildProgram(io: Io = processIo): Command {
     .command('run')
     .description('Run CONFIG and write run.json, series.csv, summary.json and fields.h5 to DIR')
     .argument('<config>', 'YAML or JSON config file')
-    .requiredOption('-o, --out <dir>', 'output directory (must be empty or new, unless --force)')
+    .requiredOption('-o, --out <dir>', 'output directory, must be empty or new unless --force (required)')
     .option('-f, --force', 'replace the nlbgk files of a previous run in DIR', false)
     .option('-q, --quiet', 'no progress bar and no summary line', false)
     .action(async (file: string, opts: { out: string; force: boolean; quiet: boolean }) => {
@@ -109,10 +109,11 @@ export function buildProgram(io: Io = processIo): Command {
 
   program
     .command('validate')
-    .description('Check CONFIG and print the resolved config (every default filled in) as JSON')
+    .description('Check CONFIG as `run` would (schema, initial data and rate evaluated on the grid, step count) without running it, and print the resolved config (every default filled in) as JSON')
     .argument('<config>', 'YAML or JSON config file')
     .action((file: string) => {
       const config = loadConfig(file);
+      prepareRun(config);
       io.out(JSON.stringify(config, null, 2) + '\n');
     });
 
@@ -132,6 +133,7 @@ export function buildProgram(io: Io = processIo): Command {
       const lines = [head.join('\t')];
       for (const r of cmp.rows) lines.push([r.t, r.rho_l2, r.rho_max_abs, ...(hasK ? [r.kinetic_to_limit] : [])].map(String).join('\t'));
       lines.push(`sup\t${cmp.sup.rho_l2}\t\t${cmp.sup.kinetic_to_limit ?? ''}`.trimEnd());
+      for (const n of cmp.notes) lines.push(`note: ${n}`);
       io.out(lines.join('\n') + '\n');
       if (opts.json) {
         if (fs.existsSync(opts.json) && !opts.force) throw new UsageError(`--json ${opts.json}: the file exists; pass --force to overwrite it`);

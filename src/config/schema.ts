@@ -158,7 +158,7 @@ export const ConfigSchema = section({
           v.optional(
             section({
               method: v.pipe(v.optional(v.picklist(['histogram', 'kernel'], 'expected histogram or kernel'), 'histogram'), v.description('`histogram` (cell counts) or `kernel` (smoothing kernel).')),
-              bandwidth: v.pipe(v.optional(positive('bandwidth', 0.5)), v.description('Kernel half-width (default: one cell).')),
+              bandwidth: v.pipe(v.optional(positive('bandwidth', 0.5)), v.description('Kernel half-width, a length on the unit torus in (0, 0.5] (default: one cell).')),
             }),
             {},
           ),
@@ -173,5 +173,10 @@ export const ConfigSchema = section({
 
 /** The config as written by a user (before defaults). */
 export type ConfigInput = v.InferInput<typeof ConfigSchema>;
-/** The resolved config: every default filled in. This is what run.json records. */
-export type Config = v.InferOutput<typeof ConfigSchema>;
+/** The schema's output before the sections of other equations are dropped. */
+export type ParsedConfig = v.InferOutput<typeof ConfigSchema>;
+/**
+ * The resolved config: every default filled in, and only the sections of its own equation
+ * (`velocity` for kinetic runs, `particles` for particle runs). This is what run.json records.
+ */
+export type Config = Omit<ParsedConfig, 'velocity' | 'particles'> & { velocity?: ParsedConfig['velocity']; particles?: ParsedConfig['particles'] };

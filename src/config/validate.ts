@@ -6,7 +6,7 @@
  */
 import * as v from 'valibot';
 import { parse as parseYaml } from 'yaml';
-import { ConfigSchema, type Config } from './schema.js';
+import { ConfigSchema, type Config, type ParsedConfig } from './schema.js';
 
 export interface ConfigIssue {
   /** Dotted path of the offending field, e.g. `model.eps` or `domain.cells[1]`. */
@@ -50,8 +50,16 @@ export function validateConfig(input: unknown): Config {
     throw new ConfigError(dedupe(parsed.issues.map(fromValibot)));
   }
   const issues = semanticIssues(parsed.output);
+  // Sections of another equation are refused when given (their defaults still appear in the resolved config, unused).
+  const given = input as Record<string, unknown>;
+  const eq = parsed.output.model.equation;
+  if (given.velocity !== undefined && eq !== 'kinetic') issues.push({ path: 'velocity', message: `is only for equation kinetic (got equation ${eq})` });
+  if (given.particles !== undefined && eq !== 'particles') issues.push({ path: 'particles', message: `is only for equation particles (got equation ${eq})` });
   if (issues.length > 0) throw new ConfigError(issues);
-  return parsed.output;
+  const config: Config = { ...parsed.output };
+  if (eq !== 'kinetic') delete config.velocity;
+  if (eq !== 'particles') delete config.particles;
+  return config;
 }
 
 function fromValibot(issue: v.BaseIssue<unknown>): ConfigIssue {
@@ -75,7 +83,7 @@ function fromValibot(issue: v.BaseIssue<unknown>): ConfigIssue {
   return { path, message: `${issue.message} (got ${describe(issue.input)})` };
 }
 
-function semanticIssues(c: Config): ConfigIssue[] {
+function semanticIssues(c: ParsedConfig): ConfigIssue[] {
   const out: ConfigIssue[] = [];
   const { model } = c;
   if (c.domain.cells.length !== model.dim) {
@@ -127,7 +135,7 @@ function semanticIssues(c: Config): ConfigIssue[] {
 }
 
 /** Estimated bytes of the solver state (the dominant arrays only). */
-export function estimateBytes(c: Config): number {
+export function estimateBytes(c: ParsedConfig): number {
   const cells = c.domain.cells.reduce((a, b) => a * b, 1);
   switch (c.model.equation) {
     case 'diffusion':

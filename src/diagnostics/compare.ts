@@ -25,6 +25,8 @@ export interface Comparison {
   rows: ComparisonRow[];
   /** sup over the common times of rho_l2 (and of kinetic_to_limit when present). */
   sup: { rho_l2: number; kinetic_to_limit?: number };
+  /** What the reader should know: a distance left out, runs of different models. */
+  notes: string[];
 }
 
 export class CompareError extends Error {}
@@ -54,10 +56,18 @@ export function compareRuns(A: RunRecord, B: RunRecord): Comparison {
   const coarse = ca.map((n, d) => Math.min(n, cb[d]));
   const eqA = A.run.config.model.equation;
   const eqB = B.run.config.model.equation;
-  const kineticSide = eqA === 'kinetic' && eqB === 'diffusion' ? A : eqB === 'kinetic' && eqA === 'diffusion' ? B : undefined;
+  const notes: string[] = [];
+  let kineticSide = eqA === 'kinetic' && eqB === 'diffusion' ? A : eqB === 'kinetic' && eqA === 'diffusion' ? B : undefined;
   if (kineticSide && ca.some((n, d) => n !== cb[d])) {
-    // ||(I-Π)f|| is only known on the kinetic grid; keep the theorem's distance on equal grids.
-    throw new CompareError('kinetic-to-limit distance needs the same grid in both runs');
+    // ||(I-Π)f|| is only known on the kinetic grid: the theorem's distance needs equal grids.
+    notes.push('the kinetic-to-limit distance ||f_eps - rho~ M|| is left out: it needs the same grid in both runs');
+    kineticSide = undefined;
+  }
+  const ma = A.run.config.model as { alpha?: number; rate?: string };
+  const mb = B.run.config.model as { alpha?: number; rate?: string };
+  if (ma.alpha !== mb.alpha || ma.rate !== mb.rate) {
+    const law = (m: { alpha?: number; rate?: string }) => (m.alpha !== undefined ? `alpha = ${m.alpha}` : `rate = ${m.rate}`);
+    notes.push(`the runs solve different models (${law(ma)} against ${law(mb)})`);
   }
   const cellVolume = 1 / coarse.reduce((x, y) => x * y, 1);
   const rows: ComparisonRow[] = [];
@@ -86,5 +96,5 @@ export function compareRuns(A: RunRecord, B: RunRecord): Comparison {
   if (rows.length === 0) throw new CompareError(`no common snapshot times between ${A.dir} and ${B.dir}`);
   const sup: Comparison['sup'] = { rho_l2: Math.max(...rows.map((r) => r.rho_l2)) };
   if (kineticSide) sup.kinetic_to_limit = Math.max(...rows.map((r) => r.kinetic_to_limit!));
-  return { a: A.dir, b: B.dir, cells: coarse, rows, sup };
+  return { a: A.dir, b: B.dir, cells: coarse, rows, sup, notes };
 }

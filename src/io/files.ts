@@ -26,7 +26,7 @@ export function prepareRunDirectory(dir: string, force: boolean): void {
     const entries = fs.readdirSync(dir);
     if (entries.length > 0) {
       if (!force) {
-        throw new OutputDirError(`--out ${dir}: the directory is not empty (${entries.length} entries); choose another directory or pass --force to replace a previous run's files`);
+        throw new OutputDirError(`--out ${dir}: the directory is not empty (${entries.length} ${entries.length === 1 ? 'entry' : 'entries'}); choose another directory or pass --force to replace a previous run's files`);
       }
       for (const f of RUN_FILES) fs.rmSync(path.join(dir, f), { force: true });
       for (const f of entries) if (f.endsWith('.tmp')) fs.rmSync(path.join(dir, f), { force: true });

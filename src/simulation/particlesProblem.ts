@@ -16,6 +16,7 @@ export function buildParticles(config: Config, grid: Grid): Problem {
   const rate = buildRate(config, [lo, hi]);
   const eps = config.model.eps as number;
   const p = config.particles;
+  if (!p) throw new Error('buildParticles: the config has no particles section (validateConfig fills it in for equation particles)');
   const lambdaMax = Math.max(rate.lambda(lo), rate.lambda(hi));
   const scheme = p.scheme === 'auto' ? chooseParticleScheme(lambdaMax, config.time.dt ?? particleDefaultDt(grid), eps) : p.scheme;
   const stepper = new ParticleSolver({

@@ -163,6 +163,7 @@ export function initialKinetic(config: Config, grid: Grid, vel: ReturnType<typeo
 }
 
 function buildKinetic(config: Config, grid: Grid): Problem {
+  if (!config.velocity) throw new Error('buildKinetic: the config has no velocity section (validateConfig fills it in for equation kinetic)');
   const velocity = velocityGrid(grid.dim, config.velocity.nodes);
   const h0 = initialKinetic(config, grid, velocity);
   const [lo, hi] = minMax(h0);

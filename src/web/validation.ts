@@ -67,7 +67,7 @@ export function validateState(state: ExplorerState): ValidationResult {
     for (const [f, m] of Object.entries(messagesOf(err.issues)) as [Field, string][]) messages[f] ??= m;
   }
   if (config) {
-    const nodes = config.model.equation === 'kinetic' ? config.velocity.nodes : 1;
+    const nodes = config.velocity?.nodes ?? 1;
     if (config.domain.cells[0] * nodes > MAX_PAGE_UNKNOWNS) {
       messages.cells = `cells × velocity nodes = ${config.domain.cells[0] * nodes} is more than the explorer runs (${MAX_PAGE_UNKNOWNS}); use nlbgk run for bigger runs`;
     }

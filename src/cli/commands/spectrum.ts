@@ -49,6 +49,7 @@ export function spectrumReport(opts: SpectrumOptions): { text: string; json: Rec
   row('essential bound r/eps^2', c.essential);
   row('diffusion limit kappa^2/r', c.limitRate);
   const json: Record<string, unknown> = { eps, alpha, rho_bar: rhoBar, mode, r: c.r, kappa: c.kappa, kappa_star: c.kappaStar, essential: c.essential, limit_rate: c.limitRate, continuous: { kind: c.kind, sigma: c.sigma, rate: c.rate } };
+  if (opts.all && opts.nodes === undefined) throw new UsageError('--all lists the discrete eigenvalues: give --nodes NV too');
   if (opts.nodes === undefined) {
     if (c.kind === 'eigenvalue') {
       row('sigma (continuous, real root)', c.sigma as number);
@@ -58,7 +59,7 @@ export function spectrumReport(opts: SpectrumOptions): { text: string; json: Rec
       row('rate = essential bound r/eps^2', c.rate);
     }
   } else {
-    const nv = num('nodes', opts.nodes, (x) => Number.isInteger(x) && x >= 1 && x <= 256, 'an integer in [1, 256]');
+    const nv = num('nodes', opts.nodes, (x) => Number.isInteger(x) && x >= 2 && x <= 256, 'an integer in [2, 256]');
     const d = discreteSpectrum(params, nv);
     row(`top eigenvalue (Nv = ${nv})`, d.top.im === 0 ? String(d.top.re) : `${d.top.re} ${d.top.im < 0 ? '-' : '+'} ${Math.abs(d.top.im)} i`);
     row('rate = -Re sigma', d.rate);
@@ -79,11 +80,11 @@ export function register(program: Command, io: Io): void {
       'Exact decay rate of Fourier mode m of the BGK model linearised about rho_bar (rate r = rho_bar^alpha): ' +
         'the continuous-velocity root of eps kappa/r = sqrt(pi/2) erfcx(y), or with --nodes the top eigenvalue of the Nv-node Gauss-Hermite system',
     )
-    .option('--eps <eps>', 'mean free path eps > 0')
-    .option('--alpha <alpha>', 'exponent of lambda(rho) = rho^alpha')
+    .option('--eps <eps>', 'mean free path eps > 0 (required)')
+    .option('--alpha <alpha>', 'exponent of lambda(rho) = rho^alpha (required)')
     .option('--rho-bar <rho>', 'constant density linearised about', '1')
     .option('--mode <m>', 'Fourier mode m (kappa = 2 pi m), or m1,m2 in 2D', '1')
-    .option('--nodes <nv>', 'Gauss-Hermite nodes (discrete velocities); without it: continuous velocities')
+    .option('--nodes <nv>', 'Gauss-Hermite nodes in [2, 256] (discrete velocities); without it: continuous velocities')
     .option('--all', 'with --nodes: list every eigenvalue', false)
     .option('--json', 'print JSON instead of the table', false)
     .action((opts: SpectrumOptions) => {
