@@ -8,7 +8,7 @@ import type { Grid } from '../grid/grid.js';
 import type { Config } from '../config/schema.js';
 import { chooseParticleScheme, particleDefaultDt, ParticleSolver } from '../solvers/particles.js';
 import { densityDiagnostics } from '../diagnostics/density.js';
-import { buildRate, initialDensity, minMax, type Problem } from './problem.js';
+import { buildRate, fluxFields, initialDensity, minMax, type Problem } from './problem.js';
 
 export function buildParticles(config: Config, grid: Grid): Problem {
   const rho0 = initialDensity(grid, config.initial.rho as string, 'initial.rho');
@@ -30,8 +30,8 @@ export function buildParticles(config: Config, grid: Grid): Problem {
     density: { method: p.density.method, bandwidth: p.density.bandwidth },
     scheme,
   });
-  const flux = Array.from({ length: grid.dim }, () => new Float64Array(grid.cells));
-  const fluxNames = grid.dim === 1 ? ['j'] : ['jx', 'jy'];
+  const fluxes = fluxFields(grid);
+  const flux = fluxes.flux;
   return {
     config,
     grid,
@@ -48,9 +48,7 @@ export function buildParticles(config: Config, grid: Grid): Problem {
     },
     snapshotFields() {
       stepper.flux(flux);
-      const fields: Record<string, Float64Array> = { rho: stepper.rho() };
-      fluxNames.forEach((n, d) => (fields[n] = flux[d]));
-      return fields;
+      return fluxes.addTo({ rho: stepper.rho() });
     },
   };
 }

@@ -90,6 +90,22 @@ export function buildRate(config: Config, range: [number, number]): RateLaw {
   return generalRate((r) => expr.fn(r), `lambda(rho) = ${rate}`, [lo, hi]);
 }
 
+/**
+ * The flux j (1D) or jx, jy (2D) of kinetic and particle runs: one array per dimension, filled by
+ * the solver, and the names under which snapshots store them.
+ */
+export function fluxFields(grid: Grid): { flux: Float64Array[]; addTo(fields: Record<string, Float64Array>): Record<string, Float64Array> } {
+  const flux = Array.from({ length: grid.dim }, () => new Float64Array(grid.cells));
+  const names = grid.dim === 1 ? ['j'] : ['jx', 'jy'];
+  return {
+    flux,
+    addTo(fields) {
+      names.forEach((n, d) => (fields[n] = flux[d]));
+      return fields;
+    },
+  };
+}
+
 export function minMax(a: Float64Array): [number, number] {
   let lo = Infinity;
   let hi = -Infinity;
@@ -170,8 +186,8 @@ function buildKinetic(config: Config, grid: Grid): Problem {
   const rate = buildRate(config, [lo, hi]);
   const eps = config.model.eps as number;
   const stepper = new KineticSolver({ grid, velocity, rate, eps, h0 });
-  const flux = Array.from({ length: grid.dim }, () => new Float64Array(grid.cells));
-  const fluxNames = grid.dim === 1 ? ['j'] : ['jx', 'jy'];
+  const fluxes = fluxFields(grid);
+  const flux = fluxes.flux;
   const datasets: Record<string, Float64Array> = { w: velocity.w };
   if (grid.dim === 1) datasets.v = velocity.v[0];
   else [datasets.vx, datasets.vy] = velocity.v;
@@ -226,8 +242,7 @@ function buildKinetic(config: Config, grid: Grid): Problem {
     },
     snapshotFields() {
       updateFlux();
-      const fields: Record<string, Float64Array> = { rho: stepper.rho() };
-      fluxNames.forEach((n, d) => (fields[n] = flux[d]));
+      const fields = fluxes.addTo({ rho: stepper.rho() });
       if (config.output.store_h) fields.h = stepper.h();
       return fields;
     },
