@@ -7,9 +7,12 @@ export { gaussHermite, velocityGrid, type Quadrature1D, type VelocityGrid } from
 export { compileExpression, ExpressionError, type CompiledExpression } from './models/expression.js';
 export * from './models/rate.js';
 export { DiffusionSolver } from './solvers/diffusion.js';
-export { NumericalFailure, type TimeStepper, type StepperState } from './solvers/stepper.js';
-export { Clock } from './simulation/clock.js';
-export { Simulation, type SimulationCallbacks, type SimulationOptions } from './simulation/simulation.js';
+export { NumericalFailure, isAdaptive, type TimeStepper, type AdaptiveStepper, type Tolerances, type StepperState } from './solvers/stepper.js';
+export { milneConstant, predictorCoefficients, weightedDistance } from './solvers/errorEstimate.js';
+export { FixedClock, AdaptiveClock } from './simulation/clock.js';
+export { StepController, type ControllerState, type StepControlOptions } from './simulation/stepControl.js';
+export { Simulation, type SimulationCallbacks, type SimulationOptions, type SimulationState, type SteppingReport, type StepInfo } from './simulation/simulation.js';
+export { simulationOptions, BOUNDS_TOLERANCE } from './simulation/options.js';
 export { buildProblem, type Problem } from './simulation/problem.js';
 export { densityDiagnostics, type DensityDiagnostics } from './diagnostics/density.js';
 export { kineticDiagnostics, moments, type KineticDiagnostics } from './diagnostics/kinetic.js';

@@ -14,9 +14,10 @@ import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { Config } from './config/schema.js';
 import { ConfigError, validateConfig } from './config/validate.js';
-import { Clock } from './simulation/clock.js';
+import { FixedClock } from './simulation/clock.js';
+import { simulationOptions } from './simulation/options.js';
 import { buildProblem, type Problem } from './simulation/problem.js';
-import { Simulation } from './simulation/simulation.js';
+import { Simulation, type StepInfo, type SteppingReport } from './simulation/simulation.js';
 import { OutputDirError, prepareRunDirectory, SeriesWriter, writeFileAtomic } from './io/files.js';
 import { initHdf5, readFieldsHdf5, writeFieldsHdf5, type FieldSnapshot } from './io/hdf5.js';
 import { readCheckpoint, writeCheckpoint } from './io/checkpoint.js';
@@ -24,8 +25,8 @@ import { readCheckpoint, writeCheckpoint } from './io/checkpoint.js';
 export interface RunOptions {
   outDir: string;
   force?: boolean;
-  /** Called after every step (progress bars). */
-  onStep?: (t: number, steps: number, totalSteps: number) => void;
+  /** Called after every accepted step (progress display): time, steps so far, end time, the step's dt. */
+  onStep?: (t: number, steps: number, end: number, dt: number) => void;
 }
 
 export interface RunResult {
@@ -33,6 +34,8 @@ export interface RunResult {
   steps: number;
   wallSeconds: number;
   status: 'completed';
+  /** The time stepping's statistics (also in run.json). */
+  stepping: SteppingReport;
 }
 
 const packageRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -76,7 +79,7 @@ export async function runProblem(problem: Problem, options: RunOptions): Promise
   const simulation = makeSimulation(config, problem);
   if (config.output.fields) await initHdf5();
   prepareRunDirectory(options.outDir, options.force ?? false);
-  const series = new SeriesWriter(path.join(options.outDir, 'series.csv'), problem.columns);
+  const series = new SeriesWriter(path.join(options.outDir, 'series.csv'), seriesColumns(problem));
   return drive(problem, simulation, series, [], new Date(), options, true);
 }
 
@@ -93,7 +96,7 @@ export async function resumeRun(dir: string, options: Omit<RunOptions, 'outDir' 
   const simulation = makeSimulation(config, problem);
   const { meta, state } = readCheckpoint(cpFile);
   problem.stepper.restoreState(state);
-  simulation.clock.state = { ...meta.clock };
+  simulation.restoreState(meta.clock);
   simulation.wallSeconds = meta.wallSeconds;
   if (config.output.fields) await initHdf5();
   const summary = JSON.parse(fs.readFileSync(path.join(dir, 'summary.json'), 'utf8')) as { snapshots: Record<string, unknown>[] };
@@ -107,30 +110,30 @@ export async function resumeRun(dir: string, options: Omit<RunOptions, 'outDir' 
     const per = problem.grid.cells * (problem.hdf5?.trailing.h ?? 1);
     snapshots.forEach((s, k) => (s.fields.h = h5.data.h.slice(k * per, (k + 1) * per)));
   }
-  const series = new SeriesWriter(path.join(dir, 'series.csv'), problem.columns, meta.seriesBytes);
+  const series = new SeriesWriter(path.join(dir, 'series.csv'), seriesColumns(problem), meta.seriesBytes);
   return drive(problem, simulation, series, snapshots, new Date(previous.started), { ...options, outDir: dir }, false);
 }
 
+/** series.csv's columns after t: the problem's diagnostics, then the step that ended at t (dt, err). */
+export function seriesColumns(problem: Problem): string[] {
+  return [...problem.columns, 'dt', 'err'];
+}
+
 function makeSimulation(config: Config, problem: Problem): Simulation {
-  const dt = config.time.dt ?? problem.stepper.suggestedDt();
-  const snapshotTimes = config.output.times ?? [config.time.end];
-  const steps = new Clock(config.time.end, snapshotTimes, dt).totalSteps;
-  if (steps > config.time.max_steps) {
-    throw new ConfigError([
-      {
-        path: config.time.dt === undefined ? 'time.end' : 'time.dt',
-        message: `the run needs ${steps} steps (dt = ${dt}${config.time.dt === undefined ? ', the scheme\'s default' : ''}), more than time.max_steps = ${config.time.max_steps}; shorten time.end, enlarge time.dt or raise time.max_steps`,
-      },
-    ]);
+  const options = simulationOptions(config, problem);
+  if (options.dt !== undefined || problem.config.model.equation === 'particles') {
+    const dt = options.dt ?? problem.stepper.suggestedDt();
+    const steps = new FixedClock(config.time.end, options.snapshotTimes, dt).totalSteps;
+    if (steps > config.time.max_steps) {
+      throw new ConfigError([
+        {
+          path: config.time.dt === undefined ? 'time.end' : 'time.dt',
+          message: `the run needs ${steps} steps (dt = ${dt}${config.time.dt === undefined ? ', the scheme\'s default' : ''}), more than time.max_steps = ${config.time.max_steps}; shorten time.end, enlarge time.dt or raise time.max_steps`,
+        },
+      ]);
+    }
   }
-  return new Simulation(problem, {
-    end: config.time.end,
-    dt,
-    snapshotTimes,
-    seriesEvery: config.output.series_every,
-    maxSteps: config.time.max_steps,
-    boundsTolerance: config.model.equation === 'particles' ? null : 1e-9,
-  });
+  return new Simulation(problem, options);
 }
 
 async function drive(
@@ -151,8 +154,6 @@ async function drive(
     platform: `${process.platform}-${process.arch}`,
     scheme: problem.stepper.scheme,
     rate: problem.rate.description,
-    dt: simulation.options.dt,
-    total_steps: simulation.clock.totalSteps,
     seed: config.particles?.seed ?? null,
     config,
   };
@@ -163,7 +164,7 @@ async function drive(
   }
   const writeRunJson = (extra: Record<string, unknown>) =>
     writeFileAtomic(path.join(dir, 'run.json'), JSON.stringify({ ...meta, started: started.toISOString(), resumes, ...extra }, null, 2) + '\n');
-  writeRunJson({ status: 'running' });
+  writeRunJson({ status: 'running', stepping: simulation.report() });
 
   const attributes = { config: JSON.stringify(config), nlbgk: meta.nlbgk, equation: config.model.equation };
   const hdf5 = { attributes, ...problem.hdf5 };
@@ -171,11 +172,11 @@ async function drive(
   let lastCheckpoint = performance.now();
   const checkpoint = () => {
     series.sync();
-    writeCheckpoint(path.join(dir, 'checkpoint.bin'), { clock: { ...simulation.clock.state }, seriesBytes: series.bytes, snapshots: snapshots.length, wallSeconds: simulation.wallSeconds }, problem.stepper.saveState());
+    writeCheckpoint(path.join(dir, 'checkpoint.bin'), { clock: simulation.saveState(), seriesBytes: series.bytes, snapshots: snapshots.length, wallSeconds: simulation.wallSeconds }, problem.stepper.saveState());
     lastCheckpoint = performance.now();
   };
   Object.assign(simulation.callbacks, {
-    onSeries: (t: number, values: number[]) => series.write(t, values),
+    onSeries: (t: number, values: number[], _steps: number, step: StepInfo) => series.write(t, [...values, step.dt, step.r]),
     onSnapshot: (t: number, fields: Record<string, Float64Array>) => {
       const copy: Record<string, Float64Array> = {};
       for (const [k, v] of Object.entries(fields)) copy[k] = Float64Array.from(v);
@@ -184,8 +185,8 @@ async function drive(
       writeSummary(dir, problem, snapshots);
       if (config.output.fields) writeFieldsHdf5(path.join(dir, 'fields.h5'), problem.grid, snapshots, hdf5);
     },
-    onStep: (t: number, steps: number) => {
-      options.onStep?.(t, steps, simulation.clock.totalSteps);
+    onStep: (t: number, steps: number, dt: number) => {
+      options.onStep?.(t, steps, config.time.end, dt);
       const due = (cp.every_steps !== undefined && steps % cp.every_steps === 0) || (cp.every_seconds !== undefined && performance.now() - lastCheckpoint >= cp.every_seconds * 1000);
       if (due && !simulation.clock.done) checkpoint();
     },
@@ -195,14 +196,14 @@ async function drive(
     simulation.run();
   } catch (err) {
     series.close();
-    writeRunJson({ status: 'failed', error: (err as Error).message, ended: new Date().toISOString(), wall_s: simulation.wallSeconds, steps: simulation.clock.state.steps });
+    writeRunJson({ status: 'failed', error: (err as Error).message, ended: new Date().toISOString(), wall_s: simulation.wallSeconds, steps: simulation.clock.steps, stepping: simulation.report() });
     throw err;
   }
   series.close();
-  const steps = simulation.clock.state.steps;
-  writeRunJson({ status: 'completed', ended: new Date().toISOString(), wall_s: simulation.wallSeconds, steps });
+  const steps = simulation.clock.steps;
+  writeRunJson({ status: 'completed', ended: new Date().toISOString(), wall_s: simulation.wallSeconds, steps, stepping: simulation.report() });
   fs.rmSync(path.join(dir, 'checkpoint.bin'), { force: true });
-  return { outDir: dir, steps, wallSeconds: simulation.wallSeconds, status: 'completed' };
+  return { outDir: dir, steps, wallSeconds: simulation.wallSeconds, status: 'completed', stepping: simulation.report() };
 }
 
 /** summary.json: {"snapshots":[{"t", "cells", "rho", ...other fields}]}, numbers as full-precision JSON. */

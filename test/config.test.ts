@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import { parseConfigText, validateConfig, ConfigError } from '../src/config/validate.js';
 import { configReference } from '../src/config/docs.js';
 import { buildProblem } from '../src/simulation/problem.js';
-import { Clock } from '../src/simulation/clock.js';
+import { FixedClock as Clock } from '../src/simulation/clock.js';
 
 const base = () => ({
   model: { equation: 'diffusion', dim: 1, alpha: 1 },

@@ -33,20 +33,21 @@ function loadConfig(file: string) {
 function progressBar(enabled: boolean) {
   if (!enabled) return { onStep: undefined, stop: () => {} };
   const bar = new cliProgress.SingleBar(
-    { format: 'nlbgk |{bar}| {percentage}% | step {value}/{total} | t = {time} | eta {eta_formatted}', stream: process.stderr, hideCursor: true },
+    { format: 'nlbgk |{bar}| {percentage}% | t = {time} | step {steps} | dt = {dt} | eta {eta_formatted}', stream: process.stderr, hideCursor: true },
     cliProgress.Presets.shades_classic,
   );
+  const TOTAL = 1000; // the bar measures time: error-controlled runs do not know their step count in advance
   let started = false;
   let last = 0;
   return {
-    onStep(t: number, steps: number, total: number) {
+    onStep(t: number, steps: number, end: number, dt: number) {
       if (!started) {
-        bar.start(total, 0, { time: '0' });
+        bar.start(TOTAL, 0, { time: '0', steps: 0, dt: '-' });
         started = true;
       }
       const now = performance.now();
-      if (now - last > 100 || steps === total) {
-        bar.update(steps, { time: t.toPrecision(6) });
+      if (now - last > 100 || t >= end) {
+        bar.update(Math.min(TOTAL, Math.round((TOTAL * t) / end)), { time: t.toPrecision(6), steps, dt: dt.toPrecision(3) });
         last = now;
       }
     },
@@ -85,6 +86,10 @@ export function buildProgram(io: Io = processIo): Command {
         progress.stop();
         if (!opts.quiet) {
           io.out(`nlbgk: ${result.steps} steps in ${result.wallSeconds.toFixed(2)} s; results in ${opts.out}/ (run.json, series.csv, summary.json${config.output.fields ? ', fields.h5' : ''})\n`);
+          const st = result.stepping;
+          if (st.mode === 'fixed' && st.error_sum !== undefined && st.error_sum > 1) {
+            io.err(`nlbgk: note: with the fixed time.dt = ${st.dt} the accumulated local time-error estimate is ${st.error_sum.toPrecision(3)} times the tolerance (rtol = ${st.rtol}); leave time.dt out for error-controlled steps (series.csv column err: per step, 1 = at tolerance)\n`);
+          }
         }
       } finally {
         progress.stop();

@@ -10,12 +10,13 @@
 import * as fs from 'node:fs';
 import { writeFileAtomic } from './files.js';
 import type { StepperState } from '../solvers/stepper.js';
-import type { ClockState } from '../simulation/clock.js';
+import type { SimulationState } from '../simulation/simulation.js';
 
 const MAGIC = 'NLBGKCP1';
 
 export interface CheckpointMeta {
-  clock: ClockState;
+  /** The time loop's state (clock, step controller). */
+  clock: SimulationState;
   /** Bytes of series.csv that belong to the run up to this checkpoint. */
   seriesBytes: number;
   /** Snapshots already taken (the first ones of summary.json). */

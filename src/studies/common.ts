@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import { validateConfig } from '../config/validate.js';
 import { buildProblem, type Problem } from '../simulation/problem.js';
 import { Simulation } from '../simulation/simulation.js';
+import { simulationOptions } from '../simulation/options.js';
 import { writeFigure, type VlSpec } from '../plot/render.js';
 
 export interface StudyOptions {
@@ -52,14 +53,7 @@ export function runSeries(input: Record<string, unknown>): SeriesRun {
   const snapshots: SeriesRun['snapshots'] = [];
   const sim = new Simulation(
     problem,
-    {
-      end: config.time.end,
-      dt: config.time.dt ?? problem.stepper.suggestedDt(),
-      snapshotTimes: config.output.times ?? [config.time.end],
-      seriesEvery: config.output.series_every,
-      maxSteps: config.time.max_steps,
-      boundsTolerance: 1e-9,
-    },
+    simulationOptions(config, problem),
     {
       onSeries(t, values) {
         series.t.push(t);
@@ -72,7 +66,7 @@ export function runSeries(input: Record<string, unknown>): SeriesRun {
   );
   sim.start();
   sim.run();
-  return { problem, columns, series, snapshots, steps: sim.clock.state.steps, wallSeconds: sim.wallSeconds };
+  return { problem, columns, series, snapshots, steps: sim.clock.steps, wallSeconds: sim.wallSeconds };
 }
 
 export function csvText(rows: Record<string, unknown>[]): string {
