@@ -6,7 +6,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { validateConfig } from '../src/config/validate.js';
-import { buildProblem, type Problem } from '../src/simulation/problem.js';
+import { buildProblem } from '../src/simulation/build.js';
+import { type Problem } from '../src/simulation/problem.js';
 import { Simulation } from '../src/simulation/simulation.js';
 import { simulationOptions } from '../src/simulation/options.js';
 import { isAdaptive, NumericalFailure, type AdaptiveStepper } from '../src/solvers/stepper.js';

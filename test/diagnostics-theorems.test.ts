@@ -5,7 +5,7 @@ import { theoremDiagnostics, momentFields } from '../src/diagnostics/theorems.js
 import { makeGrid, cellCentres } from '../src/grid/grid.js';
 import { velocityGrid } from '../src/velocity/gaussHermite.js';
 import { validateConfig } from '../src/config/validate.js';
-import { buildProblem } from '../src/simulation/problem.js';
+import { buildProblem } from '../src/simulation/build.js';
 import { Simulation } from '../src/simulation/simulation.js';
 
 test('FFT: power of two, Bluestein and plain DFT agree with the definition', () => {

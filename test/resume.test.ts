@@ -72,7 +72,7 @@ test('same config twice gives byte-identical outputs', () => {
 
 test('particles: a run interrupted after a checkpoint resumes to the same bytes (random streams included)', async () => {
   const { validateConfig } = await import('../src/config/validate.js');
-  const { buildProblem } = await import('../src/simulation/problem.js');
+  const { buildProblem } = await import('../src/simulation/build.js');
   const { runProblem, runConfig, resumeRun } = await import('../src/run.js');
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'nlbgk-presume-'));
   const config = validateConfig({
@@ -102,7 +102,7 @@ test('particles: a run interrupted after a checkpoint resumes to the same bytes 
 
 test('error-controlled kinetic run: a power cut after a checkpoint resumes to the same bytes (controller state included)', async () => {
   const { validateConfig } = await import('../src/config/validate.js');
-  const { buildProblem } = await import('../src/simulation/problem.js');
+  const { buildProblem } = await import('../src/simulation/build.js');
   const { runProblem, runConfig, resumeRun } = await import('../src/run.js');
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'nlbgk-aresume-'));
   const config = validateConfig({

@@ -6,7 +6,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { validateConfig } from '../config/validate.js';
-import { buildProblem, type Problem } from '../simulation/problem.js';
+import { buildProblem } from '../simulation/build.js';
+import { type Problem } from '../simulation/problem.js';
 import { Simulation } from '../simulation/simulation.js';
 import { simulationOptions } from '../simulation/options.js';
 import { writeFigure, type VlSpec } from '../plot/render.js';

@@ -13,10 +13,12 @@
 import type { Config } from '../config/schema.js';
 import { ConfigError, validateConfig } from '../config/validate.js';
 import { densityDiagnostics } from '../diagnostics/density.js';
-import { buildProblem, buildRate, diffusionProblem, minMax, type Problem } from '../simulation/problem.js';
+import { buildProblem } from '../simulation/build.js';
+import { diffusionProblem } from '../solvers/diffusion/builder.js';
+import { buildRate, minMax, type Problem } from '../simulation/problem.js';
 import { Simulation } from '../simulation/simulation.js';
 import { BOUNDS_TOLERANCE, simulationOptions } from '../simulation/options.js';
-import { KineticSolver } from '../solvers/kinetic.js';
+import { KineticSolver } from '../solvers/kinetic/solver.js';
 import { cellCentres } from '../grid/grid.js';
 import { continuousSpectrum, discreteSpectrum } from '../spectrum/linear.js';
 import { diffusionDecayRate, kineticDecayRate, KAPPA } from './linearRate.js';

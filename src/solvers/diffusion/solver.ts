@@ -43,13 +43,13 @@
  *
  * No allocation in step(): every work array is created by the constructor.
  */
-import type { Grid } from '../grid/grid.js';
-import type { RateLaw } from '../models/rate.js';
-import { NumericalFailure, type AdaptiveStepper, type StepperState, type Tolerances } from './stepper.js';
-import { milneConstant, predictorCoefficients, weightedDistance } from './errorEstimate.js';
-import { PeriodicTridiagonal } from './linear/tridiagonal.js';
-import { PeriodicHelmholtzMG } from './linear/multigrid.js';
-import { pcg, PcgWork, type PcgResult } from './linear/pcg.js';
+import type { Grid } from '../../grid/grid.js';
+import type { RateLaw } from '../../models/rate.js';
+import { NumericalFailure, type AdaptiveStepper, type StepperState, type Tolerances } from '../stepper.js';
+import { milneConstant, predictorCoefficients, weightedDistance } from '../errorEstimate.js';
+import { PeriodicTridiagonal } from '../linear/tridiagonal.js';
+import { PeriodicHelmholtzMG } from '../linear/multigrid.js';
+import { pcg, PcgWork, type PcgResult } from '../linear/pcg.js';
 
 export interface DiffusionOptions {
   grid: Grid;

@@ -14,16 +14,15 @@
  * then a conservative bound limiter (FCT on the density face fluxes against rho^n, then a per-cell
  * scaling of q towards rho), which keeps mass to round-off and h within [min h0, max h0].
  */
-import type { Grid } from '../grid/grid.js';
-import type { RateLaw } from '../models/rate.js';
-import type { VelocityGrid } from '../velocity/gaussHermite.js';
-import { NumericalFailure, type AdaptiveStepper, type StepperState, type Tolerances } from './stepper.js';
-import { milneConstant, predictorCoefficients, weightedDistance } from './errorEstimate.js';
-import { PeriodicTridiagFactor } from './kinetic/periodicTridiag.js';
-import { Gmres, type LinearOperator } from './kinetic/gmres.js';
-import { Kinetic2D } from './kinetic/kinetic2d.js';
+import type { Grid } from '../../grid/grid.js';
+import type { RateLaw } from '../../models/rate.js';
+import type { VelocityGrid } from '../../velocity/gaussHermite.js';
+import { NumericalFailure, type AdaptiveStepper, type StepperState, type Tolerances } from '../stepper.js';
+import { milneConstant, predictorCoefficients, weightedDistance } from '../errorEstimate.js';
+import { PeriodicTridiagFactor } from './periodicTridiag.js';
+import { Gmres, type LinearOperator } from './gmres.js';
+import { Kinetic2D } from './kinetic2d.js';
 
-const LIMSKIP = process.env.NLBGK_LIMSKIP !== "0";
 export interface KineticOptions {
   grid: Grid;
   velocity: VelocityGrid;
@@ -484,7 +483,7 @@ export class KineticSolver implements AdaptiveStepper {
     let at = -1;
     let wmin = Infinity;
     for (let i = 0; i < N; i++) {
-      if (LIMSKIP && limitedC[i]) continue;
+      if (limitedC[i]) continue;
       const er = rhoNew[i] - (p0 * rhoN[i] + p1 * rhoOld[i] + p2 * rhoOld2[i]);
       const filt = c0 / aC[i];
       const r = rhoN[i];
