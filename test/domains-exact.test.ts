@@ -48,7 +48,8 @@ function run(c: Case): Result {
   const radius = (x: number, y: number) => (c.geometry === 'radial' ? x : Math.hypot(x, y));
   const rho0 = cellAverages(grid, (x, y) => c.sol.rho(radius(x, y), c.t0));
   const solver = new DiffusionSolver({ grid, rate: powerLaw(c.alpha), rho0, t0: c.t0 });
-  for (let k = 0; k < c.steps; k++) solver.step((c.t1 - c.t0) / c.steps);
+  const steps = Math.ceil(c.steps);
+  for (let k = 0; k < steps; k++) solver.step((c.t1 - c.t0) / steps);
   const exact = cellAverages(grid, (x, y) => c.sol.rho(radius(x, y), c.t1));
   const rho = solver.rho();
   let l1 = 0;
