@@ -161,7 +161,7 @@ test('Barenblatt on a 2D Cartesian box (alpha = 1/2, far-field tails on the four
 test('radial Barenblatt (d = 2: alpha = -1, 1/2; d = 3: alpha = -1) and heat kernels: second order with the r^(d-1) weights', () => {
   const cases: [number, 1 | 2 | 3, RadialSolution, number, number, number][] = [
     // alpha, d, solution, R, inner radius, bound on the max inner error at N = 100
-    // (measured: 2.8e-5, 8.1e-5, 3.7e-5, 2.5e-5, 1.3e-5, 4.4e-6; the weights of a wrong d are off by 1e-2 or more)
+    // (measured: 2.8e-5, 8.1e-5, 3.7e-5, 2.5e-5, 1.3e-5, 4.4e-6; with the weights of d - 1 (d = 1: 2) instead: 0.12, 0.29, 8.6e-2, 5.8e-2, 1.7e-2, 3.3e-3)
     [-1, 2, barenblatt(-1, 2, 1), 1.6 * barenblatt(-1, 2, 1).front(2), 2, 6e-5],
     [0.5, 2, barenblatt(0.5, 2, 1), 40, 2, 2e-4],
     [-1, 3, barenblatt(-1, 3, 1), 1.6 * barenblatt(-1, 3, 1).front(2), 2, 8e-5],
