@@ -24,7 +24,7 @@ export function register(program: Command, io: Io): void {
       asUsage(async () => {
         const { startWorker, redact } = await import('../../sweeps/backends/bullmq.js');
         const url = redisUrl(opts.redis);
-        const log = (line: string) => io.err(`nlbgk worker ${os.hostname()}:${process.pid}: ${line}\n`);
+        const log = (line: string) => io.err(`${new Date().toISOString()} nlbgk worker ${os.hostname()}:${process.pid}: ${line}\n`);
         const concurrency = intOption('concurrency', opts.concurrency, 1, 4096) ?? os.availableParallelism();
         const w = await startWorker({
           redis: url,

@@ -36,12 +36,13 @@ export const DEFAULT_QUEUE = 'nlbgk';
 /** Connect once, PING and quit: a clear error for a wrong address or password, before BullMQ retries forever. */
 export async function checkRedis(url: string): Promise<void> {
   const client = new Redis({ ...redisOptions(url), lazyConnect: true, connectTimeout: 5000, maxRetriesPerRequest: 0, retryStrategy: () => null, enableOfflineQueue: false });
-  client.on('error', () => {});
+  let first: Error | null = null; // the cause (WRONGPASS, ENOENT) comes as an 'error' event before "Connection is closed"
+  client.on('error', (e: Error) => (first ??= e));
   try {
     await client.connect();
     await client.ping();
   } catch (err) {
-    const m = (err as Error).message;
+    const m = (first ?? (err as Error)).message;
     const hint = /NOAUTH|WRONGPASS|invalid password|invalid username/i.test(m) ? ' (check the password in the URL or NLBGK_REDIS_PASSWORD)' : '';
     throw new RedisUrlError(`cannot use Redis at ${redact(url)}: ${m}${hint}`);
   } finally {
