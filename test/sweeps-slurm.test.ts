@@ -119,7 +119,7 @@ after(async () => {
 
 const queueEmpty = () => spawnSync('squeue', ['-h', '-r'], { encoding: 'utf8' }).stdout.trim() === '';
 
-test('SLURM: 6 points as two arrays (MaxArraySize 4) and a collect job; a rerun submits nothing; a resubmitted array skips every point', { skip, timeout: 180_000 }, async (t) => {
+test('SLURM: 6 points as two arrays (MaxArraySize 4) and a collect job; a rerun submits nothing; a resubmission skips every point', { skip, timeout: 180_000 }, async (t) => {
   const work = tmp();
   const spec = writeSpec(work, { name: 'slurm', base: tinyBase(), grid: { 'model.alpha': [-2, -1, 0, 1, 2, 3] } });
   const out = path.join(work, 'sw');
@@ -162,12 +162,17 @@ test('SLURM: 6 points as two arrays (MaxArraySize 4) and a collect job; a rerun 
   const again = await cli(['sweep', 'run', out, '--backend', 'slurm']);
   assert.match(again.stdout, /nothing to submit: all 6 points are done/);
 
-  // resubmitting the first array runs its 4 tasks, and each skips its done point untouched
+  // resubmitting the written submission (its submit.sh: both arrays, then collect) runs 6 tasks that skip their done points untouched
   const mtimes = sw.points.map((p) => fs.statSync(path.join(runDir(out, p.id), 'run.json')).mtimeMs);
-  const re = spawnSync('sbatch', ['--parsable', '--wait', '--array=0-3', path.join(first, 'array.sbatch'), '0'], { encoding: 'utf8', timeout: 120_000 });
+  const re = spawnSync('bash', [path.join(first, 'submit.sh')], { encoding: 'utf8' });
   assert.equal(re.status, 0, re.stderr);
-  const reJob = re.stdout.trim().split(';')[0];
-  for (let a = 0; a < 4; a++) assert.match(fs.readFileSync(path.join(first, 'logs', `nlbgk-slurm_${reJob}_${a}.out`), 'utf8'), new RegExp(`point ${a} \\(\\w+\\) skipped: done`));
+  const ids = re.stdout.match(/array jobs: (\d+) (\d+)/);
+  assert.ok(ids, re.stdout);
+  await waitFor('the resubmitted jobs', () => queueEmpty() && fs.readdirSync(path.join(first, 'logs')).length === 7, 120_000, 250);
+  sw.points.forEach((_p, k) => {
+    const log = path.join(first, 'logs', `nlbgk-slurm_${k < 4 ? ids[1] : ids[2]}_${k < 4 ? k : k - 4}.out`);
+    assert.match(fs.readFileSync(log, 'utf8'), new RegExp(`point ${k} \\(\\w+\\) skipped: done`));
+  });
   assert.deepEqual(sw.points.map((p) => fs.statSync(path.join(runDir(out, p.id), 'run.json')).mtimeMs), mtimes);
   assert.ok(sw.points.every((p) => readAttempts(out, p.id).length === 1));
 });

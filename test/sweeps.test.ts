@@ -355,3 +355,16 @@ test('Redis URLs: host, unix socket and credentials; passwords never printed', (
   assert.equal(redact('unix://u:s3cret@/tmp/r.sock'), 'unix://u:***@/tmp/r.sock');
   assert.throws(() => redisOptions('http://x', {}), /expected redis:\/\/, rediss:\/\/ or unix:\/\//);
 });
+
+test('the documented example spec (docs/sweeps/eps-alpha.yaml) plans its 16 points', async () => {
+  const out = path.join(tmp(), 'ea');
+  const r = await cli(['sweep', 'plan', 'docs/sweeps/eps-alpha.yaml', '--out', out]);
+  assert.equal(r.status, 0, r.stderr);
+  const sw = readSweep(out);
+  assert.equal(sw.points.length, 16);
+  assert.deepEqual([...new Set(sw.points.map((p) => p.params['model.eps']))], [0.001, 0.01, 0.1, 1]);
+  assert.deepEqual(sw.meta.params, [
+    { name: 'model.eps', type: 'DOUBLE' },
+    { name: 'model.alpha', type: 'DOUBLE' },
+  ]);
+});
