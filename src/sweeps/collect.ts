@@ -50,7 +50,9 @@ export function readSeriesEnds(file: string): { header: string[]; last: string[]
     // the last complete line (a run that is still writing may leave a partial one)
     const complete = lines.slice(0, -1).filter((l) => l.length > 0);
     const last = complete.length ? complete[complete.length - 1].split(',') : null;
-    return { header, last: last && last.length === header.length && size > nl + 1 && last.join(',') !== header.join(',') ? last : null };
+    // a file with the header only has no data row (its one complete line is the header)
+    const isHeader = last !== null && size <= tailLen && complete.length === 1;
+    return { header, last: last && last.length === header.length && !isHeader ? last : null };
   } finally {
     fs.closeSync(fd);
   }

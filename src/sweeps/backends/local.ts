@@ -139,5 +139,6 @@ async function runPool(sweep: Sweep, queue: number[], n: number, options: LocalO
     await Promise.all(Array.from({ length: n }, slot));
   } finally {
     options.signal?.removeEventListener('abort', onAbort);
+    for (const c of children) c.kill('SIGTERM'); // only after a runner's fatal error: stop the others
   }
 }
