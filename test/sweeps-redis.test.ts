@@ -34,6 +34,7 @@ before(async () => {
   const sock = path.join(serverDir, 'redis.sock');
   // --port 0: no TCP listener; the socket is private to this user (700); nothing persisted
   server = spawn(which('redis-server')!, ['--port', '0', '--unixsocket', sock, '--unixsocketperm', '700', '--requirepass', password, '--save', '', '--appendonly', 'no', '--maxmemory-policy', 'noeviction', '--dir', serverDir], { stdio: ['ignore', 'pipe', 'pipe'] });
+  process.on('exit', () => server?.kill('SIGKILL')); // should the test process end without its after hook
   let log = '';
   server.stdout!.on('data', (d: Buffer) => (log += d.toString()));
   server.stderr!.on('data', (d: Buffer) => (log += d.toString()));
@@ -60,6 +61,13 @@ function startWorker(): WorkerProc {
   const proc = spawn(process.execPath, [CLI, 'worker', '--redis', url, '--queue', 'test', '--concurrency', '1', '--lock-duration', '2000', '--stalled-interval', '1000', '--busy-delay', '500'], {
     stdio: ['ignore', 'ignore', 'pipe'],
     detached: true,
+  });
+  process.on('exit', () => {
+    try {
+      if (proc.exitCode === null && proc.signalCode === null) process.kill(-proc.pid!, 'SIGKILL');
+    } catch {
+      // already gone
+    }
   });
   let log = '';
   proc.stderr!.on('data', (d: Buffer) => (log += d.toString()));

@@ -41,6 +41,10 @@ function daemon(program: string, args: string[]): ChildProcess {
   daemons.push(p);
   return p;
 }
+// should the test process end without its after hook (a crash), the daemons end with it
+process.on('exit', () => {
+  for (const p of daemons) if (p.exitCode === null && p.signalCode === null) p.kill('SIGKILL');
+});
 
 before(async () => {
   if (skip) return;

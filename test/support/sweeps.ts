@@ -8,7 +8,17 @@ import { stringify } from 'yaml';
 
 export const CLI = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'src', 'cli', 'main.js');
 
-export const tmp = (prefix = 'nlbgk-sweep-') => fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+/** Temporary directories of this test process, removed when it exits (tmpfs ones hold memory). */
+const created: string[] = [];
+process.on('exit', () => {
+  for (const d of created) fs.rmSync(d, { recursive: true, force: true });
+});
+
+export const tmp = (prefix = 'nlbgk-sweep-') => {
+  const d = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  created.push(d);
+  return d;
+};
 
 /** A diffusion run of 10 steps on 16 cells (~20 ms in process). */
 export const tinyBase = () => ({
@@ -74,7 +84,11 @@ export async function cli(args: string[]): Promise<{ status: number; stdout: str
 /** A directory on tmpfs when there is one (/dev/shm): the many-point tests measure logic, not fsync. */
 export function fastTmp(prefix = 'nlbgk-sweep-'): string {
   try {
-    if (fs.statSync('/dev/shm').isDirectory()) return fs.mkdtempSync(path.join('/dev/shm', prefix));
+    if (fs.statSync('/dev/shm').isDirectory()) {
+      const d = fs.mkdtempSync(path.join('/dev/shm', prefix));
+      created.push(d);
+      return d;
+    }
   } catch {
     // no tmpfs
   }
