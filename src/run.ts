@@ -17,7 +17,9 @@ import { ConfigError, validateConfig } from './config/validate.js';
 import { Clock } from './simulation/clock.js';
 import { buildProblem, type Problem } from './simulation/problem.js';
 import { Simulation } from './simulation/simulation.js';
-import { OutputDirError, prepareRunDirectory, SeriesWriter, writeFileAtomic } from './io/files.js';
+import { OutputDirError, SeriesWriter, writeFileAtomic } from './io/files.js';
+import { holdExistingRunDirectory, holdNewRunDirectory, releaseDirectory } from './io/runDirectory.js';
+import type { RunLock } from './io/lock.js';
 import { initHdf5, readFieldsHdf5, writeFieldsHdf5, type FieldSnapshot } from './io/hdf5.js';
 import { readCheckpoint, writeCheckpoint } from './io/checkpoint.js';
 
@@ -26,6 +28,12 @@ export interface RunOptions {
   force?: boolean;
   /** Called after every step (progress bars). */
   onStep?: (t: number, steps: number, totalSteps: number) => void;
+  /**
+   * The run directory's lock, already held by the caller (e.g. a sweep engine running in-process):
+   * then the run neither takes nor releases it. Without it the run takes `nlbgk.lock` itself before
+   * touching any file (a live lock throws RunLockedError) and releases it at the end.
+   */
+  lock?: RunLock;
 }
 
 export interface RunResult {
@@ -75,13 +83,26 @@ export async function runProblem(problem: Problem, options: RunOptions): Promise
   const { config } = problem;
   const simulation = makeSimulation(config, problem);
   if (config.output.fields) await initHdf5();
-  prepareRunDirectory(options.outDir, options.force ?? false);
-  const series = new SeriesWriter(path.join(options.outDir, 'series.csv'), problem.columns);
-  return drive(problem, simulation, series, [], new Date(), options, true);
+  const held = holdNewRunDirectory(options.outDir, { force: options.force ?? false, lock: options.lock });
+  try {
+    const series = new SeriesWriter(path.join(options.outDir, 'series.csv'), problem.columns);
+    return await drive(problem, simulation, series, [], new Date(), options, true);
+  } finally {
+    releaseDirectory(held);
+  }
 }
 
 /** Continue the run in `dir` from its checkpoint.bin. */
 export async function resumeRun(dir: string, options: Omit<RunOptions, 'outDir' | 'force'> = {}): Promise<RunResult> {
+  const held = holdExistingRunDirectory(dir, { lock: options.lock });
+  try {
+    return await resumeHeld(dir, options);
+  } finally {
+    releaseDirectory(held);
+  }
+}
+
+async function resumeHeld(dir: string, options: Omit<RunOptions, 'outDir' | 'force'>): Promise<RunResult> {
   const runFile = path.join(dir, 'run.json');
   const cpFile = path.join(dir, 'checkpoint.bin');
   if (!fs.existsSync(runFile)) throw new OutputDirError(`${dir}: no run.json (is this an nlbgk run directory?)`);

@@ -2,7 +2,8 @@
 /**
  * The `nlbgk` command line: a thin layer over the library (src/index.ts).
  * Exit status: 0 success, 1 numerical failure or internal error, 2 invalid input (config,
- * arguments, output directory) — in which case nothing is written.
+ * arguments, output directory) — in which case nothing is written —, 75 run directory busy (locked
+ * by a live nlbgk process; try again later).
  */
 import * as fs from 'node:fs';
 import { Command, CommanderError } from 'commander';
@@ -13,6 +14,7 @@ import { OutputDirError } from '../io/files.js';
 import { NumericalFailure } from '../solvers/stepper.js';
 import { readRun, RunReadError } from '../io/readRun.js';
 import { compareRuns, CompareError } from '../diagnostics/compare.js';
+import { EXIT_LOCKED, RunLockedError } from '../io/lock.js';
 // Command modules (src/cli/commands/NAME.ts export `register(program, io)`): one import line each.
 // @command-imports
 import { register as registerSpectrum } from './commands/spectrum.js';
@@ -64,7 +66,9 @@ export function buildProgram(io: Io = processIo): Command {
       'Numerical laboratory for nonlinear BGK kinetic equations with density-dependent collision rates\n' +
         '  d_t h + (1/eps) v.grad_x h = (1/eps^2) lambda(rho) (rho - h),  lambda(rho) = rho^alpha,\n' +
         'and their diffusive limits d_t rho = div(rho^-alpha grad rho) on the torus T^d, d = 1, 2.\n' +
-        'Configs are YAML or JSON; every key is documented in docs/config.md.',
+        'Configs are YAML or JSON; every key is documented in docs/config.md.\n' +
+        'Exit status: 0 success; 1 numerical failure (message names step, time and place); 2 invalid input\n' +
+        '(config, arguments, paths; nothing written); 75 run directory busy (locked by a live nlbgk process).',
     )
     .version(packageVersion())
     .showHelpAfterError()
@@ -166,6 +170,10 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     if (err instanceof ConfigError) {
       io.err(err.issues.map((i) => `nlbgk: invalid config: ${i.path ? `${i.path}: ` : ''}${i.message}`).join('\n') + '\n');
       return 2;
+    }
+    if (err instanceof RunLockedError) {
+      io.err(`nlbgk: run directory busy: ${err.message}\n`);
+      return EXIT_LOCKED;
     }
     if (err instanceof UsageError || err instanceof OutputDirError || err instanceof RunReadError || err instanceof CompareError) {
       io.err(`nlbgk: ${err.message}\n`);

@@ -17,22 +17,25 @@ export class OutputDirError extends Error {
 }
 
 /**
- * Make `dir` ready for a new run: create it, or accept it when empty; a non-empty directory is
- * refused unless `force`, and then only nlbgk's own files are removed.
+ * Make `dir` ready for a report (`nlbgk study`): create it, or accept it when empty; a non-empty
+ * directory is refused unless `force`, and even then nothing is removed (files of the same names
+ * are replaced when written). Run directories have their own lifecycle (runDirectory.ts).
  */
-export function prepareRunDirectory(dir: string, force: boolean): void {
-  if (fs.existsSync(dir)) {
-    if (!fs.statSync(dir).isDirectory()) throw new OutputDirError(`--out ${dir}: exists and is not a directory`);
-    const entries = fs.readdirSync(dir);
-    if (entries.length > 0) {
-      if (!force) {
-        throw new OutputDirError(`--out ${dir}: the directory is not empty (${entries.length} ${entries.length === 1 ? 'entry' : 'entries'}); choose another directory or pass --force to replace a previous run's files`);
+export function prepareReportDirectory(dir: string, force: boolean): void {
+  if (dir.trim() === '') throw new OutputDirError("--out '': an empty path; give a directory");
+  try {
+    if (fs.existsSync(dir)) {
+      if (!fs.statSync(dir).isDirectory()) throw new OutputDirError(`--out ${dir}: exists and is not a directory`);
+      const entries = fs.readdirSync(dir);
+      if (entries.length > 0 && !force) {
+        throw new OutputDirError(`--out ${dir}: the directory is not empty (${entries.length} ${entries.length === 1 ? 'entry' : 'entries'}); choose another directory or pass --force to write into it`);
       }
-      for (const f of RUN_FILES) fs.rmSync(path.join(dir, f), { force: true });
-      for (const f of entries) if (f.endsWith('.tmp')) fs.rmSync(path.join(dir, f), { force: true });
+    } else {
+      fs.mkdirSync(dir, { recursive: true });
     }
-  } else {
-    fs.mkdirSync(dir, { recursive: true });
+  } catch (err) {
+    if (err instanceof OutputDirError) throw err;
+    throw new OutputDirError(`--out ${dir}: cannot use it: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
   }
 }
 
