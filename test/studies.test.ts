@@ -54,7 +54,7 @@ test('nlbgk study: refuses a non-empty --out (exit 2), unknown names (exit 2)', 
   fs.rmSync(out, { recursive: true, force: true });
 });
 
-test('particles --quick: particles match the kinetic solver within the binomial noise, error ~ N^-1/2, in ≲ 15 s', async (t) => {
+test('particles --quick: particles match the kinetic solver within the binomial noise, error ~ N^-1/2, and it stays quick', async (t) => {
   const out = tmp();
   const t0 = performance.now();
   const r = await STUDIES.particles.run({ quick: true, out });
@@ -65,6 +65,8 @@ test('particles --quick: particles match the kinetic solver within the binomial 
   for (const p of res.per_N) assert.ok(p.mean_ratio <= 1 + 4 * res.noise.sd_ratio_max + 0.01, `err²/sigma² = ${p.mean_ratio}`);
   assert.ok(Math.abs(res.slope.value + 0.5) <= res.slope.tolerance, `slope ${res.slope.value} ± ${res.slope.tolerance}`);
   assert.ok(Math.abs(res.mean_ratio_over_N - 1) <= (4 * res.noise.sd_ratio_max) / Math.sqrt(res.per_N.length));
-  assert.ok(wall < 15, `quick particles study took ${wall} s`);
+  // A guard against a quick study that is not quick (9 s alone on 2 cores), not a benchmark: the suite
+  // runs two files at once, which slows every file down (timings belong in bench/).
+  assert.ok(wall < 60, `quick particles study took ${wall} s`);
   fs.rmSync(out, { recursive: true, force: true });
 });

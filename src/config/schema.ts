@@ -69,7 +69,7 @@ export const ConfigSchema = section({
         v.array(positiveInt('number of cells', 2, MAX_CELLS_PER_DIM), 'expected a list of cell counts, e.g. [256] or [128, 128]'),
         v.minLength(1, 'expected one cell count per dimension'),
         v.maxLength(2, 'expected one cell count per dimension'),
-        v.description(`Cells per dimension on the unit torus [0,1)^d: \`[Nx]\` or \`[Nx, Ny]\`, integers in [2, ${MAX_CELLS_PER_DIM}].`),
+        v.description(`Cells per dimension on the unit torus [0,1)^d: \`[Nx]\` or \`[Nx, Ny]\`, integers in [2, ${MAX_CELLS_PER_DIM}] (kinetic runs: at least 3).`),
       ),
     }, ),
     v.description('The mesh.'),
@@ -137,12 +137,27 @@ export const ConfigSchema = section({
   checkpoint: v.pipe(
     v.optional(
       section({
-        every_steps: v.pipe(v.optional(positiveInt('every_steps', 1, 1e9)), v.description('Write checkpoint.bin every this many steps.')),
-        every_seconds: v.pipe(v.optional(positive('every_seconds', 1e7)), v.description('Write checkpoint.bin when this many wall seconds have passed since the last one.')),
+        enabled: v.pipe(
+          v.optional(v.boolean('expected true or false'), true),
+          v.description('Write checkpoints at all (default true). With `false` an interrupted run cannot be resumed.'),
+        ),
+        every_seconds: v.pipe(
+          v.optional(positive('every_seconds', 1e7), 60),
+          v.description('Write checkpoint.bin when this many wall seconds have passed since the last one (default 60).'),
+        ),
+        every_steps: v.pipe(v.optional(positiveInt('every_steps', 1, 1e9)), v.description('Also write checkpoint.bin every this many steps.')),
+        at_snapshots: v.pipe(
+          v.optional(v.boolean('expected true or false'), true),
+          v.description(
+            'Also checkpoint at snapshot times (default true), unless the last checkpoint is younger than 20 times what writing one takes (so checkpoints cost at most ~5% of the run).',
+          ),
+        ),
       }),
       {},
     ),
-    v.description('Checkpoints for `nlbgk resume DIR` (atomic; a resumed run produces the same bytes as an uninterrupted one). No checkpoints unless one of the keys is set.'),
+    v.description(
+      'Checkpoints for `nlbgk resume DIR` (atomic and checksummed; a resumed run produces the same bytes as an uninterrupted one). On by default: every 60 wall seconds, at snapshot times, and when the run is interrupted (Ctrl-C, SIGTERM).',
+    ),
   ),
   particles: v.pipe(
     v.optional(

@@ -208,7 +208,23 @@ const GL5_W = [0.2369268850561891, 0.4786286704993665, 0.5688888888888889, 0.478
  * quadrature node; a RangeError otherwise).
  */
 export function generalRate(lambda: (rho: number) => number, description: string, range: readonly [number, number]): RateLaw {
-  return new TabulatedRate(lambda, description, range);
+  let [lo, hi] = range;
+  if (Number.isFinite(lo) && Number.isFinite(hi) && lo > 0 && !(hi - lo > 1e-9 * hi)) {
+    // Constant (or nearly constant) data: the maximum principle keeps rho there, but Newton iterates
+    // may step off it; tabulate a small neighbourhood of the value.
+    const c = 0.5 * (lo + hi);
+    lo = c * (1 - 1e-3);
+    hi = c * (1 + 1e-3);
+  }
+  return new TabulatedRate(lambda, description, [lo, hi]);
+}
+
+/** A rate law that cannot be used on the range it is needed on (not finite, not > 0 somewhere). */
+export class RateLawError extends RangeError {
+  constructor(message: string) {
+    super(message);
+    this.name = 'RateLawError';
+  }
 }
 
 class TabulatedRate implements RateLaw {
@@ -228,7 +244,7 @@ class TabulatedRate implements RateLaw {
   constructor(lambda: (rho: number) => number, description: string, range: readonly [number, number]) {
     const [lo, hi] = range;
     if (!(Number.isFinite(lo) && Number.isFinite(hi) && lo < hi)) {
-      throw new RangeError(`generalRate: range must be finite with lo < hi, got [${lo}, ${hi}]`);
+      throw new RateLawError(`the range of rho [${lo}, ${hi}] must be finite with lo < hi`);
     }
     this.lam = lambda;
     this.description = description;
@@ -253,7 +269,7 @@ class TabulatedRate implements RateLaw {
     // this fine a table, but it guarantees the monotonicity the maximum principle relies on).
     for (let k = 0; k < K; k++) {
       const s = (phi[k + 1] - phi[k]) * this.invH;
-      if (!(s > 0)) throw new RangeError(`generalRate: Phi not increasing on [${this.node(k)}, ${this.node(k + 1)}]`);
+      if (!(s > 0)) throw new RateLawError(`1/lambda(rho) integrates to ${s * this.h} (not > 0) on [${this.node(k)}, ${this.node(k + 1)}]`);
       const a = slopes[k] / s;
       const b = slopes[k + 1] / s;
       const q = a * a + b * b;
@@ -274,7 +290,7 @@ class TabulatedRate implements RateLaw {
   private checkedD(x: number): number {
     const l = this.lam(x);
     if (!(Number.isFinite(l) && l > 0)) {
-      throw new RangeError(`generalRate(${this.description}): lambda(${x}) = ${l}, expected a finite value > 0`);
+      throw new RateLawError(`lambda(rho) must be finite and > 0 for rho in [${this.lo}, ${this.hi}] (the range of the data), but lambda(${x}) = ${l}`);
     }
     return 1 / l;
   }
