@@ -245,14 +245,25 @@ export class PrefixMismatch extends Error {
   constructor(
     readonly file: string,
     readonly bytes: number,
+    why?: string,
   ) {
-    super(`${path.basename(file)}: its first ${bytes} bytes differ from what the checkpoint recorded (the file was truncated or edited)`);
+    super(`${path.basename(file)}: ${why ?? `its first ${bytes} bytes differ from what the checkpoint recorded (the file was truncated or edited)`}`);
     this.name = 'PrefixMismatch';
   }
 }
 
+/** Check that the first `keep.bytes` bytes of `file` hash to `keep.sha256` (PrefixMismatch otherwise); changes nothing. */
+export function verifyPrefix(file: string, keep: { bytes: number; sha256: string }): void {
+  if (createHash('sha256').update(readPrefix(file, keep.bytes)).digest('hex') !== keep.sha256) throw new PrefixMismatch(file, keep.bytes);
+}
+
 function readPrefix(file: string, bytes: number): Buffer {
-  const fd = fs.openSync(file, 'r');
+  let fd: number;
+  try {
+    fd = fs.openSync(file, 'r');
+  } catch (err) {
+    throw new PrefixMismatch(file, bytes, `cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+  }
   try {
     const size = fs.fstatSync(fd).size;
     if (size < bytes) throw new PrefixMismatch(file, bytes);

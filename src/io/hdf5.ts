@@ -16,6 +16,7 @@
  * Object timestamps are pinned to the epoch so identical runs give byte-identical files.
  */
 import * as fs from 'node:fs';
+import nodeFs from 'node:fs';
 import { commitTemporary, RunIoError } from './files.js';
 import type { Grid } from '../grid/grid.js';
 import { cellCentres } from '../grid/grid.js';
@@ -71,26 +72,29 @@ export async function initHdf5(): Promise<void> {
 }
 
 /**
- * Run `body` with HDF5's diagnostic stream captured (it goes to stderr through console.error):
- * returns what HDF5 printed, so that a failure it only reports there is not lost — nor shown.
+ * Run `body` with HDF5's diagnostic stream captured: the WebAssembly library writes its stderr with
+ * the `fs` module's writeSync on descriptor 2. Returns what it printed, so that a failure HDF5 only
+ * reports there (a full disk) is not lost — nor shown to the user as a wall of text.
  */
 function capturingDiagnostics(body: () => void): string {
   let captured = '';
-  const write = process.stderr.write;
-  process.stderr.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
-    const text = typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
-    if (captured || text.includes('HDF5-DIAG')) {
-      captured += text;
-      const cb = rest.find((r) => typeof r === 'function') as (() => void) | undefined;
-      cb?.();
-      return true;
+  const writeSync = nodeFs.writeSync;
+  nodeFs.writeSync = ((fd: number, buffer: unknown, ...rest: unknown[]) => {
+    if (fd !== 2) return (writeSync as (...a: unknown[]) => number)(fd, buffer, ...rest);
+    if (typeof buffer === 'string') {
+      captured += buffer;
+      return Buffer.byteLength(buffer);
     }
-    return write.call(process.stderr, chunk, ...(rest as []));
-  }) as typeof process.stderr.write;
+    const bytes = buffer as Uint8Array;
+    const offset = typeof rest[0] === 'number' ? rest[0] : 0;
+    const length = typeof rest[1] === 'number' ? rest[1] : bytes.byteLength - offset;
+    captured += Buffer.from(bytes.buffer, bytes.byteOffset + offset, length).toString('utf8');
+    return length;
+  }) as typeof nodeFs.writeSync;
   try {
     body();
   } finally {
-    process.stderr.write = write;
+    nodeFs.writeSync = writeSync;
   }
   return captured;
 }

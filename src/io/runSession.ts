@@ -12,7 +12,7 @@ import * as path from 'node:path';
 import type { Problem } from '../simulation/problem.js';
 import type { Simulation } from '../simulation/simulation.js';
 import type { Config } from '../config/schema.js';
-import { OutputDirError, PrefixMismatch, SeriesWriter, writeFileAtomic } from './files.js';
+import { OutputDirError, PrefixMismatch, SeriesWriter, verifyPrefix, writeFileAtomic } from './files.js';
 import { canonicalHash, CheckpointError, readCheckpoint, writeCheckpoint, type CheckpointMeta } from './checkpoint.js';
 import { JOURNAL_FILE, JournalError, SnapshotStore } from './snapshots.js';
 import type { HeldDirectory } from './runDirectory.js';
@@ -112,6 +112,14 @@ export class RunSession {
       throw new ResumeRefused(dir, "run.json's config is not the one the checkpoint was taken with (was run.json edited?)");
     }
     if (!fs.existsSync(path.join(dir, JOURNAL_FILE))) throw new ResumeRefused(dir, `${JOURNAL_FILE} is missing`);
+    // Both appended files are checked before either is truncated, so a refusal changes nothing.
+    try {
+      verifyPrefix(path.join(dir, 'series.csv'), checkpoint.meta.series);
+      verifyPrefix(path.join(dir, JOURNAL_FILE), checkpoint.meta.journal);
+    } catch (err) {
+      if (err instanceof PrefixMismatch) throw new ResumeRefused(dir, err.message);
+      throw err;
+    }
     return { previous, checkpoint };
   }
 
