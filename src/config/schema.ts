@@ -34,6 +34,8 @@ function section<const E extends v.ObjectEntries>(entries: E) {
 }
 
 export const MAX_CELLS_PER_DIM = 65536;
+/** Smallest supported eps (below, eps² and 1/eps² leave the double range in places). */
+export const EPS_MIN = 1e-100;
 export const MAX_VELOCITY_NODES = 256;
 
 export const ModelSchema = section({
@@ -56,8 +58,18 @@ export const ModelSchema = section({
     v.description('A general collision rate lambda(rho) > 0 as an expression in `rho` (paper eq. (3.1)), e.g. `"1 + rho^2"`. Exactly one of `alpha` and `rate`.'),
   ),
   eps: v.pipe(
-    v.optional(positive('eps', 100)),
-    v.description('Mean free path eps in (0, 100] (kinetic and particles only; required there).'),
+    v.optional(
+      v.pipe(
+        finiteNumber('eps'),
+        v.finite('expected a finite number (eps)'),
+        v.gtValue(0, 'expected eps > 0'),
+        v.minValue(EPS_MIN, `expected eps in [${EPS_MIN}, 100] (the supported range)`),
+        v.maxValue(100, 'expected eps <= 100'),
+      ),
+    ),
+    v.description(
+      `Mean free path eps in [${EPS_MIN}, 100] (kinetic and particles only; required there). Below 1e-10 the kinetic theorem columns that divide by powers of eps are written \`nan\` (docs/outputs.md).`,
+    ),
   ),
 });
 
@@ -105,7 +117,12 @@ export const ConfigSchema = section({
     v.optional(
       section({
         times: v.pipe(
-          v.optional(v.array(v.pipe(finiteNumber('a time'), v.finite('expected a finite time')), 'expected a list of times')),
+          v.optional(
+            v.pipe(
+              v.array(v.pipe(finiteNumber('a time'), v.finite('expected a finite time')), 'expected a list of times'),
+              v.minLength(1, 'expected at least one snapshot time (leave output.times out for the default [time.end])'),
+            ),
+          ),
           v.description('Snapshot times in (0, end], strictly increasing; they are hit exactly. Default: `[end]`. The initial state is always stored as the snapshot at t = 0.'),
         ),
         series_every: v.pipe(

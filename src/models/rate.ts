@@ -281,6 +281,62 @@ class TabulatedRate implements RateLaw {
     }
     this.phiNodes = phi;
     this.slopes = slopes;
+    this.checkBetweenNodes(slopes);
+  }
+
+  /**
+   * A zero or a pole of lambda between the table nodes (e.g. |rho − 1.25| when no node falls on
+   * 1.25) escapes the node checks. Every interior local extremum of D = 1/lambda over the nodes is
+   * refined by golden-section search on its two neighbouring intervals; lambda must stay within
+   * 12 orders of magnitude of its range over the nodes there ("bounded away from 0 and infinity").
+   */
+  private checkBetweenNodes(D: Float64Array): void {
+    let dMin = Infinity;
+    let dMax = 0;
+    for (const d of D) {
+      dMin = Math.min(dMin, d);
+      dMax = Math.max(dMax, d);
+    }
+    for (let k = 1; k < D.length - 1; k++) {
+      const isMax = D[k] >= D[k - 1] && D[k] >= D[k + 1] && (D[k] > D[k - 1] || D[k] > D[k + 1]);
+      const isMin = D[k] <= D[k - 1] && D[k] <= D[k + 1] && (D[k] < D[k - 1] || D[k] < D[k + 1]);
+      if (!isMax && !isMin) continue;
+      const sign = isMax ? 1 : -1; // maximise sign * D
+      let a = this.node(k - 1);
+      let b = this.node(k + 1);
+      const g = (Math.sqrt(5) - 1) / 2;
+      const f = (x: number) => {
+        const l = this.lam(x);
+        return Number.isFinite(l) && l > 0 ? sign / l : Infinity; // a bad value is the extreme sought
+      };
+      let c = b - g * (b - a);
+      let d = a + g * (b - a);
+      let fc = f(c);
+      let fd = f(d);
+      for (let it = 0; it < 80 && fc !== Infinity && fd !== Infinity; it++) {
+        if (fc > fd) {
+          b = d;
+          d = c;
+          fd = fc;
+          c = b - g * (b - a);
+          fc = f(c);
+        } else {
+          a = c;
+          c = d;
+          fc = fd;
+          d = a + g * (b - a);
+          fd = f(d);
+        }
+      }
+      const x = fc >= fd ? c : d;
+      const l = this.lam(x);
+      const bad = !(Number.isFinite(l) && l > 0) || (isMax ? 1 / l > 1e12 * dMax : 1 / l < 1e-12 * dMin);
+      if (bad) {
+        throw new RateLawError(
+          `lambda(rho) must be finite and > 0, bounded away from 0 and infinity, for rho in [${this.lo}, ${this.hi}] (the range of the data), but lambda(${x}) = ${l}${isMax ? ' (a zero between the sample points)' : ' (a pole between the sample points)'}`,
+        );
+      }
+    }
   }
 
   private node(k: number): number {
