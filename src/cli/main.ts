@@ -9,7 +9,7 @@ import * as fs from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { parseConfigText, validateConfig, ConfigError } from '../config/validate.js';
 import { prepareRun, runConfig, resumeRun, packageVersion, type RunResult } from '../run.js';
-import { OutputDirError, RunIoError } from '../io/files.js';
+import { OutputDirError, RunIoError, writeFileAtomic } from '../io/files.js';
 import { progressDisplay } from './progress.js';
 import { NumericalFailure } from '../solvers/stepper.js';
 import { readRun, RunReadError } from '../io/readRun.js';
@@ -179,7 +179,11 @@ export function buildProgram(io: Io = processIo): Command {
       io.out(lines.join('\n') + '\n');
       if (opts.json) {
         if (fs.existsSync(opts.json) && !opts.force) throw new UsageError(`--json ${opts.json}: the file exists; pass --force to overwrite it`);
-        fs.writeFileSync(opts.json, JSON.stringify(cmp, null, 2) + '\n');
+        try {
+          writeFileAtomic(opts.json, JSON.stringify(cmp, null, 2) + '\n');
+        } catch (err) {
+          throw new UsageError(`--json ${opts.json}: cannot write (${(err as RunIoError).code ?? (err as Error).message})`);
+        }
       }
     });
 

@@ -107,7 +107,17 @@ export function holdNewRunDirectory(dir: string, options: { force: boolean; lock
     try {
       fs.mkdirSync(dir, { recursive: true });
     } catch (err) {
-      throw new OutputDirError(`--out ${dir}: cannot create the directory: ${describeFsError(err)}`);
+      let cause = err;
+      // Node's recursive mkdir reports ENOENT for some failures (a read-only mount): ask once more
+      // without recursion when the parent exists, which gives the real reason.
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT' && fs.existsSync(path.dirname(path.resolve(dir)))) {
+        try {
+          fs.mkdirSync(dir);
+        } catch (again) {
+          cause = again;
+        }
+      }
+      throw new OutputDirError(`--out ${dir}: cannot create the directory: ${describeFsError(cause)}`);
     }
   }
   const held = hold(dir, options.lock, options.command, '--out');
