@@ -17,6 +17,7 @@ import { compareRuns, CompareError } from '../diagnostics/compare.js';
 import { EXIT_LOCKED, RunLockedError } from '../io/lock.js';
 // Command modules (src/cli/commands/NAME.ts export `register(program, io)`): one import line each.
 // @command-imports
+import { register as registerPlot } from './commands/plot.js';
 import { register as registerSpectrum } from './commands/spectrum.js';
 import { register as registerStudy } from './commands/study.js';
 
@@ -189,6 +190,7 @@ export function buildProgram(io: Io = processIo): Command {
 
   // One line per command module:
   // @command-registrations
+  registerPlot(program, io);
   registerSpectrum(program, io);
   registerStudy(program, io);
 

@@ -188,22 +188,47 @@ function verify(mod: H5Module, file: string, datasets: Map<string, [Float64Array
   }
 }
 
-/** Read fields.h5 back (tests and `nlbgk compare`). */
+/** A fields.h5 that cannot be read (missing, truncated, not HDF5). */
+export class Hdf5ReadError extends Error {}
+
+/** Read fields.h5 back (tests, `nlbgk plot`); a damaged file is an Hdf5ReadError, HDF5's diagnostics are not printed. */
 export async function readFieldsHdf5(file: string): Promise<{ shape: Record<string, number[]>; data: Record<string, Float64Array>; attributes: Record<string, string> }> {
   const mod = await load();
-  const f = new mod.File(file, 'r');
-  try {
-    const shape: Record<string, number[]> = {};
-    const data: Record<string, Float64Array> = {};
-    for (const key of f.keys()) {
-      const ds = f.get(key) as InstanceType<H5Module['Dataset']>;
-      shape[key] = ds.shape ?? [];
-      data[key] = ds.value as Float64Array;
+  if (!fs.existsSync(file)) throw new Hdf5ReadError(`${file}: no such file`);
+  let result: Awaited<ReturnType<typeof readFieldsHdf5>> | undefined;
+  let failure: string | undefined;
+  const diagnostics = capturingDiagnostics(() => {
+    let f: H5File;
+    try {
+      f = new mod.File(file, 'r');
+    } catch (err) {
+      failure = (err as Error).message;
+      return;
     }
-    const attributes: Record<string, string> = {};
-    for (const [k, a] of Object.entries(f.attrs)) attributes[k] = String(a.value);
-    return { shape, data, attributes };
-  } finally {
-    f.close();
+    try {
+      const shape: Record<string, number[]> = {};
+      const data: Record<string, Float64Array> = {};
+      for (const key of f.keys()) {
+        const ds = f.get(key) as InstanceType<H5Module['Dataset']>;
+        shape[key] = ds.shape ?? [];
+        data[key] = ds.value as Float64Array;
+      }
+      const attributes: Record<string, string> = {};
+      for (const [k, a] of Object.entries(f.attrs)) attributes[k] = String(a.value);
+      result = { shape, data, attributes };
+    } catch (err) {
+      failure = (err as Error).message;
+    } finally {
+      try {
+        f.close();
+      } catch {
+        // closing a file HDF5 could not open
+      }
+    }
+  });
+  if (!result || diagnostics) {
+    const why = diagnostics.match(/truncated file|unable to read superblock|file signature not found/)?.[0] ?? failure ?? 'HDF5 reported an error';
+    throw new Hdf5ReadError(`${file}: not a readable HDF5 file (${why})`);
   }
+  return result;
 }
