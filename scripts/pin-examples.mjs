@@ -9,7 +9,7 @@ import { runConfig } from '../dist/src/run.js';
 
 const root = new URL('..', import.meta.url).pathname;
 const pinned = {};
-for (const f of fs.readdirSync(path.join(root, 'examples')).sort()) {
+for (const f of fs.readdirSync(path.join(root, 'examples')).filter((f) => /\.(ya?ml|json)$/.test(f)).sort()) {
   const config = validateConfig(parseConfigText(fs.readFileSync(path.join(root, 'examples', f), 'utf8')));
   const out = fs.mkdtempSync(path.join(os.tmpdir(), 'nlbgk-pin-'));
   await runConfig({ ...config, output: { ...config.output, fields: false } }, { outDir: out, force: true });
