@@ -1,5 +1,5 @@
 /**
- * Benchmark of the implicit diffusion solver (src/solvers/diffusion.ts):
+ * Benchmark of the implicit diffusion solver (src/solvers/diffusion/solver.ts):
  *  - 1D, 4096 cells, rho_in = 1 + 0.5 sin 2 pi x, to t = 0.1;
  *  - 2D, 256^2 cells, rho_in = 1 + 0.5 sin 2 pi x sin 2 pi y, to t = 0.05;
  * for log diffusion (alpha = 1, special-cased) and a generic exponent (alpha = -1.5, exp/log path),
@@ -11,7 +11,7 @@
 import { pathToFileURL } from 'node:url';
 import { cellAverages, makeGrid } from '../src/grid/grid.js';
 import { powerLaw } from '../src/models/rate.js';
-import { DiffusionSolver } from '../src/solvers/diffusion.js';
+import { DiffusionSolver } from '../src/solvers/diffusion/solver.js';
 
 export interface DiffusionBenchResult {
   name: string;

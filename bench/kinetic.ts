@@ -11,7 +11,7 @@
  *      1e-4: 75 -> 56, 1e-8: 17 -> 7-11
  *   2D 128^2 x 12^2   eps=1: 604 -> ~150, 1e-2: 1111 -> ~350, 1e-4: 342 -> ~100, 1e-8: 61 -> ~18
  */
-import { KineticSolver } from '../src/solvers/kinetic.js';
+import { KineticSolver } from '../src/solvers/kinetic/solver.js';
 import { makeGrid, cellAverages } from '../src/grid/grid.js';
 import { velocityGrid } from '../src/velocity/gaussHermite.js';
 import { powerLaw } from '../src/models/rate.js';

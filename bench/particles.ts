@@ -8,7 +8,7 @@
 import { pathToFileURL } from 'node:url';
 import { makeGrid, cellAverages } from '../src/grid/grid.js';
 import { powerLaw } from '../src/models/rate.js';
-import { ParticleSolver, type ParticleSolverOptions } from '../src/solvers/particles.js';
+import { ParticleSolver, type ParticleSolverOptions } from '../src/solvers/particles/solver.js';
 
 export interface ParticleBenchCase {
   name: string;

@@ -17,9 +17,11 @@ import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { Config } from './config/schema.js';
 import { ConfigError, validateConfig } from './config/validate.js';
-import { Clock } from './simulation/clock.js';
-import { buildProblem, type Problem } from './simulation/problem.js';
-import { Simulation } from './simulation/simulation.js';
+import { FixedClock } from './simulation/clock.js';
+import { simulationOptions } from './simulation/options.js';
+import { buildProblem } from './simulation/build.js';
+import { type Problem } from './simulation/problem.js';
+import { Simulation, type StepInfo, type SteppingReport } from './simulation/simulation.js';
 import { NumericalFailure } from './solvers/stepper.js';
 import { RateLawError } from './models/rate.js';
 import { initHdf5 } from './io/hdf5.js';
@@ -30,8 +32,8 @@ import type { RunLock } from './io/lock.js';
 export interface RunOptions {
   outDir: string;
   force?: boolean;
-  /** Called after every step (progress bars). */
-  onStep?: (t: number, steps: number, totalSteps: number) => void;
+  /** Called after every accepted step (progress display): time, steps so far, end time, the step's dt. */
+  onStep?: (t: number, steps: number, end: number, dt: number) => void;
   /**
    * The run directory's lock, already held by the caller (e.g. a sweep engine running in-process):
    * then the run neither takes nor releases it. Without it the run takes `nlbgk.lock` itself before
@@ -55,6 +57,8 @@ export interface RunResult {
   status: 'completed' | 'interrupted';
   /** The abort reason (e.g. 'SIGINT') when interrupted. */
   reason?: string;
+  /** The time stepping's statistics (also in run.json). */
+  stepping: SteppingReport;
 }
 
 const packageRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -116,9 +120,10 @@ function checkWork(problem: Problem, simulation: Simulation): void {
   const { lo, hi } = problem.bounds;
   let lamMax = 0;
   for (let k = 0; k <= 64; k++) lamMax = Math.max(lamMax, problem.rate.lambda(lo + ((hi - lo) * k) / 64));
-  const dt = simulation.options.dt;
+  const dt = simulation.options.dt ?? problem.stepper.suggestedDt();
+  const steps = new FixedClock(config.time.end, simulation.options.snapshotTimes, dt).totalSteps;
   const perStep = (lamMax * dt) / (eps * eps);
-  const total = perStep * simulation.clock.totalSteps * config.particles.count * config.particles.ensembles;
+  const total = perStep * steps * config.particles.count * config.particles.ensembles;
   if (perStep > MAX_TUMBLES_PER_STEP || total > MAX_TUMBLES) {
     throw new ConfigError([
       {
@@ -137,7 +142,7 @@ export async function runProblem(problem: Problem, options: RunOptions): Promise
   if (config.output.fields) await initHdf5();
   const held = holdNewRunDirectory(options.outDir, { force: options.force ?? false, lock: options.lock });
   try {
-    const session = RunSession.create(held, problem, simulation, { meta: runMeta(problem, simulation), started: new Date(), resumes: 0 });
+    const session = RunSession.create(held, problem, simulation, sessionStart(problem, simulation, new Date(), 0));
     return await drive(simulation, session, options, true);
   } finally {
     releaseDirectory(held);
@@ -163,10 +168,14 @@ export async function resumeRun(dir: string, options: Omit<RunOptions, 'outDir' 
     } catch (err) {
       throw new ResumeRefused(dir, `checkpoint.bin does not fit the configuration (${(err as Error).message})`);
     }
-    simulation.clock.state = JSON.parse(JSON.stringify(point.checkpoint.meta.clock));
+    try {
+      simulation.restoreState(point.checkpoint.meta.clock as Parameters<Simulation['restoreState']>[0]);
+    } catch (err) {
+      throw new ResumeRefused(dir, `checkpoint.bin does not fit the configuration (${(err as Error).message})`);
+    }
     simulation.wallSeconds = point.checkpoint.meta.wallSeconds;
     if (config.output.fields) await initHdf5();
-    const start: SessionStart = { meta: runMeta(problem, simulation), started: new Date(point.previous.started), resumes: (point.previous.resumes ?? 0) + 1 };
+    const start = sessionStart(problem, simulation, new Date(point.previous.started), (point.previous.resumes ?? 0) + 1);
     const session = RunSession.resume(held, problem, simulation, start, point);
     return await drive(simulation, session, { ...options, outDir: dir }, false);
   } finally {
@@ -174,30 +183,30 @@ export async function resumeRun(dir: string, options: Omit<RunOptions, 'outDir' 
   }
 }
 
+/** series.csv's columns after t: the problem's diagnostics, then the step that ended at t (dt, err). */
+export function seriesColumns(problem: Problem): string[] {
+  return [...problem.columns, 'dt', 'err'];
+}
+
 function makeSimulation(config: Config, problem: Problem): Simulation {
-  const dt = config.time.dt ?? problem.stepper.suggestedDt();
-  const snapshotTimes = config.output.times ?? [config.time.end];
-  const steps = new Clock(config.time.end, snapshotTimes, dt).totalSteps;
-  if (steps > config.time.max_steps) {
-    throw new ConfigError([
-      {
-        path: config.time.dt === undefined ? 'time.end' : 'time.dt',
-        message: `the run needs ${steps} steps (dt = ${dt}${config.time.dt === undefined ? ', the scheme\'s default' : ''}), more than time.max_steps = ${config.time.max_steps}; shorten time.end, enlarge time.dt or raise time.max_steps`,
-      },
-    ]);
+  const options = simulationOptions(config, problem);
+  if (options.dt !== undefined || problem.config.model.equation === 'particles') {
+    const dt = options.dt ?? problem.stepper.suggestedDt();
+    const steps = new FixedClock(config.time.end, options.snapshotTimes, dt).totalSteps;
+    if (steps > config.time.max_steps) {
+      throw new ConfigError([
+        {
+          path: config.time.dt === undefined ? 'time.end' : 'time.dt',
+          message: `the run needs ${steps} steps (dt = ${dt}${config.time.dt === undefined ? ', the scheme\'s default' : ''}), more than time.max_steps = ${config.time.max_steps}; shorten time.end, enlarge time.dt or raise time.max_steps`,
+        },
+      ]);
+    }
   }
-  return new Simulation(problem, {
-    end: config.time.end,
-    dt,
-    snapshotTimes,
-    seriesEvery: config.output.series_every,
-    maxSteps: config.time.max_steps,
-    boundsTolerance: config.model.equation === 'particles' ? null : 1e-9,
-  });
+  return new Simulation(problem, options);
 }
 
 /** run.json's fields that do not change during a run. */
-function runMeta(problem: Problem, simulation: Simulation): SessionStart['meta'] {
+function runMeta(problem: Problem): SessionStart['meta'] {
   const { config } = problem;
   return {
     nlbgk: packageVersion(),
@@ -206,11 +215,14 @@ function runMeta(problem: Problem, simulation: Simulation): SessionStart['meta']
     platform: `${process.platform}-${process.arch}`,
     scheme: problem.stepper.scheme,
     rate: problem.rate.description,
-    dt: simulation.options.dt,
-    total_steps: simulation.clock.totalSteps,
     seed: config.particles?.seed ?? null,
     config,
   };
+}
+
+/** What the session writes into run.json: the fixed fields, and the time stepping's statistics at every write. */
+function sessionStart(problem: Problem, simulation: Simulation, started: Date, resumes: number): SessionStart {
+  return { meta: runMeta(problem), started, resumes, columns: seriesColumns(problem), live: () => ({ stepping: simulation.report() }) };
 }
 
 /** The time loop in slices of ~0.1 s, yielding to the event loop between them so that signals are seen. */
@@ -227,7 +239,7 @@ async function runInSlices(simulation: Simulation, signal?: AbortSignal): Promis
 /** A failure inside a step, with the step, the time and the place it happened named. */
 function locateFailure(err: unknown, simulation: Simulation): unknown {
   if (!(err instanceof NumericalFailure) || /^step \d+/.test(err.message)) return err;
-  const steps = (simulation.clock.state as { steps: number }).steps;
+  const steps = simulation.clock.steps;
   const cell = err.where.cell;
   const place = cell !== undefined ? `cell ${cell}${err.where.velocity !== undefined ? `, velocity node ${err.where.velocity}` : ''}` : 'no single cell (a solve over the whole grid)';
   const located = new NumericalFailure(`step ${steps + 1}, from t = ${simulation.clock.t}, ${place}: ${err.message}`, err.where);
@@ -235,8 +247,11 @@ function locateFailure(err: unknown, simulation: Simulation): unknown {
 }
 
 async function drive(simulation: Simulation, session: RunSession, options: RunOptions, fresh: boolean): Promise<RunResult> {
-  const totalSteps = simulation.clock.totalSteps;
-  Object.assign(simulation.callbacks, session.callbacks((t, steps) => options.onStep?.(t, steps, totalSteps)));
+  const end = simulation.options.end;
+  const written = session.callbacks((t, steps, dt) => options.onStep?.(t, steps, end, dt));
+  // series.csv's row: the problem's diagnostics, then the step that ended at t (seriesColumns)
+  const onSeries = (t: number, values: number[], _steps: number, step: StepInfo) => written.onSeries(t, [...values, step.dt, step.r]);
+  Object.assign(simulation.callbacks, written, { onSeries });
   let outcome: 'done' | 'interrupted';
   try {
     if (fresh) simulation.start();
@@ -246,7 +261,7 @@ async function drive(simulation: Simulation, session: RunSession, options: RunOp
     session.fail(failure);
     throw failure;
   }
-  const result = { outDir: session.dir, steps: (simulation.clock.state as { steps: number }).steps, t: simulation.clock.t, wallSeconds: simulation.wallSeconds };
+  const result = { outDir: session.dir, steps: simulation.clock.steps, t: simulation.clock.t, wallSeconds: simulation.wallSeconds, stepping: simulation.report() };
   try {
     if (outcome === 'interrupted') {
       const reason = String(options.signal?.reason ?? 'aborted');

@@ -3,8 +3,8 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import { parseConfigText, validateConfig, ConfigError } from '../src/config/validate.js';
 import { configReference } from '../src/config/docs.js';
-import { buildProblem } from '../src/simulation/problem.js';
-import { Clock } from '../src/simulation/clock.js';
+import { buildProblem } from '../src/simulation/build.js';
+import { FixedClock as Clock } from '../src/simulation/clock.js';
 
 const base = () => ({
   model: { equation: 'diffusion', dim: 1, alpha: 1 },
@@ -122,4 +122,11 @@ test('the clock hits every snapshot time exactly and never drifts', () => {
   assert.deepEqual(seen, [0.01, 0.0333, 0.05]);
   assert.equal(clock.state.steps, clock.totalSteps);
   assert.equal(clock.totalSteps, 4 + 8 + 6);
+});
+
+test('every equation of the schema has a builder and every builder a schema entry', async () => {
+  const { EQUATIONS } = await import('../src/simulation/equations.js');
+  const { ModelSchema } = await import('../src/config/schema.js');
+  const pick = (ModelSchema.entries.equation as unknown as { pipe: { options?: string[] }[] }).pipe.find((p) => Array.isArray(p.options));
+  assert.deepEqual([...(pick?.options ?? [])].sort(), Object.keys(EQUATIONS).sort());
 });

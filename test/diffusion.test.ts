@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { cellAverages, makeGrid, type Grid } from '../src/grid/grid.js';
 import { generalRate, powerLaw, type RateLaw } from '../src/models/rate.js';
-import { DiffusionSolver, type DiffusionOptions } from '../src/solvers/diffusion.js';
+import { DiffusionSolver, type DiffusionOptions } from '../src/solvers/diffusion/solver.js';
 import { PeriodicTridiagonal } from '../src/solvers/linear/tridiagonal.js';
 import { PeriodicHelmholtzMG } from '../src/solvers/linear/multigrid.js';
 import { pcg, PcgWork } from '../src/solvers/linear/pcg.js';

@@ -141,15 +141,16 @@ test('Engine = the CLI: the series of a kinetic run and its limit run are those 
   const rows = frames.flatMap((f) => f.rows);
   const cli = await cliSeries(config);
   assert.equal(seriesCsv(engine.meta.columns, rows), cli.csv, 'the page series.csv is byte-identical to the CLI one');
-  // the limit run: its own config (dt = kinetic step / substeps) reproduces it, landing on the kinetic times
+  // the limit run: its own config (the same time section) reproduces it within the time tolerance;
+  // the page's run lands on every kinetic time on top of the CLI's steps
   const { limitConfig } = engine.meta;
   assert.ok(limitConfig);
-  assert.equal(limitConfig.time.dt, engine.meta.dt / engine.meta.substeps);
-  const limitRows = frames.flatMap((f) => f.limitRows);
+  assert.deepEqual(limitConfig.time, config.time);
   const limitCli = await cliSeries(limitConfig);
-  assert.equal(seriesCsv(engine.meta.limitColumns ?? [], limitRows), limitCli.csv);
   const last = frames[frames.length - 1];
-  assert.deepEqual(Array.from(last.limitRho ?? []), limitCli.summary.snapshots[limitCli.summary.snapshots.length - 1].rho);
+  const cliRho = limitCli.summary.snapshots[limitCli.summary.snapshots.length - 1].rho;
+  const diff = Math.max(...Array.from(last.limitRho ?? []).map((r, i) => Math.abs(r - cliRho[i])));
+  assert.ok(diff < 20 * (config.time.rtol as number), `limit run vs CLI: ${diff}`);
   // aligned limit rows sit at the kinetic times
   const aligned = frames.flatMap((f) => f.limitAligned);
   assert.equal(aligned.length, rows.length);

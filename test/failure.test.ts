@@ -4,7 +4,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { validateConfig } from '../src/config/validate.js';
-import { buildProblem, type Problem } from '../src/simulation/problem.js';
+import { buildProblem } from '../src/simulation/build.js';
+import { type Problem } from '../src/simulation/problem.js';
 import { runProblem } from '../src/run.js';
 import { NumericalFailure } from '../src/solvers/stepper.js';
 

@@ -98,7 +98,10 @@ test('compare on damaged run directories: exit 2, one line naming the file', asy
     ['run.json null', (d) => fs.writeFileSync(path.join(d, 'run.json'), 'null'), /run\.json lacks a valid config/],
     ['run.json cells wrong', (d) => fs.writeFileSync(path.join(d, 'run.json'), '{"config":{"model":{"equation":"diffusion"},"domain":{"cells":"16"}}}'), /lacks a valid config/],
     ['series.csv truncated mid-row', (d) => fs.appendFileSync(path.join(d, 'series.csv'), '0.5,1'), /series\.csv row \d+ has 2 values/],
-    ['series.csv with text', (d) => fs.appendFileSync(path.join(d, 'series.csv'), 'x,y,z,w,v\n'), /is not a number/],
+    ['series.csv with text', (d) => {
+      const columns = fs.readFileSync(path.join(d, 'series.csv'), 'utf8').split('\n')[0].split(',').length;
+      fs.appendFileSync(path.join(d, 'series.csv'), Array(columns).fill('x').join(',') + '\n');
+    }, /is not a number/],
     ['series.csv missing', (d) => fs.rmSync(path.join(d, 'series.csv')), /no series\.csv/],
     ['summary.json is a directory', (d) => {
       fs.rmSync(path.join(d, 'summary.json'));

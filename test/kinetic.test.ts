@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { KineticSolver } from '../src/solvers/kinetic.js';
-import { DiffusionSolver } from '../src/solvers/diffusion.js';
+import { KineticSolver } from '../src/solvers/kinetic/solver.js';
+import { DiffusionSolver } from '../src/solvers/diffusion/solver.js';
 import { makeGrid, cellAverages } from '../src/grid/grid.js';
 import { velocityGrid } from '../src/velocity/gaussHermite.js';
 import { generalRate, powerLaw, type RateLaw } from '../src/models/rate.js';

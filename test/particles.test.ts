@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { cellAverages, makeGrid } from '../src/grid/grid.js';
 import { powerLaw } from '../src/models/rate.js';
 import { NumericalFailure } from '../src/solvers/stepper.js';
-import { ParticleSolver, type ParticleSolverOptions } from '../src/solvers/particles.js';
+import { ParticleSolver, type ParticleSolverOptions } from '../src/solvers/particles/solver.js';
 import { makeStreams } from '../src/solvers/particles/random.js';
 import { histogram1D, kernel1D, kernel2D, histogram2D, kernelWeights, kernelSpan } from '../src/solvers/particles/density.js';
 import { linearBgkMode, pieceWiseModeFactor } from '../src/solvers/particles/linearBgk.js';

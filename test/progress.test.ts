@@ -13,12 +13,12 @@ test('not a terminal: one line per interval with step, percentage, time and what
   const s = sink(false);
   const p = progressDisplay(false, s.stream, 0.05);
   for (let k = 1; k <= 6; k++) {
-    p.onStep?.(k * 0.01, k * 10, 100);
+    p.onStep?.(k * 0.01, k * 10, 0.1, 0.001);
     await sleep(30);
   }
   p.stop();
   assert.ok(s.lines.length >= 2 && s.lines.length <= 4, s.lines.join(''));
-  assert.match(s.lines[0], /^nlbgk: step \d+\/100 \(\d+\.\d%\), t = 0\.0\d+, \d+ s elapsed, about \d+ s to go\n$/);
+  assert.match(s.lines[0], /^nlbgk: t = 0\.0\d+ of 0\.1 \(\d+\.\d%\), step \d+, dt = 0\.001\d*, \d+ s elapsed, about \d+ s to go\n$/);
 });
 
 test('quiet: nothing; a terminal: the bar (not lines)', () => {

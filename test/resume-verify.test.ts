@@ -11,7 +11,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { validateConfig } from '../src/config/validate.js';
-import { buildProblem } from '../src/simulation/problem.js';
+import { buildProblem } from '../src/simulation/build.js';
 import { runConfig, runProblem } from '../src/run.js';
 import { main } from '../src/cli/main.js';
 

@@ -72,7 +72,7 @@ test('same config twice gives byte-identical outputs', () => {
 
 test('particles: a run interrupted after a checkpoint resumes to the same bytes (random streams included)', async () => {
   const { validateConfig } = await import('../src/config/validate.js');
-  const { buildProblem } = await import('../src/simulation/problem.js');
+  const { buildProblem } = await import('../src/simulation/build.js');
   const { runProblem, runConfig, resumeRun } = await import('../src/run.js');
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'nlbgk-presume-'));
   const config = validateConfig({
@@ -98,4 +98,39 @@ test('particles: a run interrupted after a checkpoint resumes to the same bytes 
   for (const f of ['series.csv', 'summary.json', 'fields.h5']) {
     assert.ok(fs.readFileSync(path.join(cut, f)).equals(fs.readFileSync(path.join(root, 'whole', f))), `${f} differs after resume`);
   }
+});
+
+test('error-controlled kinetic run: a power cut after a checkpoint resumes to the same bytes (controller state included)', async () => {
+  const { validateConfig } = await import('../src/config/validate.js');
+  const { buildProblem } = await import('../src/simulation/build.js');
+  const { runProblem, runConfig, resumeRun } = await import('../src/run.js');
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'nlbgk-aresume-'));
+  const config = validateConfig({
+    model: { equation: 'kinetic', alpha: 1, eps: 0.05 },
+    domain: { cells: [32] },
+    velocity: { nodes: 6 },
+    initial: { h: '1 + 0.3*step(x-0.5) + 0.2*cos(2*pi*x)*v/(1+v^2)' },
+    time: { end: 0.02, rtol: 1e-5 },
+    output: { times: [0.005, 0.02], series_every: 3 },
+    checkpoint: { every_steps: 7 },
+  });
+  await runConfig(config, { outDir: path.join(root, 'whole') });
+  const problem = buildProblem(config);
+  const stepper = problem.stepper as unknown as { attempt(dt: number): number };
+  const attempt = stepper.attempt.bind(stepper);
+  let n = 0;
+  stepper.attempt = (dt: number) => {
+    if (++n === 40) throw new Error('simulated power cut');
+    return attempt(dt);
+  };
+  const cut = path.join(root, 'cut');
+  await assert.rejects(runProblem(problem, { outDir: cut }), /power cut/);
+  await resumeRun(cut);
+  for (const f of ['series.csv', 'summary.json', 'fields.h5']) {
+    assert.ok(fs.readFileSync(path.join(cut, f)).equals(fs.readFileSync(path.join(root, 'whole', f))), `${f} differs after resume`);
+  }
+  const a = JSON.parse(fs.readFileSync(path.join(root, 'whole', 'run.json'), 'utf8'));
+  const b = JSON.parse(fs.readFileSync(path.join(cut, 'run.json'), 'utf8'));
+  assert.equal(a.stepping.mode, 'adaptive');
+  assert.deepEqual({ ...b.stepping }, { ...a.stepping }, 'the step statistics continue across the resume');
 });

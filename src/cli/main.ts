@@ -20,6 +20,8 @@ import { EXIT_LOCKED, RunLockedError } from '../io/lock.js';
 import { register as registerPlot } from './commands/plot.js';
 import { register as registerSpectrum } from './commands/spectrum.js';
 import { register as registerStudy } from './commands/study.js';
+import { register as registerSweep } from './commands/sweep.js';
+import { register as registerWorker } from './commands/worker.js';
 
 import { CheckFailure, processIo, UsageError, type Io } from './io.js';
 
@@ -130,6 +132,10 @@ export function buildProgram(io: Io = processIo): Command {
       if (result.status === 'interrupted') throw interrupted(result, opts.out, config.checkpoint.enabled);
       if (!opts.quiet) {
         io.out(`nlbgk: ${result.steps} steps in ${result.wallSeconds.toFixed(2)} s; results in ${opts.out}/ (run.json, series.csv, summary.json${config.output.fields ? ', fields.h5' : ''})\n`);
+        const st = result.stepping;
+        if (st.mode === 'fixed' && st.error_sum !== undefined && st.error_sum > 1) {
+          io.err(`nlbgk: note: with the fixed time.dt = ${st.dt} the accumulated local time-error estimate is ${st.error_sum.toPrecision(3)} times the tolerance (rtol = ${st.rtol}); leave time.dt out for error-controlled steps (series.csv column err: per step, 1 = at tolerance)\n`);
+        }
       }
     });
 
@@ -193,6 +199,8 @@ export function buildProgram(io: Io = processIo): Command {
   registerPlot(program, io);
   registerSpectrum(program, io);
   registerStudy(program, io);
+  registerSweep(program, io);
+  registerWorker(program, io);
 
   return program;
 }

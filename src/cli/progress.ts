@@ -8,7 +8,8 @@ import cliProgress from 'cli-progress';
 export const PROGRESS_LINE_SECONDS = 10;
 
 export interface Progress {
-  onStep?: (t: number, steps: number, total: number) => void;
+  /** After every accepted step: time, steps so far, end time, the step's dt. */
+  onStep?: (t: number, steps: number, end: number, dt: number) => void;
   stop(): void;
 }
 
@@ -19,20 +20,21 @@ export function progressDisplay(quiet: boolean, stream: NodeJS.WriteStream = pro
 
 function progressBar(stream: NodeJS.WriteStream): Progress {
   const bar = new cliProgress.SingleBar(
-    { format: 'nlbgk |{bar}| {percentage}% | step {value}/{total} | t = {time} | eta {eta_formatted}', stream, hideCursor: true },
+    { format: 'nlbgk |{bar}| {percentage}% | t = {time} | step {steps} | dt = {dt} | eta {eta_formatted}', stream, hideCursor: true },
     cliProgress.Presets.shades_classic,
   );
+  const TOTAL = 1000; // the bar measures time: error-controlled runs do not know their step count in advance
   let started = false;
   let last = 0;
   return {
-    onStep(t, steps, total) {
+    onStep(t, steps, end, dt) {
       if (!started) {
-        bar.start(total, 0, { time: '0' });
+        bar.start(TOTAL, 0, { time: '0', steps: 0, dt: '-' });
         started = true;
       }
       const now = performance.now();
-      if (now - last > 100 || steps === total) {
-        bar.update(steps, { time: t.toPrecision(6) });
+      if (now - last > 100 || t >= end) {
+        bar.update(Math.min(TOTAL, Math.round((TOTAL * t) / end)), { time: t.toPrecision(6), steps, dt: dt.toPrecision(3) });
         last = now;
       }
     },
@@ -46,18 +48,17 @@ function progressBar(stream: NodeJS.WriteStream): Progress {
 function progressLines(stream: NodeJS.WriteStream, lineSeconds: number): Progress {
   const t0 = performance.now();
   let last = t0;
-  let first = -1;
+  let tFirst = -1;
   return {
-    onStep(t, steps, total) {
-      if (first < 0) first = steps - 1; // a resumed run starts at its checkpoint's step
+    onStep(t, steps, end, dt) {
+      if (tFirst < 0) tFirst = t - dt; // a resumed run starts at its checkpoint's time
       const now = performance.now();
       if (now - last < lineSeconds * 1000) return;
       last = now;
       const elapsed = (now - t0) / 1000;
-      const pct = (100 * steps) / total;
-      const done = steps - first;
-      const eta = done > 0 ? (elapsed * (total - steps)) / done : NaN;
-      stream.write(`nlbgk: step ${steps}/${total} (${pct.toFixed(1)}%), t = ${t.toPrecision(6)}, ${elapsed.toFixed(0)} s elapsed${Number.isFinite(eta) ? `, about ${eta.toFixed(0)} s to go` : ''}\n`);
+      const done = t - tFirst;
+      const eta = done > 0 ? (elapsed * (end - t)) / done : NaN;
+      stream.write(`nlbgk: t = ${t.toPrecision(6)} of ${end} (${((100 * t) / end).toFixed(1)}%), step ${steps}, dt = ${dt.toPrecision(3)}, ${elapsed.toFixed(0)} s elapsed${Number.isFinite(eta) ? `, about ${eta.toFixed(0)} s to go` : ''}\n`);
     },
     stop() {},
   };

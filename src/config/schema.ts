@@ -36,6 +36,15 @@ function section<const E extends v.ObjectEntries>(entries: E) {
 export const MAX_CELLS_PER_DIM = 65536;
 /** Smallest supported eps (below, eps² and 1/eps² leave the double range in places). */
 export const EPS_MIN = 1e-100;
+/**
+ * Default relative tolerance of the time error control: min(1e-4, 1/N²), N the largest number of
+ * cells per dimension — the size of the second-order spatial error, so that the time error stays below
+ * the spatial one as the grid is refined (measured: docs/time-stepping.md).
+ */
+export function defaultRtol(cells: readonly number[]): number {
+  const n = Math.max(...cells);
+  return Math.min(1e-4, Math.max(1e-10, 1 / (n * n)));
+}
 export const MAX_VELOCITY_NODES = 256;
 
 export const ModelSchema = section({
@@ -62,8 +71,7 @@ export const ModelSchema = section({
       v.pipe(
         finiteNumber('eps'),
         v.finite('expected a finite number (eps)'),
-        v.gtValue(0, 'expected eps > 0'),
-        v.minValue(EPS_MIN, `expected eps in [${EPS_MIN}, 100] (the supported range)`),
+        v.minValue(EPS_MIN, (issue) => ((issue.input as number) > 0 ? `expected eps in [${EPS_MIN}, 100] (the supported range)` : 'expected eps > 0')),
         v.maxValue(100, 'expected eps <= 100'),
       ),
     ),
@@ -104,11 +112,23 @@ export const ConfigSchema = section({
       end: v.pipe(positive('end time', 1e9), v.description('Final time (> 0).')),
       dt: v.pipe(
         v.optional(positive('dt', 1e9)),
-        v.description('Time step. Default: the scheme\'s own choice, proportional to dx (never to dx^2 or eps). Steps are shortened evenly so that every snapshot time is hit exactly.'),
+        v.description('Fixed time step: no error control (the error estimate is still reported in series.csv and run.json). Default: steps chosen by the error control (`rtol`, `atol`). Fixed steps are shortened evenly so that every snapshot time is hit exactly.'),
+      ),
+      rtol: v.pipe(
+        v.optional(v.pipe(finiteNumber('rtol'), v.minValue(1e-12, 'expected rtol in [1e-12, 0.1]'), v.maxValue(0.1, 'expected rtol in [1e-12, 0.1]'))),
+        v.description('Relative tolerance of the time error control (grid solvers). A step is accepted when its estimated local error e satisfies, in every cell, |e| <= rtol^(3/2) (atol/rtol + |y|), y = rho (`diffusion`) or, for `kinetic`, h = f/M measured in the L²(M dv) norm over the velocity nodes; this calibration makes the time error proportional to rtol (docs/time-stepping.md). In [1e-12, 0.1]. Default: min(1e-4, 1/N²), N the largest cell count per dimension (the size of the spatial error: the time error stays below it).'),
+      ),
+      atol: v.pipe(
+        v.optional(positive('atol', 1e9)),
+        v.description('Absolute tolerance of the time error control (same norm as `rtol`). Default: rtol × max |initial data|, so that errors are measured on the scale of the data (it matters where the solution is near 0).'),
+      ),
+      dt_max: v.pipe(
+        v.optional(positive('dt_max', 1e9)),
+        v.description('Largest step the error control may take (default: no limit other than the tolerance and the snapshot times).'),
       ),
       max_steps: v.pipe(
         v.optional(positiveInt('max_steps', 1, 1e9), 10_000_000),
-        v.description('Refuse to run when the end time would need more steps than this.'),
+        v.description('Most steps a run may take: fixed steps are refused up front when they would need more, error-controlled runs stop with a numerical failure when they reach it.'),
       ),
     }),
     v.description('The clock.'),

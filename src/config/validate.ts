@@ -6,7 +6,7 @@
  */
 import * as v from 'valibot';
 import { parse as parseYaml } from 'yaml';
-import { ConfigSchema, type Config, type ParsedConfig } from './schema.js';
+import { ConfigSchema, defaultRtol, type Config, type ParsedConfig } from './schema.js';
 
 export interface ConfigIssue {
   /** Dotted path of the offending field, e.g. `model.eps` or `domain.cells[1]`. */
@@ -49,7 +49,7 @@ export function validateConfig(input: unknown): Config {
   if (!parsed.success) {
     throw new ConfigError(dedupe(parsed.issues.map(fromValibot)));
   }
-  const issues = semanticIssues(parsed.output);
+  const issues = semanticIssues(parsed.output, input);
   // Sections of another equation are refused when given (their defaults still appear in the resolved config, unused).
   const given = input as Record<string, unknown>;
   const eq = parsed.output.model.equation;
@@ -57,6 +57,11 @@ export function validateConfig(input: unknown): Config {
   if (given.particles !== undefined && eq !== 'particles') issues.push({ path: 'particles', message: `is only for equation particles (got equation ${eq})` });
   if (issues.length > 0) throw new ConfigError(issues);
   const config: Config = { ...parsed.output };
+  if (eq !== 'particles' && config.time.rtol === undefined) {
+    // the resolved default in the schema's key order (run.json and resumed configs serialise identically)
+    const t: Record<string, unknown> = { ...config.time, rtol: defaultRtol(config.domain.cells) };
+    config.time = Object.fromEntries(Object.keys(entriesOf(schemaAt(['time'])) ?? t).filter((k) => t[k] !== undefined).map((k) => [k, t[k]])) as Config['time'];
+  }
   if (eq !== 'kinetic') delete config.velocity;
   if (eq !== 'particles') delete config.particles;
   return config;
@@ -83,7 +88,7 @@ function fromValibot(issue: v.BaseIssue<unknown>): ConfigIssue {
   return { path, message: `${issue.message} (got ${describe(issue.input)})` };
 }
 
-function semanticIssues(c: ParsedConfig): ConfigIssue[] {
+function semanticIssues(c: ParsedConfig, input: unknown): ConfigIssue[] {
   const out: ConfigIssue[] = [];
   const { model } = c;
   if (c.domain.cells.length !== model.dim) {
@@ -121,6 +126,14 @@ function semanticIssues(c: ParsedConfig): ConfigIssue[] {
       out.push({ path: `output.times[${i}]`, message: `expected strictly increasing times (got ${t} after ${times[i - 1]})` });
     }
   });
+  if (c.time.dt !== undefined && c.time.dt_max !== undefined) {
+    out.push({ path: 'time.dt_max', message: 'limits error-controlled steps; with a fixed time.dt it has no meaning (remove one of them)' });
+  }
+  if (model.equation === 'particles') {
+    for (const k of ['rtol', 'atol', 'dt_max'] as const) {
+      if ((input as { time?: Record<string, unknown> }).time?.[k] !== undefined) out.push({ path: `time.${k}`, message: 'is not used by equation particles (particles take fixed steps: set time.dt, or leave the default)' });
+    }
+  }
   if (c.time.dt !== undefined && end / c.time.dt > c.time.max_steps) {
     out.push({ path: 'time.dt', message: `would need ${Math.ceil(end / c.time.dt)} steps, more than time.max_steps = ${c.time.max_steps}` });
   }

@@ -58,6 +58,23 @@ export function canonicalHash(value: unknown): string {
   return createHash('sha256').update(JSON.stringify(canon(value))).digest('hex');
 }
 
+/**
+ * JSON keeps every finite double exactly but not NaN, ±Infinity and −0 (the opaque clock state holds
+ * e.g. a smallest step of Infinity before the first step): they travel as {"$double": "NaN"}.
+ */
+function encodeDouble(_key: string, v: unknown): unknown {
+  if (typeof v === 'number' && (!Number.isFinite(v) || Object.is(v, -0))) return { $double: Object.is(v, -0) ? '-0' : String(v) };
+  return v;
+}
+
+function decodeDouble(_key: string, v: unknown): unknown {
+  if (v && typeof v === 'object' && !Array.isArray(v)) {
+    const d = (v as { $double?: unknown }).$double;
+    if (typeof d === 'string' && Object.keys(v).length === 1) return d === '-0' ? -0 : Number(d);
+  }
+  return v;
+}
+
 export function encodeCheckpoint(meta: CheckpointMeta, state: StepperState): Buffer {
   const numbers: Record<string, number> = {};
   const arrays: Header['arrays'] = {};
@@ -73,7 +90,7 @@ export function encodeCheckpoint(meta: CheckpointMeta, state: StepperState): Buf
   for (const [k, v] of Object.entries(numbers)) {
     if (!Number.isFinite(v) || Object.is(v, -0)) throw new Error(`checkpoint: state value ${k} = ${v} is not storable as a number`);
   }
-  const header = Buffer.from(JSON.stringify({ ...meta, numbers, arrays } satisfies Header), 'utf8');
+  const header = Buffer.from(JSON.stringify({ ...meta, numbers, arrays } satisfies Header, encodeDouble), 'utf8');
   const headerEnd = 8 + 4 + header.length;
   const payloadStart = Math.ceil(headerEnd / 8) * 8;
   const bodyLength = payloadStart + total * 8;
@@ -114,7 +131,7 @@ export function decodeCheckpoint(buf: Buffer, file: string): { meta: CheckpointM
   if (12 + len > bodyLength) throw bad('header longer than the file');
   let header: Header;
   try {
-    header = JSON.parse(buf.toString('utf8', 12, 12 + len)) as Header;
+    header = JSON.parse(buf.toString('utf8', 12, 12 + len), decodeDouble) as Header;
   } catch {
     throw bad('unreadable header');
   }

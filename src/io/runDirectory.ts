@@ -59,8 +59,12 @@ function checkPathText(dir: string, what: string): void {
   if (dir.includes('\0')) throw new OutputDirError(`${what}: the path contains a NUL byte`);
   if (Buffer.byteLength(dir) > MAX_PATH) throw new OutputDirError(`${what}: the path is ${Buffer.byteLength(dir)} bytes long, more than ${MAX_PATH}`);
   const abs = path.resolve(dir);
+  const inside = (root: string) => abs === root || abs.startsWith(root + '/');
+  // Kernel pseudo-file systems (writes there hang or mean something else); /dev/shm is a plain tmpfs.
   for (const pseudo of ['/proc', '/sys', '/dev']) {
-    if (abs === pseudo || abs.startsWith(pseudo + '/')) throw new OutputDirError(`${what} ${dir}: ${pseudo} is a kernel pseudo-file system, not a place for a run`);
+    if (inside(pseudo) && !(pseudo === '/dev' && inside('/dev/shm') && abs !== '/dev/shm')) {
+      throw new OutputDirError(`${what} ${dir}: ${pseudo} is a kernel pseudo-file system, not a place for a run`);
+    }
   }
 }
 

@@ -3,9 +3,10 @@
  * (snapshots.ts), checkpoints (when due, checksummed, with what they were taken with), the lock's
  * heartbeat, and the three endings — completed, failed (run.json says why, the last good
  * checkpoint and outputs are kept), interrupted (a checkpoint is written, run.json says so).
- * Resume (`openResume`) verifies every input against the checkpoint before it continues.
- * The Simulation and the Problem are used through their public surface only: the clock state is
- * opaque JSON, the stepper state typed arrays and numbers.
+ * Resume (`readResumePoint`) verifies every input against the checkpoint before it continues.
+ * The Simulation and the Problem are used through their public surface only: the time loop's state
+ * (Simulation.saveState: clock, step controller) is opaque JSON, the stepper state typed arrays and
+ * numbers.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -34,6 +35,10 @@ export interface SessionStart {
   meta: Record<string, unknown> & { config: Config };
   started: Date;
   resumes: number;
+  /** series.csv's columns after t. */
+  columns: readonly string[];
+  /** run.json's fields that change (e.g. the time stepping's statistics), read at every write. */
+  live?: () => Record<string, unknown>;
 }
 
 /** What resume found in the directory, verified. */
@@ -66,7 +71,7 @@ export class RunSession {
     const layout = { grid: problem.grid, fields: config.output.fields, hdf5 };
     const cp = resume?.checkpoint.meta;
     try {
-      this.series = new SeriesWriter(path.join(this.dir, 'series.csv'), problem.columns, cp?.series);
+      this.series = new SeriesWriter(path.join(this.dir, 'series.csv'), start.columns, cp?.series);
       this.store = new SnapshotStore(this.dir, layout, cp?.journal);
     } catch (err) {
       if (err instanceof PrefixMismatch || err instanceof JournalError) throw new ResumeRefused(this.dir, err.message);
@@ -131,12 +136,12 @@ export class RunSession {
   }
 
   writeRunJson(status: RunStatus, extra: Record<string, unknown> = {}): void {
-    const { meta, started, resumes } = this.start;
-    writeFileAtomic(path.join(this.dir, 'run.json'), JSON.stringify({ ...meta, started: started.toISOString(), resumes, ...extra, status }, null, 2) + '\n');
+    const { meta, started, resumes, live } = this.start;
+    writeFileAtomic(path.join(this.dir, 'run.json'), JSON.stringify({ ...meta, started: started.toISOString(), resumes, ...extra, ...live?.(), status }, null, 2) + '\n');
   }
 
   /** The Simulation's callbacks that write the run directory. */
-  callbacks(onStep?: (t: number, steps: number) => void) {
+  callbacks(onStep?: (t: number, steps: number, dt: number) => void) {
     const cp = this.start.meta.config.checkpoint;
     return {
       onSeries: (t: number, values: number[]) => this.series.write(t, values),
@@ -144,8 +149,8 @@ export class RunSession {
         this.store.add(t, fields);
         if (cp.enabled && cp.at_snapshots && !this.simulation.clock.done && performance.now() - this.lastCheckpoint >= 20 * this.checkpointCost * 1000) this.checkpoint();
       },
-      onStep: (t: number, steps: number) => {
-        onStep?.(t, steps);
+      onStep: (t: number, steps: number, dt: number) => {
+        onStep?.(t, steps, dt);
         this.held.lock.refresh();
         if (!cp.enabled || this.simulation.clock.done) return;
         const due = (cp.every_steps !== undefined && steps % cp.every_steps === 0) || performance.now() - this.lastCheckpoint >= cp.every_seconds * 1000;
@@ -156,13 +161,13 @@ export class RunSession {
 
   /** Write checkpoint.bin for the current state (series.csv and the journal made durable first). */
   checkpoint(): void {
-    const steps = (this.simulation.clock.state as { steps: number }).steps;
+    const steps = this.simulation.clock.steps;
     if (steps === this.checkpointedSteps) return;
     const t0 = performance.now();
     this.series.sync();
     const journal = this.store.sync();
     const meta: CheckpointMeta = {
-      clock: JSON.parse(JSON.stringify(this.simulation.clock.state)),
+      clock: this.simulation.saveState(),
       configHash: this.configHash,
       series: { bytes: this.series.bytes, sha256: this.series.digest() },
       journal,
@@ -177,7 +182,7 @@ export class RunSession {
   }
 
   private endFields(): Record<string, unknown> {
-    return { ended: new Date().toISOString(), wall_s: this.simulation.wallSeconds, steps: (this.simulation.clock.state as { steps: number }).steps };
+    return { ended: new Date().toISOString(), wall_s: this.simulation.wallSeconds, steps: this.simulation.clock.steps };
   }
 
   complete(extra: Record<string, unknown> = {}): void {

@@ -26,7 +26,7 @@ export async function boundsStudy(opts: StudyOptions): Promise<StudyResult> {
   let hInMax = -Infinity;
   for (const alpha of alphas) {
     for (const eps of epss) {
-      const run = runSeries({
+      const run = await runSeries({
         model: { equation: 'kinetic', dim: 1, alpha, eps },
         domain: { cells: [N] },
         initial: { h: ROUGH },

@@ -10,8 +10,8 @@
  * exactly: ||f − rho~ M||² = ||(I − Π) f||² + ||rho − rho~||².
  */
 import { ReportWriter, mdTable, checksMarkdown, nowSeconds, num, type StudyOptions, type StudyResult, type StudyCheck } from './common.js';
-import { KineticSolver } from '../solvers/kinetic.js';
-import { DiffusionSolver } from '../solvers/diffusion.js';
+import { KineticSolver } from '../solvers/kinetic/solver.js';
+import { DiffusionSolver } from '../solvers/diffusion/solver.js';
 import { makeGrid, cellAverages } from '../grid/grid.js';
 import { velocityGrid } from '../velocity/gaussHermite.js';
 import { powerLaw } from '../models/rate.js';

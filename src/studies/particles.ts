@@ -21,8 +21,8 @@
  *   slope's standard deviation implied by sd(log err) = sd(err²/sigma²)/2.
  */
 import { ReportWriter, mdTable, checksMarkdown, nowSeconds, num, type StudyOptions, type StudyResult, type StudyCheck } from './common.js';
-import { KineticSolver } from '../solvers/kinetic.js';
-import { ParticleSolver } from '../solvers/particles.js';
+import { KineticSolver } from '../solvers/kinetic/solver.js';
+import { ParticleSolver } from '../solvers/particles/solver.js';
 import { makeGrid, cellAverages, cellCentres } from '../grid/grid.js';
 import { velocityGrid } from '../velocity/gaussHermite.js';
 import { powerLaw } from '../models/rate.js';

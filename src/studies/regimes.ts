@@ -5,8 +5,8 @@
  *   positive floor); logarithmic diffusion d = 2, alpha = 1 (a 2D bump, rho_t = Δ log rho).
  */
 import { ReportWriter, mdTable, checksMarkdown, nowSeconds, num, type StudyOptions, type StudyResult, type StudyCheck } from './common.js';
-import { KineticSolver } from '../solvers/kinetic.js';
-import { DiffusionSolver } from '../solvers/diffusion.js';
+import { KineticSolver } from '../solvers/kinetic/solver.js';
+import { DiffusionSolver } from '../solvers/diffusion/solver.js';
 import { makeGrid, cellAverages, cellCentres, type Grid } from '../grid/grid.js';
 import { velocityGrid } from '../velocity/gaussHermite.js';
 import { powerLaw } from '../models/rate.js';

@@ -2,28 +2,28 @@
  * The explorer's computation, run inside the Web Worker (and in Node by the tests): the library's
  * own buildProblem and Simulation — the CLI's code path, no second implementation — for the chosen
  * equation, and for kinetic runs a second Simulation of the limit equation from the same initial
- * data, stepped so that it lands on the kinetic times exactly.
+ * data, advanced with its own error-controlled steps to land on every kinetic time exactly.
  *
- * The Simulation options are those of `nlbgk run` (src/run.ts, makeSimulation): dt from the config
- * or the scheme's suggestedDt, snapshot times from output.times (default [end]), series every
- * output.series_every steps, bounds tolerance 1e-9. Hence the series recorded here are the rows of
- * the CLI's series.csv for the same config (the end-to-end test checks it).
+ * The Simulation options are those of `nlbgk run` (src/simulation/options.ts): the same error
+ * control (or fixed time.dt), snapshot times, series cadence and bounds tolerance. Hence the series
+ * recorded here are the rows of the CLI's series.csv for the same config (the tests check it).
  *
  * Browser-safe: imports nothing that touches node: modules (not src/index.ts, not src/run.ts).
  */
 import type { Config } from '../config/schema.js';
 import { ConfigError, validateConfig } from '../config/validate.js';
 import { densityDiagnostics } from '../diagnostics/density.js';
-import { buildProblem, buildRate, diffusionProblem, minMax, type Problem } from '../simulation/problem.js';
+import { buildProblem } from '../simulation/build.js';
+import { diffusionProblem } from '../solvers/diffusion/builder.js';
+import { buildRate, minMax, type Problem } from '../simulation/problem.js';
 import { Simulation } from '../simulation/simulation.js';
-import { DiffusionSolver } from '../solvers/diffusion.js';
-import { KineticSolver } from '../solvers/kinetic.js';
+import { BOUNDS_TOLERANCE, simulationOptions } from '../simulation/options.js';
+import { KineticSolver } from '../solvers/kinetic/solver.js';
 import { cellCentres } from '../grid/grid.js';
 import { continuousSpectrum, discreteSpectrum } from '../spectrum/linear.js';
 import { diffusionDecayRate, kineticDecayRate, KAPPA } from './linearRate.js';
 
-/** Bounds tolerance of the CLI's maximum-principle check (src/run.ts). */
-export const BOUNDS_TOLERANCE = 1e-9;
+export { BOUNDS_TOLERANCE };
 
 export interface EngineMeta {
   equation: Config['model']['equation'];
@@ -38,11 +38,8 @@ export interface EngineMeta {
   /** Velocity nodes and weights (kinetic), else null. */
   v: Float64Array | null;
   w: Float64Array | null;
-  /** The step of the run and of the limit run (which takes `substeps` steps per kinetic step). */
-  dt: number;
-  limitDt: number | null;
-  substeps: number;
-  totalSteps: number;
+  /** Error-controlled steps (or fixed ones: time.dt). */
+  adaptive: boolean;
   end: number;
   /** Mean density m (= mass on the unit torus) and r = lambda(m). */
   mean: number;
@@ -62,6 +59,9 @@ export interface EngineMeta {
 export interface Frame {
   t: number;
   steps: number;
+  /** The last step's length (0 before the first), and the limit run's. */
+  dt: number;
+  limitDt: number | null;
   done: boolean;
   /** The density of the run at t. */
   rho: Float64Array;
@@ -82,32 +82,25 @@ interface Run {
   problem: Problem;
   simulation: Simulation;
   rows: number[][];
+  /** The last step's length. */
+  dt: number;
 }
 
-function simulationOptions(config: Config, problem: Problem, dt?: number) {
-  return {
-    end: config.time.end,
-    dt: dt ?? config.time.dt ?? problem.stepper.suggestedDt(),
-    snapshotTimes: config.output.times ?? [config.time.end],
-    seriesEvery: config.output.series_every,
-    maxSteps: config.time.max_steps,
-    boundsTolerance: config.model.equation === 'particles' ? null : BOUNDS_TOLERANCE,
-  };
-}
-
-function makeRun(problem: Problem, dt?: number): Run {
+function makeRun(problem: Problem): Run {
   const rows: number[][] = [];
   let simulation: Simulation;
   try {
-    simulation = new Simulation(problem, simulationOptions(problem.config, problem, dt), {
-      onSeries: (t, values) => rows.push([t, ...values]),
+    simulation = new Simulation(problem, simulationOptions(problem.config, problem), {
+      onSeries: (t, values, _steps, step) => rows.push([t, ...values, step.dt, step.r]),
+      onStep: (_t, _steps, dt) => void (run.dt = dt),
     });
   } catch (err) {
     if (err instanceof RangeError) throw new ConfigError([{ path: 'time.end', message: err.message }]);
     throw err;
   }
+  const run: Run = { problem, simulation, rows, dt: 0 };
   simulation.start();
-  return { problem, simulation, rows };
+  return run;
 }
 
 function message(err: unknown): string {
@@ -129,8 +122,6 @@ export class Engine {
     this.main = makeRun(problem);
     const { grid, stepper } = problem;
     const kinetic = stepper instanceof KineticSolver ? stepper : null;
-    const clock = this.main.simulation.clock;
-    const stepDt = clock.dt;
     const d0 = densityDiagnostics(grid, stepper.rho());
     const mean = d0.mass; // the unit torus has volume 1
     const lambdaMean = problem.rate.lambda(mean);
@@ -138,10 +129,9 @@ export class Engine {
     let limit: Run | null = null;
     let limitConfig: Config | null = null;
     let limitNote = '';
-    let substeps = 1;
     if (config.model.equation !== 'diffusion') {
       try {
-        ({ limit, limitConfig, substeps } = this.buildLimit(config, problem, stepDt));
+        ({ limit, limitConfig } = this.buildLimit(config, problem));
       } catch (err) {
         limitNote = `no limit run: ${message(err)}`;
       }
@@ -154,16 +144,13 @@ export class Engine {
 
     this.meta = {
       equation: config.model.equation,
-      columns: [...problem.columns],
-      limitColumns: limit ? [...limit.problem.columns] : null,
+      columns: [...problem.columns, 'dt', 'err'],
+      limitColumns: limit ? [...limit.problem.columns, 'dt', 'err'] : null,
       bounds: [problem.bounds.lo, problem.bounds.hi],
       x: cellCentres(grid, 0),
       v: kinetic ? Float64Array.from(kinetic.velocity.v[0]) : null,
       w: kinetic ? Float64Array.from(kinetic.velocity.w) : null,
-      dt: stepDt,
-      limitDt: limit ? limit.simulation.clock.dt : null,
-      substeps,
-      totalSteps: clock.totalSteps,
+      adaptive: this.main.simulation.adaptive,
       end: config.time.end,
       mean,
       lambdaMean,
@@ -178,40 +165,26 @@ export class Engine {
 
   /**
    * The limit equation from the same initial data: with initial.rho, the CLI's own diffusion config
-   * (dt = kinetic step / substeps, so that it lands on every kinetic time); with initial.h, a
-   * DiffusionSolver from the density of h_in.
+   * (the same time section); with initial.h, a DiffusionSolver from the density of h_in.
    */
-  private buildLimit(config: Config, problem: Problem, stepDt: number): { limit: Run; limitConfig: Config | null; substeps: number } {
+  private buildLimit(config: Config, problem: Problem): { limit: Run; limitConfig: Config | null } {
     const { alpha, rate, dim } = config.model;
     const model = alpha !== undefined ? { equation: 'diffusion' as const, dim, alpha } : { equation: 'diffusion' as const, dim, rate };
+    const time = { end: config.time.end, max_steps: config.time.max_steps, ...(config.time.rtol !== undefined ? { rtol: config.time.rtol } : {}), ...(config.time.dt !== undefined ? { dt: config.time.dt } : {}), ...(config.time.dt_max !== undefined ? { dt_max: config.time.dt_max } : {}) };
+    if (config.initial.rho !== undefined) {
+      const limitConfig = validateConfig({ model, domain: { cells: [...config.domain.cells] }, initial: { rho: config.initial.rho }, time });
+      return { limit: makeRun(buildProblem(limitConfig)), limitConfig };
+    }
     const rho0 = Float64Array.from(problem.stepper.rho());
     const [lo, hi] = minMax(rho0);
-    const grid = problem.grid;
     const limitRate = buildRate({ ...config, model }, [lo, hi]);
-    const probe = new DiffusionSolver({ grid, rate: limitRate, rho0 });
-    const substeps = Math.max(1, Math.ceil(stepDt / probe.suggestedDt() - 1e-9));
-    const dt = stepDt / substeps;
-    if (config.initial.rho !== undefined) {
-      const limitConfig = validateConfig({
-        model,
-        domain: { cells: [...config.domain.cells] },
-        initial: { rho: config.initial.rho },
-        time: { end: config.time.end, dt, max_steps: Math.max(config.time.max_steps, Math.ceil(config.time.end / dt) + 1) },
-      });
-      return { limit: makeRun(buildProblem(limitConfig), dt), limitConfig, substeps };
-    }
     const limitProblem = diffusionProblem(
-      validateConfig({
-        model,
-        domain: { cells: [...config.domain.cells] },
-        initial: { rho: '1' },
-        time: { end: config.time.end, dt, max_steps: Math.max(config.time.max_steps, Math.ceil(config.time.end / dt) + 1) },
-      }),
-      grid,
+      validateConfig({ model, domain: { cells: [...config.domain.cells] }, initial: { rho: '1' }, time }),
+      problem.grid,
       limitRate,
       rho0,
     );
-    return { limit: makeRun(limitProblem, dt), limitConfig: null, substeps };
+    return { limit: makeRun(limitProblem), limitConfig: null };
   }
 
   get done(): boolean {
@@ -224,7 +197,9 @@ export class Engine {
     const stepper = main.problem.stepper;
     const frame: Frame = {
       t: main.simulation.clock.t,
-      steps: main.simulation.clock.state.steps,
+      steps: main.simulation.clock.steps,
+      dt: main.dt,
+      limitDt: limit ? limit.dt : null,
       done: this.done,
       rho: Float64Array.from(stepper.rho()),
       limitRho: limit ? Float64Array.from(limit.problem.stepper.rho()) : null,
@@ -239,7 +214,7 @@ export class Engine {
 
   /**
    * Advance the run by up to `steps` steps, the limit run to the same time after each of them
-   * (`substeps` steps of its own), and return the frame.
+   * (its error control lands on the kinetic time exactly), and return the frame.
    */
   advance(steps: number): Frame {
     const { main, limit } = this;
@@ -252,9 +227,8 @@ export class Engine {
         this.failure = message(err);
       }
       if (limit && !limit.simulation.clock.done && this.failure === null) {
-        const target = main.simulation.clock.state.steps * this.meta.substeps;
         try {
-          limit.simulation.run(() => limit.simulation.clock.state.steps >= target);
+          limit.simulation.run(undefined, main.simulation.clock.t);
         } catch (err) {
           this.failure = `limit run: ${message(err)}`;
         }

@@ -242,14 +242,14 @@ function showReadout(): void {
   const dist = kinetic ? row.dist_eq : row.rho_l2_dev;
   const items: [string, string, string][] = [
     ['t', 't', display(latest.t)],
-    ['steps', 'steps', `${latest.steps} / ${meta.totalSteps}`],
+    ['steps', 'steps', String(latest.steps)],
     ['fps', 'frames/s', playing ? String(fps()) : '—'],
     ['dist2', kinetic ? '‖f − mM‖²' : '‖ρ − m‖²', display(dist === undefined ? null : dist * dist, 4)],
     ['min', kinetic ? 'min h' : 'min ρ', display(kinetic ? row.h_min : row.rho_min, 8)],
     ['max', kinetic ? 'max h' : 'max ρ', display(kinetic ? row.h_max : row.rho_max, 8)],
     ['mass', 'mass', display(row.mass, 12)],
     ['rate', 'exact linear rate 2d', meta.decayRate === null ? '—' : display(2 * meta.decayRate, 6)],
-    ['dt', 'dt', display(meta.dt, 4) + (meta.limitDt !== null ? ` (limit ${display(meta.limitDt, 4)})` : '')],
+    ['dt', 'dt', display(latest.dt, 4) + (latest.limitDt !== null ? ` (limit ${display(latest.limitDt, 4)})` : '')],
   ];
   $('readout').innerHTML = items.map(([k, label, v]) => `<span>${label} = <b data-k="${k}">${escapeHtml(v)}</b></span>`).join(' · ');
 }
@@ -262,7 +262,7 @@ function showNotes(): void {
   if (!meta) return;
   const lines = [meta.decayNote];
   if (meta.limitNote) lines.push(meta.limitNote);
-  if (meta.equation === 'kinetic') lines.push(`limit run: ${meta.substeps} step(s) of the limit scheme per kinetic step`);
+  lines.push(meta.adaptive ? 'steps chosen by the time error control (time.rtol); the limit run lands on every kinetic time' : 'fixed steps (time.dt): no error control');
   $('notes').textContent = lines.join('\n');
 }
 

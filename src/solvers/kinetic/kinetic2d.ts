@@ -21,7 +21,8 @@
 import type { Grid } from '../../grid/grid.js';
 import type { RateLaw } from '../../models/rate.js';
 import type { VelocityGrid } from '../../velocity/gaussHermite.js';
-import { NumericalFailure } from '../stepper.js';
+import { NumericalFailure, type Tolerances } from '../stepper.js';
+import { milneConstant, predictorCoefficients } from '../errorEstimate.js';
 import { PeriodicLines } from './periodicLines.js';
 import { Gmres, type LinearOperator } from './gmres.js';
 
@@ -51,10 +52,24 @@ export class Kinetic2D {
   qN: Float64Array;
   rhoOld: Float64Array;
   qOld: Float64Array;
+  /** The level before rhoOld/qOld (the error estimate's third level) and the step before dtPrev. */
+  rhoOld2: Float64Array;
+  qOld2: Float64Array;
   FxPrev: Float64Array;
   FyPrev: Float64Array;
   dtPrev = 0;
+  dtPrev2 = 0;
   time = 0;
+  tolerances: Tolerances = { rtol: 1e-4, atol: 1e-4 };
+  lastError = NaN;
+  lastFailure = '';
+  errorPlace = -1;
+  estimateNoise = 0;
+  /** The Schur solve's stopping bound on the density (absolute, in rho). */
+  private solveStop = 0;
+  private pendingDt = 0;
+  private pendingError = NaN;
+  private readonly pc = new Float64Array(3);
   private rhoNew: Float64Array;
   private qNew: Float64Array;
   private FxNew: Float64Array;
@@ -106,6 +121,8 @@ export class Kinetic2D {
   private readonly cgp: Float64Array;
   private readonly cgq: Float64Array;
   private readonly Ldiag: Float64Array;
+  /** Cells where the last attempt's bound limiter acted (see ../kinetic.ts estimate()). */
+  private readonly limitedC: Uint8Array;
   private readonly gmres: Gmres;
   private readonly op: LinearOperator;
   private c0 = 1;
@@ -143,6 +160,8 @@ export class Kinetic2D {
     this.qN = fk();
     this.rhoOld = f();
     this.qOld = fk();
+    this.rhoOld2 = f();
+    this.qOld2 = fk();
     this.FxPrev = f();
     this.FyPrev = f();
     this.rhoNew = f();
@@ -221,6 +240,7 @@ export class Kinetic2D {
     this.cgp = f();
     this.cgq = f();
     this.Ldiag = f();
+    this.limitedC = new Uint8Array(N);
     this.gmres = new Gmres(N, 80);
     this.op = {
       apply: (x, y) => this.applySchur(x, y),
@@ -229,21 +249,105 @@ export class Kinetic2D {
   }
 
   /**
-   * One step of length dt. When the density Schur solve does not converge — in 2D at intermediate
+   * One fixed step of length dt. When the density Schur solve does not converge — in 2D at intermediate
    * eps on fine grids the approximate factorisation's splitting term Tx a^{-1} Ty exceeds a and the
    * Schur complement comes close to singular (measured: a frozen-coefficient symbol with negative
    * real part at 128², eps = 0.1, 4² nodes) — the step is retaken as two half steps (nothing is
    * committed before a step succeeds), down to dt/16; `counters.substeps` counts the extra steps.
+   * (Error-controlled runs do not need this: a failed attempt is a rejected step.)
    */
   step(dt: number, depth = 0): void {
-    try {
-      this.stepOnce(dt);
-    } catch (err) {
-      if (!(err instanceof SchurNotConverged) || depth >= 4) throw err;
+    if (this.attempt(dt) === Infinity) {
+      if (!this.schurFailed || depth >= 4) throw new NumericalFailure(this.lastFailure);
       this.counters.substeps++;
       this.step(dt / 2, depth + 1);
       this.step(dt / 2, depth + 1);
+      return;
     }
+    this.accept();
+  }
+
+  /** Whether the last attempt failed in the Schur solve (as opposed to a non-finite state). */
+  private schurFailed = false;
+
+  /** The step of length dt into work buffers (nothing committed); its weighted local error estimate, Infinity on failure. */
+  attempt(dt: number): number {
+    this.pendingDt = 0;
+    this.lastFailure = '';
+    this.schurFailed = false;
+    try {
+      this.stepOnce(dt);
+    } catch (err) {
+      if (!(err instanceof NumericalFailure)) throw err;
+      this.schurFailed = err instanceof SchurNotConverged;
+      this.lastFailure = err.message;
+      return Infinity;
+    }
+    this.pendingDt = dt;
+    this.pendingError = this.estimate(dt);
+    return this.pendingError;
+  }
+
+  accept(): void {
+    if (!(this.pendingDt > 0)) throw new Error('Kinetic2D.accept: no attempt to accept');
+    this.commit(this.pendingDt);
+    this.lastError = this.pendingError;
+    this.pendingDt = 0;
+  }
+
+  /** As the 1D estimate (../kinetic.ts): Milne's device on h = rho + q, q filtered by c0 / a. */
+  private estimate(dt: number): number {
+    this.errorPlace = -1;
+    if (!(this.dtPrev > 0 && this.dtPrev2 > 0)) return NaN;
+    const K = Math.abs(milneConstant(this.bdf2 ? 2 : 1, dt, this.dtPrev, this.dtPrev2));
+    const [p0, p1, p2] = predictorCoefficients(dt, this.dtPrev, this.dtPrev2, this.pc);
+    const { N, K: nv, c0, aC } = this;
+    const er = this.tmp;
+    const filt = this.tmp2;
+    for (let p = 0; p < N; p++) {
+      er[p] = this.rhoNew[p] - (p0 * this.rhoN[p] + p1 * this.rhoOld[p] + p2 * this.rhoOld2[p]);
+      filt[p] = c0 / aC[p];
+    }
+    return this.estimateLoop(K, p0, p1, p2, nv);
+  }
+
+  private estimateLoop(K: number, p0: number, p1: number, p2: number, nv: number): number {
+    const { N, w, rhoN, qN, qOld, qOld2, limitedC } = this;
+    const qNew = this.qNew;
+    const er = this.tmp;
+    const filt = this.tmp2;
+    const se = this.cgr;
+    const sy = this.cgz;
+    const { rtol, atol } = this.tolerances;
+    se.fill(0);
+    sy.fill(0);
+    for (let k = 0; k < nv; k++) {
+      const b = k * N;
+      const wk = w[k];
+      for (let p = 0; p < N; p++) {
+        const i = b + p;
+        const e = er[p] + filt[p] * (qNew[i] - (p0 * qN[i] + p1 * qOld[i] + p2 * qOld2[i]));
+        const y = rhoN[p] + qN[i];
+        se[p] += wk * e * e;
+        sy[p] += wk * y * y;
+      }
+    }
+    let mx = 0;
+    let at = -1;
+    let wmin = Infinity;
+    for (let p = 0; p < N; p++) {
+      if (limitedC[p]) continue;
+      const wt = atol + rtol * Math.sqrt(sy[p]);
+      const ec = (K * Math.sqrt(se[p])) / wt;
+      if (!(ec <= mx)) {
+        mx = ec;
+        at = p;
+      }
+      if (wt < wmin) wmin = wt;
+    }
+    this.errorPlace = at;
+    this.estimateNoise = (K * (Math.abs(p0) + Math.abs(p1) + Math.abs(p2) + 1) * this.solveStop) / wmin;
+    return mx;
   }
 
   private stepOnce(dt: number): void {
@@ -342,6 +446,7 @@ export class Kinetic2D {
     for (let p = 0; p < N; p++) hn += histRho[p] * histRho[p];
     hn = Math.sqrt(hn);
     const tol = Math.max(this.rtol, 1e-10);
+    this.solveStop = (tol * hn) / c0;
     let rn = this.residual(rho, this.res);
     let used = 0;
     // (a solve that needs more than this is better retaken as two half steps: see step())
@@ -384,7 +489,7 @@ export class Kinetic2D {
         Fy[p] = fa * this.FyPrev[p] + (dt / c0) * Jy;
       }
     }
-    this.finish(dt);
+    this.limit();
   }
 
   /** gamma per distinct |v| (exp skipped where it underflows), <v^2 (1 - gamma)> per face, activity. */
@@ -689,8 +794,10 @@ export class Kinetic2D {
     return out;
   }
 
-  private finish(dt: number): void {
-    const { N, K, nx, ny, dx, dy, lo, hi, w } = this;
+  /** Density update from the face fluxes and the bound limiter, on the attempt's buffers. */
+  private limit(): void {
+    const { N, K, nx, ny, dx, dy, lo, hi, w, limitedC } = this;
+    limitedC.fill(0);
     const rN = this.rhoN;
     const r = this.rhoNew;
     const Fx = this.FxNew;
@@ -721,8 +828,12 @@ export class Kinetic2D {
           const p = i + nx * j;
           const pe = ie + nx * j;
           const pn = i + nx * jn;
-          Fx[p] *= Fx[p] >= 0 ? Math.min(this.Rm[p], this.Rp[pe]) : Math.min(this.Rp[p], this.Rm[pe]);
-          Fy[p] *= Fy[p] >= 0 ? Math.min(this.Rm[p], this.Rp[pn]) : Math.min(this.Rp[p], this.Rm[pn]);
+          const cx = Fx[p] >= 0 ? Math.min(this.Rm[p], this.Rp[pe]) : Math.min(this.Rp[p], this.Rm[pe]);
+          const cy = Fy[p] >= 0 ? Math.min(this.Rm[p], this.Rp[pn]) : Math.min(this.Rp[p], this.Rm[pn]);
+          if (cx < 1) limitedC[p] = limitedC[pe] = 1;
+          if (cy < 1) limitedC[p] = limitedC[pn] = 1;
+          Fx[p] *= cx;
+          Fy[p] *= cy;
         }
       }
       this.updateDensity();
@@ -759,7 +870,10 @@ export class Kinetic2D {
       if (this.useLimiter) {
         if (r[p] + qmax[p] > hi) th = Math.min(th, Math.max(0, hi - r[p]) / qmax[p]);
         if (r[p] + qmin[p] < lo) th = Math.min(th, Math.max(0, r[p] - lo) / -qmin[p]);
-        if (th < 1) scaled++;
+        if (th < 1) {
+          scaled++;
+          limitedC[p] = 1;
+        }
       }
       theta[p] = th;
     }
@@ -770,11 +884,17 @@ export class Kinetic2D {
         for (let p = 0; p < N; p++) q[b + p] *= theta[p];
       }
     }
-    let t: Float64Array = this.rhoOld;
+  }
+
+  /** Accept the attempt: rotate the levels old2 <- old <- n <- new. */
+  private commit(dt: number): void {
+    let t: Float64Array = this.rhoOld2;
+    this.rhoOld2 = this.rhoOld;
     this.rhoOld = this.rhoN;
     this.rhoN = this.rhoNew;
     this.rhoNew = t;
-    t = this.qOld;
+    t = this.qOld2;
+    this.qOld2 = this.qOld;
     this.qOld = this.qN;
     this.qN = this.qNew;
     this.qNew = t;
@@ -784,6 +904,7 @@ export class Kinetic2D {
     t = this.FyPrev;
     this.FyPrev = this.FyNew;
     this.FyNew = t;
+    this.dtPrev2 = this.dtPrev;
     this.dtPrev = dt;
     this.time += dt;
     this.counters.steps++;

@@ -26,11 +26,11 @@
  *   Accuracy: O(dt) in the kinetic regime (the exact step is the better choice while
  *   λ dt / eps² is small); designed for eps² ≪ λ dt.
  */
-import type { Grid } from '../grid/grid.js';
-import type { RateLaw } from '../models/rate.js';
-import { NumericalFailure, type StepperState, type TimeStepper } from './stepper.js';
-import { makeStreams, RandomStream, STREAM_STATE_SIZE } from './particles/random.js';
-import { histogram1D, histogram2D, kernel1D, kernel2D, kernelSpan } from './particles/density.js';
+import type { Grid } from '../../grid/grid.js';
+import type { RateLaw } from '../../models/rate.js';
+import { NumericalFailure, type StepperState, type TimeStepper } from '../stepper.js';
+import { makeStreams, RandomStream, STREAM_STATE_SIZE } from './random.js';
+import { histogram1D, histogram2D, kernel1D, kernel2D, kernelSpan } from './density.js';
 
 export type ParticleScheme = 'exact' | 'ap';
 

@@ -35,18 +35,21 @@
  * floor = 16 eps (h/c) sum_d 2/dx_d^2 max|Phi| being the rounding noise of h L Phi (it grows like
  * dt/dx^2; at default dt it is ~4e-13 at 4096 cells, 1e-13 at 1024 cells).
  *
- * Time step: suggestedDt = dtFactor * min(dx) / max_{[min rho_in, max rho_in]} D, i.e. proportional to
- * dx (not dx^2: there is no stability restriction), chosen for accuracy (docs/diffusion-scheme.md:
- * with the default dtFactor the time error stays below the 1e-4 target at 256 cells, t = 0.05).
+ * Time step: chosen by the Simulation's error control (attempt/accept, src/simulation/stepControl.ts)
+ * from the local error estimate of src/solvers/errorEstimate.ts (Milne's device with the quadratic
+ * predictor through rho^n, rho^{n-1}, rho^{n-2}). Without error control (time.dt, or step()),
+ * suggestedDt = dtFactor * min(dx) / max_{[min rho_in, max rho_in]} D is the fixed fallback,
+ * proportional to dx (not dx^2: there is no stability restriction).
  *
  * No allocation in step(): every work array is created by the constructor.
  */
-import type { Grid } from '../grid/grid.js';
-import type { RateLaw } from '../models/rate.js';
-import { NumericalFailure, type StepperState, type TimeStepper } from './stepper.js';
-import { PeriodicTridiagonal } from './linear/tridiagonal.js';
-import { PeriodicHelmholtzMG } from './linear/multigrid.js';
-import { pcg, PcgWork, type PcgResult } from './linear/pcg.js';
+import type { Grid } from '../../grid/grid.js';
+import type { RateLaw } from '../../models/rate.js';
+import { NumericalFailure, type AdaptiveStepper, type StepperState, type Tolerances } from '../stepper.js';
+import { milneConstant, predictorCoefficients, weightedDistance } from '../errorEstimate.js';
+import { PeriodicTridiagonal } from '../linear/tridiagonal.js';
+import { PeriodicHelmholtzMG } from '../linear/multigrid.js';
+import { pcg, PcgWork, type PcgResult } from '../linear/pcg.js';
 
 export interface DiffusionOptions {
   grid: Grid;
@@ -75,6 +78,8 @@ export interface DiffusionOptions {
 /** Default C in dt = C dx / max D (measured, see docs/diffusion-scheme.md). */
 export const DEFAULT_DT_FACTOR = 0.1;
 
+const ONE = [1];
+
 /** Largest step ratio taken by BDF2 without a ramp restart. */
 const OMEGA_MAX = 2;
 
@@ -93,11 +98,19 @@ export interface DiffusionStats {
   ramps: number;
 }
 
-export class DiffusionSolver implements TimeStepper {
+export class DiffusionSolver implements AdaptiveStepper {
   readonly grid: Grid;
   readonly scheme: string;
   readonly rate: RateLaw;
   readonly stats: DiffusionStats = { steps: 0, substeps: 0, newtonIterations: 0, linearIterations: 0, fallbackSteps: 0, ramps: 0 };
+  readonly order: number;
+  tolerances: Tolerances = { rtol: 1e-4, atol: 1e-4 };
+  lastError = NaN;
+  lastFailure = '';
+  errorPlace = -1;
+  estimateNoise = 0;
+  /** Newton's stopping tolerance in the last solve (absolute, in rho). */
+  private newtonStop = 0;
 
   private readonly n: number;
   private readonly nx: number;
@@ -121,11 +134,18 @@ export class DiffusionSolver implements TimeStepper {
   private scale = 1;
   private phiScale = 1;
 
-  // Rotating state buffers.
+  // Rotating state buffers: rho^n, rho^{n-1}, rho^{n-2} (error estimate), the attempt.
   private cur: Float64Array;
   private prev: Float64Array;
+  private prev2: Float64Array;
   private next: Float64Array;
   private dtPrev = 0;
+  private dtPrev2 = 0;
+  /** The attempt in `next`: its length, whether it is a backward-Euler step, its estimate. */
+  private pendingDt = 0;
+  private pendingEuler = false;
+  private pendingError = NaN;
+  private readonly pc = new Float64Array(3);
 
   // Work arrays.
   private readonly hist: Float64Array;
@@ -152,6 +172,7 @@ export class DiffusionSolver implements TimeStepper {
     this.ix2 = 1 / (grid.dx[0] * grid.dx[0]);
     this.iy2 = grid.dim === 2 ? 1 / (grid.dx[1] * grid.dx[1]) : 0;
     this.bdf2 = (opts.scheme ?? 'bdf2') === 'bdf2';
+    this.order = this.bdf2 ? 2 : 1;
     this.scheme = this.bdf2 ? 'fv-kirchhoff-bdf2' : 'fv-kirchhoff-euler';
     this.newtonTol = opts.newtonTol ?? 1e-13;
     this.maxNewton = opts.maxNewton ?? 30;
@@ -179,6 +200,7 @@ export class DiffusionSolver implements TimeStepper {
 
     this.cur = Float64Array.from(rho0);
     this.prev = new Float64Array(n);
+    this.prev2 = new Float64Array(n);
     this.next = new Float64Array(n);
     this.hist = new Float64Array(n);
     this.iter = new Float64Array(n);
@@ -223,28 +245,65 @@ export class DiffusionSolver implements TimeStepper {
     return this.cur;
   }
 
+  solution(): Float64Array {
+    return this.cur;
+  }
+
+  distance(a: Float64Array, b: Float64Array): number {
+    return weightedDistance(a, b, b, ONE, this.tolerances.rtol, this.tolerances.atol).norm;
+  }
+
+  /**
+   * Fixed step of length dt (no error control): backward Euler, or BDF2 with a "ramp" start —
+   * backward Euler over dt/16 and BDF2 over dt/16, dt/8, dt/4, dt/2 — on the first step and after a
+   * step-ratio jump above 2. Throws NumericalFailure when a substep fails.
+   */
   step(dt: number): void {
     if (!(dt > 0 && Number.isFinite(dt))) throw new RangeError(`DiffusionSolver.step: dt must be finite and > 0, got ${dt}`);
     this.stats.steps++;
-    if (!this.bdf2) {
-      this.iter.set(this.cur);
-      this.eulerSubstep(dt);
-    } else if (this.dtPrev === 0 || dt > OMEGA_MAX * this.dtPrev) {
+    if (this.bdf2 && (this.dtPrev === 0 || dt > OMEGA_MAX * this.dtPrev)) {
       // Ramp: BE(dt/16), BDF2(dt/16, dt/8, dt/4, dt/2); all exact binary fractions of dt.
       this.stats.ramps++;
       const h0 = dt / 16;
-      this.iter.set(this.cur);
-      this.eulerSubstep(h0);
-      this.bdf2Substep(h0);
-      this.bdf2Substep(2 * h0);
-      this.bdf2Substep(4 * h0);
-      this.bdf2Substep(8 * h0);
+      this.substep(h0, true);
+      for (const h of [h0, 2 * h0, 4 * h0, 8 * h0]) this.substep(h, false);
     } else {
-      this.bdf2Substep(dt);
+      this.substep(dt, !this.bdf2);
     }
   }
 
-  private bdf2Substep(h: number): void {
+  private substep(h: number, euler: boolean): void {
+    if (this.solve(h, euler) === Infinity) throw new NumericalFailure(this.lastFailure);
+    this.commit();
+  }
+
+  /**
+   * The step of length dt into the work buffers (BDF2 once there is a previous level, else backward
+   * Euler; a BDF2 result outside [min rho_in, max rho_in] is redone by backward Euler) and its
+   * weighted local error estimate (NaN while fewer than three levels exist; Infinity on failure).
+   */
+  attempt(dt: number): number {
+    if (!(dt > 0 && Number.isFinite(dt))) throw new RangeError(`DiffusionSolver.attempt: dt must be finite and > 0, got ${dt}`);
+    return this.solve(dt, !this.bdf2 || this.dtPrev === 0);
+  }
+
+  accept(): void {
+    if (!(this.pendingDt > 0)) throw new Error('DiffusionSolver.accept: no attempt to accept');
+    this.stats.steps++;
+    this.commit();
+  }
+
+  private solve(h: number, euler: boolean): number {
+    this.pendingDt = 0;
+    this.lastFailure = '';
+    const ok = euler ? this.eulerCandidate(h, true) : this.bdf2Candidate(h);
+    if (!ok) return Infinity;
+    this.pendingDt = h;
+    this.pendingError = this.estimate(h);
+    return this.pendingError;
+  }
+
+  private bdf2Candidate(h: number): boolean {
     const w = h / this.dtPrev;
     const c = (1 + 2 * w) / (1 + w);
     const a2 = (w * w) / (1 + w);
@@ -265,8 +324,8 @@ export class DiffusionSolver implements TimeStepper {
     }
     const ok = this.newton(c, h);
     if (ok && this.inBounds(this.next, c, h)) {
-      this.accept(h);
-      return;
+      this.pendingEuler = false;
+      return true;
     }
     // BDF2 left the invariant interval (or Newton failed): redo by backward Euler, which is
     // monotone for every h. Start Newton from the clipped BDF2 result when available.
@@ -279,34 +338,63 @@ export class DiffusionSolver implements TimeStepper {
         else if (p > hi) p = hi;
         iter[i] = p;
       }
-    } else {
-      iter.set(cur);
     }
-    this.eulerSubstep(h);
+    return this.eulerCandidate(h, !ok);
   }
 
-  /** Backward Euler from cur over h, Newton started from this.iter. */
-  private eulerSubstep(h: number): void {
+  /** Backward Euler from cur over h (Newton from cur, or from this.iter when fromCur is false). */
+  private eulerCandidate(h: number, fromCur: boolean): boolean {
+    if (fromCur) this.iter.set(this.cur);
     this.hist.fill(0);
+    this.pendingEuler = true;
     if (!this.newton(1, h)) {
-      throw new NumericalFailure(`diffusion: Newton did not converge in ${this.maxNewton} iterations (backward Euler, dt = ${h})`);
+      this.lastFailure = `diffusion: Newton did not converge in ${this.maxNewton} iterations (backward Euler, dt = ${h})`;
+      return false;
     }
     const bad = this.firstOutOfBounds(this.next, 1, h);
     if (bad >= 0) {
-      throw new NumericalFailure(
-        `diffusion: rho = ${this.next[bad]} outside [${this.lo}, ${this.hi}] after a backward-Euler step`,
-        { cell: bad },
-      );
+      this.lastFailure = `diffusion: rho = ${this.next[bad]} outside [${this.lo}, ${this.hi}] after a backward-Euler step in cell ${bad}`;
+      return false;
     }
-    this.accept(h);
+    return true;
   }
 
-  private accept(h: number): void {
-    const t = this.prev;
+  /** ||K (rho^{n+1} - P)||_w with the quadratic predictor P through rho^n, rho^{n-1}, rho^{n-2}. */
+  private estimate(h: number): number {
+    this.errorPlace = -1;
+    if (!(this.dtPrev > 0 && this.dtPrev2 > 0)) return NaN;
+    const K = Math.abs(milneConstant(this.pendingEuler ? 1 : 2, h, this.dtPrev, this.dtPrev2));
+    const [p0, p1, p2] = predictorCoefficients(h, this.dtPrev, this.dtPrev2, this.pc);
+    const { cur, prev, prev2, next, n } = this;
+    const { rtol, atol } = this.tolerances;
+    let mx = 0;
+    let at = -1;
+    let wmin = Infinity;
+    for (let i = 0; i < n; i++) {
+      const wt = atol + rtol * Math.abs(cur[i]);
+      const e = (K * Math.abs(next[i] - (p0 * cur[i] + p1 * prev[i] + p2 * prev2[i]))) / wt;
+      if (!(e <= mx)) {
+        mx = e;
+        at = i;
+      }
+      if (wt < wmin) wmin = wt;
+    }
+    this.errorPlace = at;
+    // each of the four levels may be off by Newton's tolerance; the predictor weighs them |p0|+|p1|+|p2| + 1
+    this.estimateNoise = (K * (Math.abs(p0) + Math.abs(p1) + Math.abs(p2) + 1) * this.newtonStop) / wmin;
+    return mx;
+  }
+
+  private commit(): void {
+    const t = this.prev2;
+    this.prev2 = this.prev;
     this.prev = this.cur;
     this.cur = this.next;
     this.next = t;
-    this.dtPrev = h;
+    this.dtPrev2 = this.dtPrev;
+    this.dtPrev = this.pendingDt;
+    this.lastError = this.pendingError;
+    this.pendingDt = 0;
     this.stats.substeps++;
   }
 
@@ -346,6 +434,7 @@ export class DiffusionSolver implements TimeStepper {
     const n = this.n;
     const { iter, phi, dphi, rhs, z, diag } = this;
     const tol = this.tolerance(c, h);
+    this.newtonStop = tol;
     const kx = h * this.ix2;
     const ky = h * this.iy2;
     for (let k = 0; k <= this.maxNewton; k++) {
@@ -446,7 +535,10 @@ export class DiffusionSolver implements TimeStepper {
     return {
       rho: Float64Array.from(this.cur),
       rhoPrev: Float64Array.from(this.prev),
+      rhoPrev2: Float64Array.from(this.prev2),
       dtPrev: this.dtPrev,
+      dtPrev2: this.dtPrev2,
+      lastError: Number.isFinite(this.lastError) ? this.lastError : -1,
       lo: this.lo,
       hi: this.hi,
       steps: this.stats.steps,
@@ -459,10 +551,10 @@ export class DiffusionSolver implements TimeStepper {
   }
 
   restoreState(state: StepperState): void {
-    const rho = state.rho;
-    const rhoPrev = state.rhoPrev;
-    if (!(rho instanceof Float64Array) || rho.length !== this.n || !(rhoPrev instanceof Float64Array) || rhoPrev.length !== this.n) {
-      throw new RangeError(`DiffusionSolver.restoreState: expected rho and rhoPrev of length ${this.n}`);
+    const { rho, rhoPrev, rhoPrev2 } = state;
+    const ok = (a: unknown): a is Float64Array => a instanceof Float64Array && a.length === this.n;
+    if (!ok(rho) || !ok(rhoPrev) || !ok(rhoPrev2)) {
+      throw new RangeError(`DiffusionSolver.restoreState: expected rho, rhoPrev and rhoPrev2 of length ${this.n}`);
     }
     const num = (k: string): number => {
       const v = state[k];
@@ -471,7 +563,12 @@ export class DiffusionSolver implements TimeStepper {
     };
     this.cur.set(rho);
     this.prev.set(rhoPrev);
+    this.prev2.set(rhoPrev2);
     this.dtPrev = num('dtPrev');
+    this.dtPrev2 = num('dtPrev2');
+    const le = num('lastError');
+    this.lastError = le < 0 ? NaN : le;
+    this.pendingDt = 0;
     this.lo = num('lo');
     this.hi = num('hi');
     this.setScales();

@@ -4,11 +4,13 @@
  * rho_min, rho_max, rho_l2_dev and the estimated flux; snapshots of rho and j), so that
  * `nlbgk compare` works between a particle run and a kinetic or diffusion run.
  */
-import type { Grid } from '../grid/grid.js';
-import type { Config } from '../config/schema.js';
-import { chooseParticleScheme, particleDefaultDt, ParticleSolver } from '../solvers/particles.js';
-import { densityDiagnostics } from '../diagnostics/density.js';
-import { buildRate, fluxFields, initialDensity, minMax, type Problem } from './problem.js';
+import type { Grid } from '../../grid/grid.js';
+import type { Config } from '../../config/schema.js';
+import { chooseParticleScheme, particleDefaultDt, ParticleSolver } from './solver.js';
+import { densityDiagnostics } from '../../diagnostics/density.js';
+import { buildRate, fluxFields, initialDensity, minMax, type EquationBuilder, type Problem } from '../../simulation/problem.js';
+
+export const particlesEquation: EquationBuilder = { build: buildParticles };
 
 export function buildParticles(config: Config, grid: Grid): Problem {
   const rho0 = initialDensity(grid, config.initial.rho as string, 'initial.rho');

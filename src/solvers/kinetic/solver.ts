@@ -14,13 +14,14 @@
  * then a conservative bound limiter (FCT on the density face fluxes against rho^n, then a per-cell
  * scaling of q towards rho), which keeps mass to round-off and h within [min h0, max h0].
  */
-import type { Grid } from '../grid/grid.js';
-import type { RateLaw } from '../models/rate.js';
-import type { VelocityGrid } from '../velocity/gaussHermite.js';
-import { NumericalFailure, type StepperState, type TimeStepper } from './stepper.js';
-import { PeriodicTridiagFactor } from './kinetic/periodicTridiag.js';
-import { Gmres, type LinearOperator } from './kinetic/gmres.js';
-import { Kinetic2D } from './kinetic/kinetic2d.js';
+import type { Grid } from '../../grid/grid.js';
+import type { RateLaw } from '../../models/rate.js';
+import type { VelocityGrid } from '../../velocity/gaussHermite.js';
+import { NumericalFailure, type AdaptiveStepper, type StepperState, type Tolerances } from '../stepper.js';
+import { milneConstant, predictorCoefficients, weightedDistance } from '../errorEstimate.js';
+import { PeriodicTridiagFactor } from './periodicTridiag.js';
+import { Gmres, type LinearOperator } from './gmres.js';
+import { Kinetic2D } from './kinetic2d.js';
 
 export interface KineticOptions {
   grid: Grid;
@@ -55,7 +56,7 @@ export interface KineticCounters {
   hLimiterCells: number;
 }
 
-export class KineticSolver implements TimeStepper {
+export class KineticSolver implements AdaptiveStepper {
   readonly grid: Grid;
   readonly scheme: string;
   readonly velocity: VelocityGrid;
@@ -71,6 +72,14 @@ export class KineticSolver implements TimeStepper {
     rhoLimiterSteps: 0,
     hLimiterCells: 0,
   };
+  readonly order: number;
+  tolerances: Tolerances = { rtol: 1e-4, atol: 1e-4 };
+  lastError = NaN;
+  lastFailure = '';
+  errorPlace = -1;
+  estimateNoise = 0;
+  /** GMRES's stopping bound on the density in the last solve: ||res||_2 / c0 (absolute, in rho). */
+  private solveStop = 0;
 
   private readonly N: number;
   private readonly K: number;
@@ -94,6 +103,14 @@ export class KineticSolver implements TimeStepper {
   private Fprev: Float64Array;
   private dtPrev = 0;
   private time = 0;
+  /** rho, q at t_{n-2} and the step before the last one (the error estimate's third level). */
+  private rhoOld2: Float64Array;
+  private qOld2: Float64Array;
+  private dtPrev2 = 0;
+  /** The attempt waiting for accept(): its length (0: none) and estimate. */
+  private pendingDt = 0;
+  private pendingError = NaN;
+  private readonly pc = new Float64Array(3);
 
   // per-step work
   private readonly lamC: Float64Array; // lambda at cells
@@ -154,6 +171,8 @@ export class KineticSolver implements TimeStepper {
   /** Per-cell extremes of the projected q (when formInactive projects, i.e. no active velocity). */
   private readonly qMaxC: Float64Array;
   private readonly qMinC: Float64Array;
+  /** Cells where the last attempt's bound limiter acted (FCT on an adjacent face, or q scaled): 1. */
+  private readonly limitedC: Uint8Array;
 
   constructor(opts: KineticOptions) {
     const { grid, velocity, rate, eps, h0 } = opts;
@@ -172,6 +191,7 @@ export class KineticSolver implements TimeStepper {
     this.useLimiter = opts.limiter ?? true;
     this.bdf2 = (opts.time ?? 'bdf2') === 'bdf2';
     this.rtol = opts.rtol ?? 1e-12;
+    this.order = this.bdf2 ? 2 : 1;
     this.scheme = `kinetic AP micro-macro, centred/Chapman-Enskog blended faces, ${this.bdf2 ? 'BDF2' : 'backward Euler'}, GMRES Schur solve${this.useLimiter ? ', FCT + q-scaling bound limiter' : ''}`;
     this.v = Float64Array.from(velocity.v[0]);
     this.count = K;
@@ -202,6 +222,8 @@ export class KineticSolver implements TimeStepper {
     this.qN = new Float64Array(A * K);
     this.rhoOld = new Float64Array(A);
     this.qOld = new Float64Array(A * K);
+    this.rhoOld2 = new Float64Array(A);
+    this.qOld2 = new Float64Array(A * K);
     this.Fprev = new Float64Array(A);
     for (let i = 0; i < A; i++) {
       let s = 0;
@@ -252,6 +274,7 @@ export class KineticSolver implements TimeStepper {
     this.delta = new Float64Array(A);
     this.qMaxC = new Float64Array(A);
     this.qMinC = new Float64Array(A);
+    this.limitedC = new Uint8Array(A);
     this.sameAbs = new Int32Array(this.K);
     for (let k = 0; k < this.K; k++) {
       let k0 = k;
@@ -361,19 +384,133 @@ export class KineticSolver implements TimeStepper {
 
   // ---------------------------------------------------------------------------------------------
 
+  solution(): Float64Array {
+    return this.h();
+  }
+
+  distance(a: Float64Array, b: Float64Array): number {
+    return weightedDistance(a, b, b, this.velocity.w, this.tolerances.rtol, this.tolerances.atol).norm;
+  }
+
+  /** Fixed step of length dt (no error control); 2D retakes a step whose Schur solve fails as two halves. */
   step(dt: number): void {
     if (!(dt > 0) || !Number.isFinite(dt)) throw new RangeError(`KineticSolver.step: dt must be positive, got ${dt}`);
     if (this.impl2) {
-      const c = this.impl2.counters;
       this.impl2.step(dt);
-      this.counters.steps = c.steps;
-      this.counters.substeps = c.substeps;
-      this.counters.solverIterations = c.solverIterations;
-      this.counters.maxSolverIterations = c.maxSolverIterations;
-      this.counters.rhoLimiterSteps = c.rhoLimiterSteps;
-      this.counters.hLimiterCells = c.hLimiterCells;
+      this.lastError = this.impl2.lastError;
+      this.syncCounters();
       return;
     }
+    if (this.attempt(dt) === Infinity) throw new NumericalFailure(this.lastFailure);
+    this.accept();
+  }
+
+  /** The step of length dt into work buffers (nothing committed) and its weighted local error estimate. */
+  attempt(dt: number): number {
+    if (!(dt > 0) || !Number.isFinite(dt)) throw new RangeError(`KineticSolver.attempt: dt must be positive, got ${dt}`);
+    this.lastFailure = '';
+    this.pendingDt = 0;
+    if (this.impl2) {
+      const m = this.impl2;
+      m.tolerances = this.tolerances;
+      const err = m.attempt(dt);
+      this.lastFailure = m.lastFailure;
+      this.errorPlace = m.errorPlace;
+      this.estimateNoise = m.estimateNoise;
+      this.syncCounters();
+      return err;
+    }
+    try {
+      this.attempt1D(dt);
+    } catch (err) {
+      if (!(err instanceof NumericalFailure)) throw err;
+      this.lastFailure = err.message;
+      return Infinity;
+    }
+    this.pendingDt = dt;
+    this.pendingError = this.estimate(dt);
+    return this.pendingError;
+  }
+
+  accept(): void {
+    if (this.impl2) {
+      this.impl2.accept();
+      this.lastError = this.impl2.lastError;
+      this.syncCounters();
+      return;
+    }
+    if (!(this.pendingDt > 0)) throw new Error('KineticSolver.accept: no attempt to accept');
+    this.commit(this.pendingDt);
+    this.lastError = this.pendingError;
+    this.pendingDt = 0;
+  }
+
+  private syncCounters(): void {
+    const c = this.impl2!.counters;
+    this.counters.steps = c.steps;
+    this.counters.substeps = c.substeps;
+    this.counters.solverIterations = c.solverIterations;
+    this.counters.maxSolverIterations = c.maxSolverIterations;
+    this.counters.rhoLimiterSteps = c.rhoLimiterSteps;
+    this.counters.hLimiterCells = c.hLimiterCells;
+  }
+
+  /**
+   * ||K (h^{n+1} − P)||_w, P the quadratic predictor through the last three levels
+   * (src/solvers/errorEstimate.ts), in the per-cell L²(M dv) norm over the nodes (stepper.ts): an
+   * error at a node far in the Gaussian's tail weighs what that node weighs in rho, j and ||f||. The non-equilibrium part is filtered by c0 / a_i,
+   * a_i = c0 + dt lambda_i / eps²: its relaxation is stiff (the corrector's error of a component
+   * decaying at rate lambda/eps² is the non-stiff one times c0/a), so an initial layer far shorter
+   * than the step (eps -> 0) does not shrink the step, one comparable to it (intermediate eps) does.
+   * Cells where the bound limiter acted are left out: there the values are set by the maximum
+   * principle, not by the time integration, and their kink in time is no truncation error (without
+   * this, data touching its bounds drove the step to 1e-10 at eps = 1).
+   */
+  private estimate(dt: number): number {
+    this.errorPlace = -1;
+    if (!(this.dtPrev > 0 && this.dtPrev2 > 0)) return NaN;
+    const K = Math.abs(milneConstant(this.counters.steps > 0 && this.bdf2 ? 2 : 1, dt, this.dtPrev, this.dtPrev2));
+    const [p0, p1, p2] = predictorCoefficients(dt, this.dtPrev, this.dtPrev2, this.pc);
+    return this.estimateLoop(K, p0, p1, p2);
+  }
+
+  private estimateLoop(K: number, p0: number, p1: number, p2: number): number {
+    const { N, K: nv, w, c0, aC, rhoN, rhoOld, rhoOld2, qN, qOld, qOld2, limitedC } = this;
+    const rhoNew = this.rhoNew;
+    const qNew = this.qNew;
+    const { rtol, atol } = this.tolerances;
+    let mx = 0;
+    let at = -1;
+    let wmin = Infinity;
+    for (let i = 0; i < N; i++) {
+      if (limitedC[i]) continue;
+      const er = rhoNew[i] - (p0 * rhoN[i] + p1 * rhoOld[i] + p2 * rhoOld2[i]);
+      const filt = c0 / aC[i];
+      const r = rhoN[i];
+      const b = i * nv;
+      let se = 0;
+      let sy = 0;
+      for (let k = 0; k < nv; k++) {
+        const p = b + k;
+        const e = er + filt * (qNew[p] - (p0 * qN[p] + p1 * qOld[p] + p2 * qOld2[p]));
+        const y = r + qN[p];
+        se += w[k] * e * e;
+        sy += w[k] * y * y;
+      }
+      const wt = atol + rtol * Math.sqrt(sy);
+      const ec = (K * Math.sqrt(se)) / wt;
+      if (!(ec <= mx)) {
+        mx = ec;
+        at = i;
+      }
+      if (wt < wmin) wmin = wt;
+    }
+    this.errorPlace = at;
+    this.estimateNoise = (K * (Math.abs(p0) + Math.abs(p1) + Math.abs(p2) + 1) * this.solveStop) / wmin;
+    return mx;
+  }
+
+  private attempt1D(dt: number): void {
     // (V8: every hot loop nest below sits in its own method, after all the other code of that method;
     // loops followed by code that has not run yet when on-stack replacement compiles them deoptimise
     // repeatedly, and the deoptimised code allocates a heap number per floating-point operation.)
@@ -443,6 +580,7 @@ export class KineticSolver implements TimeStepper {
     }
     const hn = this.norm(this.histRho);
     const tol = this.rtol;
+    this.solveStop = (tol * hn) / this.c0;
     const res = this.res;
     let rn = this.residual(rhoNew, res);
     let used = 0;
@@ -458,7 +596,7 @@ export class KineticSolver implements TimeStepper {
     this.counters.solverIterations += used;
     if (used > this.counters.maxSolverIterations) this.counters.maxSolverIterations = used;
     if (!(rn <= 1e-9 * hn)) {
-      throw new NumericalFailure(`KineticSolver: GMRES did not converge (relative residual ${(rn / hn).toExponential(2)})`);
+      throw new NumericalFailure(`KineticSolver: GMRES did not converge in ${used} iterations (relative residual ${(rn / hn).toExponential(2)}, dt = ${dt})`);
     }
     // velocities with gamma = 0: q from the density (with no active velocity, projected per cell here)
     this.projected = Ka === 0;
@@ -468,7 +606,7 @@ export class KineticSolver implements TimeStepper {
     // <v gamma avg q> of the final q, from residual()), and the step's face mass flux
     // F = a2/c0 Fprev + dt/c0 J (so that rho^{n+1} = rho^n - D F)
     this.faceFluxes(useB2 ? a2 / c0 : 0, dt / c0);
-    this.finishStep(this.Fnew, this.qNew, dt);
+    this.limit(this.Fnew, this.qNew);
   }
 
   private computeLambda(useB2: boolean, om: number): void {
@@ -1043,8 +1181,9 @@ export class KineticSolver implements TimeStepper {
     }
   }
 
-  /** Conservative density update from face fluxes, bound limiter, state rotation. */
-  private finishStep(F: Float64Array, qNew: Float64Array, dt: number): void {
+  /** Conservative density update from the face fluxes and the bound limiter (on the attempt's buffers). */
+  private limit(F: Float64Array, qNew: Float64Array): void {
+    this.limitedC.fill(0);
     const out = this.updateRho(F);
     if (out && this.useLimiter) {
       this.fct(F);
@@ -1052,18 +1191,24 @@ export class KineticSolver implements TimeStepper {
       this.counters.rhoLimiterSteps++;
     }
     this.counters.hLimiterCells += this.projected ? this.limitProjected(qNew) : this.projectQ(qNew);
-    // rotate: old <- n, n <- new
-    const ro = this.rhoOld;
+  }
+
+  /** Accept the attempt: rotate the levels old2 <- old <- n <- new. */
+  private commit(dt: number): void {
+    const ro = this.rhoOld2;
+    this.rhoOld2 = this.rhoOld;
     this.rhoOld = this.rhoN;
     this.rhoN = this.rhoNew;
     this.rhoNew = ro;
-    const qo = this.qOld;
+    const qo = this.qOld2;
+    this.qOld2 = this.qOld;
     this.qOld = this.qN;
-    this.qN = qNew;
+    this.qN = this.qNew;
     this.qNew = qo;
     const fo = this.Fprev;
-    this.Fprev = F;
+    this.Fprev = this.Fnew;
     this.Fnew = fo;
+    this.dtPrev2 = this.dtPrev;
     this.dtPrev = dt;
     this.time += dt;
     this.counters.steps++;
@@ -1102,10 +1247,11 @@ export class KineticSolver implements TimeStepper {
   }
 
   private fctScale(F: Float64Array): void {
-    const { N, Rp, Rm } = this;
+    const { N, Rp, Rm, limitedC } = this;
     for (let f = 0; f < N; f++) {
       const fp = f + 1 === N ? 0 : f + 1;
       const C = F[f] >= 0 ? Math.min(Rm[f], Rp[fp]) : Math.min(Rp[f], Rm[fp]);
+      if (C < 1) limitedC[f] = limitedC[fp] = 1;
       F[f] *= C;
     }
   }
@@ -1128,6 +1274,7 @@ export class KineticSolver implements TimeStepper {
         if (r + qmax > hi) theta = Math.min(theta, Math.max(0, hi - r) / qmax);
         if (r + qmin < lo) theta = Math.min(theta, Math.max(0, r - lo) / -qmin);
         if (theta < 1) {
+          this.limitedC[i] = 1;
           const b = i * K;
           for (let k = 0; k < K; k++) qNew[b + k] *= theta;
           scaled++;
@@ -1164,6 +1311,7 @@ export class KineticSolver implements TimeStepper {
         if (r + qmax > hi) theta = Math.min(theta, Math.max(0, hi - r) / qmax);
         if (r + qmin < lo) theta = Math.min(theta, Math.max(0, r - lo) / -qmin);
         if (theta < 1) {
+          this.limitedC[i] = 1;
           for (let k = 0; k < K; k++) qNew[b + k] *= theta;
           scaled++;
         }
@@ -1188,18 +1336,26 @@ export class KineticSolver implements TimeStepper {
 
   saveState(): StepperState {
     const m = this.impl2;
+    const lastError = Number.isFinite(this.lastError) ? this.lastError : -1;
     if (m) {
-      return { rho: m.rhoN.slice(), q: m.qN.slice(), rhoOld: m.rhoOld.slice(), qOld: m.qOld.slice(), FxPrev: m.FxPrev.slice(), FyPrev: m.FyPrev.slice(), dtPrev: m.dtPrev, time: m.time, steps: m.counters.steps };
+      return {
+        rho: m.rhoN.slice(), q: m.qN.slice(), rhoOld: m.rhoOld.slice(), qOld: m.qOld.slice(), rhoOld2: m.rhoOld2.slice(), qOld2: m.qOld2.slice(),
+        FxPrev: m.FxPrev.slice(), FyPrev: m.FyPrev.slice(), dtPrev: m.dtPrev, dtPrev2: m.dtPrev2, time: m.time, steps: m.counters.steps, lastError,
+      };
     }
     return {
       rho: this.rhoN.slice(),
       q: this.velocityMajor(this.qN),
       rhoOld: this.rhoOld.slice(),
       qOld: this.velocityMajor(this.qOld),
+      rhoOld2: this.rhoOld2.slice(),
+      qOld2: this.velocityMajor(this.qOld2),
       Fprev: this.Fprev.slice(),
       dtPrev: this.dtPrev,
+      dtPrev2: this.dtPrev2,
       time: this.time,
       steps: this.counters.steps,
+      lastError,
     };
   }
 
@@ -1209,16 +1365,23 @@ export class KineticSolver implements TimeStepper {
       if (!(x instanceof Float64Array)) throw new RangeError(`KineticSolver.restoreState: missing ${key}`);
       return x;
     };
+    const le = Number(state.lastError);
+    this.lastError = le >= 0 ? le : NaN;
+    this.pendingDt = 0;
     const m = this.impl2;
     if (m) {
       m.rhoN.set(get('rho'));
       m.qN.set(get('q'));
       m.rhoOld.set(get('rhoOld'));
       m.qOld.set(get('qOld'));
+      m.rhoOld2.set(get('rhoOld2'));
+      m.qOld2.set(get('qOld2'));
       m.FxPrev.set(get('FxPrev'));
       m.FyPrev.set(get('FyPrev'));
       m.dtPrev = Number(state.dtPrev);
+      m.dtPrev2 = Number(state.dtPrev2);
       m.time = Number(state.time);
+      m.lastError = this.lastError;
       m.counters.steps = this.counters.steps = Number(state.steps);
       return;
     }
@@ -1226,8 +1389,11 @@ export class KineticSolver implements TimeStepper {
     this.fromVelocityMajor(get('q'), this.qN);
     this.rhoOld.set(get('rhoOld'));
     this.fromVelocityMajor(get('qOld'), this.qOld);
+    this.rhoOld2.set(get('rhoOld2'));
+    this.fromVelocityMajor(get('qOld2'), this.qOld2);
     this.Fprev.set(get('Fprev'));
     this.dtPrev = Number(state.dtPrev);
+    this.dtPrev2 = Number(state.dtPrev2);
     this.time = Number(state.time);
     this.counters.steps = Number(state.steps);
   }

@@ -1,0 +1,15 @@
+/**
+ * The equations nlbgk can run, by the name `model.equation` gives them: one line per equation
+ * (its builder lives in src/solvers/<equation>/builder.ts). The config schema's `model.equation`
+ * picklist names the same keys (a test checks that the two agree).
+ */
+import type { EquationBuilder } from './problem.js';
+import { diffusionEquation } from '../solvers/diffusion/builder.js';
+import { kineticEquation } from '../solvers/kinetic/builder.js';
+import { particlesEquation } from '../solvers/particles/builder.js';
+
+export const EQUATIONS: Readonly<Record<string, EquationBuilder>> = {
+  diffusion: diffusionEquation,
+  kinetic: kineticEquation,
+  particles: particlesEquation,
+};
