@@ -250,7 +250,7 @@ test('local backend: 1000 tiny points with 2 jobs, each once, and a results tabl
   const csv = fs.readFileSync(path.join(out, 'results.csv'), 'utf8').trim().split('\n');
   const header = csv[0].split(',');
   assert.deepEqual(header.slice(0, 11), ['index', 'id', 'status', 'model.alpha', 'initial.rho', 'wall_s', 'steps', 'resumes', 'attempts', 'error', 'final.t']);
-  assert.deepEqual(header.slice(11), ['final.mass', 'final.rho_min', 'final.rho_max', 'final.rho_l2_dev']);
+  assert.deepEqual(header.slice(11), ['final.mass', 'final.rho_min', 'final.rho_max', 'final.rho_l2_dev', 'final.dt', 'final.err']);
   const rows = await parquetReadObjects({ file: new Uint8Array(fs.readFileSync(path.join(out, 'results.parquet'))).buffer });
   assert.equal(rows.length, 1000);
   const sw = readSweep(out);
