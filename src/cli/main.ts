@@ -106,9 +106,9 @@ export function buildProgram(io: Io = processIo): Command {
         '  d_t h + (1/eps) v.grad_x h = (1/eps^2) lambda(rho) (rho - h),  lambda(rho) = rho^alpha,\n' +
         'and their diffusive limits d_t rho = div(rho^-alpha grad rho) on the torus T^d, d = 1, 2.\n' +
         'Configs are YAML or JSON; every key is documented in docs/config.md.\n' +
-        'Exit status: 0 success; 1 numerical failure (the message names step, time and place) or a failed\n' +
-        'write (disk full; previous files kept); 2 invalid input (config, arguments, paths, damaged run\n' +
-        'directories; nothing written); 75 run directory busy (locked by a live nlbgk process);\n' +
+        'Exit status: 0 success; 1 numerical failure (the message names step, time and place) or a failed ' +
+        'write (disk full; previous files kept); 2 invalid input (config, arguments, paths, damaged run ' +
+        'directories; nothing written); 75 run directory busy (locked by a live nlbgk process); ' +
         '130/143 interrupted by Ctrl-C/SIGTERM (checkpoint written: continue with nlbgk resume DIR).',
     )
     .version(packageVersion())
