@@ -12,6 +12,7 @@ async function main() {
     ['diffusion', './diffusion.js', 'benchDiffusion'],
     ['kinetic', './kinetic.js', 'benchKinetic'],
     ['particles', './particles.js', 'benchParticles'],
+    ['stepping', './stepping.js', 'benchStepping'],
     ['domains', './domains.js', 'benchDomains'],
   ];
   for (const [name, mod, fn] of suites) {

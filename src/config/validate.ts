@@ -93,6 +93,11 @@ function semanticIssues(c: ParsedConfig, input: unknown): ConfigIssue[] {
   const out: ConfigIssue[] = [];
   const { model } = c;
   out.push(...domainIssues(c));
+  if (model.equation === 'kinetic') {
+    c.domain.cells.forEach((n, i) => {
+      if (n < 3) out.push({ path: `domain.cells[${i}]`, message: `the kinetic solver needs at least 3 cells per dimension (got ${n})` });
+    });
+  }
   if ((model.alpha === undefined) === (model.rate === undefined)) {
     out.push({ path: 'model', message: 'expected exactly one of alpha (lambda = rho^alpha) and rate (an expression in rho)' });
   }
