@@ -9,6 +9,7 @@ import type { VelocityGrid } from '../../velocity/gaussHermite.js';
 import { NumericalFailure, type AdaptiveStepper, type StepperState, type Tolerances } from '../stepper.js';
 import { weightedDistance } from '../errorEstimate.js';
 import { newCounters, type Levels1D, type Levels2D, type MicroMacroCounters } from './levels.js';
+import type { WallSide1D } from '../transport/walls1d.js';
 
 /** One dimension's implementation behind a MicroMacroSolver facade. */
 export interface MicroMacroImpl {
@@ -25,7 +26,14 @@ export interface MicroMacroImpl {
   accept(): void;
   /** Restore lastError with the levels (the checkpoint's value, NaN when there was none). */
   setLastError(e: number): void;
+  /** Domains with walls: cumulative outflow per side (index 2 dim + side), and its checkpoint entries. */
+  outflow?(): Float64Array;
+  saveExtra?(state: StepperState): void;
+  restoreExtra?(state: StepperState): void;
 }
+
+/** One wall of a kinetic domain (src/solvers/transport/walls1d.ts); null pairs are periodic directions. */
+export type MicroMacroWalls = readonly (readonly [WallSide1D, WallSide1D] | null)[];
 
 export interface MicroMacroOptions {
   grid: Grid;
@@ -44,6 +52,8 @@ export interface MicroMacroOptions {
   time?: 'bdf2' | 'euler';
   /** Relative tolerance of the implicit solve's Krylov iteration (default 1e-12). */
   rtol?: number;
+  /** The walls of each direction that is not periodic (grid.sides: specular, diffuse, absorbing, inflow). */
+  walls?: MicroMacroWalls;
 }
 
 /** The settings a facade hands to its implementation. */
@@ -58,6 +68,7 @@ export interface MicroMacroSetup {
   useLimiter: boolean;
   bdf2: boolean;
   rtol: number;
+  walls?: MicroMacroWalls;
 }
 
 /**
@@ -87,6 +98,7 @@ export abstract class MicroMacroSolver implements AdaptiveStepper {
   protected readonly useLimiter: boolean;
   protected readonly bdf2: boolean;
   private readonly hOut: Float64Array;
+  private readonly noOutflow: Float64Array;
 
   constructor(
     protected readonly who: string,
@@ -125,7 +137,8 @@ export abstract class MicroMacroSolver implements AdaptiveStepper {
     this.lo = lo;
     this.hi = hi;
     this.hOut = new Float64Array(N * K);
-    this.impl = make({ grid, velocity, rate, eps, h0, lo, hi, useLimiter: this.useLimiter, bdf2: this.bdf2, rtol: opts.rtol ?? 1e-12 });
+    this.impl = make({ grid, velocity, rate, eps, h0, lo, hi, useLimiter: this.useLimiter, bdf2: this.bdf2, rtol: opts.rtol ?? 1e-12, walls: opts.walls });
+    this.noOutflow = new Float64Array(2 * grid.dim);
   }
 
   suggestedDt(): number {
@@ -172,6 +185,14 @@ export abstract class MicroMacroSolver implements AdaptiveStepper {
    */
   flux(out: Float64Array, dir: 0 | 1 = 0): Float64Array {
     return this.impl.levels.flux(out, this.velocity.v[dir]);
+  }
+
+  /**
+   * Cumulative mass that left through each side (index 2 dim + side; 0 for periodic and zero-flux
+   * sides): mass() + Σ outflow is the initial mass to round-off.
+   */
+  outflow(): Float64Array {
+    return this.impl.outflow?.() ?? this.noOutflow;
   }
 
   /** Total mass sum_i rho_i dx. */
@@ -236,13 +257,16 @@ export abstract class MicroMacroSolver implements AdaptiveStepper {
 
   saveState(): StepperState {
     const lastError = Number.isFinite(this.lastError) ? this.lastError : -1;
-    return this.impl.levels.save(this.impl.counters.steps, lastError);
+    const state = this.impl.levels.save(this.impl.counters.steps, lastError);
+    this.impl.saveExtra?.(state);
+    return state;
   }
 
   restoreState(state: StepperState): void {
     const le = Number(state.lastError);
     this.lastError = le >= 0 ? le : NaN;
     const steps = this.impl.levels.restore(state, this.who);
+    this.impl.restoreExtra?.(state);
     this.impl.counters.steps = this.counters.steps = steps;
     this.impl.setLastError(this.lastError);
   }
