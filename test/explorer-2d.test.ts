@@ -20,7 +20,7 @@ import { messagesOf, validateState } from '../src/web/validation.js';
 import { Engine } from '../src/web/engine.js';
 import { seriesCsv, rhoCsv, hCsv } from '../src/web/exports.js';
 import { sweepConfig, sweepEps, sweepFit, sweepLimit, sweepPoint } from '../src/web/sweep.js';
-import { divergingIndex, divergingScale, logLabels, niceTicks, ROUNDOFF, sequentialIndex, sequentialRange, tickText } from '../src/web/colorScale.js';
+import { divergingIndex, divergingScale, logLabels, linearLabels, niceTicks, ROUNDOFF, sequentialIndex, sequentialRange, tickLabels } from '../src/web/colorScale.js';
 import { FrameHistory } from '../src/web/history.js';
 import { cut, cutIndex, difference, maxAbs, nonEquilibrium } from '../src/web/fields.js';
 import { domainOverlay } from '../src/web/domain.js';
@@ -189,8 +189,12 @@ test('colour scales show round-off as zero; tick labels are readable at every sc
   assert.deepEqual(niceTicks(0.5, 1.5).map((t) => t.text), ['0.5', '1.0', '1.5']);
   assert.deepEqual(niceTicks(-0.0117, 0.0117).map((t) => t.text), ['−0.01', '0', '0.01']);
   assert.deepEqual(niceTicks(0.1862, 0.1871).map((t) => t.text), ['0.1865', '0.1870']);
-  assert.equal(tickText(1.5e-7, 5e-8), '1.5e−7');
-  assert.equal(tickText(-2e-16, 1e-16), '−2e−16');
+  assert.deepEqual(tickLabels([1e-7, 1.5e-7], 5e-8), ['1.0e−7', '1.5e−7']);
+  assert.deepEqual(tickLabels([-2e-16], 1e-16), ['−2e−16']);
+  // chart axes: one format per axis (no 5.00e-4 beside 0.001), trailing zeros dropped
+  assert.deepEqual(linearLabels([0, 5e-4, 1e-3, 1.5e-3]), ['0', '0.0005', '0.001', '0.0015']);
+  assert.deepEqual(linearLabels([0.2, 0.4, 0.6, null]), ['0.2', '0.4', '0.6', '']);
+  assert.deepEqual(linearLabels([1e-5, 2e-5, 3e-5]), ['1e−5', '2e−5', '3e−5']);
   // log axes: at most 7 labels, powers of ten
   const decades = Array.from({ length: 18 }, (_, k) => 10 ** -k);
   const labels = logLabels(decades).filter((l) => l !== '');

@@ -2,7 +2,7 @@
 import uPlot from 'uplot';
 import { display } from './exports.js';
 import { EDGE_STYLE, type Edge } from './domain.js';
-import { logLabels } from './colorScale.js';
+import { linearLabels, logLabels } from './colorScale.js';
 
 export type ChartEquation = 'kinetic' | 'diffusion' | 'particles';
 
@@ -15,14 +15,14 @@ const axisFont = '11px system-ui, sans-serif';
 
 function axes(xLabel: string, yLabel: string, logY = false, logX = false): uPlot.Axis[] {
   return [
-    { label: xLabel, font: axisFont, labelFont: axisFont, size: 34, labelSize: 16, values: (_u, ticks) => (logX ? logLabels(ticks) : ticks.map((t) => (t === null || t === undefined ? '' : display(t, 3)))) },
+    { label: xLabel, font: axisFont, labelFont: axisFont, size: 34, labelSize: 16, values: (_u, ticks) => (logX ? logLabels(ticks) : linearLabels(ticks)) },
     {
       label: yLabel,
       font: axisFont,
       labelFont: axisFont,
       size: 58,
       labelSize: 16,
-      values: (_u, ticks) => (logY ? logLabels(ticks) : ticks.map((t) => (t === null || t === undefined || !Number.isFinite(t) ? '' : display(t, 4)))),
+      values: (_u, ticks) => (logY ? logLabels(ticks) : linearLabels(ticks)),
     },
   ];
 }

@@ -61,39 +61,52 @@ export interface Tick {
 
 /**
  * About `count` round tick values on [lo, hi] (steps 1, 2, 5 × 10^k), labelled with the digits the
- * step needs: readable at every scale (0.5 … 1.5, or −6e−16 … 6e−16 as exponents, never cut to a
- * mantissa). lo = hi gives the one tick.
+ * step needs (./tickLabels): readable at every scale (0.5 … 1.5, or −5e−16 … 5e−16 as exponents,
+ * never cut to a mantissa). lo = hi gives the one tick.
  */
 export function niceTicks(lo: number, hi: number, count = 5): Tick[] {
   if (!Number.isFinite(lo) || !Number.isFinite(hi)) return [];
   if (hi < lo) [lo, hi] = [hi, lo];
-  if (hi === lo) return [{ value: lo, text: tickText(lo, Math.abs(lo) || 1) }];
+  if (hi === lo) return [{ value: lo, text: tickLabels([lo], Math.abs(lo) || 1)[0] }];
   const raw = (hi - lo) / Math.max(1, count - 1);
   const mag = 10 ** Math.floor(Math.log10(raw));
   const step = [1, 2, 5, 10].map((f) => f * mag).find((s) => s >= raw * (1 - 1e-9)) ?? 10 * mag;
   const first = Math.ceil(lo / step - 1e-9);
   const last = Math.floor(hi / step + 1e-9);
-  const out: Tick[] = [];
-  for (let k = first; k <= last; k++) {
-    const value = k === 0 ? 0 : k * step;
-    out.push({ value, text: tickText(value, step) });
-  }
-  return out;
+  const values: number[] = [];
+  for (let k = first; k <= last; k++) values.push(k === 0 ? 0 : k * step);
+  const texts = tickLabels(values, step);
+  return values.map((value, i) => ({ value, text: texts[i] }));
 }
 
-/** A tick label: plain decimals for moderate magnitudes, else a short exponent form; the digits the step resolves. */
-export function tickText(value: number, step: number): string {
-  if (value === 0) return '0';
-  const a = Math.abs(value);
-  const sign = value < 0 ? '−' : '';
-  if (a >= 1e-3 && a < 1e5 && step >= 1e-6) {
-    const decimals = Math.max(0, Math.min(10, -Math.floor(Math.log10(step) + 1e-9)));
-    return sign + a.toFixed(decimals);
-  }
-  // digits after the mantissa's point so that the step is resolved
-  const digits = Math.max(0, Math.min(6, Math.floor(Math.log10(a) + 1e-9) - Math.floor(Math.log10(step) + 1e-9)));
-  const [mant, exp] = a.toExponential(digits).split('e');
-  return `${sign}${mant}e${Number(exp) < 0 ? '−' : ''}${Math.abs(Number(exp))}`;
+/**
+ * Labels of ticks spaced by `step`, in one format for the whole axis: decimals with as many digits
+ * as the step needs when the step is ≥ 1e−4 and the values < 1e5, else a short exponent form with the
+ * digits that resolve the step. Minus signs are typographic (−).
+ */
+export function tickLabels(values: readonly number[], step: number): string[] {
+  const big = Math.max(...values.map(Math.abs));
+  const decimal = step >= 1e-4 && big < 1e5;
+  const stepExp = Math.floor(Math.log10(step) + 1e-9);
+  return values.map((value) => {
+    if (value === 0) return '0';
+    const sign = value < 0 ? '−' : '';
+    const a = Math.abs(value);
+    if (decimal) return sign + a.toFixed(Math.max(0, Math.min(10, -stepExp)));
+    const digits = Math.max(0, Math.min(6, Math.floor(Math.log10(a) + 1e-9) - stepExp));
+    const [mant, exp] = a.toExponential(digits).split('e');
+    return `${sign}${mant}e${Number(exp) < 0 ? '−' : ''}${Math.abs(Number(exp))}`;
+  });
+}
+
+/** Labels of a linear chart axis (uPlot's tick values): one format from the tick spacing, trailing zeros dropped. */
+export function linearLabels(ticks: readonly (number | null | undefined)[]): string[] {
+  const vals = ticks.filter((t): t is number => t !== null && t !== undefined && Number.isFinite(t));
+  if (vals.length === 0) return ticks.map(() => '');
+  const step = vals.length > 1 ? Math.abs(vals[1] - vals[0]) : Math.abs(vals[0]) || 1;
+  const texts = tickLabels(vals, step).map((t) => (t.includes('e') ? t.replace(/\.?0+e/, 'e') : t.includes('.') ? t.replace(/\.?0+$/, '') : t));
+  let k = 0;
+  return ticks.map((t) => (t !== null && t !== undefined && Number.isFinite(t) ? texts[k++] : ''));
 }
 
 /**

@@ -269,7 +269,7 @@ export function barTicks(colour: ColourSpec): Tick[] {
 }
 
 function endText(x: number): string {
-  return display(x, 4).replace('-', '−');
+  return display(x, 3).replace('-', '−');
 }
 
 function axisTicks(axis: AxisSpec): Tick[] {

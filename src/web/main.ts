@@ -68,6 +68,13 @@ let dirty = false;
 let rafPending = false;
 let framesDrawn = 0;
 const drawTimes: number[] = [];
+/** Milliseconds the last draws took on the UI thread (for the frame-rate report), and layout-driven redraws. */
+const drawCost: number[] = [];
+let resizes = 0;
+/** performance.now() when the time-series charts and the scrubber were last redrawn. */
+let seriesDrawn = -Infinity;
+/** While playing, the time series are redrawn at most this often (ms); the fields every frame. */
+const SERIES_INTERVAL_MS = 100;
 
 const views = new Views();
 const sweep = new SweepPanel(() => config);
@@ -178,10 +185,17 @@ function draw(now: number): void {
   dirty = false;
   const rec = shown();
   if (!rec) return;
+  const t0 = performance.now();
   views.marker = scrubbed !== null ? rec.t : null;
-  views.draw(rec);
-  showReadout(rec);
-  showScrubber();
+  const series = !playing || latest.done || scrubbed !== null || now - seriesDrawn >= SERIES_INTERVAL_MS;
+  views.draw(rec, series);
+  if (series) {
+    seriesDrawn = now;
+    showReadout(rec);
+    showScrubber();
+  }
+  drawCost.push(performance.now() - t0);
+  if (drawCost.length > 120) drawCost.shift();
   if (scrubbed === null) {
     framesDrawn++;
     drawTimes.push(now);
@@ -546,6 +560,7 @@ function wire(): void {
     canvas.toBlob((blob) => blob && download('explorer-plots.png', blob, 'image/png'));
   });
   new ResizeObserver(() => {
+    resizes++;
     views.resize();
     sweep.resize(Math.max(200, $('view-sweep').clientWidth - 12));
     requestDraw();
@@ -613,6 +628,10 @@ window.nlbgkExplorer = {
     return framesDrawn;
   },
   fps,
+  /** Mean milliseconds of the last (up to 120) draws, and how often the layout changed size. */
+  drawStats() {
+    return { meanMs: drawCost.reduce((a, b) => a + b, 0) / Math.max(1, drawCost.length), draws: drawCost.length, resizes };
+  },
   /** The latest series row as { column: value } and the frame's time and step count. */
   latest() {
     return latest && store ? { ...store.latest(), steps: latest.steps, done: latest.done } : null;
@@ -645,6 +664,10 @@ window.nlbgkExplorer = {
   },
   get cut() {
     return { axis: views.cutAxis, cell: views.cutCell };
+  },
+  /** What the exported PNG holds: each panel's title, legend labels and note. */
+  pngPanels() {
+    return views.panels(sweep.panel()).map((p) => ({ title: p.title, legend: p.legend.map((l) => l.label), note: p.note ?? null, width: p.canvas.width, height: p.canvas.height }));
   },
   get sweep() {
     return { running: sweep.running, points: sweep.points, fit: sweep.fit && { order: sweep.fit.order, stderr: sweep.fit.stderr }, time: sweep.time, text: sweep.fitText() };

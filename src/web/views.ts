@@ -111,10 +111,10 @@ export class Views {
     const edges = () => (this.domain?.edges ?? []).filter(() => meta.dim === 1);
     const plot = (id: string) => $(id).querySelector('.plot') as HTMLElement;
     const w = figureWidth(meta.dim === 1 ? 'view-rho' : 'view-cut');
-    // the distance starts at round-off (well-prepared data): the axis spans at most 12 decades below its top
+    // the distance starts at round-off (well-prepared data): the axis spans at most 6 decades below its top
     const limitRange = (): [number, number] => {
       const [lo, hi] = logRange(store.limitDist, store.neqPart, store.densityPart);
-      return [Math.max(lo, hi * 1e-12), hi];
+      return [Math.max(lo, hi * 1e-6), hi];
     };
     const rhoRange = () => padded(...meta.rhoRange);
     this.charts = {
@@ -183,11 +183,17 @@ export class Views {
     this.cutCell = cutIndex(this.meta.n, this.cutAxis, this.cutAxis === 'x' ? y : x);
   }
 
-  draw(rec: Recorded): void {
+  /**
+   * Draw a recorded frame: the field views always, the time series when `series` (the page
+   * redraws those at a lower rate while playing: they change little from one frame to the next, and
+   * every redrawn canvas costs paint time).
+   */
+  draw(rec: Recorded, series = true): void {
     const { meta, store, charts } = this;
     if (!meta || !store || !charts) return;
     if (meta.dim === 1) this.draw1d(rec);
     else this.draw2d(rec);
+    if (!series) return;
     charts.distance?.setData([store.t, store.limitDist, store.neqPart, store.densityPart]);
     charts.decay.setData([store.t, store.dist2, store.limitDist2, store.rateLine()]);
     const [lo, hi] = meta.bounds;
