@@ -12,6 +12,7 @@ async function main() {
     ['diffusion', './diffusion.js', 'benchDiffusion'],
     ['kinetic', './kinetic.js', 'benchKinetic'],
     ['particles', './particles.js', 'benchParticles'],
+    ['stepping', './stepping.js', 'benchStepping'],
   ];
   for (const [name, mod, fn] of suites) {
     if (only && only !== name) continue;

@@ -32,3 +32,18 @@ export { GridFourier, ComplexFFT, type HelmholtzSymbol } from './grid/fourier.js
 export { fitExponentialRate, fitPowerLaw, linearFit, type ExpRateFit, type PowerLawFit } from './fitting/rates.js';
 export { renderSvg, svgToPng, writeFigure, type VlSpec } from './plot/render.js';
 export { STUDIES } from './studies/index.js';
+// Sweeps (docs/sweeps.md): spec → plan → run-point → run directories → results table, on the local
+// machine, BullMQ workers or SLURM arrays.
+export { parseSweepSpec, expandSpec, expandValues, SweepSpecError, type SweepSpec, type RawPoint } from './sweeps/spec.js';
+export { planSweep, planConfigs, writePlan, DEFAULT_MAX_POINTS, type Plan, type PlannedPoint } from './sweeps/plan.js';
+export { runId, resultKeys, RESULT_SCHEMA } from './sweeps/ids.js';
+export { readSweep, findPoint, SweepDirError, type Sweep, type SweepMeta, type ManifestPoint } from './sweeps/manifest.js';
+export { runPoint, outcomeOf, type PointOptions, type PointResult } from './sweeps/point.js';
+export { spawnExecutor, inProcessExecutor, type Executor } from './sweeps/executors.js';
+export { pointStatus, type PointState, type PointStatus, type Attempt, type Outcome } from './sweeps/state.js';
+export { runLocal, type LocalMode, type LocalOptions, type LocalSummary } from './sweeps/backends/local.js';
+export { collectResults, writeResults, type ResultsTable, type ResultColumn } from './sweeps/collect.js';
+export { sweepStatus, type SweepStatus } from './sweeps/status.js';
+export { writeSlurmSubmission, submitSlurm, slurmLimits, pointsToSubmit, chunks as slurmChunks, type SlurmOptions, type SlurmSubmission } from './sweeps/backends/slurm.js';
+export { enqueueSweep, startWorker, queueCounts, checkRedis, redisOptions, type EnqueueOptions, type WorkerOptions } from './sweeps/backends/bullmq.js';
+export { runMembers, type MemberRun } from './sweeps/members.js';

@@ -140,7 +140,7 @@ output:   { times: [0.005, 0.01] }
   assert.equal(nlbgk('compare', path.join(dir, 'k'), path.join(dir, 'l'), '--json', json).status, 2, 'no overwrite without --force');
 });
 
-test('fields.h5 opens in Python with h5py', { skip: spawnSync('/usr/bin/python3', ['-c', 'import h5py']).status !== 0 && !process.env.CI ? 'python3-h5py not installed (.ci/run installs it)' : false }, () => {
+test('fields.h5 opens in Python with h5py', { skip: spawnSync('/usr/bin/python3', ['-c', 'import h5py']).status !== 0 && !process.env.CI ? 'needs h5py: python3 cannot import h5py (apt: python3-h5py)' : false }, () => {
   const dir = tmp();
   const out = path.join(dir, 'out');
   assert.equal(nlbgk('run', writeConfig(dir, good), '--out', out).status, 0);

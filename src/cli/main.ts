@@ -17,6 +17,8 @@ import { compareRuns, CompareError } from '../diagnostics/compare.js';
 // @command-imports
 import { register as registerSpectrum } from './commands/spectrum.js';
 import { register as registerStudy } from './commands/study.js';
+import { register as registerSweep } from './commands/sweep.js';
+import { register as registerWorker } from './commands/worker.js';
 
 import { CheckFailure, processIo, UsageError, type Io } from './io.js';
 
@@ -150,6 +152,8 @@ export function buildProgram(io: Io = processIo): Command {
   // @command-registrations
   registerSpectrum(program, io);
   registerStudy(program, io);
+  registerSweep(program, io);
+  registerWorker(program, io);
 
   return program;
 }

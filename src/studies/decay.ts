@@ -49,7 +49,7 @@ export async function decayStudy(opts: StudyOptions): Promise<StudyResult> {
     const disc = discreteSpectrum({ eps, alpha: 1, rhoBar: 1, mode: 1 }, Nv);
     const T = 12 / (2 * disc.rate);
     const dt = 1 / N / 16;
-    const run = runSeries({
+    const run = await runSeries({
       model: { equation: 'kinetic', dim: 1, alpha: 1, eps },
       domain: { cells: [N] },
       initial: { rho: '1 + 0.001*cos(2*pi*x)' },
@@ -140,9 +140,9 @@ export async function decayStudy(opts: StudyOptions): Promise<StudyResult> {
   const hCurves: Record<string, unknown>[] = [];
   let hInfo: Record<string, unknown> = {};
   const Nn = q ? 64 : 128;
-  const runCase = (c: { alpha: number; eps: number; a: number }, hData: boolean) => {
+  const runCase = async (c: { alpha: number; eps: number; a: number }, hData: boolean) => {
     const gap = discreteSpectrum({ eps: c.eps, alpha: c.alpha, rhoBar: 1, mode: 1 }, Nv).rate;
-    const run = runSeries({
+    const run = await runSeries({
       model: { equation: 'kinetic', dim: 1, alpha: c.alpha, eps: c.eps },
       domain: { cells: [Nn] },
       // the H_delta case starts out of equilibrium in v as well (j_in ≠ 0), which is where the cross term matters
@@ -155,7 +155,7 @@ export async function decayStudy(opts: StudyOptions): Promise<StudyResult> {
   };
   for (const c of cases) {
     const A = Math.max(1 + c.a, 1 / (1 - c.a));
-    const { gap, s } = runCase(c, false);
+    const { gap, s } = await runCase(c, false);
     const D = s.dist_eq.map((x) => x * x);
     // best constant in D(t) ≤ 3 D(0) e^{−γ t} (Theorem 2.2's form), and the plain one without the 3
     let g3 = Infinity;
@@ -191,7 +191,7 @@ export async function decayStudy(opts: StudyOptions): Promise<StudyResult> {
   // ---------- (c) H_delta ----------
   {
     const c = { alpha: 1, eps: 0.1, a: 0.5 };
-    const { s } = runCase(c, true);
+    const { s } = await runCase(c, true);
     const D = s.dist_eq.map((x) => x * x);
     const lamMin = Math.min((1 - c.a) ** c.alpha, (1 + c.a) ** c.alpha);
     const lamMax = Math.max((1 - c.a) ** c.alpha, (1 + c.a) ** c.alpha);

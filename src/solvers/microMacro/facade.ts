@@ -1,0 +1,255 @@
+/**
+ * The AdaptiveStepper facade of the micro–macro kinetic solvers (h = rho + q; ./levels.ts): checks the
+ * data, holds the bounds, counters and estimate bookkeeping, and delegates each step to a 1D or 2D
+ * implementation (solvers/kinetic).
+ */
+import type { Grid } from '../../grid/grid.js';
+import type { RateLaw } from '../../models/rate.js';
+import type { VelocityGrid } from '../../velocity/gaussHermite.js';
+import { NumericalFailure, type AdaptiveStepper, type StepperState, type Tolerances } from '../stepper.js';
+import { weightedDistance } from '../errorEstimate.js';
+import { newCounters, type Levels1D, type Levels2D, type MicroMacroCounters } from './levels.js';
+
+/** One dimension's implementation behind a MicroMacroSolver facade. */
+export interface MicroMacroImpl {
+  readonly counters: MicroMacroCounters;
+  tolerances: Tolerances;
+  readonly lastError: number;
+  readonly lastFailure: string;
+  readonly errorPlace: number;
+  readonly estimateNoise: number;
+  readonly levels: Levels1D | Levels2D;
+  /** Fixed step (2D may split it into halves when its Schur solve fails). */
+  step(dt: number): void;
+  attempt(dt: number): number;
+  accept(): void;
+  /** Restore lastError with the levels (the checkpoint's value, NaN when there was none). */
+  setLastError(e: number): void;
+}
+
+export interface MicroMacroOptions {
+  grid: Grid;
+  velocity: VelocityGrid;
+  rate: RateLaw;
+  eps: number;
+  /** Initial h, cells x velocity count, velocity fastest: h0[cell * count + k]. */
+  h0: Float64Array;
+  /** dt = cfl * dx (default 0.5); independent of eps. */
+  cfl?: number;
+  /** Bounds to enforce; default [min h0, max h0]. */
+  bounds?: readonly [number, number];
+  /** Disable the bound limiter (for studies of the unlimited scheme). Default true (limiter on). */
+  limiter?: boolean;
+  /** Time integrator: 'bdf2' (default, second order) or 'euler' (backward Euler, first order). */
+  time?: 'bdf2' | 'euler';
+  /** Relative tolerance of the implicit solve's Krylov iteration (default 1e-12). */
+  rtol?: number;
+}
+
+/** The settings a facade hands to its implementation. */
+export interface MicroMacroSetup {
+  grid: Grid;
+  velocity: VelocityGrid;
+  rate: RateLaw;
+  eps: number;
+  h0: Float64Array;
+  lo: number;
+  hi: number;
+  useLimiter: boolean;
+  bdf2: boolean;
+  rtol: number;
+}
+
+/**
+ * The AdaptiveStepper surface of a micro–macro kinetic solver over its 1D or 2D implementation:
+ * checks the data, holds the bounds [min h0, max h0] (or given ones), the counters and the estimate's
+ * bookkeeping, and the diagnostics' views (rho, h, the paper's flux j_eps, mass).
+ */
+export abstract class MicroMacroSolver implements AdaptiveStepper {
+  readonly grid: Grid;
+  abstract readonly scheme: string;
+  readonly velocity: VelocityGrid;
+  readonly rate: RateLaw;
+  readonly eps: number;
+  /** Discrete velocities per cell. */
+  readonly count: number;
+  readonly counters: MicroMacroCounters = newCounters();
+  readonly order: number;
+  tolerances: Tolerances = { rtol: 1e-4, atol: 1e-4 };
+  lastError = NaN;
+  lastFailure = '';
+  errorPlace = -1;
+  estimateNoise = 0;
+  protected readonly impl: MicroMacroImpl;
+  protected readonly cfl: number;
+  protected readonly lo: number;
+  protected readonly hi: number;
+  protected readonly useLimiter: boolean;
+  protected readonly bdf2: boolean;
+  private readonly hOut: Float64Array;
+
+  constructor(
+    protected readonly who: string,
+    opts: MicroMacroOptions,
+    make: (setup: MicroMacroSetup) => MicroMacroImpl,
+  ) {
+    const { grid, velocity, rate, eps, h0 } = opts;
+    if (velocity.dim !== grid.dim) throw new RangeError(`${who}: velocity and grid dimensions differ`);
+    if (!(eps > 0) || !Number.isFinite(eps)) throw new RangeError(`${who}: eps must be positive, got ${eps}`);
+    const N = grid.cells;
+    const K = velocity.count;
+    if (h0.length !== N * K) throw new RangeError(`${who}: h0 must have ${N * K} entries, got ${h0.length}`);
+    if (N < 3) throw new RangeError(`${who}: at least 3 cells`);
+    this.grid = grid;
+    this.velocity = velocity;
+    this.rate = rate;
+    this.eps = eps;
+    this.cfl = opts.cfl ?? 0.5;
+    this.useLimiter = opts.limiter ?? true;
+    this.bdf2 = (opts.time ?? 'bdf2') === 'bdf2';
+    this.order = this.bdf2 ? 2 : 1;
+    this.count = K;
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (let p = 0; p < h0.length; p++) {
+      const x = h0[p];
+      if (!Number.isFinite(x)) throw new RangeError(`${who}: non-finite initial data`);
+      if (x < lo) lo = x;
+      if (x > hi) hi = x;
+    }
+    if (opts.bounds) {
+      if (opts.bounds[0] > lo || opts.bounds[1] < hi) throw new RangeError(`${who}: initial data outside the given bounds`);
+      lo = opts.bounds[0];
+      hi = opts.bounds[1];
+    }
+    this.lo = lo;
+    this.hi = hi;
+    this.hOut = new Float64Array(N * K);
+    this.impl = make({ grid, velocity, rate, eps, h0, lo, hi, useLimiter: this.useLimiter, bdf2: this.bdf2, rtol: opts.rtol ?? 1e-12 });
+  }
+
+  suggestedDt(): number {
+    return this.cfl * Math.min(...this.grid.dx);
+  }
+
+  /** [lower, upper] bounds that the limiter enforces on h (default [min h0, max h0]). */
+  hBounds(): [number, number] {
+    return [this.lo, this.hi];
+  }
+
+  /** Current time (sum of the steps taken). */
+  get t(): number {
+    return this.impl.levels.time;
+  }
+
+  rho(): Float64Array {
+    return this.impl.levels.rhoN;
+  }
+
+  /** h = rho + q, cells x velocities (velocity fastest); a view overwritten by the next call. */
+  h(): Float64Array {
+    return this.impl.levels.h(this.hOut);
+  }
+
+  /**
+   * h at the previous time level (cells × velocities, velocity fastest) into `out`; returns the
+   * length of the last step, or 0 before the first step. Diagnostics use it for the residuals of
+   * the moment equations over the last step (paper Lemma 2.5).
+   */
+  previousH(out: Float64Array): number {
+    return this.impl.levels.previousH(out);
+  }
+
+  /** Non-equilibrium part q = h - rho at cell i, velocity k. */
+  q(i: number, k: number): number {
+    return this.impl.levels.q(i, k);
+  }
+
+  /**
+   * The paper's flux j_eps = int v f dv = sum_k w_k v_k h_k (cell centres). Mass balance:
+   * d_t rho + (1/eps) div j_eps = 0, and j_eps / eps -> -lambda(rho)^{-1} grad rho as eps -> 0.
+   * In 2D, dir = 0 gives jx and dir = 1 gives jy.
+   */
+  flux(out: Float64Array, dir: 0 | 1 = 0): Float64Array {
+    return this.impl.levels.flux(out, this.velocity.v[dir]);
+  }
+
+  /** Total mass sum_i rho_i dx. */
+  mass(): number {
+    const r = this.rho();
+    let s = 0;
+    for (let i = 0; i < r.length; i++) s += r[i];
+    return s * this.grid.cellVolume;
+  }
+
+  solution(): Float64Array {
+    return this.h();
+  }
+
+  distance(a: Float64Array, b: Float64Array): number {
+    return weightedDistance(a, b, b, this.velocity.w, this.tolerances.rtol, this.tolerances.atol).norm;
+  }
+
+  /** Fixed step of length dt (no error control); 2D retakes a step whose Schur solve fails as two halves. */
+  step(dt: number): void {
+    if (!(dt > 0) || !Number.isFinite(dt)) throw new RangeError(`${this.who}.step: dt must be positive, got ${dt}`);
+    const m = this.impl;
+    m.tolerances = this.tolerances;
+    try {
+      m.step(dt);
+    } finally {
+      this.lastFailure = m.lastFailure;
+      this.sync();
+    }
+    this.lastError = m.lastError;
+  }
+
+  /** The step of length dt into work buffers (nothing committed) and its weighted local error estimate. */
+  attempt(dt: number): number {
+    if (!(dt > 0) || !Number.isFinite(dt)) throw new RangeError(`${this.who}.attempt: dt must be positive, got ${dt}`);
+    const m = this.impl;
+    m.tolerances = this.tolerances;
+    const err = m.attempt(dt);
+    this.lastFailure = m.lastFailure;
+    this.sync();
+    return err;
+  }
+
+  accept(): void {
+    this.impl.accept();
+    this.lastError = this.impl.lastError;
+    this.sync();
+  }
+
+  private sync(): void {
+    const m = this.impl;
+    this.errorPlace = m.errorPlace;
+    this.estimateNoise = m.estimateNoise;
+    const c = m.counters;
+    this.counters.steps = c.steps;
+    this.counters.substeps = c.substeps;
+    this.counters.solverIterations = c.solverIterations;
+    this.counters.maxSolverIterations = c.maxSolverIterations;
+    this.counters.rhoLimiterSteps = c.rhoLimiterSteps;
+    this.counters.hLimiterCells = c.hLimiterCells;
+  }
+
+  saveState(): StepperState {
+    const lastError = Number.isFinite(this.lastError) ? this.lastError : -1;
+    return this.impl.levels.save(this.impl.counters.steps, lastError);
+  }
+
+  restoreState(state: StepperState): void {
+    const le = Number(state.lastError);
+    this.lastError = le >= 0 ? le : NaN;
+    const steps = this.impl.levels.restore(state, this.who);
+    this.impl.counters.steps = this.counters.steps = steps;
+    this.impl.setLastError(this.lastError);
+  }
+}
+
+/** A step that failed in a way a smaller step can cure (used by the 1D implementations' step()). */
+export function stepOrThrow(impl: { attempt(dt: number): number; accept(): void; readonly lastFailure: string }, dt: number): void {
+  if (impl.attempt(dt) === Infinity) throw new NumericalFailure(impl.lastFailure);
+  impl.accept();
+}

@@ -1,0 +1,425 @@
+/**
+ * What the micro–macro kinetic steppers share (h = f/M = rho + q, <q> = Σ_k w_k q_k = 0, q stored
+ * apart from rho so that h − rho = O(eps) does not cancel at eps = 1e-8): the time levels with
+ * their checkpoint layout and the Milne local error estimate on them (src/solvers/errorEstimate.ts);
+ * the solver facade over them is ./facade.ts. Used by the kinetic AP scheme for (1.2) (solvers/kinetic).
+ *
+ * Layouts: 1D q cell-major q[i*K + k] (one pass over the cells updates all velocities), 2D q
+ * velocity-major q[k*N + p] (line solves); saved states keep the velocity-major layout in both.
+ *
+ * The estimate is ||K (h^{n+1} − P)||_w, P the quadratic predictor through the last three levels, in
+ * the per-cell L²(M dv) norm over the nodes (stepper.ts). The non-equilibrium part is filtered by
+ * c0 / a_i, a_i = c0 + dt × (the slowest relaxation rate of q in cell i): its relaxation is stiff (the
+ * corrector's error of a component decaying at rate μ is the non-stiff one times c0/(c0 + dt μ)), so
+ * an initial layer far shorter than the step (eps -> 0) does not shrink the step, one comparable to
+ * it (intermediate eps) does. Cells where the bound limiter acted are left out: there the values are
+ * set by the maximum principle, not by the time integration, and their kink in time is no truncation
+ * error (without this, data touching its bounds drove the step to 1e-10 at eps = 1).
+ */
+import type { StepperState, Tolerances } from '../stepper.js';
+import { milneConstant, predictorCoefficients } from '../errorEstimate.js';
+
+export interface MicroMacroCounters {
+  /** Steps taken, including the extra ones of split steps. */
+  steps: number;
+  /** 2D: extra steps because a step had to be split into halves (the Schur solve did not converge). */
+  substeps: number;
+  /** Total Krylov iterations of the implicit solves. */
+  solverIterations: number;
+  maxSolverIterations: number;
+  /** Steps in which the density flux limiter (FCT) changed a flux. */
+  rhoLimiterSteps: number;
+  /** Cells in which the non-equilibrium part q was scaled down (summed over steps). */
+  hLimiterCells: number;
+}
+
+export function newCounters(): MicroMacroCounters {
+  return { steps: 0, substeps: 0, solverIterations: 0, maxSolverIterations: 0, rhoLimiterSteps: 0, hLimiterCells: 0 };
+}
+
+/** A checkpoint entry that must be a Float64Array. */
+export function stateArray(state: StepperState, key: string, who: string): Float64Array {
+  const x = state[key];
+  if (!(x instanceof Float64Array)) throw new RangeError(`${who}.restoreState: missing ${key}`);
+  return x;
+}
+
+/**
+ * 1D time levels: rho, q at t_n (N), t_{n-1} (Old), t_{n-2} (Old2), the attempt's new level, and the face
+ * mass flux of the last step (integrated over the step: rho^n − rho^{n−1} = −D Fprev, BDF2's history).
+ */
+export class Levels1D {
+  rhoN: Float64Array;
+  qN: Float64Array;
+  rhoOld: Float64Array;
+  qOld: Float64Array;
+  rhoOld2: Float64Array;
+  qOld2: Float64Array;
+  Fprev: Float64Array;
+  rhoNew: Float64Array;
+  qNew: Float64Array;
+  Fnew: Float64Array;
+  dtPrev = 0;
+  dtPrev2 = 0;
+  time = 0;
+  /** The last estimate's cell of the largest error (-1: none) and its solver-noise level. */
+  place = -1;
+  noise = 0;
+  private readonly pc = new Float64Array(3);
+
+  constructor(
+    readonly N: number,
+    readonly K: number,
+    private readonly w: Float64Array,
+    h0: Float64Array,
+  ) {
+    this.rhoN = new Float64Array(N);
+    this.qN = new Float64Array(N * K);
+    this.rhoOld = new Float64Array(N);
+    this.qOld = new Float64Array(N * K);
+    this.rhoOld2 = new Float64Array(N);
+    this.qOld2 = new Float64Array(N * K);
+    this.Fprev = new Float64Array(N);
+    this.rhoNew = new Float64Array(N);
+    this.qNew = new Float64Array(N * K);
+    this.Fnew = new Float64Array(N);
+    for (let i = 0; i < N; i++) {
+      let s = 0;
+      for (let k = 0; k < K; k++) s += w[k] * h0[i * K + k];
+      this.rhoN[i] = s;
+      for (let k = 0; k < K; k++) this.qN[i * K + k] = h0[i * K + k] - s;
+    }
+  }
+
+  /** Accept the attempt: rotate the levels old2 <- old <- n <- new. */
+  commit(dt: number): void {
+    const ro = this.rhoOld2;
+    this.rhoOld2 = this.rhoOld;
+    this.rhoOld = this.rhoN;
+    this.rhoN = this.rhoNew;
+    this.rhoNew = ro;
+    const qo = this.qOld2;
+    this.qOld2 = this.qOld;
+    this.qOld = this.qN;
+    this.qN = this.qNew;
+    this.qNew = qo;
+    const fo = this.Fprev;
+    this.Fprev = this.Fnew;
+    this.Fnew = fo;
+    this.dtPrev2 = this.dtPrev;
+    this.dtPrev = dt;
+    this.time += dt;
+  }
+
+  /** The Milne estimate of the attempt in rhoNew, qNew (see the header); NaN while the history is short. */
+  estimate(dt: number, order: 1 | 2, c0: number, aC: Float64Array, limitedC: Uint8Array, tol: Tolerances, solveStop: number): number {
+    this.place = -1;
+    if (!(this.dtPrev > 0 && this.dtPrev2 > 0)) return NaN;
+    const K = Math.abs(milneConstant(order, dt, this.dtPrev, this.dtPrev2));
+    const [p0, p1, p2] = predictorCoefficients(dt, this.dtPrev, this.dtPrev2, this.pc);
+    return this.estimateLoop(K, p0, p1, p2, c0, aC, limitedC, tol, solveStop);
+  }
+
+  private estimateLoop(K: number, p0: number, p1: number, p2: number, c0: number, aC: Float64Array, limitedC: Uint8Array, tol: Tolerances, solveStop: number): number {
+    const { N, K: nv, w, rhoN, rhoOld, rhoOld2, qN, qOld, qOld2 } = this;
+    const rhoNew = this.rhoNew;
+    const qNew = this.qNew;
+    const { rtol, atol } = tol;
+    let mx = 0;
+    let at = -1;
+    let wmin = Infinity;
+    for (let i = 0; i < N; i++) {
+      if (limitedC[i]) continue;
+      const er = rhoNew[i] - (p0 * rhoN[i] + p1 * rhoOld[i] + p2 * rhoOld2[i]);
+      const filt = c0 / aC[i];
+      const r = rhoN[i];
+      const b = i * nv;
+      let se = 0;
+      let sy = 0;
+      for (let k = 0; k < nv; k++) {
+        const p = b + k;
+        const e = er + filt * (qNew[p] - (p0 * qN[p] + p1 * qOld[p] + p2 * qOld2[p]));
+        const y = r + qN[p];
+        se += w[k] * e * e;
+        sy += w[k] * y * y;
+      }
+      const wt = atol + rtol * Math.sqrt(sy);
+      const ec = (K * Math.sqrt(se)) / wt;
+      if (!(ec <= mx)) {
+        mx = ec;
+        at = i;
+      }
+      if (wt < wmin) wmin = wt;
+    }
+    this.place = at;
+    this.noise = (K * (Math.abs(p0) + Math.abs(p1) + Math.abs(p2) + 1) * solveStop) / wmin;
+    return mx;
+  }
+
+  /** h = rho + q at t_n, cells x velocities (velocity fastest). */
+  h(out: Float64Array): Float64Array {
+    const { N, K, rhoN, qN } = this;
+    for (let i = 0; i < N; i++) {
+      const r = rhoN[i];
+      const b = i * K;
+      for (let k = 0; k < K; k++) out[b + k] = r + qN[b + k];
+    }
+    return out;
+  }
+
+  /** h at t_{n-1} into out; the length of the last step (0 before the first). */
+  previousH(out: Float64Array): number {
+    const { N, K, rhoOld, qOld, dtPrev } = this;
+    if (!(dtPrev > 0)) return 0;
+    for (let i = 0; i < N; i++) for (let k = 0; k < K; k++) out[i * K + k] = rhoOld[i] + qOld[i * K + k];
+    return dtPrev;
+  }
+
+  q(i: number, k: number): number {
+    return this.qN[i * this.K + k];
+  }
+
+  /** j = Σ_k w_k v_k h_k = Σ_k w_k v_k q_k at cell centres. */
+  flux(out: Float64Array, v: Float64Array): Float64Array {
+    const { N, K, w, qN } = this;
+    for (let i = 0; i < N; i++) {
+      let s = 0;
+      for (let k = 0; k < K; k++) s += w[k] * v[k] * qN[i * K + k];
+      out[i] = s;
+    }
+    return out;
+  }
+
+  /** q in the velocity-major layout q[k*N + i] of saved states (checkpoints written before the layout change). */
+  private velocityMajor(q: Float64Array): Float64Array {
+    const { N, K } = this;
+    const out = new Float64Array(N * K);
+    for (let i = 0; i < N; i++) for (let k = 0; k < K; k++) out[k * N + i] = q[i * K + k];
+    return out;
+  }
+
+  private fromVelocityMajor(src: Float64Array, q: Float64Array, who: string): void {
+    const { N, K } = this;
+    if (src.length !== N * K) throw new RangeError(`${who}.restoreState: q must have ${N * K} entries`);
+    for (let i = 0; i < N; i++) for (let k = 0; k < K; k++) q[i * K + k] = src[k * N + i];
+  }
+
+  save(steps: number, lastError: number): StepperState {
+    return {
+      rho: this.rhoN.slice(),
+      q: this.velocityMajor(this.qN),
+      rhoOld: this.rhoOld.slice(),
+      qOld: this.velocityMajor(this.qOld),
+      rhoOld2: this.rhoOld2.slice(),
+      qOld2: this.velocityMajor(this.qOld2),
+      Fprev: this.Fprev.slice(),
+      dtPrev: this.dtPrev,
+      dtPrev2: this.dtPrev2,
+      time: this.time,
+      steps,
+      lastError,
+    };
+  }
+
+  /** Restore the levels; returns the step count. */
+  restore(state: StepperState, who: string): number {
+    const get = (key: string) => stateArray(state, key, who);
+    this.rhoN.set(get('rho'));
+    this.fromVelocityMajor(get('q'), this.qN, who);
+    this.rhoOld.set(get('rhoOld'));
+    this.fromVelocityMajor(get('qOld'), this.qOld, who);
+    this.rhoOld2.set(get('rhoOld2'));
+    this.fromVelocityMajor(get('qOld2'), this.qOld2, who);
+    this.Fprev.set(get('Fprev'));
+    this.dtPrev = Number(state.dtPrev);
+    this.dtPrev2 = Number(state.dtPrev2);
+    this.time = Number(state.time);
+    return Number(state.steps);
+  }
+}
+
+/** 2D time levels (q velocity-major q[k*N + p]); face mass fluxes per direction. */
+export class Levels2D {
+  rhoN: Float64Array;
+  qN: Float64Array;
+  rhoOld: Float64Array;
+  qOld: Float64Array;
+  rhoOld2: Float64Array;
+  qOld2: Float64Array;
+  FxPrev: Float64Array;
+  FyPrev: Float64Array;
+  rhoNew: Float64Array;
+  qNew: Float64Array;
+  FxNew: Float64Array;
+  FyNew: Float64Array;
+  dtPrev = 0;
+  dtPrev2 = 0;
+  time = 0;
+  place = -1;
+  noise = 0;
+  private readonly pc = new Float64Array(3);
+  private readonly er: Float64Array;
+  private readonly filt: Float64Array;
+  private readonly se: Float64Array;
+  private readonly sy: Float64Array;
+
+  constructor(
+    readonly N: number,
+    readonly K: number,
+    private readonly w: Float64Array,
+    h0: Float64Array,
+  ) {
+    const f = (): Float64Array => new Float64Array(N);
+    const fk = (): Float64Array => new Float64Array(N * K);
+    this.rhoN = f();
+    this.qN = fk();
+    this.rhoOld = f();
+    this.qOld = fk();
+    this.rhoOld2 = f();
+    this.qOld2 = fk();
+    this.FxPrev = f();
+    this.FyPrev = f();
+    this.rhoNew = f();
+    this.qNew = fk();
+    this.FxNew = f();
+    this.FyNew = f();
+    this.er = f();
+    this.filt = f();
+    this.se = f();
+    this.sy = f();
+    for (let p = 0; p < N; p++) {
+      let s = 0;
+      for (let k = 0; k < K; k++) s += w[k] * h0[p * K + k];
+      this.rhoN[p] = s;
+      for (let k = 0; k < K; k++) this.qN[k * N + p] = h0[p * K + k] - s;
+    }
+  }
+
+  /** Accept the attempt: rotate the levels old2 <- old <- n <- new. */
+  commit(dt: number): void {
+    let t: Float64Array = this.rhoOld2;
+    this.rhoOld2 = this.rhoOld;
+    this.rhoOld = this.rhoN;
+    this.rhoN = this.rhoNew;
+    this.rhoNew = t;
+    t = this.qOld2;
+    this.qOld2 = this.qOld;
+    this.qOld = this.qN;
+    this.qN = this.qNew;
+    this.qNew = t;
+    t = this.FxPrev;
+    this.FxPrev = this.FxNew;
+    this.FxNew = t;
+    t = this.FyPrev;
+    this.FyPrev = this.FyNew;
+    this.FyNew = t;
+    this.dtPrev2 = this.dtPrev;
+    this.dtPrev = dt;
+    this.time += dt;
+  }
+
+  /** As Levels1D.estimate, with velocity-major passes. */
+  estimate(dt: number, order: 1 | 2, c0: number, aC: Float64Array, limitedC: Uint8Array, tol: Tolerances, solveStop: number): number {
+    this.place = -1;
+    if (!(this.dtPrev > 0 && this.dtPrev2 > 0)) return NaN;
+    const K = Math.abs(milneConstant(order, dt, this.dtPrev, this.dtPrev2));
+    const [p0, p1, p2] = predictorCoefficients(dt, this.dtPrev, this.dtPrev2, this.pc);
+    const { N, er, filt } = this;
+    for (let p = 0; p < N; p++) {
+      er[p] = this.rhoNew[p] - (p0 * this.rhoN[p] + p1 * this.rhoOld[p] + p2 * this.rhoOld2[p]);
+      filt[p] = c0 / aC[p];
+    }
+    this.estimateSums(p0, p1, p2);
+    return this.estimateMax(K, p0, p1, p2, limitedC, tol, solveStop);
+  }
+
+  private estimateSums(p0: number, p1: number, p2: number): void {
+    const { N, K: nv, w, rhoN, qN, qOld, qOld2, er, filt, se, sy } = this;
+    const qNew = this.qNew;
+    se.fill(0);
+    sy.fill(0);
+    for (let k = 0; k < nv; k++) {
+      const b = k * N;
+      const wk = w[k];
+      for (let p = 0; p < N; p++) {
+        const i = b + p;
+        const e = er[p] + filt[p] * (qNew[i] - (p0 * qN[i] + p1 * qOld[i] + p2 * qOld2[i]));
+        const y = rhoN[p] + qN[i];
+        se[p] += wk * e * e;
+        sy[p] += wk * y * y;
+      }
+    }
+  }
+
+  private estimateMax(K: number, p0: number, p1: number, p2: number, limitedC: Uint8Array, tol: Tolerances, solveStop: number): number {
+    const { N, se, sy } = this;
+    const { rtol, atol } = tol;
+    let mx = 0;
+    let at = -1;
+    let wmin = Infinity;
+    for (let p = 0; p < N; p++) {
+      if (limitedC[p]) continue;
+      const wt = atol + rtol * Math.sqrt(sy[p]);
+      const ec = (K * Math.sqrt(se[p])) / wt;
+      if (!(ec <= mx)) {
+        mx = ec;
+        at = p;
+      }
+      if (wt < wmin) wmin = wt;
+    }
+    this.place = at;
+    this.noise = (K * (Math.abs(p0) + Math.abs(p1) + Math.abs(p2) + 1) * solveStop) / wmin;
+    return mx;
+  }
+
+  h(out: Float64Array): Float64Array {
+    const { N, K, rhoN, qN } = this;
+    for (let k = 0; k < K; k++) for (let i = 0; i < N; i++) out[i * K + k] = rhoN[i] + qN[k * N + i];
+    return out;
+  }
+
+  previousH(out: Float64Array): number {
+    const { N, K, rhoOld, qOld, dtPrev } = this;
+    if (!(dtPrev > 0)) return 0;
+    for (let k = 0; k < K; k++) for (let i = 0; i < N; i++) out[i * K + k] = rhoOld[i] + qOld[k * N + i];
+    return dtPrev;
+  }
+
+  q(i: number, k: number): number {
+    return this.qN[k * this.N + i];
+  }
+
+  flux(out: Float64Array, vd: Float64Array): Float64Array {
+    const { N, K, w, qN } = this;
+    for (let i = 0; i < N; i++) {
+      let s = 0;
+      for (let k = 0; k < K; k++) s += w[k] * vd[k] * qN[k * N + i];
+      out[i] = s;
+    }
+    return out;
+  }
+
+  save(steps: number, lastError: number): StepperState {
+    return {
+      rho: this.rhoN.slice(), q: this.qN.slice(), rhoOld: this.rhoOld.slice(), qOld: this.qOld.slice(), rhoOld2: this.rhoOld2.slice(), qOld2: this.qOld2.slice(),
+      FxPrev: this.FxPrev.slice(), FyPrev: this.FyPrev.slice(), dtPrev: this.dtPrev, dtPrev2: this.dtPrev2, time: this.time, steps, lastError,
+    };
+  }
+
+  restore(state: StepperState, who: string): number {
+    const get = (key: string) => stateArray(state, key, who);
+    this.rhoN.set(get('rho'));
+    this.qN.set(get('q'));
+    this.rhoOld.set(get('rhoOld'));
+    this.qOld.set(get('qOld'));
+    this.rhoOld2.set(get('rhoOld2'));
+    this.qOld2.set(get('qOld2'));
+    this.FxPrev.set(get('FxPrev'));
+    this.FyPrev.set(get('FyPrev'));
+    this.dtPrev = Number(state.dtPrev);
+    this.dtPrev2 = Number(state.dtPrev2);
+    this.time = Number(state.time);
+    return Number(state.steps);
+  }
+}
+
