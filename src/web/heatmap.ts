@@ -129,7 +129,7 @@ export class HeatMap {
     const yTicks = axisTicks(spec.yAxis);
     const yLabelsW = Math.max(0, ...yTicks.map((t) => textW(t.text)));
     const L = 18 * dpr + yLabelsW + 6 * dpr;
-    const R = 12 * dpr + 12 * dpr + 4 * dpr + barLabelsW + 4 * dpr;
+    const R = 12 * dpr + 12 * dpr + 4 * dpr + barLabelsW + 10 * dpr;
     const T = 18 * dpr;
     const B = 34 * dpr;
     let pw = Math.max(1, W - L - R);
