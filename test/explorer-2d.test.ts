@@ -213,7 +213,6 @@ test('the frame record: every frame within the budget, thinned evenly, first and
   assert.ok(h.thinned >= 2);
   const ts = Array.from({ length: h.length }, (_, k) => h.at(k)?.t as number);
   assert.ok(ts.every((t, k) => k === 0 || t > ts[k - 1]), 'in time order');
-  assert.equal(h.nearest(0.51), ts.reduce((best, t, k) => (Math.abs(t - 0.51) < Math.abs(ts[best] - 0.51) ? k : best), 0));
   // a repeated frame (the same step) replaces the latest
   const n = h.length;
   h.add({ t: 1, steps: 40, dt: 0.025, rho: field(100), limitRho: null, h: null });

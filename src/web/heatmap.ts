@@ -33,6 +33,26 @@ function lut(anchors: number[][], size: number): Uint8ClampedArray {
 const SEQ = lut(VIRIDIS, 256);
 const DIV = lut(DIVERGING, 255);
 
+const barImages = new Map<Uint8ClampedArray, HTMLCanvasElement>();
+
+/** A colour table as a 1 × size canvas, its last entry in the top row (drawn once, then reused). */
+function barImage(table: Uint8ClampedArray): HTMLCanvasElement {
+  let canvas = barImages.get(table);
+  if (canvas) return canvas;
+  const size = table.length / 3;
+  canvas = document.createElement('canvas');
+  canvas.width = 1;
+  canvas.height = size;
+  const image = new ImageData(1, size);
+  for (let r = 0; r < size; r++) {
+    const c = size - 1 - r;
+    image.data.set([table[c * 3], table[c * 3 + 1], table[c * 3 + 2], 255], r * 4);
+  }
+  canvas.getContext('2d')?.putImageData(image, 0, 0);
+  barImages.set(table, canvas);
+  return canvas;
+}
+
 export type ColourSpec = { kind: 'sequential'; lo: number; hi: number; uniform?: boolean } | { kind: 'diverging'; scale: DivergingScale };
 
 /** A continuous axis [lo, hi], or rows labelled one by one (velocity nodes). */
@@ -231,15 +251,10 @@ export class HeatMap {
     ctx.fillText(spec.yAxis.label, 0, 0);
     ctx.restore();
 
-    // colour bar
+    // colour bar: the table as a one-pixel-wide image, highest value at the top, scaled to the plot height
     const cbx = ox + pw + 12 * dpr;
     const cbw = 12 * dpr;
-    const size = table.length / 3;
-    for (let j = 0; j < ph; j++) {
-      const c = Math.round((1 - j / ph) * (size - 1));
-      ctx.fillStyle = `rgb(${table[c * 3]},${table[c * 3 + 1]},${table[c * 3 + 2]})`;
-      ctx.fillRect(cbx, T + j, cbw, 1.5);
-    }
+    ctx.drawImage(barImage(table), cbx, T, cbw, ph);
     ctx.strokeStyle = '#222';
     ctx.strokeRect(cbx, T, cbw, ph);
     ctx.fillStyle = '#222';

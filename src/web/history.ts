@@ -68,19 +68,6 @@ export class FrameHistory {
     this.thinned++;
   }
 
-  /** Index of the recorded frame nearest to time t. */
-  nearest(t: number): number {
-    let lo = 0;
-    let hi = this.frames.length - 1;
-    if (hi < 0) return -1;
-    while (hi - lo > 1) {
-      const mid = (lo + hi) >> 1;
-      if (this.frames[mid].t <= t) lo = mid;
-      else hi = mid;
-    }
-    return Math.abs(this.frames[hi].t - t) < Math.abs(this.frames[lo].t - t) ? hi : lo;
-  }
-
   get usedBytes(): number {
     return this.bytes;
   }
