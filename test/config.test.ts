@@ -98,7 +98,7 @@ test('defaults are filled in and the examples validate', () => {
   assert.equal(c.particles, undefined);
   const k = validateConfig({ ...base(), model: { equation: 'kinetic', alpha: 1, eps: 0.1 } });
   assert.equal(k.velocity?.nodes, 16);
-  for (const f of fs.readdirSync('examples')) {
+  for (const f of fs.readdirSync('examples').filter((f) => /\.(ya?ml|json)$/.test(f))) {
     const cfg = validateConfig(parseConfigText(fs.readFileSync(`examples/${f}`, 'utf8')));
     buildProblem(cfg);
   }

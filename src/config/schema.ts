@@ -34,6 +34,8 @@ function section<const E extends v.ObjectEntries>(entries: E) {
 }
 
 export const MAX_CELLS_PER_DIM = 65536;
+/** Smallest supported eps (below, eps² and 1/eps² leave the double range in places). */
+export const EPS_MIN = 1e-100;
 /**
  * Default relative tolerance of the time error control: min(1e-4, 1/N²), N the largest number of
  * cells per dimension — the size of the second-order spatial error, so that the time error stays below
@@ -65,8 +67,17 @@ export const ModelSchema = section({
     v.description('A general collision rate lambda(rho) > 0 as an expression in `rho` (paper eq. (3.1)), e.g. `"1 + rho^2"`. Exactly one of `alpha` and `rate`.'),
   ),
   eps: v.pipe(
-    v.optional(positive('eps', 100)),
-    v.description('Mean free path eps in (0, 100] (kinetic and particles only; required there).'),
+    v.optional(
+      v.pipe(
+        finiteNumber('eps'),
+        v.finite('expected a finite number (eps)'),
+        v.minValue(EPS_MIN, (issue) => ((issue.input as number) > 0 ? `expected eps in [${EPS_MIN}, 100] (the supported range)` : 'expected eps > 0')),
+        v.maxValue(100, 'expected eps <= 100'),
+      ),
+    ),
+    v.description(
+      `Mean free path eps in [${EPS_MIN}, 100] (kinetic and particles only; required there). Below 1e-10 the kinetic theorem columns that divide by powers of eps are written \`nan\` (docs/outputs.md).`,
+    ),
   ),
 });
 
@@ -78,7 +89,7 @@ export const ConfigSchema = section({
         v.array(positiveInt('number of cells', 2, MAX_CELLS_PER_DIM), 'expected a list of cell counts, e.g. [256] or [128, 128]'),
         v.minLength(1, 'expected one cell count per dimension'),
         v.maxLength(2, 'expected one cell count per dimension'),
-        v.description(`Cells per dimension on the unit torus [0,1)^d: \`[Nx]\` or \`[Nx, Ny]\`, integers in [2, ${MAX_CELLS_PER_DIM}].`),
+        v.description(`Cells per dimension on the unit torus [0,1)^d: \`[Nx]\` or \`[Nx, Ny]\`, integers in [2, ${MAX_CELLS_PER_DIM}] (kinetic runs: at least 3).`),
       ),
     }, ),
     v.description('The mesh.'),
@@ -126,7 +137,12 @@ export const ConfigSchema = section({
     v.optional(
       section({
         times: v.pipe(
-          v.optional(v.array(v.pipe(finiteNumber('a time'), v.finite('expected a finite time')), 'expected a list of times')),
+          v.optional(
+            v.pipe(
+              v.array(v.pipe(finiteNumber('a time'), v.finite('expected a finite time')), 'expected a list of times'),
+              v.minLength(1, 'expected at least one snapshot time (leave output.times out for the default [time.end])'),
+            ),
+          ),
           v.description('Snapshot times in (0, end], strictly increasing; they are hit exactly. Default: `[end]`. The initial state is always stored as the snapshot at t = 0.'),
         ),
         series_every: v.pipe(
@@ -158,12 +174,27 @@ export const ConfigSchema = section({
   checkpoint: v.pipe(
     v.optional(
       section({
-        every_steps: v.pipe(v.optional(positiveInt('every_steps', 1, 1e9)), v.description('Write checkpoint.bin every this many steps.')),
-        every_seconds: v.pipe(v.optional(positive('every_seconds', 1e7)), v.description('Write checkpoint.bin when this many wall seconds have passed since the last one.')),
+        enabled: v.pipe(
+          v.optional(v.boolean('expected true or false'), true),
+          v.description('Write checkpoints at all (default true). With `false` an interrupted run cannot be resumed.'),
+        ),
+        every_seconds: v.pipe(
+          v.optional(positive('every_seconds', 1e7), 60),
+          v.description('Write checkpoint.bin when this many wall seconds have passed since the last one (default 60).'),
+        ),
+        every_steps: v.pipe(v.optional(positiveInt('every_steps', 1, 1e9)), v.description('Also write checkpoint.bin every this many steps.')),
+        at_snapshots: v.pipe(
+          v.optional(v.boolean('expected true or false'), true),
+          v.description(
+            'Also checkpoint at snapshot times (default true), unless the last checkpoint is younger than 20 times what writing one takes (so checkpoints cost at most ~5% of the run).',
+          ),
+        ),
       }),
       {},
     ),
-    v.description('Checkpoints for `nlbgk resume DIR` (atomic; a resumed run produces the same bytes as an uninterrupted one). No checkpoints unless one of the keys is set.'),
+    v.description(
+      'Checkpoints for `nlbgk resume DIR` (atomic and checksummed; a resumed run produces the same bytes as an uninterrupted one). On by default: every 60 wall seconds, at snapshot times, and when the run is interrupted (Ctrl-C, SIGTERM).',
+    ),
   ),
   particles: v.pipe(
     v.optional(

@@ -94,6 +94,11 @@ function semanticIssues(c: ParsedConfig, input: unknown): ConfigIssue[] {
   if (c.domain.cells.length !== model.dim) {
     out.push({ path: 'domain.cells', message: `expected ${model.dim} cell count(s) for dim ${model.dim} (got ${describe(c.domain.cells)})` });
   }
+  if (model.equation === 'kinetic') {
+    c.domain.cells.forEach((n, i) => {
+      if (n < 3) out.push({ path: `domain.cells[${i}]`, message: `the kinetic solver needs at least 3 cells per dimension (got ${n})` });
+    });
+  }
   if ((model.alpha === undefined) === (model.rate === undefined)) {
     out.push({ path: 'model', message: 'expected exactly one of alpha (lambda = rho^alpha) and rate (an expression in rho)' });
   }

@@ -93,7 +93,7 @@ function buildKinetic(config: Config, grid: Grid): Problem {
       // Lemma 2.5 residuals over the last step (the stepper's previous level; NaN before the first step)
       const dtPrev = stepper.previousH(hOld);
       const res = dtPrev > 0 ? momentResiduals(grid, velocity, hOld, hNow, dtPrev, theoremOpts) : { res_rho: NaN, res_j: NaN };
-      const extra = [th.E_l2, th.lemma24_j, th.lemma24_E, th.cross, k.l2 + delta * th.cross, th.dl2_dt, th.dcross_dt, th.dl2_dt + delta * th.dcross_dt, res.res_rho, res.res_j];
+      const extra = [th.E_l2, th.lemma24_j, th.lemma24_E, th.cross, k.l2_sq + delta * th.cross, th.dl2_dt, th.dcross_dt, th.dl2_dt + delta * th.dcross_dt, res.res_rho, res.res_j];
       return [d.mass, d.rho_min, d.rho_max, d.rho_l2_dev, ...KINETIC_COLUMNS.map((c) => k[c]), ...extra];
     },
     snapshotFields() {

@@ -40,7 +40,7 @@ export function buildParticles(config: Config, grid: Grid): Problem {
     rate,
     stepper,
     bounds: { lo, hi },
-    columns: ['mass', 'rho_min', 'rho_max', 'rho_l2_dev', 'flux_l2'],
+    columns: ['mass', 'rho_min', 'rho_max', 'rho_l2_dev', 'flux_l2_sq'],
     sample() {
       const d = densityDiagnostics(grid, stepper.rho());
       stepper.flux(flux);
