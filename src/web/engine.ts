@@ -23,6 +23,7 @@ import { KineticSolver } from '../solvers/kinetic/solver.js';
 import { cellCentres } from '../grid/grid.js';
 import { continuousSpectrum, discreteSpectrum } from '../spectrum/linear.js';
 import { diffusionDecayRate, kineticDecayRate, KAPPA } from './linearRate.js';
+import { NEQ_COLUMN, rowIndex } from './columns.js';
 
 export { BOUNDS_TOLERANCE };
 
@@ -158,7 +159,7 @@ export function densityDistance2(rho: Float64Array, limit: Float64Array): number
   return s2 * (1 / rho.length);
 }
 
-/** Theorem 2.3's ||f − rho~ M||_{L²(M⁻¹)} = sqrt(||(I − Π)f||² + ||rho − rho~||²) from the series value l2_neq, as `nlbgk compare` computes it. */
+/** Theorem 2.3's ||f − rho~ M||_{L²(M⁻¹)} = sqrt(||(I − Π)f||² + ||rho − rho~||²) from the series value l2_neq_sq, as `nlbgk compare` computes it. */
 export function kineticToLimit(l2Neq: number, rho: Float64Array, limit: Float64Array): number {
   return Math.sqrt(l2Neq + densityDistance2(rho, limit));
 }
@@ -176,7 +177,7 @@ export class Engine {
   private aligned: number[][] = [];
   private distances: number[] = [];
   private densityDistances: number[] = [];
-  /** Index of l2_neq in a series row (kinetic runs), else -1. */
+  /** Index of l2_neq_sq in a series row (kinetic runs), else -1. */
   private readonly iNeq: number;
 
   /** Builds the problems; throws ConfigError (with field paths) for data the schema cannot check. */
@@ -189,7 +190,7 @@ export class Engine {
     const d0 = densityDiagnostics(grid, stepper.rho());
     const mean = d0.mass; // the unit torus has volume 1
     const lambdaMean = problem.rate.lambda(mean);
-    this.iNeq = kinetic ? 1 + problem.columns.indexOf('l2_neq') : -1;
+    this.iNeq = kinetic ? rowIndex(problem.columns, NEQ_COLUMN) : -1;
 
     let limit: Run | null = null;
     let limitConfig: Config | null = null;
@@ -249,7 +250,7 @@ export class Engine {
 
   /**
    * Record the distance to the limit run for the last `count` series rows: now (both runs at the
-   * same time, `landed`), from the latest row's l2_neq; NaN when the limit run is not at this time.
+   * same time, `landed`), from the latest row's l2_neq_sq; NaN when the limit run is not at this time.
    */
   private recordDistance(landed: boolean, count: number): void {
     const { main, limit } = this;

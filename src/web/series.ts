@@ -3,6 +3,7 @@
  * CSV export) and the data arrays of the time plots. Pure data, no DOM.
  */
 import type { EngineMeta, Frame } from './engine.js';
+import { NEQ_COLUMN, rowIndex } from './columns.js';
 
 /** Rows kept before the plotted arrays are thinned (every other point); the CSV keeps every row up to MAX_ROWS. */
 export const MAX_PLOT_POINTS = 20000;
@@ -33,12 +34,12 @@ export class SeriesStore {
     const c = meta.columns;
     const kinetic = c.includes('dist_eq');
     // series columns are after t, so index + 1 in a row
-    this.iDist = 1 + (kinetic ? c.indexOf('dist_eq') : c.indexOf('rho_l2_dev'));
+    this.iDist = rowIndex(c, kinetic ? 'dist_eq' : 'rho_l2_dev');
     this.squareDist = true;
-    this.iMin = 1 + (kinetic ? c.indexOf('h_min') : c.indexOf('rho_min'));
-    this.iMax = 1 + (kinetic ? c.indexOf('h_max') : c.indexOf('rho_max'));
-    this.iLimitDev = meta.limitColumns ? 1 + meta.limitColumns.indexOf('rho_l2_dev') : -1;
-    this.iNeq = kinetic ? 1 + c.indexOf('l2_neq') : -1;
+    this.iMin = rowIndex(c, kinetic ? 'h_min' : 'rho_min');
+    this.iMax = rowIndex(c, kinetic ? 'h_max' : 'rho_max');
+    this.iLimitDev = meta.limitColumns ? rowIndex(meta.limitColumns, 'rho_l2_dev') : -1;
+    this.iNeq = kinetic ? rowIndex(c, NEQ_COLUMN) : -1;
   }
 
   /** Positive finite values only (log axis); anything else is a gap. */

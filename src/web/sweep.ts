@@ -6,7 +6,7 @@
  * Every run is a CLI run: the kinetic config of the page with model.eps = eps and time.end = T, and
  * the limit run of `limitProblem` (for initial.rho the CLI's own diffusion config, limit.yaml) with
  * time.end = T, each with its own error-controlled steps. The distance is computed as `nlbgk
- * compare` computes it from the two run directories (src/diagnostics/compare.ts: l2_neq of the
+ * compare` computes it from the two run directories (src/diagnostics/compare.ts: l2_neq_sq of the
  * kinetic series at T plus the density difference), so the sweep's numbers are the CLI's (the tests
  * check it). The distance contains, besides the eps-dependence, the difference between the kinetic
  * scheme's own limit and the diffusion solver (O(dx²)) and the time errors (∝ time.rtol): it levels
@@ -19,6 +19,7 @@ import { validateConfig } from '../config/validate.js';
 import { buildProblem } from '../simulation/build.js';
 import { fitPowerLaw, type PowerLawFit } from '../fitting/rates.js';
 import { densityDistance2, kineticToLimit, limitProblem, startRun } from './engine.js';
+import { NEQ_COLUMN, rowIndex } from './columns.js';
 
 export interface SweepPoint {
   eps: number;
@@ -61,7 +62,7 @@ export function sweepPoint(config: Config, eps: number, T: number, limitRho: Flo
   const run = startRun(problem);
   run.simulation.run();
   const row = run.rows[run.rows.length - 1];
-  const l2Neq = row[1 + problem.columns.indexOf('l2_neq')];
+  const l2Neq = row[rowIndex(problem.columns, NEQ_COLUMN)];
   const rho = problem.stepper.rho();
   return {
     eps,
