@@ -2,11 +2,15 @@
  * nlbgk's public API. The CLI (src/cli), the studies and the browser explorer are thin layers
  * over these exports.
  */
-export { makeGrid, cellAverages, cellCentres, type Grid } from './grid/grid.js';
+export { makeGrid, makeDomainGrid, isUnitTorus, sphereArea, describeCell, cellAverages, cellCentres, type Grid, type DomainSpec, type BoundarySide, type BoundaryKind, type Geometry, type Spacing } from './grid/grid.js';
 export { gaussHermite, velocityGrid, type Quadrature1D, type VelocityGrid } from './velocity/gaussHermite.js';
 export { compileExpression, ExpressionError, type CompiledExpression } from './models/expression.js';
 export * from './models/rate.js';
 export { DiffusionSolver, type DiffusionOptions } from './solvers/diffusion/solver.js';
+export { sideLaws, tailMass, principleBounds, type SideLaw } from './solvers/diffusion/boundary.js';
+export { barenblatt, heatKernel, logSphere, kingRosenau, gamma, type Barenblatt, type RadialSolution } from './diagnostics/exact.js';
+export { frontPositions } from './diagnostics/fronts.js';
+export { domainSpec } from './config/domain.js';
 export { KineticSolver, type KineticOptions } from './solvers/kinetic/solver.js';
 export { ParticleSolver, chooseParticleScheme, particleDefaultDt, type ParticleSolverOptions, type ParticleScheme } from './solvers/particles/solver.js';
 export { NumericalFailure, isAdaptive, type TimeStepper, type AdaptiveStepper, type Tolerances, type StepperState } from './solvers/stepper.js';

@@ -39,7 +39,7 @@ const corpus: [string, string, RegExp][] = [
   ['constructor key', M('{ equation: diffusion, alpha: 1 }', 'constructor: { prototype: 1 }\n'), /unknown key 'constructor'/],
   // wrong types and ranges
   ['equation misspelt', M('{ equation: difusion, alpha: 1 }'), /model.equation: expected one of diffusion, kinetic, particles \(got "difusion"\)/],
-  ['dim 0', M('{ equation: diffusion, alpha: 1, dim: 0 }'), /model.dim: expected 1 or 2/],
+  ['dim 0', M('{ equation: diffusion, alpha: 1, dim: 0 }'), /model.dim: expected 1, 2 or 3/],
   ['alpha string', M('{ equation: diffusion, alpha: "1" }'), /model.alpha: expected a real number \(got "1"\)/],
   ['alpha .inf', M('{ equation: diffusion, alpha: .inf }'), /model.alpha: expected a finite/],
   ['alpha .nan', M('{ equation: diffusion, alpha: .nan }'), /model.alpha: expected a real number/],

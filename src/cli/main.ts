@@ -104,7 +104,8 @@ export function buildProgram(io: Io = processIo): Command {
     .description(
       'Numerical laboratory for nonlinear BGK kinetic equations with density-dependent collision rates\n' +
         '  d_t h + (1/eps) v.grad_x h = (1/eps^2) lambda(rho) (rho - h),  lambda(rho) = rho^alpha,\n' +
-        'and their diffusive limits d_t rho = div(rho^-alpha grad rho) on the torus T^d, d = 1, 2.\n' +
+        'and their diffusive limits d_t rho = div(rho^-alpha grad rho) on the torus T^d, d = 1, 2\n' +
+        '(the limit equation also on boxes with walls, Dirichlet and far-field sides, radial meshes of R^d, with vacuum).\n' +
         'Configs are YAML or JSON; every key is documented in docs/config.md.\n' +
         'Exit status: 0 success; 1 numerical failure (the message names step, time and place) or a failed ' +
         'write (disk full; previous files kept); 2 invalid input (config, arguments, paths, damaged run ' +

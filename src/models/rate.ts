@@ -47,6 +47,15 @@ export interface RateLaw {
   lambdaArray(rho: Float64Array, out: Float64Array, n: number): void;
   /** [min D, max D] over [lo, hi] (exact for power laws, sampled at table nodes otherwise). */
   diffusivityBounds(lo: number, hi: number): [number, number];
+  /**
+   * Power laws with alpha < 1 only: the Kirchhoff potential measured from vacuum,
+   * Phi_0(rho) = Phi(rho) - Phi(0) = rho^(1-alpha)/(1-alpha), with D like `evaluate`. Near rho = 0 it keeps
+   * full relative precision where Phi itself (about -1/(1-alpha) there) has only absolute precision
+   * eps/(1-alpha): what solutions with vacuum need (docs/diffusion-scheme.md "Vacuum").
+   */
+  evaluateFromZero?(rho: Float64Array, phi: Float64Array, d: Float64Array, n: number): void;
+  /** Phi_0 at one density (alpha < 1). */
+  kirchhoffFromZero?(rho: number): number;
 }
 
 /** lambda = rho^alpha (paper eq. (1.2)). */
@@ -183,6 +192,54 @@ class PowerLaw implements RateLaw {
       for (let i = 0; i < n; i++) out[i] = this.lambda(rho[i]);
     } else {
       for (let i = 0; i < n; i++) out[i] = Math.exp(a * Math.log(rho[i]));
+    }
+  }
+
+  kirchhoffFromZero(rho: number): number {
+    const a = this.alpha;
+    switch (a) {
+      case 0: return rho;
+      case -1: return 0.5 * rho * rho;
+      case -2: return (rho * rho * rho) / 3;
+      case 0.5: return 2 * Math.sqrt(rho);
+      case -0.5: return (2 * rho * Math.sqrt(rho)) / 3;
+      default: return rho > 0 ? Math.exp(this.m * Math.log(rho)) / this.m : 0;
+    }
+  }
+
+  evaluateFromZero(rho: Float64Array, phi: Float64Array, d: Float64Array, n: number): void {
+    const a = this.alpha;
+    if (!(a < 1)) throw new RangeError(`evaluateFromZero: Phi(0) is finite only for alpha < 1 (got ${a})`);
+    switch (a) {
+      case 0:
+        for (let i = 0; i < n; i++) { phi[i] = rho[i]; d[i] = 1; }
+        return;
+      case -1:
+        for (let i = 0; i < n; i++) { const r = rho[i]; phi[i] = 0.5 * r * r; d[i] = r; }
+        return;
+      case -2:
+        for (let i = 0; i < n; i++) { const r = rho[i]; phi[i] = (r * r * r) / 3; d[i] = r * r; }
+        return;
+      case 0.5:
+        for (let i = 0; i < n; i++) { const s = Math.sqrt(rho[i]); phi[i] = 2 * s; d[i] = 1 / s; }
+        return;
+      case -0.5:
+        for (let i = 0; i < n; i++) { const r = rho[i]; const s = Math.sqrt(r); phi[i] = (2 * r * s) / 3; d[i] = s; }
+        return;
+      default: {
+        const m = this.m;
+        for (let i = 0; i < n; i++) {
+          const r = rho[i];
+          if (r > 0) {
+            const l = Math.log(r);
+            d[i] = Math.exp(-a * l);
+            phi[i] = Math.exp(m * l) / m;
+          } else {
+            d[i] = a < 0 ? 0 : Infinity;
+            phi[i] = 0;
+          }
+        }
+      }
     }
   }
 

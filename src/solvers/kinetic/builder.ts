@@ -8,7 +8,7 @@ import { velocityGrid } from '../../velocity/gaussHermite.js';
 import { densityDiagnostics } from '../../diagnostics/density.js';
 import { KINETIC_COLUMNS, THEOREM_COLUMNS, kineticDiagnostics } from '../../diagnostics/kinetic.js';
 import { defaultDelta, momentResiduals, theoremDiagnostics } from '../../diagnostics/theorems.js';
-import { buildRate, checkPositive, compileField, fluxFields, initialDensity, minMax, type EquationBuilder, type Problem } from '../../simulation/problem.js';
+import { buildRate, checkPositive, compileField, fluxFields, initialDensity, minMax, requireUnitTorus, type EquationBuilder, type Problem } from '../../simulation/problem.js';
 import { KineticSolver } from './solver.js';
 
 export const kineticEquation: EquationBuilder = { build: buildKinetic };
@@ -35,6 +35,7 @@ export function initialKinetic(config: Config, grid: Grid, vel: ReturnType<typeo
 }
 
 function buildKinetic(config: Config, grid: Grid): Problem {
+  requireUnitTorus(config, grid);
   if (!config.velocity) throw new Error('buildKinetic: the config has no velocity section (validateConfig fills it in for equation kinetic)');
   const velocity = velocityGrid(grid.dim, config.velocity.nodes);
   const h0 = initialKinetic(config, grid, velocity);
