@@ -15,7 +15,7 @@ import type { Config } from '../src/config/schema.js';
 import { runConfig } from '../src/run.js';
 import { readRun } from '../src/io/readRun.js';
 import { compareRuns } from '../src/diagnostics/compare.js';
-import { cellsField, configInput, decodeState, DEFAULTS, encodeState, presetOf, switchDim, type ExplorerState } from '../src/web/state.js';
+import { cellsField, configInput, decodeState, DEFAULTS, DOMAIN_PRESETS, domainPresetOf, encodeState, presetOf, switchDim, type ExplorerState } from '../src/web/state.js';
 import { messagesOf, validateState } from '../src/web/validation.js';
 import { Engine } from '../src/web/engine.js';
 import { seriesCsv, rhoCsv, hCsv } from '../src/web/exports.js';
@@ -246,12 +246,72 @@ test('cuts, differences and field exports', () => {
   assert.equal(one, 't,x,rho\n0,0.25,1\n0,0.75,2\n');
 });
 
-test('the domain overlay: the periodic torus has no boundary to draw', () => {
+test('the domain overlay: the torus has no boundary to draw; boxes draw walls and held sides from the config', () => {
   const o = domainOverlay(configOf(state2()));
   assert.equal(o.periodic, true);
   assert.deepEqual(o.edges, []);
   assert.deepEqual(o.box, [[0, 1], [0, 1]]);
   assert.match(o.note, /torus T²/);
+  const preset = (dim: 1 | 2, id: string) => DOMAIN_PRESETS[dim].find((p) => p.id === id)?.domain as string;
+  // every preset is a valid config of the limit equation in its dimension
+  for (const dim of [1, 2] as const) {
+    for (const p of DOMAIN_PRESETS[dim]) {
+      const s = { ...DEFAULTS[dim], equation: 'diffusion' as const, domain: p.domain };
+      assert.deepEqual(validateState(s).messages, {}, `${dim}D ${p.id}`);
+      assert.equal(domainPresetOf(s), p.id);
+    }
+  }
+  const walls1 = domainOverlay(configOf({ ...DEFAULTS[1], equation: 'diffusion', domain: preset(1, 'walls') }));
+  assert.deepEqual(walls1.edges.map((e) => [e.kind, e.from[0]]), [['wall', 0], ['wall', 1]]);
+  assert.equal(walls1.periodic, false);
+  const source = domainOverlay(configOf(state2({ equation: 'diffusion', domain: preset(2, 'source') })));
+  assert.deepEqual(source.edges.map((e) => [e.kind, e.from, e.to, e.value]), [
+    ['wall', [0, 0], [0, 1], undefined],
+    ['wall', [1, 0], [1, 1], undefined],
+    ['dirichlet', [0, 0], [1, 0], 1],
+    ['wall', [0, 1], [1, 1], undefined],
+  ]);
+  assert.match(source.note, /box \[0, 1\] × \[0, 1\]: x = 0: zero-flux.*y = 0: ρ = 1/);
+  const channel = domainOverlay(configOf(state2({ equation: 'diffusion', domain: preset(2, 'channel') })));
+  assert.deepEqual(channel.edges.map((e) => e.kind), ['dirichlet', 'dirichlet']);
+  const out1 = domainOverlay(configOf({ ...DEFAULTS[1], equation: 'diffusion', domain: preset(1, 'outflow') }));
+  assert.deepEqual(out1.box[0], [-2, 2]);
+  // a radial mesh: one axis r, its centre no boundary, the outer side a wall by default
+  const radial = { ...DEFAULTS[1], equation: 'diffusion' as const, alpha: '0', domain: '{ geometry: radial, box: [[0, 5]] }', expr: '0.1 + exp(-r^2)', cells: '64' };
+  const rc = configOf(radial);
+  const ro = domainOverlay(rc);
+  assert.deepEqual(ro.axes[0], 'r');
+  assert.deepEqual(ro.edges.map((e) => [e.kind, e.from[0]]), [['wall', 5]]);
+  assert.match(ro.note, /radial mesh of R\^1/);
+  // 2D page, radial mesh of R²: one cell count
+  assert.deepEqual(configOf({ ...radial, dim: 2 }).domain.cells, [64]);
+});
+
+test('domains in the page: errors of the field itself, the equations that refuse walls, a box run = the CLI with mass + outflow conserved', async () => {
+  assert.match(validateState(state2({ equation: 'diffusion', domain: '{ box: [[0, 1]' })).messages.domain ?? '', /mapping of domain keys/);
+  assert.match(validateState(state2({ equation: 'diffusion', domain: '{ cells: [4] }' })).messages.domain ?? '', /cells field/);
+  assert.match(validateState(state2({ equation: 'diffusion', domain: '[1, 2]' })).messages.domain ?? '', /mapping/);
+  assert.match(validateState(state2({ equation: 'diffusion', domain: '{ boundary: { x: [zero-flux, wall] } }' })).messages.domain ?? '', /wall/);
+  // kinetic runs on the torus only: the builder's message comes back at the domain field
+  const kin = configOf(state2({ cells: '8', domain: DOMAIN_PRESETS[2][1].domain }));
+  assert.throws(() => new Engine(kin), (err: ConfigError) => /torus only/.test(messagesOf(err.issues).domain ?? ''));
+  // the limit equation in a box with a source wall, in the Engine and in the CLI
+  const config = configOf(state2({ equation: 'diffusion', cells: '12x8', domain: DOMAIN_PRESETS[2][2].domain, end: '0.01', rtol: '' }));
+  const engine = new Engine(config);
+  assert.equal(engine.meta.decayRate, null);
+  assert.match(engine.meta.decayNote, /torus/);
+  const frames = drain(engine, 5);
+  const rows = frames.flatMap((f) => f.rows);
+  assert.equal(seriesCsv(engine.meta.columns, rows), (await cliRun(config)).csv);
+  const iMass = 1 + engine.meta.columns.indexOf('mass');
+  const outs = engine.meta.columns.map((c, i) => (c.startsWith('outflow_') ? i + 1 : -1)).filter((i) => i > 0);
+  assert.equal(outs.length, 4, 'an outflow column per non-periodic side');
+  const conserved = rows.map((r) => r[iMass] + outs.reduce((s, i) => s + r[i], 0));
+  assert.ok(conserved.every((m) => Math.abs(m - conserved[0]) <= 1e-12 * conserved[0]), 'mass + outflow is the initial mass');
+  const last = rows[rows.length - 1];
+  const iHeld = 1 + engine.meta.columns.indexOf('outflow_y_lo');
+  assert.ok(last[iHeld] < 0, 'mass enters through the held side (density 1 above the data)');
+  assert.ok(outs.filter((i) => i !== iHeld).every((i) => last[i] === 0), 'walls pass nothing');
 });
 
 test('Engine: data the schema cannot check land at their field in 2D', () => {

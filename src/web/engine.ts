@@ -20,7 +20,7 @@ import { buildRate, minMax, type Problem } from '../simulation/problem.js';
 import { Simulation } from '../simulation/simulation.js';
 import { BOUNDS_TOLERANCE, simulationOptions } from '../simulation/options.js';
 import { KineticSolver } from '../solvers/kinetic/solver.js';
-import { cellCentres } from '../grid/grid.js';
+import { cellCentres, isUnitTorus, type Grid } from '../grid/grid.js';
 import { continuousSpectrum, discreteSpectrum } from '../spectrum/linear.js';
 import { diffusionDecayRate, kineticDecayRate, KAPPA } from './linearRate.js';
 import { NEQ_COLUMN, rowIndex } from './columns.js';
@@ -53,7 +53,7 @@ export interface EngineMeta {
   /** The run's time.rtol (null for particles, which take fixed steps). */
   rtol: number | null;
   end: number;
-  /** Mean density m (= mass on the unit torus) and r = lambda(m). */
+  /** Mean density m (mass over the domain's volume; = mass on the unit torus) and r = lambda(m). */
   mean: number;
   lambdaMean: number;
   /** Exact decay rate d of the slowest linear mode (||·||² decays like e^{−2dt}), or null with a note. */
@@ -188,7 +188,8 @@ export class Engine {
     const { grid, stepper } = problem;
     const kinetic = stepper instanceof KineticSolver ? stepper : null;
     const d0 = densityDiagnostics(grid, stepper.rho());
-    const mean = d0.mass; // the unit torus has volume 1
+    const torus = isUnitTorus(grid);
+    const mean = torus ? d0.mass : d0.mass / domainVolume(grid); // the unit torus has volume 1
     const lambdaMean = problem.rate.lambda(mean);
     this.iNeq = kinetic ? rowIndex(problem.columns, NEQ_COLUMN) : -1;
 
@@ -213,7 +214,9 @@ export class Engine {
     const [rlo, rhi] = minMax(stepper.rho());
     const [llo, lhi] = limit ? minMax(limit.problem.stepper.rho()) : [rlo, rhi];
 
-    const { decayRate, decayNote } = linearRate(config, kinetic, mean, lambdaMean);
+    const { decayRate, decayNote } = torus
+      ? linearRate(config, kinetic, mean, lambdaMean)
+      : { decayRate: null, decayNote: 'no exact linear rate drawn: it is that of the mode exp(2πix) on the periodic unit torus' };
     const velocities = kinetic ? kinetic.velocity.v.map((v) => Float64Array.from(v)) : null;
 
     this.meta = {
@@ -325,6 +328,13 @@ export class Engine {
     }
     return this.frame();
   }
+}
+
+/** Volume of the domain a grid covers (the sum of its cell volumes). */
+function domainVolume(grid: Grid): number {
+  let v = 0;
+  for (const x of grid.volumes) v += x;
+  return v;
 }
 
 /**

@@ -96,7 +96,9 @@ export class HeatMap {
     ctx.font = `${13 * devicePixelRatio}px system-ui, sans-serif`;
     ctx.textAlign = 'center';
     ctx.textBaseline = 'middle';
-    ctx.fillText(text, this.canvas.width / 2, this.canvas.height / 2);
+    const lines = text.split('\n');
+    const lh = 18 * devicePixelRatio;
+    lines.forEach((l, i) => ctx.fillText(l, this.canvas.width / 2, this.canvas.height / 2 + (i - (lines.length - 1) / 2) * lh));
   }
 
   /** Box coordinates of a point given in client pixels, or null outside the plot. */
@@ -195,6 +197,10 @@ export class HeatMap {
       line();
       ctx.restore();
     }
+    ctx.strokeStyle = '#222';
+    ctx.lineWidth = dpr;
+    ctx.strokeRect(ox, T, pw, ph);
+    // boundary segments over the frame
     for (const e of spec.edges ?? []) {
       const st = EDGE_STYLE[e.kind];
       ctx.save();
@@ -210,7 +216,6 @@ export class HeatMap {
     ctx.fillStyle = '#222';
     ctx.strokeStyle = '#222';
     ctx.lineWidth = dpr;
-    ctx.strokeRect(ox, T, pw, ph);
     if (spec.note) {
       ctx.save();
       ctx.font = `${12 * dpr}px system-ui, sans-serif`;

@@ -27,6 +27,9 @@ import {
   encodeState,
   EPS_LOG_MAX,
   EPS_LOG_MIN,
+  DOMAIN_PRESETS,
+  domainPresetOf,
+  isRadial,
   PRESETS,
   presetOf,
   SPEEDS,
@@ -46,7 +49,7 @@ const $ = <T extends HTMLElement = HTMLElement>(id: string): T => {
 const input = (id: string) => $<HTMLInputElement>(id);
 const select = (id: string) => $<HTMLSelectElement>(id);
 
-const FIELDS: Field[] = ['dim', 'equation', 'alpha', 'eps', 'nodes', 'cells', 'expr', 'end', 'rtol', 'general'];
+const FIELDS: Field[] = ['dim', 'equation', 'alpha', 'eps', 'nodes', 'cells', 'domain', 'expr', 'end', 'rtol', 'general'];
 
 // ------------------------------------------------------------------------------------ state
 
@@ -239,11 +242,23 @@ function showReadout(rec: Recorded): void {
     ['min', kinetic ? 'min h' : 'min ρ', display(kinetic ? row.h_min : row.rho_min, 8)],
     ['max', kinetic ? 'max h' : 'max ρ', display(kinetic ? row.h_max : row.rho_max, 8)],
     ['mass', 'mass', display(row.mass, 12)],
+    ...outflowItem(row),
     ...(meta.distanceKind ? [['limit', meta.distanceKind === 'kinetic' ? '‖f − ρ̃M‖' : '‖ρ − ρ̃‖', display(toLimit, 4)] as [string, string, string]] : []),
     ['rate', 'exact linear rate 2d', meta.decayRate === null ? '—' : display(2 * meta.decayRate, 6)],
     ['dt', 'dt', display(rec.dt, 4) + (scrubbed === null && latest.limitDt !== null ? ` (limit ${display(latest.limitDt, 4)})` : '')],
   ];
   $('readout').innerHTML = items.map(([k, label, v]) => `<span>${label} = <b data-k="${k}">${escapeHtml(v)}</b></span>`).join(' · ');
+}
+
+/** On domains that let mass out: the cumulative outflow and mass + outflow (conserved: the initial mass). */
+function outflowItem(row: Record<string, number>): [string, string, string][] {
+  const keys = Object.keys(row).filter((k) => k.startsWith('outflow_'));
+  if (keys.length === 0) return [];
+  const out = keys.reduce((s, k) => s + row[k], 0);
+  return [
+    ['outflow', 'outflow', display(out, 6)],
+    ['conserved', 'mass + outflow', display(row.mass + out, 12)],
+  ];
 }
 
 /** The distance to the limit recorded at time t (the plotted series), or null. */
@@ -288,6 +303,10 @@ function fillPresets(): void {
   presetSelect.length = 0;
   for (const p of PRESETS[state.dim]) presetSelect.add(new Option(p.label, p.id));
   presetSelect.add(new Option('custom expression', 'custom'));
+  const domainSelect = select('domain-preset');
+  domainSelect.length = 0;
+  for (const p of DOMAIN_PRESETS[state.dim]) domainSelect.add(new Option(p.label, p.id));
+  domainSelect.add(new Option('custom (box, boundary, geometry, spacing as YAML)', 'custom'));
 }
 
 function fillControls(): void {
@@ -303,10 +322,12 @@ function fillControls(): void {
   input('expr').value = state.expr;
   input('end').value = state.end;
   input('rtol').value = state.rtol;
+  input('domain').value = state.domain;
+  select('domain-preset').value = domainPresetOf(state) ?? 'custom';
   input(state.initialKind === 'h' ? 'kind-h' : 'kind-rho').checked = true;
   select('preset').value = presetOf(state)?.id ?? 'custom';
   select('speed').value = String(state.speed);
-  $('kind-rho-label').innerHTML = state.dim === 2 ? 'ρ<sub>in</sub>(x, y)' : 'ρ<sub>in</sub>(x)';
+  $('kind-rho-label').innerHTML = isRadial(state.domain) ? 'ρ<sub>in</sub>(r)' : state.dim === 2 ? 'ρ<sub>in</sub>(x, y)' : 'ρ<sub>in</sub>(x)';
   $('kind-h-label').innerHTML = state.dim === 2 ? 'h<sub>in</sub>(x, y, vx, vy)' : 'h<sub>in</sub>(x, v) = f/M';
   updateDisabled();
   updateHints();
@@ -436,7 +457,7 @@ function wire(): void {
     input('eps').value = state.eps;
     settingsChanged(60);
   });
-  const text = (id: 'alpha' | 'eps' | 'nodes' | 'cells' | 'expr' | 'end' | 'rtol', after?: () => void) =>
+  const text = (id: 'alpha' | 'eps' | 'nodes' | 'cells' | 'expr' | 'end' | 'rtol' | 'domain', after?: () => void) =>
     input(id).addEventListener('input', () => {
       state[id] = input(id).value;
       after?.();
@@ -448,6 +469,22 @@ function wire(): void {
   text('cells');
   text('end');
   text('rtol');
+  text('domain', () => (select('domain-preset').value = domainPresetOf(state) ?? 'custom'));
+  select('domain-preset').addEventListener('change', () => {
+    const p = DOMAIN_PRESETS[state.dim].find((q) => q.id === select('domain-preset').value);
+    if (!p) return;
+    state.domain = p.domain;
+    // walls and outflow: the limit equation runs on them (kinetic and particles on the torus only)
+    if (p.domain !== '' && state.equation !== 'diffusion') {
+      state.equation = 'diffusion';
+      if (state.initialKind === 'h') {
+        state.initialKind = 'rho';
+        state.expr = PRESETS[state.dim][0].expr;
+      }
+    }
+    fillControls();
+    settingsChanged(0);
+  });
   text('expr', () => (select('preset').value = presetOf(state)?.id ?? 'custom'));
   select('preset').addEventListener('change', () => {
     const p = PRESETS[state.dim].find((q) => q.id === select('preset').value);
@@ -556,7 +593,7 @@ function wire(): void {
   $('dl-png').addEventListener('click', () => {
     const rec = shown();
     const header = `nlbgk explorer — ${decodeURIComponent(encodeState(state).replace(/\+/g, ' ')) || 'defaults'} — t = ${display(rec?.t ?? 0)}`;
-    const canvas = compositePng(views.panels(sweep.panel()), header);
+    const canvas = compositePng(views.panels(meta?.equation === 'kinetic' ? sweep.panel() : null), header);
     canvas.toBlob((blob) => blob && download('explorer-plots.png', blob, 'image/png'));
   });
   new ResizeObserver(() => {
@@ -667,7 +704,7 @@ window.nlbgkExplorer = {
   },
   /** What the exported PNG holds: each panel's title, legend labels and note. */
   pngPanels() {
-    return views.panels(sweep.panel()).map((p) => ({ title: p.title, legend: p.legend.map((l) => l.label), note: p.note ?? null, width: p.canvas.width, height: p.canvas.height }));
+    return views.panels(meta?.equation === 'kinetic' ? sweep.panel() : null).map((p) => ({ title: p.title, legend: p.legend.map((l) => l.label), note: p.note ?? null, width: p.canvas.width, height: p.canvas.height }));
   },
   get sweep() {
     return { running: sweep.running, points: sweep.points, fit: sweep.fit && { order: sweep.fit.order, stderr: sweep.fit.stderr }, time: sweep.time, text: sweep.fitText() };

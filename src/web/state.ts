@@ -8,6 +8,7 @@
  *
  * Browser-safe: no DOM, no node: modules (unit-tested in Node, used by the page).
  */
+import { parse as parseYaml } from 'yaml';
 import type { ConfigInput } from '../config/schema.js';
 
 export type Equation = 'kinetic' | 'diffusion' | 'particles';
@@ -33,6 +34,11 @@ export interface ExplorerState {
   end: string;
   /** time.rtol of the error control; empty: the CLI's default min(1e-4, 1/N²). */
   rtol: string;
+  /**
+   * The domain beyond its cells, as a YAML flow mapping of `domain` keys (box, boundary), e.g.
+   * `{ boundary: { x: [zero-flux, zero-flux] } }`; empty: the periodic unit torus.
+   */
+  domain: string;
   /** Time steps per displayed frame. */
   speed: number;
 }
@@ -52,12 +58,30 @@ export const PRESETS: Readonly<Record<Dim, readonly Preset[]>> = {
     { id: 'plateau', label: 'plateau (discontinuous)', kind: 'rho', expr: '0.25 + step(x-0.25)*step(0.75-x)' },
     { id: 'two-modes', label: 'two modes', kind: 'rho', expr: '1 + 0.3*sin(2*pi*x) + 0.3*cos(6*pi*x)' },
     { id: 'beam', label: 'ill-prepared h(x, v): right-moving excess', kind: 'h', expr: '1 + 0.5*sin(2*pi*x)*(1 + tanh(2*v))' },
+    { id: 'vacuum', label: 'compact support, vacuum around it (diffusion, α < 1)', kind: 'rho', expr: 'max(0, 1 - 20*(x-0.5)^2)' },
   ],
   2: [
     { id: 'bumps', label: 'two bumps on a thin background', kind: 'rho', expr: '0.1 + exp(-50*((x-0.35)^2+(y-0.4)^2)) + 0.6*exp(-80*((x-0.7)^2+(y-0.65)^2))' },
     { id: 'sine2', label: 'sine  1 + 0.5 sin 2πx sin 2πy', kind: 'rho', expr: '1 + 0.5*sin(2*pi*x)*sin(2*pi*y)' },
     { id: 'square', label: 'square plateau (discontinuous)', kind: 'rho', expr: '0.25 + step(x-0.25)*step(0.75-x)*step(y-0.25)*step(0.75-y)' },
     { id: 'beam2', label: 'ill-prepared h(x, y, vx, vy): excess moving right', kind: 'h', expr: '1 + 0.5*sin(2*pi*x)*(1 + tanh(2*vx))' },
+    { id: 'vacuum2', label: 'compact support, vacuum around it (diffusion, α < 1)', kind: 'rho', expr: 'max(0, 1 - 20*((x-0.5)^2+(y-0.5)^2))' },
+  ],
+};
+
+/** Domain presets per dimension (the limit equation runs on them; kinetic and particles on the torus only). */
+export const DOMAIN_PRESETS: Readonly<Record<Dim, readonly { id: string; label: string; domain: string }[]>> = {
+  1: [
+    { id: 'torus', label: 'periodic: the unit torus T', domain: '' },
+    { id: 'walls', label: 'walls at x = 0 and 1 (zero flux)', domain: '{ boundary: { x: [zero-flux, zero-flux] } }' },
+    { id: 'source', label: 'density held at 1 at x = 0, wall at x = 1', domain: '{ boundary: { x: [{ kind: dirichlet, value: 1 }, zero-flux] } }' },
+    { id: 'outflow', label: 'box [−2, 2], both sides held at 0.1 (outflow)', domain: '{ box: [[-2, 2]], boundary: { x: [{ kind: dirichlet, value: 0.1 }, { kind: dirichlet, value: 0.1 }] } }' },
+  ],
+  2: [
+    { id: 'torus', label: 'periodic: the unit torus T²', domain: '' },
+    { id: 'walls', label: 'box with walls (zero flux)', domain: '{ boundary: { x: [zero-flux, zero-flux], y: [zero-flux, zero-flux] } }' },
+    { id: 'source', label: 'walls, density held at 1 at y = 0', domain: '{ boundary: { x: [zero-flux, zero-flux], y: [{ kind: dirichlet, value: 1 }, zero-flux] } }' },
+    { id: 'channel', label: 'channel: periodic in y, outflow at x = 0 and 1', domain: '{ boundary: { x: [{ kind: dirichlet, value: 0.1 }, { kind: dirichlet, value: 0.1 }], y: periodic } }' },
   ],
 };
 
@@ -71,8 +95,8 @@ export const SPEEDS: readonly number[] = [1, 2, 5, 10, 20, 50, 100];
  * time.rtol = 1e-3); by t = 0.02 the bumps are gone.
  */
 export const DEFAULTS: Readonly<Record<Dim, Readonly<ExplorerState>>> = {
-  1: Object.freeze({ dim: 1, equation: 'kinetic', alpha: '-1', eps: '0.1', nodes: '16', cells: '256', initialKind: 'rho', expr: PRESETS[1][0].expr, end: '0.25', rtol: '', speed: 1 }),
-  2: Object.freeze({ dim: 2, equation: 'kinetic', alpha: '1', eps: '0.01', nodes: '4', cells: '64', initialKind: 'rho', expr: PRESETS[2][0].expr, end: '0.02', rtol: '1e-3', speed: 1 }),
+  1: Object.freeze({ dim: 1, equation: 'kinetic', alpha: '-1', eps: '0.1', nodes: '16', cells: '256', initialKind: 'rho', expr: PRESETS[1][0].expr, end: '0.25', rtol: '', domain: '', speed: 1 }),
+  2: Object.freeze({ dim: 2, equation: 'kinetic', alpha: '1', eps: '0.01', nodes: '4', cells: '64', initialKind: 'rho', expr: PRESETS[2][0].expr, end: '0.02', rtol: '1e-3', domain: '', speed: 1 }),
 };
 /** The page opens in one dimension. */
 export const DEFAULT_STATE: Readonly<ExplorerState> = DEFAULTS[1];
@@ -111,6 +135,7 @@ const KEYS = {
   expr: 'expr',
   end: 'end',
   rtol: 'rtol',
+  domain: 'domain',
   speed: 'speed',
 } as const satisfies Record<keyof ExplorerState, string>;
 
@@ -138,7 +163,7 @@ export function decodeState(query: string): ExplorerState {
   const s: ExplorerState = { ...DEFAULTS[dim] };
   const eq = text('equation');
   if (eq !== undefined && (EQUATIONS as readonly string[]).includes(eq)) s.equation = eq as Equation;
-  for (const k of ['alpha', 'eps', 'nodes', 'cells', 'expr', 'end', 'rtol'] as const) {
+  for (const k of ['alpha', 'eps', 'nodes', 'cells', 'expr', 'end', 'rtol', 'domain'] as const) {
     const v = text(k);
     if (v !== undefined) s[k] = v;
   }
@@ -168,6 +193,29 @@ export function cellsField(text: string, dim: Dim): (number | string | undefined
   return parts.map(numberField);
 }
 
+/** The domain preset the state holds, or undefined (a domain typed by hand). */
+export function domainPresetOf(state: Pick<ExplorerState, 'dim' | 'domain'>): string | undefined {
+  return DOMAIN_PRESETS[state.dim].find((p) => p.domain === state.domain.trim())?.id;
+}
+
+/** A problem with the domain text itself (not a mapping, bad YAML, cells given there), or null. */
+export class DomainTextError extends Error {}
+
+/** The domain keys of the domain field (a YAML flow mapping); {} when empty. Throws DomainTextError. */
+export function domainField(text: string): Record<string, unknown> {
+  const t = text.trim();
+  if (t === '') return {};
+  let value: unknown;
+  try {
+    value = parseYaml(t, { maxAliasCount: 10 });
+  } catch (err) {
+    throw new DomainTextError(`expected a mapping of domain keys such as { box: [[0, 2]], boundary: { x: [zero-flux, zero-flux] } }: ${(err as Error).message.split('\n')[0]}`);
+  }
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new DomainTextError('expected a mapping of domain keys (box, boundary, geometry, spacing)');
+  if ('cells' in value) throw new DomainTextError('cells are set by the cells field');
+  return value as Record<string, unknown>;
+}
+
 /** The nlbgk config of the run the explorer shows, as a user would write it in YAML. */
 export function configInput(state: ExplorerState): ConfigInput {
   const kinetic = state.equation !== 'diffusion';
@@ -179,12 +227,26 @@ export function configInput(state: ExplorerState): ConfigInput {
   if (rtol !== undefined && state.equation !== 'particles') time.rtol = rtol;
   const config: Record<string, unknown> = {
     model,
-    domain: { cells: cellsField(state.cells, state.dim) },
+    // a radial mesh has one cell count [Nr] whatever the space dimension
+    domain: { cells: cellsField(state.cells, isRadial(state.domain) ? 1 : state.dim), ...safeDomain(state.domain) },
     initial: { [state.equation === 'kinetic' ? state.initialKind : 'rho']: state.expr },
     time,
   };
   if (state.equation === 'kinetic') config.velocity = { nodes: numberField(state.nodes) };
   return config as unknown as ConfigInput;
+}
+
+/** Whether the domain field asks for a radial mesh (geometry: radial). */
+export function isRadial(domain: string): boolean {
+  return safeDomain(domain).geometry === 'radial';
+}
+
+function safeDomain(text: string): Record<string, unknown> {
+  try {
+    return domainField(text);
+  } catch {
+    return {}; // reported at the field by validateState
+  }
 }
 
 /** Largest cells × velocities the page runs (bigger runs belong to `nlbgk run`). */

@@ -5,10 +5,10 @@
 import { ConfigError, formatIssue, validateConfig, type ConfigIssue } from '../config/validate.js';
 import type { Config } from '../config/schema.js';
 import { compileExpression, ExpressionError } from '../models/expression.js';
-import { configInput, MAX_PAGE_UNKNOWNS, type ExplorerState } from './state.js';
+import { configInput, domainField, DomainTextError, isRadial, MAX_PAGE_UNKNOWNS, type ExplorerState } from './state.js';
 
 /** The page's fields that can carry a message ('general' is the message bar). */
-export type Field = 'dim' | 'equation' | 'alpha' | 'eps' | 'nodes' | 'cells' | 'expr' | 'end' | 'rtol' | 'general';
+export type Field = 'dim' | 'equation' | 'alpha' | 'eps' | 'nodes' | 'cells' | 'domain' | 'expr' | 'end' | 'rtol' | 'general';
 
 export type FieldMessages = Partial<Record<Field, string>>;
 
@@ -20,7 +20,8 @@ export function fieldOf(path: string): Field {
   if (path.startsWith('model.eps')) return 'eps';
   if (path.startsWith('model.alpha') || path === 'model' || path.startsWith('model.rate')) return 'alpha';
   if (path.startsWith('velocity')) return 'nodes';
-  if (path.startsWith('domain')) return 'cells';
+  if (path.startsWith('domain.cells')) return 'cells';
+  if (path.startsWith('domain')) return 'domain';
   if (path.startsWith('initial')) return 'expr';
   if (path.startsWith('time') || path.startsWith('output')) return 'end';
   return 'general';
@@ -37,7 +38,8 @@ export function messagesOf(issues: readonly ConfigIssue[]): FieldMessages {
 }
 
 /** The variables of the initial-data expression for these settings. */
-export function expressionVariables(state: Pick<ExplorerState, 'dim' | 'equation' | 'initialKind'>): string[] {
+export function expressionVariables(state: Pick<ExplorerState, 'dim' | 'equation' | 'initialKind' | 'domain'>): string[] {
+  if (isRadial(state.domain)) return ['r'];
   const h = state.equation === 'kinetic' && state.initialKind === 'h';
   if (state.dim === 2) return h ? ['x', 'y', 'vx', 'vy'] : ['x', 'y'];
   return h ? ['x', 'v'] : ['x'];
@@ -62,6 +64,12 @@ export function validateState(state: ExplorerState): ValidationResult {
   } catch (err) {
     if (!(err instanceof ExpressionError)) throw err;
     messages.expr = err.message;
+  }
+  try {
+    domainField(state.domain);
+  } catch (err) {
+    if (!(err instanceof DomainTextError)) throw err;
+    messages.domain = err.message;
   }
   let config: Config | undefined;
   try {

@@ -10,7 +10,7 @@ import type uPlot from 'uplot';
 import type { EngineMeta } from './engine.js';
 import type { Recorded } from './history.js';
 import type { SeriesStore } from './series.js';
-import type { DomainOverlay } from './domain.js';
+import { EDGE_STYLE, type DomainOverlay, type EdgeKind } from './domain.js';
 import { boundsChart, decayChart, domainPlugin, limitDistanceChart, markerPlugin, rhoChart } from './charts.js';
 import { HeatMap, nodeLabels, type ColourSpec } from './heatmap.js';
 import { divergingScale, sequentialRange, type DivergingScale } from './colorScale.js';
@@ -105,7 +105,12 @@ export class Views {
     this.rho0 = rho0;
     if (this.charts) for (const c of Object.values(this.charts)) (c as uPlot | null)?.destroy();
     $('views').className = meta.dim === 2 ? 'd2' : 'd1';
+    // without a second run (the limit equation itself) the limit's map, the difference and the
+    // distance to the limit have nothing to show; the eps sweep is for kinetic runs
     $('view-distance').classList.toggle('hidden', meta.distanceKind === null);
+    $('view-map-limit').classList.toggle('hidden', meta.limitColumns === null);
+    $('view-map-diff').classList.toggle('hidden', meta.limitColumns === null);
+    $('view-sweep').classList.toggle('hidden', meta.equation !== 'kinetic');
     const eq = meta.equation;
     const marker = markerPlugin(() => this.marker);
     const edges = () => (this.domain?.edges ?? []).filter(() => meta.dim === 1);
@@ -130,6 +135,7 @@ export class Views {
         : meta.distanceKind === 'density'
           ? 'particles have no f: the density part only (includes the sampling noise)'
           : '';
+    document.querySelectorAll('.edges-note').forEach((el) => (el.textContent = this.edgesNote()));
     if (meta.dim === 2) {
       const other = this.cutAxis === 'x' ? meta.n[1] : meta.n[0];
       this.cutCell = Math.min(other - 1, Math.floor(other / 2));
@@ -153,6 +159,12 @@ export class Views {
     this.cutCell = cutIndex(this.meta.n, axis, pos);
     this.charts.cut?.destroy();
     this.charts.cut = this.cutChart(figureWidth('view-cut'));
+  }
+
+  /** What the drawn boundary lines mean (empty on the torus). */
+  edgesNote(): string {
+    const kinds = [...new Set((this.domain?.edges ?? []).map((e) => e.kind))] as EdgeKind[];
+    return kinds.length ? `boundary — ${kinds.map((k) => `${EDGE_STYLE[k].looks}: ${EDGE_STYLE[k].label}`).join('; ')}` : '';
   }
 
   /** Chart widths and canvas sizes after a layout change. */
@@ -266,8 +278,8 @@ export class Views {
       this.maps.diff.draw({ values: diff, colour: { kind: 'diverging', scale }, barLabel: 'ρ − ρ̃', note, ...common });
     } else {
       const why = meta.equation === 'diffusion' ? 'this is the limit equation:\nno second run to compare' : meta.limitNote || 'no limit run';
-      this.maps.limit.clear(why.split('\n')[0]);
-      this.maps.diff.clear(why.split('\n')[0]);
+      this.maps.limit.clear(why);
+      this.maps.diff.clear(why);
     }
     // the cut
     const along = this.cutAxis;
@@ -292,12 +304,14 @@ export class Views {
     const chartPanel = (u: uPlot | null, note?: string): Panel | null => (u ? { title: u.root.querySelector('.u-title')?.textContent ?? '', canvas: u.ctx.canvas, legend: legendOf(u), note } : null);
     const heatTitle = (id: string) => ($(id).querySelector('.title')?.textContent ?? '').replace(/\s+/g, ' ').trim();
     if (meta.dim === 1) {
-      out.push(chartPanel(charts.rho) as Panel);
+      out.push(chartPanel(charts.rho, this.edgesNote() || undefined) as Panel);
       out.push({ title: 'phase space ' + (this.heatMode === 'h' ? 'h(x, v)' : 'h − ρ'), canvas: this.heat.canvas, legend: [], note: this.notes.heat });
     } else {
-      out.push({ title: heatTitle('view-map-run'), canvas: this.maps.run.canvas, legend: [] });
-      out.push({ title: heatTitle('view-map-limit'), canvas: this.maps.limit.canvas, legend: [] });
-      out.push({ title: heatTitle('view-map-diff'), canvas: this.maps.diff.canvas, legend: [], note: this.notes.diff });
+      out.push({ title: heatTitle('view-map-run'), canvas: this.maps.run.canvas, legend: [], note: this.edgesNote() || undefined });
+      if (meta.limitColumns) {
+        out.push({ title: heatTitle('view-map-limit'), canvas: this.maps.limit.canvas, legend: [] });
+        out.push({ title: heatTitle('view-map-diff'), canvas: this.maps.diff.canvas, legend: [], note: this.notes.diff });
+      }
       out.push(chartPanel(charts.cut) as Panel);
     }
     const dist = chartPanel(charts.distance, $('distance-note').textContent ?? undefined);
