@@ -339,7 +339,7 @@ function updateHints(): void {
   $('nodes-note').textContent = state.dim === 2 && Number.isInteger(nodes) && nodes > 0 ? `(${nodes}² = ${nodes * nodes})` : '';
   const cells = cellsField(state.cells, state.dim).map(Number);
   const ok = cells.every((n) => Number.isInteger(n) && n > 0);
-  $('cells-note').textContent = state.dim === 2 && ok ? `(${cells.length === 1 ? `${cells[0]}²` : cells.join(' × ')})` : '';
+  $('cells-note').textContent = isRadial(state.domain) ? '(radial: Nr)' : state.dim === 2 && ok ? `(${cells.length === 1 ? `${cells[0]}²` : cells.join(' × ')})` : '';
   input('rtol').placeholder = ok && state.equation !== 'particles' ? `default ${display(defaultRtol(cells.length === 1 ? [cells[0], cells[0]] : cells), 3)}` : state.equation === 'particles' ? 'fixed steps' : 'default';
 }
 

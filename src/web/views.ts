@@ -123,7 +123,7 @@ export class Views {
     };
     const rhoRange = () => padded(...meta.rhoRange);
     this.charts = {
-      rho: meta.dim === 1 ? rhoChart(plot('view-rho'), w, CHART_HEIGHT, rhoRange, eq, { xRange: domain.box[0], xLabel: domain.axes[0], plugins: [domainPlugin(edges)] }) : null,
+      rho: meta.dim === 1 ? rhoChart(plot('view-rho'), w, CHART_HEIGHT, rhoRange, eq, { title: `density ρ(${domain.axes[0]}, t)`, xRange: domain.box[0], xLabel: domain.axes[0], plugins: [domainPlugin(edges)] }) : null,
       cut: meta.dim === 2 ? this.cutChart(w) : null,
       distance: meta.distanceKind ? limitDistanceChart(plot('view-distance'), w, CHART_HEIGHT, limitRange, meta.distanceKind, [marker]) : null,
       decay: decayChart(plot('view-decay'), w, CHART_HEIGHT, () => logRange(store.dist2, store.limitDist2), eq, [marker]),
