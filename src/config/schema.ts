@@ -47,9 +47,9 @@ export const MAX_VELOCITY_NODES = 256;
 
 export const ModelSchema = section({
   equation: v.pipe(
-    v.picklist(['diffusion', 'kinetic', 'particles'], 'expected one of diffusion, kinetic, particles'),
+    v.picklist(['diffusion', 'kinetic', 'fokker-planck', 'particles'], 'expected one of diffusion, kinetic, fokker-planck, particles'),
     v.description(
-      'Which solver: `diffusion` (the limit equation d_t rho = div(lambda(rho)^-1 grad rho)), `kinetic` (the BGK equation for h = f/M), `particles` (run-and-tumble particles).',
+      'Which solver: `diffusion` (the limit equation d_t rho = div(lambda(rho)^-1 grad rho)), `kinetic` (the BGK-type equation (1.2) for h = f/M), `fokker-planck` (the kinetic Fokker–Planck equation (1.5), lambda(rho)/eps^2 div_v(grad_v f + v f), same limit; same configs and outputs as `kinetic`), `particles` (run-and-tumble particles).',
     ),
   ),
   dim: v.pipe(
@@ -66,7 +66,7 @@ export const ModelSchema = section({
   ),
   eps: v.pipe(
     v.optional(positive('eps', 100)),
-    v.description('Mean free path eps in (0, 100] (kinetic and particles only; required there).'),
+    v.description('Mean free path eps in (0, 100] (kinetic, fokker-planck and particles only; required there).'),
   ),
 });
 
@@ -91,7 +91,7 @@ export const ConfigSchema = section({
       ),
       h: v.pipe(
         v.optional(expression('x, v (2D: x, y, vx, vy)')),
-        v.description('Kinetic only: general initial data h_in = f_in/M as an expression in `x, v` (2D: `x, y, vx, vy`), averaged over each cell at every velocity node. Exactly one of `rho` and `h`.'),
+        v.description('Kinetic equations only (`kinetic`, `fokker-planck`): general initial data h_in = f_in/M as an expression in `x, v` (2D: `x, y, vx, vy`), averaged over each cell at every velocity node. Exactly one of `rho` and `h`.'),
       ),
     }),
     v.description('Initial data.'),
@@ -105,7 +105,7 @@ export const ConfigSchema = section({
       ),
       rtol: v.pipe(
         v.optional(v.pipe(finiteNumber('rtol'), v.minValue(1e-12, 'expected rtol in [1e-12, 0.1]'), v.maxValue(0.1, 'expected rtol in [1e-12, 0.1]'))),
-        v.description('Relative tolerance of the time error control (grid solvers). A step is accepted when its estimated local error e satisfies, in every cell, |e| <= rtol^(3/2) (atol/rtol + |y|), y = rho (`diffusion`) or, for `kinetic`, h = f/M measured in the L²(M dv) norm over the velocity nodes; this calibration makes the time error proportional to rtol (docs/time-stepping.md). In [1e-12, 0.1]. Default: min(1e-4, 1/N²), N the largest cell count per dimension (the size of the spatial error: the time error stays below it).'),
+        v.description('Relative tolerance of the time error control (grid solvers). A step is accepted when its estimated local error e satisfies, in every cell, |e| <= rtol^(3/2) (atol/rtol + |y|), y = rho (`diffusion`) or, for `kinetic` and `fokker-planck`, h = f/M measured in the L²(M dv) norm over the velocity nodes; this calibration makes the time error proportional to rtol (docs/time-stepping.md). In [1e-12, 0.1]. Default: min(1e-4, 1/N²), N the largest cell count per dimension (the size of the spatial error: the time error stays below it).'),
       ),
       atol: v.pipe(
         v.optional(positive('atol', 1e9)),
@@ -136,7 +136,7 @@ export const ConfigSchema = section({
         fields: v.pipe(v.optional(v.boolean('expected true or false'), true), v.description('Write fields.h5 (HDF5) with the snapshots.')),
         store_h: v.pipe(
           v.optional(v.boolean('expected true or false'), false),
-          v.description('Kinetic only: also store h(x, v) at snapshot times in fields.h5.'),
+          v.description('Kinetic equations only (`kinetic`, `fokker-planck`): also store h(x, v) at snapshot times in fields.h5.'),
         ),
       }),
       {},
@@ -153,7 +153,7 @@ export const ConfigSchema = section({
       }),
       {},
     ),
-    v.description('Kinetic only: the velocity grid.'),
+    v.description('Kinetic equations only (`kinetic`, `fokker-planck`): the velocity grid.'),
   ),
   checkpoint: v.pipe(
     v.optional(
