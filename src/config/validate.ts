@@ -58,6 +58,7 @@ export function validateConfig(input: unknown): Config {
   const eq = parsed.output.model.equation;
   if (given.velocity !== undefined && !KINETIC_EQUATIONS.includes(eq)) issues.push({ path: 'velocity', message: `is only for the kinetic equations (${KINETIC_EQUATIONS.join(', ')}) (got equation ${eq})` });
   if (given.particles !== undefined && eq !== 'particles') issues.push({ path: 'particles', message: `is only for equation particles (got equation ${eq})` });
+  if (given.bgk !== undefined && eq !== 'bgk') issues.push({ path: 'bgk', message: `is only for equation bgk (got equation ${eq})` });
   if (issues.length > 0) throw new ConfigError(issues);
   const config: Config = { ...parsed.output };
   if (eq !== 'particles' && config.time.rtol === undefined) {
@@ -67,6 +68,7 @@ export function validateConfig(input: unknown): Config {
   }
   if (!KINETIC_EQUATIONS.includes(eq)) delete config.velocity;
   if (eq !== 'particles') delete config.particles;
+  if (eq !== 'bgk') delete config.bgk;
   return config;
 }
 
@@ -114,6 +116,11 @@ function semanticIssues(c: ParsedConfig, input: unknown): ConfigIssue[] {
   } else {
     if (h !== undefined) out.push({ path: 'initial.h', message: `is only for the kinetic equations (${KINETIC_EQUATIONS.join(', ')}) (got equation ${model.equation}); give initial.rho` });
     if (rho === undefined) out.push({ path: 'initial.rho', message: 'is required: expected an expression in x' + (model.dim === 2 ? ', y' : '') });
+  }
+  if (model.equation === 'bgk') {
+    if (model.dim !== 1) out.push({ path: 'model.dim', message: 'equation bgk is one-dimensional (x and one velocity): expected dim 1' });
+    const r = c.bgk.range;
+    if (r && !(r[0] < r[1])) out.push({ path: 'bgk.range', message: `expected vmin < vmax (got ${describe(r)})` });
   }
   const end = c.time.end;
   const times = c.output.times ?? [end];
@@ -165,6 +172,8 @@ export function estimateBytes(c: ParsedConfig): number {
       // 1D: the block factorisation (2 N K²); 2D: the Krylov basis of the coupled system (≤ 80 vectors)
       return c.model.dim === 1 ? cells * nv * 8 * (8 + 2 * nv) : cells * nv * 8 * 8 + Math.min(80 * cells * (nv + 1), 2 * 8e6) * 8;
     }
+    case 'bgk':
+      return cells * c.bgk.nodes * 8 * 8;
     case 'particles':
       return c.particles.count * c.particles.ensembles * 8 * (2 * c.model.dim + 1) + cells * 8 * 8;
   }
