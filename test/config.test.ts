@@ -18,7 +18,7 @@ type Mut = (c: any) => void;
 
 /** [description, mutation, field path expected in the message, fragment expected in the message] */
 const invalid: [string, Mut, string, RegExp][] = [
-  ['unknown equation', (c) => (c.model.equation = 'boltzmann'), 'model.equation', /one of diffusion, kinetic, fokker-planck, particles.*"boltzmann"/],
+  ['unknown equation', (c) => (c.model.equation = 'boltzmann'), 'model.equation', /one of diffusion, kinetic, fokker-planck, bgk, particles.*"boltzmann"/],
   ['dim 3', (c) => (c.model.dim = 3), 'model.dim', /1 or 2/],
   ['alpha a string', (c) => (c.model.alpha = 'one'), 'model.alpha', /real number.*"one"/],
   ['alpha infinite', (c) => (c.model.alpha = Infinity), 'model.alpha', /finite/],
