@@ -12,6 +12,7 @@ async function main() {
     ['diffusion', './diffusion.js', 'benchDiffusion'],
     ['kinetic', './kinetic.js', 'benchKinetic'],
     ['particles', './particles.js', 'benchParticles'],
+    ['neighbours', './neighbours.js', 'benchNeighbours'],
   ];
   for (const [name, mod, fn] of suites) {
     if (only && only !== name) continue;
