@@ -12,6 +12,8 @@ async function main() {
     ['diffusion', './diffusion.js', 'benchDiffusion'],
     ['kinetic', './kinetic.js', 'benchKinetic'],
     ['particles', './particles.js', 'benchParticles'],
+    ['stepping', './stepping.js', 'benchStepping'],
+    ['domains', './domains.js', 'benchDomains'],
     ['neighbours', './neighbours.js', 'benchNeighbours'],
   ];
   for (const [name, mod, fn] of suites) {

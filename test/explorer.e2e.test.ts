@@ -30,7 +30,7 @@ function findRepo(): string {
 }
 const repo = findRepo();
 const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const skip = fs.existsSync(chromiumPath) ? false : `chromium not found at ${chromiumPath} (CI installs it via .ci/run; set CHROMIUM_PATH to use another)`;
+const skip = fs.existsSync(chromiumPath) ? false : `needs a browser: chromium not found at ${chromiumPath} (set CHROMIUM_PATH to use another) (apt: chromium)`;
 const artifacts = path.join(repo, '.tmp', 'explorer-artifacts');
 const distDir = path.join(repo, '.tmp', `explorer-dist-${process.pid}`);
 const cli = path.join(compiled, 'src', 'cli', 'main.js');

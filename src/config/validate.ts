@@ -1,12 +1,13 @@
 /**
  * Config validation: structure and types by the valibot schema, then the cross-field rules that
- * a schema cannot express (one cell count per dimension, exactly one of alpha/rate, snapshot
+ * a schema cannot express (the domain: ./domain.ts; exactly one of alpha/rate, snapshot
  * times inside the run, memory the run would need). Every problem becomes one line
  * `path: message (got value)` so the CLI can print them all and exit with status 2.
  */
 import * as v from 'valibot';
 import { parse as parseYaml } from 'yaml';
 import { ConfigSchema, defaultRtol, type Config, type ParsedConfig } from './schema.js';
+import { domainIssues, resolvedDomain } from './domain.js';
 
 export interface ConfigIssue {
   /** Dotted path of the offending field, e.g. `model.eps` or `domain.cells[1]`. */
@@ -60,7 +61,7 @@ export function validateConfig(input: unknown): Config {
   if (given.particles !== undefined && eq !== 'particles') issues.push({ path: 'particles', message: `is only for equation particles (got equation ${eq})` });
   if (given.bgk !== undefined && eq !== 'bgk') issues.push({ path: 'bgk', message: `is only for equation bgk (got equation ${eq})` });
   if (issues.length > 0) throw new ConfigError(issues);
-  const config: Config = { ...parsed.output };
+  const config: Config = { ...parsed.output, domain: resolvedDomain(parsed.output) };
   if (eq !== 'particles' && config.time.rtol === undefined) {
     // the resolved default in the schema's key order (run.json and resumed configs serialise identically)
     const t: Record<string, unknown> = { ...config.time, rtol: defaultRtol(config.domain.cells) };
@@ -96,8 +97,11 @@ function fromValibot(issue: v.BaseIssue<unknown>): ConfigIssue {
 function semanticIssues(c: ParsedConfig, input: unknown): ConfigIssue[] {
   const out: ConfigIssue[] = [];
   const { model } = c;
-  if (c.domain.cells.length !== model.dim) {
-    out.push({ path: 'domain.cells', message: `expected ${model.dim} cell count(s) for dim ${model.dim} (got ${describe(c.domain.cells)})` });
+  out.push(...domainIssues(c));
+  if (KINETIC_EQUATIONS.includes(model.equation) || model.equation === 'bgk') {
+    c.domain.cells.forEach((n, i) => {
+      if (n < 3) out.push({ path: `domain.cells[${i}]`, message: `the ${model.equation} solver needs at least 3 cells per dimension (got ${n})` });
+    });
   }
   if ((model.alpha === undefined) === (model.rate === undefined)) {
     out.push({ path: 'model', message: 'expected exactly one of alpha (lambda = rho^alpha) and rate (an expression in rho)' });
@@ -115,7 +119,7 @@ function semanticIssues(c: ParsedConfig, input: unknown): ConfigIssue[] {
     }
   } else {
     if (h !== undefined) out.push({ path: 'initial.h', message: `is only for the kinetic equations (${KINETIC_EQUATIONS.join(', ')}) (got equation ${model.equation}); give initial.rho` });
-    if (rho === undefined) out.push({ path: 'initial.rho', message: 'is required: expected an expression in x' + (model.dim === 2 ? ', y' : '') });
+    if (rho === undefined) out.push({ path: 'initial.rho', message: 'is required: expected an expression in ' + (c.domain.geometry === 'radial' ? 'r' : model.dim === 2 ? 'x, y' : 'x') });
   }
   if (model.equation === 'bgk') {
     if (model.dim !== 1) out.push({ path: 'model.dim', message: 'equation bgk is one-dimensional (x and one velocity): expected dim 1' });

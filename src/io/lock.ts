@@ -182,3 +182,15 @@ export function acquireRunLock(dir: string, options: LockOptions = {}, onStale?:
   }
   throw new RunLockedError(`${dir}: could not take the lock ${file} (it keeps being recreated by another process)`, readOwner(file));
 }
+
+/**
+ * Read-only look at the lock of `dir`: its owner when a live process holds it (by the stale rule
+ * above), `{ owner: null }` for a fresh lock that cannot be read yet, null when free or stale.
+ * Takes and breaks nothing (`nlbgk sweep status`).
+ */
+export function liveLock(dir: string, staleSeconds = 600): { owner: LockOwner | null } | null {
+  const file = path.join(dir, LOCK_FILE);
+  if (!fs.existsSync(file)) return null;
+  const owner = readOwner(file);
+  return staleReason(file, owner, staleSeconds) === null ? { owner } : null;
+}

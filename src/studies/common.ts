@@ -1,15 +1,15 @@
 /**
- * Shared machinery of the studies: run a config in memory through the library (buildProblem +
- * Simulation, exactly what `nlbgk run` does, without files), write CSV/JSON/figures, assemble
+ * Shared machinery of the studies: run a config through the sweep machinery (exactly what
+ * `nlbgk sweep` and `nlbgk run` do, in a temporary directory), write CSV/JSON/figures, assemble
  * report.md.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { validateConfig } from '../config/validate.js';
-import { buildProblem } from '../simulation/build.js';
-import { type Problem } from '../simulation/problem.js';
-import { Simulation } from '../simulation/simulation.js';
-import { simulationOptions } from '../simulation/options.js';
+import * as os from 'node:os';
+import type { Problem } from '../simulation/problem.js';
+import { readRun } from '../io/readRun.js';
+import { runMembers } from '../sweeps/members.js';
+import { parseSeriesNumber } from '../sweeps/collect.js';
 import { writeFigure, type VlSpec } from '../plot/render.js';
 
 export interface StudyOptions {
@@ -45,29 +45,31 @@ export interface SeriesRun {
   wallSeconds: number;
 }
 
-/** Run a config (the same schema as `nlbgk run`) in memory and collect series.csv's columns and the snapshots. */
-export function runSeries(input: Record<string, unknown>): SeriesRun {
-  const config = validateConfig(input);
-  const problem = buildProblem(config);
-  const columns = ['t', ...problem.columns];
-  const series: Record<string, number[]> = Object.fromEntries(columns.map((c) => [c, [] as number[]]));
-  const snapshots: SeriesRun['snapshots'] = [];
-  const sim = new Simulation(
-    problem,
-    simulationOptions(config, problem),
-    {
-      onSeries(t, values) {
-        series.t.push(t);
-        problem.columns.forEach((c, i) => series[c].push(values[i]));
-      },
-      onSnapshot(t, fields) {
-        snapshots.push({ t, fields: Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, Float64Array.from(v)])) });
-      },
-    },
-  );
-  sim.start();
-  sim.run();
-  return { problem, columns, series, snapshots, steps: sim.clock.steps, wallSeconds: sim.wallSeconds };
+/**
+ * Run a config (the same schema as `nlbgk run`) as a one-point sweep through the sweep machinery
+ * (src/sweeps/members.ts: plan, run-point, in process) in a temporary directory, and read back
+ * series.csv's columns and the snapshots. A failed run throws its error (NumericalFailure,
+ * ConfigError) as before.
+ */
+export async function runSeries(input: Record<string, unknown>): Promise<SeriesRun> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nlbgk-member-'));
+  try {
+    const [m] = await runMembers([input], path.join(dir, 'sweep'), 'study');
+    const r = m.result;
+    if (r.outcome !== 'completed' || !r.problem) throw r.error ?? new Error(`study member ${m.id}: ${r.outcome}: ${r.message ?? ''}`);
+    const run = readRun(m.runDir);
+    const lines = fs.readFileSync(path.join(m.runDir, 'series.csv'), 'utf8').trim().split('\n');
+    const columns = lines[0].split(',');
+    const series: Record<string, number[]> = Object.fromEntries(columns.map((c) => [c, [] as number[]]));
+    for (const line of lines.slice(1)) line.split(',').forEach((x, k) => series[columns[k]].push(parseSeriesNumber(x)));
+    const snapshots: SeriesRun['snapshots'] = run.snapshots.map((s) => ({
+      t: s.t,
+      fields: Object.fromEntries(Object.entries(s).filter(([k]) => k !== 't' && k !== 'cells').map(([k, v]) => [k, Float64Array.from(v as number[])])),
+    }));
+    return { problem: r.problem, columns, series, snapshots, steps: run.run.steps as number, wallSeconds: run.run.wall_s as number };
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 export function csvText(rows: Record<string, unknown>[]): string {

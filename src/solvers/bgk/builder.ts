@@ -9,7 +9,7 @@ import type { Grid } from '../../grid/grid.js';
 import type { Config } from '../../config/schema.js';
 import { ConfigError } from '../../config/validate.js';
 import { densityDiagnostics } from '../../diagnostics/density.js';
-import { buildRate, compileField, initialDensity, minMax, type EquationBuilder, type Problem } from '../../simulation/problem.js';
+import { buildRate, compileField, initialDensity, minMax, requireUnitTorus, type EquationBuilder, type Problem } from '../../simulation/problem.js';
 import { cellAverages } from '../../grid/grid.js';
 import { BgkSolver } from './solver.js';
 import { DiscreteMaxwellian } from './maxwellian.js';
@@ -25,6 +25,7 @@ export function velocityNodes(range: readonly [number, number], nodes: number): 
 }
 
 function buildBgk(config: Config, grid: Grid): Problem {
+  requireUnitTorus(config, grid);
   const bgk = config.bgk;
   if (!bgk) throw new Error('buildBgk: the config has no bgk section (validateConfig fills it in for equation bgk)');
   const rho0 = initialDensity(grid, config.initial.rho as string, 'initial.rho');

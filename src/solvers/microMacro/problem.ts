@@ -12,7 +12,7 @@ import { velocityGrid } from '../../velocity/gaussHermite.js';
 import { densityDiagnostics } from '../../diagnostics/density.js';
 import { KINETIC_COLUMNS, THEOREM_COLUMNS, kineticDiagnostics } from '../../diagnostics/kinetic.js';
 import { defaultDelta, momentResiduals, theoremDiagnostics } from '../../diagnostics/theorems.js';
-import { buildRate, checkPositive, compileField, fluxFields, initialDensity, minMax, type Problem } from '../../simulation/problem.js';
+import { buildRate, checkPositive, compileField, fluxFields, initialDensity, minMax, requireUnitTorus, type Problem } from '../../simulation/problem.js';
 import type { RateLaw } from '../../models/rate.js';
 import type { MicroMacroSolver } from './facade.js';
 import type { VelocityGrid } from '../../velocity/gaussHermite.js';
@@ -48,6 +48,7 @@ export interface MicroMacroData {
 
 /** The Problem of a micro–macro kinetic run; `makeStepper` builds the equation's solver from the data. */
 export function microMacroProblem(config: Config, grid: Grid, makeStepper: (d: MicroMacroData) => MicroMacroSolver): Problem {
+  requireUnitTorus(config, grid);
   if (!config.velocity) throw new Error(`${config.model.equation}: the config has no velocity section (validateConfig fills it in for the kinetic equations)`);
   const velocity = velocityGrid(grid.dim, config.velocity.nodes);
   const h0 = initialKinetic(config, grid, velocity);
@@ -106,7 +107,7 @@ export function microMacroProblem(config: Config, grid: Grid, makeStepper: (d: M
       // Lemma 2.5 residuals over the last step (the stepper's previous level; NaN before the first step)
       const dtPrev = stepper.previousH(hOld);
       const res = dtPrev > 0 ? momentResiduals(grid, velocity, hOld, hNow, dtPrev, theoremOpts) : { res_rho: NaN, res_j: NaN };
-      const extra = [th.E_l2, th.lemma24_j, th.lemma24_E, th.cross, k.l2 + delta * th.cross, th.dl2_dt, th.dcross_dt, th.dl2_dt + delta * th.dcross_dt, res.res_rho, res.res_j];
+      const extra = [th.E_l2, th.lemma24_j, th.lemma24_E, th.cross, k.l2_sq + delta * th.cross, th.dl2_dt, th.dcross_dt, th.dl2_dt + delta * th.dcross_dt, res.res_rho, res.res_j];
       return [d.mass, d.rho_min, d.rho_max, d.rho_l2_dev, ...KINETIC_COLUMNS.map((c) => k[c]), ...extra];
     },
     snapshotFields() {
