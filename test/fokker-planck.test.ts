@@ -233,3 +233,28 @@ test('fokker-planck: save/restore continues bit for bit', () => {
   }
   assert.deepEqual(Array.from(a.h()), Array.from(b.h()));
 });
+
+test('nlbgk compare takes a fokker-planck run against its limit run (Theorem 2.3 distance) and against a kinetic run', async () => {
+  const fs = await import('node:fs');
+  const os = await import('node:os');
+  const path = await import('node:path');
+  const { runConfig } = await import('../src/run.js');
+  const { readRun } = await import('../src/io/readRun.js');
+  const { compareRuns } = await import('../src/diagnostics/compare.js');
+  const { validateConfig } = await import('../src/config/validate.js');
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nlbgk-fp-compare-'));
+  const base = { domain: { cells: [24] }, initial: { rho: '1 + 0.3*sin(2*pi*x)' }, time: { end: 0.01 }, output: { times: [0.005, 0.01] } };
+  const runs: Record<string, unknown> = {
+    fp: { ...base, model: { equation: 'fokker-planck', alpha: 1, eps: 0.05 }, velocity: { nodes: 6 } },
+    kin: { ...base, model: { equation: 'kinetic', alpha: 1, eps: 0.05 }, velocity: { nodes: 6 } },
+    lim: { ...base, model: { equation: 'diffusion', alpha: 1 } },
+  };
+  for (const [name, input] of Object.entries(runs)) await runConfig(validateConfig(input), { outDir: path.join(dir, name), force: true });
+  const [fp, kin, lim] = await Promise.all(['fp', 'kin', 'lim'].map((n) => readRun(path.join(dir, n))));
+  const c = compareRuns(fp, lim);
+  assert.ok(c.sup.kinetic_to_limit !== undefined && c.sup.kinetic_to_limit > 0 && c.sup.kinetic_to_limit < 0.1, `distance ${c.sup.kinetic_to_limit}`);
+  const k = compareRuns(fp, kin);
+  assert.equal(k.sup.kinetic_to_limit, undefined);
+  assert.ok(k.sup.rho_l2 < 0.01 && k.notes.some((n) => /different equations/.test(n)), JSON.stringify(k));
+  fs.rmSync(dir, { recursive: true, force: true });
+});
