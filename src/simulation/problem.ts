@@ -27,6 +27,11 @@ export interface Problem {
   /** Bounds every density value must keep (the maximum principle), for failure detection. */
   readonly bounds: { lo: number; hi: number };
   /**
+   * The size of the controlled unknowns, for the default absolute tolerance (default: the largest
+   * |bound|; an equation without a maximum principle, whose bounds are [0, ∞), gives it).
+   */
+  readonly scale?: number;
+  /**
    * A further check after every step beyond the density's (e.g. h = f/M within the maximum-principle
    * bounds for kinetic runs): a description of the first violation, or null.
    */

@@ -11,7 +11,7 @@ import type { EngineMeta } from './engine.js';
 import type { Recorded } from './history.js';
 import type { SeriesStore } from './series.js';
 import { EDGE_STYLE, type DomainOverlay, type EdgeKind } from './domain.js';
-import { boundsChart, decayChart, domainPlugin, limitDistanceChart, markerPlugin, rhoChart } from './charts.js';
+import { boundsChart, decayChart, domainPlugin, limitDistanceChart, markerPlugin, rhoChart, type ChartEquation } from './charts.js';
 import { HeatMap, nodeLabels, type ColourSpec } from './heatmap.js';
 import { divergingScale, sequentialRange, type DivergingScale } from './colorScale.js';
 import { cut, cutIndex, difference, maxAbs, nonEquilibrium, rangeOf, type CutAxis } from './fields.js';
@@ -111,7 +111,7 @@ export class Views {
     $('view-map-limit').classList.toggle('hidden', meta.limitColumns === null);
     $('view-map-diff').classList.toggle('hidden', meta.limitColumns === null);
     $('view-sweep').classList.toggle('hidden', meta.equation !== 'kinetic');
-    const eq = meta.equation;
+    const eq = meta.equation as ChartEquation; // the explorer runs kinetic, diffusion and particles only
     const marker = markerPlugin(() => this.marker);
     const edges = () => (this.domain?.edges ?? []).filter(() => meta.dim === 1);
     const plot = (id: string) => $(id).querySelector('.plot') as HTMLElement;
@@ -148,7 +148,7 @@ export class Views {
     const domain = this.domain as DomainOverlay;
     const d = this.cutAxis === 'x' ? 0 : 1;
     const el = $('view-cut').querySelector('.plot') as HTMLElement;
-    return rhoChart(el, width, CHART_HEIGHT, () => padded(...meta.rhoRange), meta.equation, { title: 'cut', xRange: domain.box[d], xLabel: domain.axes[d] });
+    return rhoChart(el, width, CHART_HEIGHT, () => padded(...meta.rhoRange), meta.equation as ChartEquation, { title: 'cut', xRange: domain.box[d], xLabel: domain.axes[d] });
   }
 
   /** Cut along the other axis: the chart is rebuilt (its axis changes), the cut stays at the middle. */
