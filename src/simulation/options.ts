@@ -11,7 +11,7 @@ export const BOUNDS_TOLERANCE = 1e-9;
 
 export function simulationOptions(config: Config, problem: Problem): SimulationOptions {
   const { time } = config;
-  const scale = Math.max(Math.abs(problem.bounds.lo), Math.abs(problem.bounds.hi));
+  const scale = problem.scale ?? Math.max(Math.abs(problem.bounds.lo), Math.abs(problem.bounds.hi));
   const rtol = time.rtol ?? defaultRtol(config.domain.cells);
   return {
     end: time.end,

@@ -26,6 +26,8 @@ export interface Problem {
   snapshotFields(): Record<string, Float64Array>;
   /** Bounds every density value must keep (the maximum principle), for failure detection. */
   readonly bounds: { lo: number; hi: number };
+  /** The data's magnitude for the default atol (default: max |bounds|; given where a bound is infinite). */
+  readonly scale?: number;
   /**
    * A further check after every step beyond the density's (e.g. h = f/M within the maximum-principle
    * bounds for kinetic runs): a description of the first violation, or null.
@@ -114,5 +116,7 @@ export function minMax(a: Float64Array): [number, number] {
 /** An equation: how a validated config becomes a Problem on its grid (src/simulation/equations.ts lists them). */
 export interface EquationBuilder {
   build(config: Config, grid: Grid): Problem;
+  /** The equation for several species (a config with `species`; src/solvers/species); absent: refused. */
+  species?(config: Config, grid: Grid): Problem;
 }
 

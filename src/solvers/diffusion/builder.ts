@@ -7,8 +7,9 @@ import type { RateLaw } from '../../models/rate.js';
 import { densityDiagnostics } from '../../diagnostics/density.js';
 import { buildRate, initialDensity, minMax, type EquationBuilder, type Problem } from '../../simulation/problem.js';
 import { DiffusionSolver } from './solver.js';
+import { buildSpeciesLimit } from '../species/builder.js';
 
-export const diffusionEquation: EquationBuilder = { build: buildDiffusion };
+export const diffusionEquation: EquationBuilder = { build: buildDiffusion, species: buildSpeciesLimit };
 
 export function buildDiffusion(config: Config, grid: Grid): Problem {
   const rho0 = initialDensity(grid, config.initial.rho as string, 'initial.rho');

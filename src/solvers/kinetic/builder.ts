@@ -10,8 +10,9 @@ import { KINETIC_COLUMNS, THEOREM_COLUMNS, kineticDiagnostics } from '../../diag
 import { defaultDelta, momentResiduals, theoremDiagnostics } from '../../diagnostics/theorems.js';
 import { buildRate, checkPositive, compileField, fluxFields, initialDensity, minMax, type EquationBuilder, type Problem } from '../../simulation/problem.js';
 import { KineticSolver } from './solver.js';
+import { buildSpeciesKinetic } from '../species/builder.js';
 
-export const kineticEquation: EquationBuilder = { build: buildKinetic };
+export const kineticEquation: EquationBuilder = { build: buildKinetic, species: buildSpeciesKinetic };
 
 /** Kinetic initial data h_in(x, v) = f_in/M at the velocity nodes, cell-averaged in x; checked finite and > 0. */
 export function initialKinetic(config: Config, grid: Grid, vel: ReturnType<typeof velocityGrid>): Float64Array {
