@@ -16,7 +16,8 @@ for (const f of fs.readdirSync(path.join(root, 'examples')).sort()) {
   const lines = fs.readFileSync(path.join(out, 'series.csv'), 'utf8').trim().split('\n');
   const head = lines[0].split(',');
   const last = lines[lines.length - 1].split(',').map(Number);
-  pinned[f] = Object.fromEntries(head.map((h, i) => [h, last[i]]).filter(([h]) => ['t', 'mass', 'rho_min', 'rho_max', 'rho_l2_dev', 'l2', 'dist_eq', 'flux_l2'].includes(h)));
+  // species runs: also each species' mass, extremes and distance to the limit system
+  pinned[f] = Object.fromEntries(head.map((h, i) => [h, last[i]]).filter(([h]) => ['t', 'mass', 'rho_min', 'rho_max', 'rho_l2_dev', 'l2', 'dist_eq', 'flux_l2'].includes(h) || /^(mass|min|max|distrho)_/.test(h)));
   fs.rmSync(out, { recursive: true, force: true });
 }
 fs.writeFileSync(path.join(root, 'test/fixtures/examples.json'), JSON.stringify(pinned, null, 2) + '\n');

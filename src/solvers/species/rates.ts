@@ -18,7 +18,7 @@
  *   - λ_i < 0 or not a number: backward diffusion / no model.
  * The Itô (SKT-type) form d_t rho_i = Δ(rho_i/λ_i), which is NOT the kinetic model's limit but a common
  * cross-diffusion system, has the full matrix A_ij = ∂(rho_i/λ_i)/∂rho_j: it is (normally) parabolic
- * where every eigenvalue of A has a positive real part (Amann 1990); checked on the data's box (for
+ * where every eigenvalue of A has a positive real part (Amann, Math. Z. 202, 1989); checked on the data's box (for
  * it the box is not invariant: only rho_i ≥ 0 is kept).
  *
  * The check samples B on a tensor grid that includes every corner and edge (257, 65, 17, 9 points per
