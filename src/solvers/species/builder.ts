@@ -148,7 +148,7 @@ export function buildSpeciesKinetic(config: Config, grid: Grid): Problem {
   checkRates(rates, lo, hi, 'fick', rho0);
   const eps = config.model.eps as number;
   const companion = new SpeciesLimitSolver({ grid, rates, rho0 });
-  const stepper = new SpeciesKineticSolver({ grid, velocity, rates, eps, h0, laws: rates.names.map((_, i) => describedRate(rates.describe(i))), companion });
+  const stepper = new SpeciesKineticSolver({ grid, velocity, rates, eps, h0, companion });
   const names = rates.names;
   const n = rates.n;
   const lam = names.map(() => new Float64Array(N));

@@ -21,7 +21,7 @@ import type { RateLaw } from '../../models/rate.js';
 import type { VelocityGrid } from '../../velocity/gaussHermite.js';
 import { KineticSolver } from '../kinetic/solver.js';
 import { NumericalFailure, type AdaptiveStepper, type StepperState, type Tolerances } from '../stepper.js';
-import type { SpeciesRates } from './rates.js';
+import { describedRate, type SpeciesRates } from './rates.js';
 import type { SpeciesLimitSolver } from './limit.js';
 
 export interface SpeciesKineticOptions {
@@ -31,8 +31,8 @@ export interface SpeciesKineticOptions {
   eps: number;
   /** Initial h_i = f_i/M per species: cells × velocity nodes, velocity fastest; finite and ≥ 0. */
   h0: readonly Float64Array[];
-  /** A rate-law stand-in per species for the KineticSolver's description (see describedRate). */
-  laws: readonly RateLaw[];
+  /** A description per species for its KineticSolver (default: describedRate of each rate). */
+  laws?: readonly RateLaw[];
   time?: 'bdf2' | 'euler';
   limiter?: boolean;
   /** Krylov tolerance of each species' solve (default 1e-12). */
@@ -81,7 +81,8 @@ export class SpeciesKineticSolver implements AdaptiveStepper {
     const { grid, velocity, rates, eps, h0 } = opts;
     if (grid.dim !== 1) throw new RangeError('SpeciesKineticSolver: 1D grids only');
     const n = rates.n;
-    if (h0.length !== n || opts.laws.length !== n) throw new RangeError(`SpeciesKineticSolver: ${h0.length} initial data for ${n} species`);
+    const laws = opts.laws ?? rates.names.map((_, i) => describedRate(rates.describe(i)));
+    if (h0.length !== n || laws.length !== n) throw new RangeError(`SpeciesKineticSolver: ${h0.length} initial data for ${n} species`);
     const N = grid.cells;
     const K = velocity.count;
     this.grid = grid;
@@ -110,7 +111,7 @@ export class SpeciesKineticSolver implements AdaptiveStepper {
     }
     this.species = h0.map(
       (h, i) =>
-        new KineticSolver({ grid, velocity, rate: opts.laws[i], eps, h0: h, limiter: opts.limiter, time: opts.time, rtol: opts.rtol, lambdaField: this.fields[i] }),
+        new KineticSolver({ grid, velocity, rate: laws[i], eps, h0: h, limiter: opts.limiter, time: opts.time, rtol: opts.rtol, lambdaField: this.fields[i] }),
     );
     this.scheme = `${n} species: ${this.species[0].scheme}, rates at the extrapolated densities of all species`;
     this.rhoN = this.species.map((s) => Float64Array.from(s.rho()));
