@@ -13,6 +13,7 @@ async function main() {
     ['kinetic', './kinetic.js', 'benchKinetic'],
     ['particles', './particles.js', 'benchParticles'],
     ['stepping', './stepping.js', 'benchStepping'],
+    ['domains', './domains.js', 'benchDomains'],
   ];
   for (const [name, mod, fn] of suites) {
     if (only && only !== name) continue;

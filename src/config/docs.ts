@@ -42,6 +42,9 @@ function typeName(n: Node): string {
       return 'list';
     case 'strict_object':
       return 'mapping';
+    case 'union':
+    case 'custom':
+      return 'string or mapping';
     default:
       return n.type ?? '';
   }

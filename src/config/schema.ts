@@ -34,6 +34,13 @@ function section<const E extends v.ObjectEntries>(entries: E) {
 }
 
 export const MAX_CELLS_PER_DIM = 65536;
+/** Smallest supported eps (below, eps² and 1/eps² leave the double range in places). */
+export const EPS_MIN = 1e-100;
+
+/** One side of a domain as written in a config (resolved by src/config/domain.ts). */
+export type SideInput = string | { kind: string; value?: number; gamma?: number };
+/** `domain.boundary` as written: `periodic`, or per direction `periodic` or [lo side, hi side]. */
+export type BoundaryInput = string | Record<string, string | SideInput[]>;
 /**
  * Default relative tolerance of the time error control: min(1e-4, 1/N²), N the largest number of
  * cells per dimension — the size of the second-order spatial error, so that the time error stays below
@@ -53,8 +60,8 @@ export const ModelSchema = section({
     ),
   ),
   dim: v.pipe(
-    v.optional(v.picklist([1, 2], 'expected 1 or 2'), 1),
-    v.description('Space dimension d of the unit torus T^d: 1 or 2.'),
+    v.optional(v.picklist([1, 2, 3], 'expected 1, 2 or 3'), 1),
+    v.description('Space dimension d: 1 or 2 on Cartesian domains (the unit torus T^d by default); 1, 2 or 3 for `domain.geometry: radial` (radially symmetric solutions in R^d).'),
   ),
   alpha: v.pipe(
     v.optional(v.pipe(finiteNumber('a real number'), v.finite('expected a finite real number'), v.minValue(-20, 'expected alpha in [-20, 20]'), v.maxValue(20, 'expected alpha in [-20, 20]'))),
@@ -65,8 +72,17 @@ export const ModelSchema = section({
     v.description('A general collision rate lambda(rho) > 0 as an expression in `rho` (paper eq. (3.1)), e.g. `"1 + rho^2"`. Exactly one of `alpha` and `rate`.'),
   ),
   eps: v.pipe(
-    v.optional(positive('eps', 100)),
-    v.description('Mean free path eps in (0, 100] (kinetic and particles only; required there).'),
+    v.optional(
+      v.pipe(
+        finiteNumber('eps'),
+        v.finite('expected a finite number (eps)'),
+        v.minValue(EPS_MIN, (issue) => ((issue.input as number) > 0 ? `expected eps in [${EPS_MIN}, 100] (the supported range)` : 'expected eps > 0')),
+        v.maxValue(100, 'expected eps <= 100'),
+      ),
+    ),
+    v.description(
+      `Mean free path eps in [${EPS_MIN}, 100] (kinetic and particles only; required there). Below 1e-10 the kinetic theorem columns that divide by powers of eps are written \`nan\` (docs/outputs.md).`,
+    ),
   ),
   flux: v.pipe(
     v.optional(v.picklist(['fick', 'ito'], 'expected fick or ito')),
@@ -106,16 +122,38 @@ export const ConfigSchema = section({
         v.array(positiveInt('number of cells', 2, MAX_CELLS_PER_DIM), 'expected a list of cell counts, e.g. [256] or [128, 128]'),
         v.minLength(1, 'expected one cell count per dimension'),
         v.maxLength(2, 'expected one cell count per dimension'),
-        v.description(`Cells per dimension on the unit torus [0,1)^d: \`[Nx]\` or \`[Nx, Ny]\`, integers in [2, ${MAX_CELLS_PER_DIM}].`),
+        v.description(`Cells per mesh dimension: \`[Nx]\` or \`[Nx, Ny]\` (Cartesian), \`[Nr]\` (radial), integers in [2, ${MAX_CELLS_PER_DIM}] (kinetic runs: at least 3).`),
       ),
-    }, ),
-    v.description('The mesh.'),
+      geometry: v.pipe(
+        v.optional(v.picklist(['cartesian', 'radial'], 'expected cartesian or radial'), 'cartesian'),
+        v.description('`cartesian` (a box, by default the unit torus) or `radial` (radially symmetric solutions in R^d, d = model.dim, on r in [r0, R]: the way to the whole plane or space; initial data are expressions in `r`).'),
+      ),
+      box: v.pipe(
+        v.optional(v.array(v.tuple([finiteNumber('lo'), finiteNumber('hi')], 'expected a pair [lo, hi]'), 'expected a list of [lo, hi] pairs, e.g. [[0, 1]] or [[-5, 5], [-5, 5]]')),
+        v.description('[lo, hi] per mesh dimension: `[[x0, x1]]`, `[[x0, x1], [y0, y1]]`, or `[[r0, R]]` (radial, 0 <= r0 < R). Default: [0, 1] per dimension (with periodic sides: the unit torus).'),
+      ),
+      spacing: v.pipe(
+        v.optional(
+          v.union(
+            [v.picklist(['uniform', 'log']), v.strictObject({ kind: v.literal('log'), scale: positive('scale') })],
+            'expected uniform, log, or { kind: log, scale: a } with a > 0',
+          ),
+          'uniform',
+        ),
+        v.description('Radial cell spacing: `uniform`, or `log` (cells uniform in log(1 + (r - r0)/a): about a-wide near r0, growing geometrically beyond a; `{ kind: log, scale: a }`, a defaults to r0 when r0 > 0). Cartesian meshes are uniform.'),
+      ),
+      boundary: v.pipe(
+        v.optional(v.custom<BoundaryInput>((x) => typeof x === 'string' || (typeof x === 'object' && x !== null && !Array.isArray(x)), 'expected periodic or a mapping of directions, e.g. { x: [zero-flux, { kind: dirichlet, value: 1 }] }')),
+        v.description('`periodic` (every direction; the default for Cartesian meshes), or per direction (`x`, `y`; radial: `r`) either `periodic` or `[lo side, hi side]`. A side is `zero-flux`, `{ kind: dirichlet, value: v }`, `far-field` (the side stands for infinity: vacuum for alpha <= 0, the universal tail for fast diffusion, the maximal solution of 2D log diffusion, `{ kind: far-field, gamma: g }` for its solutions with decay rate g > 2; docs/diffusion-scheme.md), or `centre` (r = 0 of a radial mesh, where it is required). Only the limit equation (`diffusion`) runs on non-periodic domains so far. Default for radial meshes: `{ r: [centre, zero-flux] }` (`[zero-flux, zero-flux]` when r0 > 0).'),
+      ),
+    }),
+    v.description('The domain and its mesh (docs/diffusion-scheme.md "Domains").'),
   ),
   initial: v.pipe(
     v.optional(section({
       rho: v.pipe(
-        v.optional(expression('x (and y)')),
-        v.description('Initial density rho_in(x) (2D: rho_in(x, y)) as an expression; it is averaged over each cell and must be finite and > 0 everywhere. Kinetic runs start well-prepared: h = rho_in(x).'),
+        v.optional(expression('x (and y; r on radial meshes)')),
+        v.description('Initial density rho_in(x) (2D: rho_in(x, y); radial meshes: rho_in(r)) as an expression; it is averaged over each cell and must be finite and > 0 everywhere, except for the limit equation with alpha < 1 (or a rate finite and > 0 at 0), where rho_in = 0 on open sets (vacuum) is allowed. Kinetic runs start well-prepared: h = rho_in(x).'),
       ),
       h: v.pipe(
         v.optional(expression('x, v (2D: x, y, vx, vy)')),
@@ -166,7 +204,12 @@ export const ConfigSchema = section({
     v.optional(
       section({
         times: v.pipe(
-          v.optional(v.array(v.pipe(finiteNumber('a time'), v.finite('expected a finite time')), 'expected a list of times')),
+          v.optional(
+            v.pipe(
+              v.array(v.pipe(finiteNumber('a time'), v.finite('expected a finite time')), 'expected a list of times'),
+              v.minLength(1, 'expected at least one snapshot time (leave output.times out for the default [time.end])'),
+            ),
+          ),
           v.description('Snapshot times in (0, end], strictly increasing; they are hit exactly. Default: `[end]`. The initial state is always stored as the snapshot at t = 0.'),
         ),
         series_every: v.pipe(
@@ -198,12 +241,27 @@ export const ConfigSchema = section({
   checkpoint: v.pipe(
     v.optional(
       section({
-        every_steps: v.pipe(v.optional(positiveInt('every_steps', 1, 1e9)), v.description('Write checkpoint.bin every this many steps.')),
-        every_seconds: v.pipe(v.optional(positive('every_seconds', 1e7)), v.description('Write checkpoint.bin when this many wall seconds have passed since the last one.')),
+        enabled: v.pipe(
+          v.optional(v.boolean('expected true or false'), true),
+          v.description('Write checkpoints at all (default true). With `false` an interrupted run cannot be resumed.'),
+        ),
+        every_seconds: v.pipe(
+          v.optional(positive('every_seconds', 1e7), 60),
+          v.description('Write checkpoint.bin when this many wall seconds have passed since the last one (default 60).'),
+        ),
+        every_steps: v.pipe(v.optional(positiveInt('every_steps', 1, 1e9)), v.description('Also write checkpoint.bin every this many steps.')),
+        at_snapshots: v.pipe(
+          v.optional(v.boolean('expected true or false'), true),
+          v.description(
+            'Also checkpoint at snapshot times (default true), unless the last checkpoint is younger than 20 times what writing one takes (so checkpoints cost at most ~5% of the run).',
+          ),
+        ),
       }),
       {},
     ),
-    v.description('Checkpoints for `nlbgk resume DIR` (atomic; a resumed run produces the same bytes as an uninterrupted one). No checkpoints unless one of the keys is set.'),
+    v.description(
+      'Checkpoints for `nlbgk resume DIR` (atomic and checksummed; a resumed run produces the same bytes as an uninterrupted one). On by default: every 60 wall seconds, at snapshot times, and when the run is interrupted (Ctrl-C, SIGTERM).',
+    ),
   ),
   particles: v.pipe(
     v.optional(

@@ -1,12 +1,13 @@
 /**
  * Config validation: structure and types by the valibot schema, then the cross-field rules that
- * a schema cannot express (one cell count per dimension, exactly one of alpha/rate, snapshot
+ * a schema cannot express (the domain: ./domain.ts; exactly one of alpha/rate, snapshot
  * times inside the run, memory the run would need). Every problem becomes one line
  * `path: message (got value)` so the CLI can print them all and exit with status 2.
  */
 import * as v from 'valibot';
 import { parse as parseYaml } from 'yaml';
 import { ConfigSchema, defaultRtol, type Config, type ParsedConfig } from './schema.js';
+import { domainIssues, resolvedDomain } from './domain.js';
 import { compileExpression } from '../models/expression.js';
 
 export interface ConfigIssue {
@@ -57,7 +58,7 @@ export function validateConfig(input: unknown): Config {
   if (given.velocity !== undefined && eq !== 'kinetic') issues.push({ path: 'velocity', message: `is only for equation kinetic (got equation ${eq})` });
   if (given.particles !== undefined && eq !== 'particles') issues.push({ path: 'particles', message: `is only for equation particles (got equation ${eq})` });
   if (issues.length > 0) throw new ConfigError(issues);
-  const config: Config = { ...parsed.output };
+  const config: Config = { ...parsed.output, domain: resolvedDomain(parsed.output) };
   if (eq !== 'particles' && config.time.rtol === undefined) {
     // the resolved default in the schema's key order (run.json and resumed configs serialise identically)
     const t: Record<string, unknown> = { ...config.time, rtol: defaultRtol(config.domain.cells) };
@@ -92,8 +93,11 @@ function fromValibot(issue: v.BaseIssue<unknown>): ConfigIssue {
 function semanticIssues(c: ParsedConfig, input: unknown): ConfigIssue[] {
   const out: ConfigIssue[] = [];
   const { model } = c;
-  if (c.domain.cells.length !== model.dim) {
-    out.push({ path: 'domain.cells', message: `expected ${model.dim} cell count(s) for dim ${model.dim} (got ${describe(c.domain.cells)})` });
+  out.push(...domainIssues(c));
+  if (model.equation === 'kinetic') {
+    c.domain.cells.forEach((n, i) => {
+      if (n < 3) out.push({ path: `domain.cells[${i}]`, message: `the kinetic solver needs at least 3 cells per dimension (got ${n})` });
+    });
   }
   if (c.species !== undefined) out.push(...speciesIssues(c));
   else if ((model.alpha === undefined) === (model.rate === undefined)) {
@@ -117,7 +121,7 @@ function semanticIssues(c: ParsedConfig, input: unknown): ConfigIssue[] {
     }
   } else {
     if (h !== undefined) out.push({ path: 'initial.h', message: `is only for equation kinetic (got equation ${model.equation}); give initial.rho` });
-    if (rho === undefined) out.push({ path: 'initial.rho', message: 'is required: expected an expression in x' + (model.dim === 2 ? ', y' : '') });
+    if (rho === undefined) out.push({ path: 'initial.rho', message: 'is required: expected an expression in ' + (c.domain.geometry === 'radial' ? 'r' : model.dim === 2 ? 'x, y' : 'x') });
   }
   const end = c.time.end;
   const times = c.output.times ?? [end];

@@ -7,7 +7,7 @@
  * - kinetic_to_limit (Theorem 2.3's distance, a kinetic run against a diffusion run):
  *   ||f_eps − rho~ M||_{L²(M⁻¹)}. With the quadrature it splits exactly (Pythagoras, since
  *   Σ_k w_k (h_k − rho) = 0) into ||(I − Π) f||² + ||rho − rho~||², so it needs only the kinetic
- *   run's `l2_neq` series value at that time (series.csv always has a row at snapshot times).
+ *   run's `l2_neq_sq` series value at that time (series.csv always has a row at snapshot times).
  */
 import type { RunRecord } from '../io/readRun.js';
 
@@ -87,8 +87,8 @@ export function compareRuns(A: RunRecord, B: RunRecord): Comparison {
     if (kineticSide) {
       const ts = kineticSide.series.t;
       const idx = ts.findIndex((t) => Math.abs(t - sa.t) <= 1e-12 * Math.max(1, Math.abs(sa.t)));
-      const neq = kineticSide.series.l2_neq?.[idx];
-      if (idx < 0 || neq === undefined) throw new CompareError(`${kineticSide.dir}: series.csv has no l2_neq at t = ${sa.t}`);
+      const neq = kineticSide.series.l2_neq_sq?.[idx];
+      if (idx < 0 || neq === undefined) throw new CompareError(`${kineticSide.dir}: series.csv has no l2_neq_sq at t = ${sa.t}`);
       row.kinetic_to_limit = Math.sqrt(neq + s2 * cellVolume);
     }
     rows.push(row);

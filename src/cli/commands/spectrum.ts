@@ -6,10 +6,11 @@
  * eps κ / r = √(π/2) erfcx(y), or the essential bound r/eps² above κ* = √(π/2) r/eps); with
  * --nodes NV the top eigenvalue of the NV-node Gauss–Hermite discrete-velocity operator.
  * Numbers are printed as the shortest decimal that reads back to the same double.
+ * Supported: eps in [1e-100, 100], rho_bar^alpha in [1e-100, 1e100] (spectrum/linear.ts); outside, exit 2.
  */
 import type { Command } from 'commander';
 import { UsageError, type Io } from '../io.js';
-import { continuousSpectrum, discreteSpectrum, type LinearParams } from '../../spectrum/linear.js';
+import { continuousSpectrum, discreteSpectrum, SPECTRUM_LIMITS, type LinearParams } from '../../spectrum/linear.js';
 
 function num(name: string, text: string | undefined, check: (x: number) => boolean, what: string): number {
   if (text === undefined) throw new UsageError(`--${name} is required`);
@@ -29,7 +30,8 @@ export interface SpectrumOptions {
 }
 
 export function spectrumReport(opts: SpectrumOptions): { text: string; json: Record<string, unknown> } {
-  const eps = num('eps', opts.eps, (x) => x > 0, 'a number > 0');
+  const L = SPECTRUM_LIMITS;
+  const eps = num('eps', opts.eps, (x) => x >= L.epsMin && x <= L.epsMax, `a number in [${L.epsMin}, ${L.epsMax}] (the supported range)`);
   const alpha = num('alpha', opts.alpha, () => true, 'a finite number');
   const rhoBar = num('rho-bar', opts.rhoBar ?? '1', (x) => x > 0, 'a number > 0');
   const modeText = opts.mode ?? '1';
@@ -39,7 +41,7 @@ export function spectrumReport(opts: SpectrumOptions): { text: string; json: Rec
   if (mode.every((m) => m === 0)) throw new UsageError('--mode: the zero mode is the conserved mass (rate 0); give a nonzero mode');
   const params: LinearParams = { eps, alpha, rhoBar, mode };
   const r = rhoBar ** alpha;
-  if (!(r > 0) || !Number.isFinite(r)) throw new UsageError(`rho_bar^alpha = ${r} is not positive and finite`);
+  if (!(r >= L.rMin && r <= L.rMax)) throw new UsageError(`rho_bar^alpha = ${r}: expected a rate r in [${L.rMin}, ${L.rMax}] (the supported range)`);
   const c = continuousSpectrum(params);
   const lines: string[] = [];
   const row = (k: string, v: string | number) => lines.push(`${k.padEnd(38)}${typeof v === 'number' ? String(v) : v}`);
@@ -70,6 +72,9 @@ export function spectrumReport(opts: SpectrumOptions): { text: string; json: Rec
       for (const e of d.eigenvalues) lines.push(`  ${e.re}\t${e.im}`);
     }
   }
+  // Every printed number is finite (a guard: the supported ranges above are chosen so that it holds).
+  const bad = JSON.stringify(json, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? '__nonfinite__' : v)).includes('__nonfinite__');
+  if (bad) throw new UsageError('these parameters give a non-finite result; they are outside what nlbgk spectrum supports');
   return { text: lines.join('\n') + '\n', json };
 }
 
@@ -80,7 +85,7 @@ export function register(program: Command, io: Io): void {
       'Exact decay rate of Fourier mode m of the BGK model linearised about rho_bar (rate r = rho_bar^alpha): ' +
         'the continuous-velocity root of eps kappa/r = sqrt(pi/2) erfcx(y), or with --nodes the top eigenvalue of the Nv-node Gauss-Hermite system',
     )
-    .option('--eps <eps>', 'mean free path eps > 0 (required)')
+    .option('--eps <eps>', 'mean free path eps in [1e-100, 100] (required)')
     .option('--alpha <alpha>', 'exponent of lambda(rho) = rho^alpha (required)')
     .option('--rho-bar <rho>', 'constant density linearised about', '1')
     .option('--mode <m>', 'Fourier mode m (kappa = 2 pi m), or m1,m2 in 2D', '1')

@@ -8,7 +8,7 @@ import { velocityGrid } from '../../velocity/gaussHermite.js';
 import { densityDiagnostics } from '../../diagnostics/density.js';
 import { KINETIC_COLUMNS, THEOREM_COLUMNS, kineticDiagnostics } from '../../diagnostics/kinetic.js';
 import { defaultDelta, momentResiduals, theoremDiagnostics } from '../../diagnostics/theorems.js';
-import { buildRate, checkPositive, compileField, fluxFields, initialDensity, minMax, type EquationBuilder, type Problem } from '../../simulation/problem.js';
+import { buildRate, checkPositive, compileField, fluxFields, initialDensity, minMax, requireUnitTorus, type EquationBuilder, type Problem } from '../../simulation/problem.js';
 import { KineticSolver } from './solver.js';
 import { buildSpeciesKinetic } from '../species/builder.js';
 
@@ -36,6 +36,7 @@ export function initialKinetic(config: Config, grid: Grid, vel: ReturnType<typeo
 }
 
 function buildKinetic(config: Config, grid: Grid): Problem {
+  requireUnitTorus(config, grid);
   if (!config.velocity) throw new Error('buildKinetic: the config has no velocity section (validateConfig fills it in for equation kinetic)');
   const velocity = velocityGrid(grid.dim, config.velocity.nodes);
   const h0 = initialKinetic(config, grid, velocity);
@@ -94,7 +95,7 @@ function buildKinetic(config: Config, grid: Grid): Problem {
       // Lemma 2.5 residuals over the last step (the stepper's previous level; NaN before the first step)
       const dtPrev = stepper.previousH(hOld);
       const res = dtPrev > 0 ? momentResiduals(grid, velocity, hOld, hNow, dtPrev, theoremOpts) : { res_rho: NaN, res_j: NaN };
-      const extra = [th.E_l2, th.lemma24_j, th.lemma24_E, th.cross, k.l2 + delta * th.cross, th.dl2_dt, th.dcross_dt, th.dl2_dt + delta * th.dcross_dt, res.res_rho, res.res_j];
+      const extra = [th.E_l2, th.lemma24_j, th.lemma24_E, th.cross, k.l2_sq + delta * th.cross, th.dl2_dt, th.dcross_dt, th.dl2_dt + delta * th.dcross_dt, res.res_rho, res.res_j];
       return [d.mass, d.rho_min, d.rho_max, d.rho_l2_dev, ...KINETIC_COLUMNS.map((c) => k[c]), ...extra];
     },
     snapshotFields() {

@@ -14,7 +14,7 @@
  * it, dist_NAME = ||h_i − rho_i,lim M||_{L²(M⁻¹)} and distrho_NAME = ||rho_i − rho_i,lim||_{L²}.
  * Snapshots: rho (total), rho_NAME, and j_NAME (kinetic, particles) or rholim_NAME (kinetic).
  */
-import { cellAverages, type Grid } from '../../grid/grid.js';
+import { cellAverages, isUnitTorus, type Grid } from '../../grid/grid.js';
 import type { Config } from '../../config/schema.js';
 import { ConfigError, type ConfigIssue } from '../../config/validate.js';
 import { velocityGrid } from '../../velocity/gaussHermite.js';
@@ -81,6 +81,24 @@ function checkData(values: Float64Array, path: string, what: string, stride: num
   if (!(sum > 0)) throw new ConfigError([{ path, message: `${what} is 0 everywhere: a species needs a positive mass` }]);
 }
 
+/** Species runs are on the periodic unit torus T¹ (the dimension is checked by validateConfig). */
+function requireTorus(config: Config, grid: Grid): void {
+  if (isUnitTorus(grid)) return;
+  const d = config.domain;
+  throw new ConfigError([{ path: 'domain', message: `species runs are on the periodic unit torus only for now (got geometry ${d.geometry}, box ${JSON.stringify(d.box)}, boundary ${JSON.stringify(d.boundary)})` }]);
+}
+
+/** The description attribute of each species field in fields.h5. */
+function fieldDescriptions(names: readonly string[], kinetic: boolean, particles = false): Record<string, string> {
+  const out: Record<string, string> = { rho: 'total density sum_i rho_i of the species: cell averages at the snapshot times, shape (S, Nx)' };
+  for (const n of names) {
+    out[`rho_${n}`] = `density of species ${n}: cell averages, shape (S, Nx)`;
+    if (kinetic || particles) out[`j_${n}`] = `flux of species ${n}, j = int v f dv (cell averages; not squared), shape (S, Nx)`;
+    if (kinetic) out[`rholim_${n}`] = `density of species ${n} in the Fickian limit system stepped beside the kinetic run, shape (S, Nx)`;
+  }
+  return out;
+}
+
 /** Refuse rates that are not finite and > 0 on the reachable box (and a non-parabolic Itô system) with exit 2. */
 function checkRates(rates: SpeciesRates, lo: number[], hi: number[], flux: LimitFlux, rho: readonly Float64Array[]): void {
   const N = rho[0].length;
@@ -137,6 +155,7 @@ function describeAll(rates: SpeciesRates): string {
 /** `equation: kinetic` with species. */
 export function buildSpeciesKinetic(config: Config, grid: Grid): Problem {
   if (!config.velocity) throw new Error('buildSpeciesKinetic: the config has no velocity section');
+  requireTorus(config, grid);
   const velocity = velocityGrid(1, config.velocity.nodes);
   const K = velocity.count;
   const N = grid.cells;
@@ -167,6 +186,7 @@ export function buildSpeciesKinetic(config: Config, grid: Grid): Problem {
     rate: describedRate(describeAll(rates)),
     stepper,
     bounds: { lo: lo.reduce((a, b) => a + b, 0), hi: hi.reduce((a, b) => a + b, 0) },
+    hdf5: { trailing: {}, datasets: {}, descriptions: fieldDescriptions(names, true) },
     check() {
       // per species: h_i within [min h_i,in, max h_i,in] (the maximum principle each species keeps)
       for (let i = 0; i < n; i++) {
@@ -212,6 +232,7 @@ export function buildSpeciesKinetic(config: Config, grid: Grid): Problem {
 
 /** `equation: diffusion` with species: the limit system (Fick, or Itô with model.flux: ito). */
 export function buildSpeciesLimit(config: Config, grid: Grid): Problem {
+  requireTorus(config, grid);
   const rates = speciesRates(config);
   const rho0 = speciesDensities(config, grid);
   const flux: LimitFlux = config.model.flux ?? 'fick';
@@ -234,6 +255,7 @@ export function buildSpeciesLimit(config: Config, grid: Grid): Problem {
     // Fick keeps each species in its data's range; Itô only rho_i >= 0
     bounds: flux === 'fick' ? { lo: lo.reduce((a, b) => a + b, 0), hi: dataScale } : { lo: 0, hi: Infinity },
     scale: dataScale,
+    hdf5: { trailing: {}, datasets: {}, descriptions: fieldDescriptions(names, false) },
     check() {
       for (let i = 0; i < n; i++) {
         const r = stepper.speciesRho(i);
@@ -266,6 +288,7 @@ export function buildSpeciesLimit(config: Config, grid: Grid): Problem {
 export function buildSpeciesParticles(config: Config, grid: Grid): Problem {
   const p = config.particles;
   if (!p) throw new Error('buildSpeciesParticles: the config has no particles section');
+  requireTorus(config, grid);
   const rates = speciesRates(config);
   const rho0 = speciesDensities(config, grid);
   const lo = rho0.map((r) => rangeOf(r)[0]);
@@ -296,6 +319,7 @@ export function buildSpeciesParticles(config: Config, grid: Grid): Problem {
     rate: describedRate(describeAll(rates)),
     stepper,
     bounds: { lo: lo.reduce((a, b) => a + b, 0), hi: hi.reduce((a, b) => a + b, 0) },
+    hdf5: { trailing: {}, datasets: {}, descriptions: fieldDescriptions(names, false, true) },
     columns: [...commonColumns(names), 'entropy', 'energy'],
     sample() {
       const rho = stepper.species.map((s) => s.rho());
