@@ -51,8 +51,8 @@ export class SpeciesParticleSolver implements TimeStepper {
     this.cells = grid.cells;
     this.ensembles = opts.ensembles ?? 1;
     const C = this.cells;
-    this.lo = opts.rho0.map((r) => Math.min(...r));
-    this.hi = opts.rho0.map((r) => Math.max(...r));
+    this.lo = opts.rho0.map((r) => r.reduce((a, x) => Math.min(a, x), Infinity));
+    this.hi = opts.rho0.map((r) => r.reduce((a, x) => Math.max(a, x), -Infinity));
     this.fields = opts.rho0.map(() => new Float64Array(C * this.ensembles));
     this.dens = opts.rho0.map(() => new Float64Array(C));
     this.lamTmp = opts.rho0.map(() => new Float64Array(C));
