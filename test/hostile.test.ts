@@ -38,7 +38,7 @@ const corpus: [string, string, RegExp][] = [
   ['__proto__ key', M('{ equation: diffusion, alpha: 1, __proto__: { polluted: 1 } }'), /unknown key|model/],
   ['constructor key', M('{ equation: diffusion, alpha: 1 }', 'constructor: { prototype: 1 }\n'), /unknown key 'constructor'/],
   // wrong types and ranges
-  ['equation misspelt', M('{ equation: difusion, alpha: 1 }'), /model.equation: expected one of diffusion, kinetic, particles \(got "difusion"\)/],
+  ['equation misspelt', M('{ equation: difusion, alpha: 1 }'), /model.equation: expected one of diffusion, kinetic, fokker-planck, bgk, particles \(got "difusion"\)/],
   ['dim 0', M('{ equation: diffusion, alpha: 1, dim: 0 }'), /model.dim: expected 1, 2 or 3/],
   ['alpha string', M('{ equation: diffusion, alpha: "1" }'), /model.alpha: expected a real number \(got "1"\)/],
   ['alpha .inf', M('{ equation: diffusion, alpha: .inf }'), /model.alpha: expected a finite/],

@@ -28,6 +28,9 @@ export function formatIssue(issue: ConfigIssue): string {
   return issue.path ? `${issue.path}: ${issue.message}` : issue.message;
 }
 
+/** The equations whose unknown is h = f/M on Gauss–Hermite velocities (they take `velocity`, `initial.h`, `output.store_h`). */
+export const KINETIC_EQUATIONS: readonly string[] = ['kinetic', 'fokker-planck'];
+
 /** Bytes a run may allocate for its state before it is refused up front. */
 export const MEMORY_LIMIT_BYTES = 4 * 2 ** 30;
 
@@ -55,8 +58,9 @@ export function validateConfig(input: unknown): Config {
   // Sections of another equation are refused when given (their defaults still appear in the resolved config, unused).
   const given = input as Record<string, unknown>;
   const eq = parsed.output.model.equation;
-  if (given.velocity !== undefined && eq !== 'kinetic') issues.push({ path: 'velocity', message: `is only for equation kinetic (got equation ${eq})` });
+  if (given.velocity !== undefined && !KINETIC_EQUATIONS.includes(eq)) issues.push({ path: 'velocity', message: `is only for the kinetic equations (${KINETIC_EQUATIONS.join(', ')}) (got equation ${eq})` });
   if (given.particles !== undefined && eq !== 'particles') issues.push({ path: 'particles', message: `is only for equation particles (got equation ${eq})` });
+  if (given.bgk !== undefined && eq !== 'bgk') issues.push({ path: 'bgk', message: `is only for equation bgk (got equation ${eq})` });
   if (issues.length > 0) throw new ConfigError(issues);
   const config: Config = { ...parsed.output, domain: resolvedDomain(parsed.output) };
   if (eq !== 'particles' && config.time.rtol === undefined) {
@@ -64,8 +68,9 @@ export function validateConfig(input: unknown): Config {
     const t: Record<string, unknown> = { ...config.time, rtol: defaultRtol(config.domain.cells) };
     config.time = Object.fromEntries(Object.keys(entriesOf(schemaAt(['time'])) ?? t).filter((k) => t[k] !== undefined).map((k) => [k, t[k]])) as Config['time'];
   }
-  if (eq !== 'kinetic') delete config.velocity;
+  if (!KINETIC_EQUATIONS.includes(eq)) delete config.velocity;
   if (eq !== 'particles') delete config.particles;
+  if (eq !== 'bgk') delete config.bgk;
   return config;
 }
 
@@ -94,9 +99,9 @@ function semanticIssues(c: ParsedConfig, input: unknown): ConfigIssue[] {
   const out: ConfigIssue[] = [];
   const { model } = c;
   out.push(...domainIssues(c));
-  if (model.equation === 'kinetic') {
+  if (KINETIC_EQUATIONS.includes(model.equation) || model.equation === 'bgk') {
     c.domain.cells.forEach((n, i) => {
-      if (n < 3) out.push({ path: `domain.cells[${i}]`, message: `the kinetic solver needs at least 3 cells per dimension (got ${n})` });
+      if (n < 3) out.push({ path: `domain.cells[${i}]`, message: `the ${model.equation} solver needs at least 3 cells per dimension (got ${n})` });
     });
   }
   if (c.species !== undefined) out.push(...speciesIssues(c));
@@ -115,13 +120,18 @@ function semanticIssues(c: ParsedConfig, input: unknown): ConfigIssue[] {
   const { rho, h } = c.initial;
   if (c.species !== undefined) {
     // each species gives its own initial data (speciesIssues)
-  } else if (model.equation === 'kinetic') {
+  } else if (KINETIC_EQUATIONS.includes(model.equation)) {
     if ((rho === undefined) === (h === undefined)) {
       out.push({ path: 'initial', message: 'expected exactly one of rho (well-prepared data h = rho(x)) and h (general data h(x, v))' });
     }
   } else {
-    if (h !== undefined) out.push({ path: 'initial.h', message: `is only for equation kinetic (got equation ${model.equation}); give initial.rho` });
+    if (h !== undefined) out.push({ path: 'initial.h', message: `is only for the kinetic equations (${KINETIC_EQUATIONS.join(', ')}) (got equation ${model.equation}); give initial.rho` });
     if (rho === undefined) out.push({ path: 'initial.rho', message: 'is required: expected an expression in ' + (c.domain.geometry === 'radial' ? 'r' : model.dim === 2 ? 'x, y' : 'x') });
+  }
+  if (model.equation === 'bgk') {
+    if (model.dim !== 1) out.push({ path: 'model.dim', message: 'equation bgk is one-dimensional (x and one velocity): expected dim 1' });
+    const r = c.bgk.range;
+    if (r && !(r[0] < r[1])) out.push({ path: 'bgk.range', message: `expected vmin < vmax (got ${describe(r)})` });
   }
   const end = c.time.end;
   const times = c.output.times ?? [end];
@@ -143,8 +153,8 @@ function semanticIssues(c: ParsedConfig, input: unknown): ConfigIssue[] {
   if (c.time.dt !== undefined && end / c.time.dt > c.time.max_steps) {
     out.push({ path: 'time.dt', message: `would need ${Math.ceil(end / c.time.dt)} steps, more than time.max_steps = ${c.time.max_steps}` });
   }
-  if (model.equation !== 'kinetic' && c.output.store_h) {
-    out.push({ path: 'output.store_h', message: 'is only for equation kinetic' });
+  if (!KINETIC_EQUATIONS.includes(model.equation) && c.output.store_h) {
+    out.push({ path: 'output.store_h', message: `is only for the kinetic equations (${KINETIC_EQUATIONS.join(', ')})` });
   }
   if (out.length === 0) {
     const bytes = estimateBytes(c);
@@ -209,6 +219,13 @@ function stateBytes(c: ParsedConfig): number {
       const nv = c.velocity.nodes ** c.model.dim;
       return cells * nv * 8 * 6 + cells * 8 * 16;
     }
+    case 'fokker-planck': {
+      const nv = c.velocity.nodes ** c.model.dim;
+      // 1D: the block factorisation (2 N K²); 2D: the Krylov basis of the coupled system (≤ 80 vectors)
+      return c.model.dim === 1 ? cells * nv * 8 * (8 + 2 * nv) : cells * nv * 8 * 8 + Math.min(80 * cells * (nv + 1), 2 * 8e6) * 8;
+    }
+    case 'bgk':
+      return cells * c.bgk.nodes * 8 * 8;
     case 'particles':
       return c.particles.count * c.particles.ensembles * 8 * (2 * c.model.dim + 1) + cells * 8 * 8;
   }

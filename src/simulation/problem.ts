@@ -26,7 +26,10 @@ export interface Problem {
   snapshotFields(): Record<string, Float64Array>;
   /** Bounds every density value must keep (the maximum principle), for failure detection. */
   readonly bounds: { lo: number; hi: number };
-  /** The data's magnitude for the default atol (default: max |bounds|; given where a bound is infinite). */
+  /**
+   * The size of the controlled unknowns, for the default absolute tolerance (default: the largest
+   * |bound|; an equation without a maximum principle, whose bounds are [0, ∞), gives it).
+   */
   readonly scale?: number;
   /**
    * A further check after every step beyond the density's (e.g. h = f/M within the maximum-principle

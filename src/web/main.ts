@@ -11,7 +11,7 @@ import type { Config } from '../config/schema.js';
 import type { ConfigIssue } from '../config/validate.js';
 import type { EngineMeta, Frame } from './engine.js';
 import type { FromWorker, ToWorker } from './protocol.js';
-import { boundsChart, decayChart, rhoChart } from './charts.js';
+import { boundsChart, decayChart, rhoChart, type ChartEquation } from './charts.js';
 import { configYaml, display, seriesCsv } from './exports.js';
 import { HeatMap, type HeatMode } from './heatmap.js';
 import { SeriesStore } from './series.js';
@@ -189,7 +189,7 @@ function buildCharts(): void {
     charts.decay.destroy();
     charts.bounds.destroy();
   }
-  const eq = meta?.equation ?? 'kinetic';
+  const eq = (meta?.equation ?? 'kinetic') as ChartEquation; // the explorer runs kinetic, diffusion and particles only
   const w = figureWidth('view-rho');
   charts = {
     rho: rhoChart($('view-rho').querySelector('.plot') as HTMLElement, w, CHART_HEIGHT, boundsRange, eq),
