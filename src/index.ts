@@ -26,6 +26,11 @@ export { Simulation, type SimulationCallbacks, type SimulationOptions, type Simu
 export { simulationOptions, BOUNDS_TOLERANCE } from './simulation/options.js';
 export { type Problem, type EquationBuilder } from './simulation/problem.js';
 export { buildProblem } from './simulation/build.js';
+export { SpeciesRates, describedRate, type SpeciesRate, type LimitFlux, type RateProblem } from './solvers/species/rates.js';
+export { SpeciesKineticSolver, type SpeciesKineticOptions } from './solvers/species/kinetic.js';
+export { SpeciesLimitSolver, type SpeciesLimitOptions } from './solvers/species/limit.js';
+export { SpeciesParticleSolver, type SpeciesParticleOptions } from './solvers/species/particles.js';
+export { speciesRates, speciesDensities } from './solvers/species/builder.js';
 export { EQUATIONS } from './simulation/equations.js';
 export { densityDiagnostics, type DensityDiagnostics } from './diagnostics/density.js';
 export { kineticDiagnostics, moments, type KineticDiagnostics } from './diagnostics/kinetic.js';

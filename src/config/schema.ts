@@ -84,6 +84,34 @@ export const ModelSchema = section({
       `Mean free path eps in [${EPS_MIN}, 100] (kinetic, fokker-planck, bgk and particles only; required there; for \`bgk\` in the hyperbolic scaling the Knudsen number). Below 1e-10 the kinetic theorem columns that divide by powers of eps are written \`nan\` (docs/outputs.md).`,
     ),
   ),
+  flux: v.pipe(
+    v.optional(v.picklist(['fick', 'ito'], 'expected fick or ito')),
+    v.description(
+      'Species runs with equation `diffusion` only: the limit system\'s flux. `fick` (default): d_t rho_i = div(lambda_i^-1 grad rho_i), the kinetic model\'s Chapman–Enskog limit. `ito`: d_t rho_i = Δ(rho_i/lambda_i), the SKT-type cross-diffusion system that naive particle steps produce — not the kinetic limit (docs/species.md); refused where it is not parabolic for the data.',
+    ),
+  ),
+});
+
+export const MAX_SPECIES = 4;
+
+export const SpeciesSchema = section({
+  name: v.pipe(
+    v.string('expected a name'),
+    v.regex(/^[A-Za-z_][A-Za-z0-9_]{0,31}$/, 'expected a name of letters, digits and _ (at most 32, not starting with a digit)'),
+    v.description('The species\' name: a variable of every rate expression and the suffix of its columns (`mass_NAME`, …) and fields (`rho_NAME`).'),
+  ),
+  rho: v.pipe(
+    v.optional(expression('x')),
+    v.description('Initial density rho_i,in(x) >= 0 (vacuum allowed: segregated data), cell-averaged; kinetic runs start well-prepared, h_i = rho_i,in(x).'),
+  ),
+  h: v.pipe(
+    v.optional(expression('x, v')),
+    v.description('Kinetic only: general initial data h_i,in = f_i,in/M >= 0 in `x, v`. Exactly one of `rho` and `h`.'),
+  ),
+  rate: v.pipe(
+    expression('rho1, rho2, … or the species\' names'),
+    v.description('The collision rate lambda_i(rho_1, …, rho_n) > 0 of this species as an expression in `rho1`, `rho2`, … (in list order) or the species\' names, e.g. `"0.3 + b"` or `"1 + rho1 + rho2"`. Refused before the run (exit 2, naming the rate and the state) where it is 0, infinite or negative on the densities the data can reach.'),
+  ),
 });
 
 export const ConfigSchema = section({
@@ -122,7 +150,7 @@ export const ConfigSchema = section({
     v.description('The domain and its mesh (docs/diffusion-scheme.md "Domains").'),
   ),
   initial: v.pipe(
-    section({
+    v.optional(section({
       rho: v.pipe(
         v.optional(expression('x (and y; r on radial meshes)')),
         v.description('Initial density rho_in(x) (2D: rho_in(x, y); radial meshes: rho_in(r)) as an expression; it is averaged over each cell and must be finite and > 0 everywhere, except for the limit equation with alpha < 1 (or a rate finite and > 0 at 0), where rho_in = 0 on open sets (vacuum) is allowed. Kinetic runs start well-prepared: h = rho_in(x).'),
@@ -131,8 +159,20 @@ export const ConfigSchema = section({
         v.optional(expression('x, v (2D: x, y, vx, vy)')),
         v.description('Kinetic equations only (`kinetic`, `fokker-planck`): general initial data h_in = f_in/M as an expression in `x, v` (2D: `x, y, vx, vy`), averaged over each cell at every velocity node. Exactly one of `rho` and `h`.'),
       ),
-    }),
-    v.description('Initial data.'),
+    }), {}),
+    v.description('Initial data (required, except in species runs, where each species gives its own).'),
+  ),
+  species: v.pipe(
+    v.optional(
+      v.pipe(
+        v.array(SpeciesSchema, 'expected a list of species, each a mapping with name, rho (or h) and rate'),
+        v.minLength(1, `expected 1 to ${MAX_SPECIES} species`),
+        v.maxLength(MAX_SPECIES, `expected 1 to ${MAX_SPECIES} species`),
+      ),
+    ),
+    v.description(
+      `Several species (1 to ${MAX_SPECIES}, 1D), each obeying the paper's equation with its own rate: d_t h_i + (1/eps) v·grad h_i = (1/eps²) lambda_i(rho_1, …, rho_n) (rho_i − h_i) (docs/species.md). With \`species\`, \`model.alpha\`, \`model.rate\` and \`initial\` are not given; \`model.equation\` picks the kinetic model, its limit system (\`diffusion\`, see \`model.flux\`) or particles with species labels.`,
+    ),
   ),
   time: v.pipe(
     section({

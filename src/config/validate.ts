@@ -8,6 +8,7 @@ import * as v from 'valibot';
 import { parse as parseYaml } from 'yaml';
 import { ConfigSchema, defaultRtol, type Config, type ParsedConfig } from './schema.js';
 import { domainIssues, resolvedDomain } from './domain.js';
+import { compileExpression } from '../models/expression.js';
 
 export interface ConfigIssue {
   /** Dotted path of the offending field, e.g. `model.eps` or `domain.cells[1]`. */
@@ -103,8 +104,12 @@ function semanticIssues(c: ParsedConfig, input: unknown): ConfigIssue[] {
       if (n < 3) out.push({ path: `domain.cells[${i}]`, message: `the ${model.equation} solver needs at least 3 cells per dimension (got ${n})` });
     });
   }
-  if ((model.alpha === undefined) === (model.rate === undefined)) {
+  if (c.species !== undefined) out.push(...speciesIssues(c));
+  else if ((model.alpha === undefined) === (model.rate === undefined)) {
     out.push({ path: 'model', message: 'expected exactly one of alpha (lambda = rho^alpha) and rate (an expression in rho)' });
+  }
+  if (model.flux !== undefined && (c.species === undefined || model.equation !== 'diffusion')) {
+    out.push({ path: 'model.flux', message: `chooses the flux of a species limit system: it needs a species list and equation diffusion (got ${c.species === undefined ? 'no species' : `equation ${model.equation}`})` });
   }
   if (model.equation !== 'diffusion' && model.eps === undefined) {
     out.push({ path: 'model.eps', message: `is required for equation ${model.equation}: expected eps in (0, 100]` });
@@ -113,7 +118,9 @@ function semanticIssues(c: ParsedConfig, input: unknown): ConfigIssue[] {
     out.push({ path: 'model.eps', message: 'is not used by the diffusion equation (remove it, or set equation: kinetic)' });
   }
   const { rho, h } = c.initial;
-  if (KINETIC_EQUATIONS.includes(model.equation)) {
+  if (c.species !== undefined) {
+    // each species gives its own initial data (speciesIssues)
+  } else if (KINETIC_EQUATIONS.includes(model.equation)) {
     if ((rho === undefined) === (h === undefined)) {
       out.push({ path: 'initial', message: 'expected exactly one of rho (well-prepared data h = rho(x)) and h (general data h(x, v))' });
     }
@@ -161,8 +168,49 @@ function semanticIssues(c: ParsedConfig, input: unknown): ConfigIssue[] {
   return out;
 }
 
+/** Rules of a species list (names, one kind of initial data per species, what species runs do not take). */
+function speciesIssues(c: ParsedConfig): ConfigIssue[] {
+  const out: ConfigIssue[] = [];
+  const list = c.species ?? [];
+  const { model } = c;
+  if (model.alpha !== undefined || model.rate !== undefined) {
+    out.push({ path: model.alpha !== undefined ? 'model.alpha' : 'model.rate', message: 'is not used with species: each species gives its own rate (species[i].rate)' });
+  }
+  if (c.initial.rho !== undefined || c.initial.h !== undefined) {
+    out.push({ path: 'initial', message: 'is not used with species: each species gives its own initial data (species[i].rho or species[i].h)' });
+  }
+  if (model.dim !== 1) out.push({ path: 'model.dim', message: `species runs are one-dimensional (got dim ${model.dim})` });
+  if (c.output.store_h) out.push({ path: 'output.store_h', message: 'is not available for species runs (their snapshots store rho and j of every species)' });
+  const seen = new Map<string, number>();
+  list.forEach((sp, i) => {
+    const path = `species[${i}]`;
+    if (/^rho\d*$/.test(sp.name)) out.push({ path: `${path}.name`, message: `'${sp.name}' is reserved (rho1, rho2, … name the species by their place in the list); choose another name` });
+    else if (seen.has(sp.name)) out.push({ path: `${path}.name`, message: `'${sp.name}' is already the name of species[${seen.get(sp.name)}]` });
+    else {
+      try {
+        compileExpression('0', [sp.name]);
+      } catch (err) {
+        if (!(err instanceof RangeError)) throw err;
+        out.push({ path: `${path}.name`, message: `'${sp.name}' is a built-in name of the expression language (a function or constant); choose another name` });
+      }
+    }
+    seen.set(sp.name, i);
+    if (model.equation === 'kinetic') {
+      if ((sp.rho === undefined) === (sp.h === undefined)) out.push({ path, message: 'expected exactly one of rho (well-prepared data h = rho(x)) and h (general data h(x, v))' });
+    } else {
+      if (sp.h !== undefined) out.push({ path: `${path}.h`, message: `is only for equation kinetic (got equation ${model.equation}); give ${path}.rho` });
+      if (sp.rho === undefined) out.push({ path: `${path}.rho`, message: 'is required: expected an expression in x' });
+    }
+  });
+  return out;
+}
+
 /** Estimated bytes of the solver state (the dominant arrays only). */
 export function estimateBytes(c: ParsedConfig): number {
+  return (c.species?.length ?? 1) * stateBytes(c);
+}
+
+function stateBytes(c: ParsedConfig): number {
   const cells = c.domain.cells.reduce((a, b) => a * b, 1);
   switch (c.model.equation) {
     case 'diffusion':

@@ -37,7 +37,7 @@ export interface Problem {
    */
   check?(): string | null;
   /** Extra layout for fields.h5: trailing dimensions of fields (e.g. h: Nv) and constant datasets (velocity nodes). */
-  readonly hdf5?: { trailing: Record<string, number>; datasets: Record<string, Float64Array> };
+  readonly hdf5?: { trailing: Record<string, number>; datasets: Record<string, Float64Array>; descriptions?: Record<string, string> };
 }
 
 export function compileField(source: string, variables: readonly string[], path: string): CompiledExpression {
@@ -153,5 +153,7 @@ export function minMax(a: Float64Array): [number, number] {
 /** An equation: how a validated config becomes a Problem on its grid (src/simulation/equations.ts lists them). */
 export interface EquationBuilder {
   build(config: Config, grid: Grid): Problem;
+  /** The equation for several species (a config with `species`; src/solvers/species); absent: refused. */
+  species?(config: Config, grid: Grid): Problem;
 }
 

@@ -44,6 +44,12 @@ export interface MicroMacroOptions {
   time?: 'bdf2' | 'euler';
   /** Relative tolerance of the implicit solve's Krylov iteration (default 1e-12). */
   rtol?: number;
+  /**
+   * 1D only: λ per cell read from this array (owned and filled by the caller before every attempt or
+   * step) instead of λ(rho) of the own density: one species among several, λ_i(rho_1, …, rho_n) at
+   * the extrapolated densities (src/solvers/species/kinetic.ts). `rate` then only describes the law.
+   */
+  lambdaField?: Float64Array;
 }
 
 /** The settings a facade hands to its implementation. */
@@ -58,6 +64,8 @@ export interface MicroMacroSetup {
   useLimiter: boolean;
   bdf2: boolean;
   rtol: number;
+  /** See MicroMacroOptions.lambdaField. */
+  lambdaField?: Float64Array;
 }
 
 /**
@@ -125,7 +133,8 @@ export abstract class MicroMacroSolver implements AdaptiveStepper {
     this.lo = lo;
     this.hi = hi;
     this.hOut = new Float64Array(N * K);
-    this.impl = make({ grid, velocity, rate, eps, h0, lo, hi, useLimiter: this.useLimiter, bdf2: this.bdf2, rtol: opts.rtol ?? 1e-12 });
+    if (opts.lambdaField && (grid.dim !== 1 || opts.lambdaField.length !== N)) throw new RangeError(`${who}: a lambda field needs a 1D grid and one value per cell`);
+    this.impl = make({ grid, velocity, rate, eps, h0, lo, hi, useLimiter: this.useLimiter, bdf2: this.bdf2, rtol: opts.rtol ?? 1e-12, lambdaField: opts.lambdaField });
   }
 
   suggestedDt(): number {
