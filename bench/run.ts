@@ -14,6 +14,7 @@ async function main() {
     ['particles', './particles.js', 'benchParticles'],
     ['stepping', './stepping.js', 'benchStepping'],
     ['domains', './domains.js', 'benchDomains'],
+    ['neighbours', './neighbours.js', 'benchNeighbours'],
   ];
   for (const [name, mod, fn] of suites) {
     if (only && only !== name) continue;

@@ -205,7 +205,7 @@ test('validate checks what run checks; compare explains what it leaves out', () 
   assert.doesNotMatch(long.stderr, /\n\s+at /);
   const wrongSection = nlbgk('validate', writeConfig(dir, good + 'velocity: { nodes: 8 }\n'));
   assert.equal(wrongSection.status, 2);
-  assert.match(wrongSection.stderr, /velocity: is only for equation kinetic \(got equation diffusion\)/);
+  assert.match(wrongSection.stderr, /velocity: is only for the kinetic equations \(kinetic, fokker-planck\) \(got equation diffusion\)/);
 
   const kin = writeConfig(dir, good.replace('equation: diffusion, dim: 1, alpha: 1', 'equation: kinetic, dim: 1, alpha: 1, eps: 0.01'));
   assert.equal(nlbgk('run', kin, '--out', path.join(dir, 'k')).status, 0);

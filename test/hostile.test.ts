@@ -30,7 +30,7 @@ const corpus: [string, string, RegExp][] = [
   ['binary garbage', '\u0000\u0001\u0002\u00ff\u00fe', /not valid YAML|expected a mapping/],
   ['missing model', 'domain: { cells: [32] }\ninitial: { rho: "1" }\ntime: { end: 1 }\n', /model: is required \(The equation and its parameters.\)/],
   ['missing domain', `${D}initial: { rho: "1" }\ntime: { end: 1 }\n`, /domain: is required/],
-  ['model is a string', M('"diffusion"'), /model: expected a mapping with keys equation, dim, alpha, rate, eps \(got "diffusion"\)/],
+  ['model is a string', M('"diffusion"'), /model: expected a mapping with keys equation, dim, alpha, rate, eps, flux \(got "diffusion"\)/],
   // unknown keys with did-you-mean
   ['unknown top-level key', M('{ equation: diffusion, alpha: 1 }', 'outptu: { times: [0.01] }\n'), /unknown key 'outptu' \(did you mean 'output'\?\)/],
   ['unknown model key', M('{ equation: diffusion, alhpa: 1 }'), /model.alhpa: unknown key 'alhpa' \(did you mean 'alpha'\?\)/],
@@ -38,7 +38,7 @@ const corpus: [string, string, RegExp][] = [
   ['__proto__ key', M('{ equation: diffusion, alpha: 1, __proto__: { polluted: 1 } }'), /unknown key|model/],
   ['constructor key', M('{ equation: diffusion, alpha: 1 }', 'constructor: { prototype: 1 }\n'), /unknown key 'constructor'/],
   // wrong types and ranges
-  ['equation misspelt', M('{ equation: difusion, alpha: 1 }'), /model.equation: expected one of diffusion, kinetic, particles \(got "difusion"\)/],
+  ['equation misspelt', M('{ equation: difusion, alpha: 1 }'), /model.equation: expected one of diffusion, kinetic, fokker-planck, bgk, particles \(got "difusion"\)/],
   ['dim 0', M('{ equation: diffusion, alpha: 1, dim: 0 }'), /model.dim: expected 1, 2 or 3/],
   ['alpha string', M('{ equation: diffusion, alpha: "1" }'), /model.alpha: expected a real number \(got "1"\)/],
   ['alpha .inf', M('{ equation: diffusion, alpha: .inf }'), /model.alpha: expected a finite/],

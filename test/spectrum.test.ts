@@ -128,6 +128,27 @@ test('nlbgk spectrum prints the rate with full precision; bad arguments exit 2',
   }
 });
 
+test('nlbgk spectrum --equation fokker-planck: closed-form rate kappa^2/r, density ratio, discrete top eigenvalue', async () => {
+  let out = '';
+  let err = '';
+  const io = { out: (t: string) => void (out += t), err: (t: string) => void (err += t) };
+  assert.equal(await main(['node', 'nlbgk', 'spectrum', '--equation', 'fokker-planck', '--eps', '0.1', '--alpha', '2', '--rho-bar', '1.5', '--time', '0.05', '--nodes', '16', '--json'], io), 0);
+  const j = JSON.parse(out);
+  const r = 1.5 ** 2;
+  const k2 = (2 * Math.PI) ** 2;
+  assert.ok(Math.abs(j.rate - k2 / r) < 1e-12 && Math.abs(j.gap - r / 0.01) < 1e-9);
+  assert.ok(Math.abs(j.eigenvalues[1] + k2 / r + r / 0.01) < 1e-9);
+  // the closed form rhô(t)/rhô(0) = exp(-(κ²/r) t + (κ eps/r)² (1 - e^{-r t/eps²}))
+  assert.ok(Math.abs(j.density_ratio - Math.exp((-k2 / r) * 0.05 + ((2 * Math.PI * 0.1) / r) ** 2 * (1 - Math.exp((-r * 0.05) / 0.01)))) < 1e-14);
+  // the 16-node birth–death operator: a little slower than the continuous rate, converging as O(1/Nv)
+  assert.ok(j.discrete.rate < j.rate && j.discrete.rate > 0.97 * j.rate, `discrete ${j.discrete.rate} vs ${j.rate}`);
+  assert.ok(j.discrete.residual < 1e-12);
+  err = '';
+  assert.equal(await main(['node', 'nlbgk', 'spectrum', '--equation', 'boltzmann', '--eps', '0.1', '--alpha', '1'], io), 2);
+  assert.match(err, /--equation boltzmann/);
+  assert.equal(await main(['node', 'nlbgk', 'spectrum', '--time', '1', '--eps', '0.1', '--alpha', '1'], io), 2);
+});
+
 test('small eps: the top eigenvalue stays right down to eps = 1e-100 (was 36 at eps = 1e-8 with 8 nodes)', async () => {
   const k = 2 * Math.PI;
   // Independent references: the secular equation solved in 60-digit arithmetic (mpmath.findroot,

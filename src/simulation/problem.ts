@@ -27,12 +27,17 @@ export interface Problem {
   /** Bounds every density value must keep (the maximum principle), for failure detection. */
   readonly bounds: { lo: number; hi: number };
   /**
+   * The size of the controlled unknowns, for the default absolute tolerance (default: the largest
+   * |bound|; an equation without a maximum principle, whose bounds are [0, ∞), gives it).
+   */
+  readonly scale?: number;
+  /**
    * A further check after every step beyond the density's (e.g. h = f/M within the maximum-principle
    * bounds for kinetic runs): a description of the first violation, or null.
    */
   check?(): string | null;
   /** Extra layout for fields.h5: trailing dimensions of fields (e.g. h: Nv) and constant datasets (velocity nodes). */
-  readonly hdf5?: { trailing: Record<string, number>; datasets: Record<string, Float64Array> };
+  readonly hdf5?: { trailing: Record<string, number>; datasets: Record<string, Float64Array>; descriptions?: Record<string, string> };
 }
 
 export function compileField(source: string, variables: readonly string[], path: string): CompiledExpression {
@@ -148,5 +153,7 @@ export function minMax(a: Float64Array): [number, number] {
 /** An equation: how a validated config becomes a Problem on its grid (src/simulation/equations.ts lists them). */
 export interface EquationBuilder {
   build(config: Config, grid: Grid): Problem;
+  /** The equation for several species (a config with `species`; src/solvers/species); absent: refused. */
+  species?(config: Config, grid: Grid): Problem;
 }
 

@@ -16,8 +16,9 @@ import { frontPositions } from '../../diagnostics/fronts.js';
 import { buildRate, initialDensity, minMax, type EquationBuilder, type Problem } from '../../simulation/problem.js';
 import { BoundaryError, principleBounds, sideLaws, tailMass, type SideLaw } from './boundary.js';
 import { DiffusionSolver } from './solver.js';
+import { buildSpeciesLimit } from '../species/builder.js';
 
-export const diffusionEquation: EquationBuilder = { build: buildDiffusion };
+export const diffusionEquation: EquationBuilder = { build: buildDiffusion, species: buildSpeciesLimit };
 
 export function buildDiffusion(config: Config, grid: Grid): Problem {
   const alpha = config.model.alpha;

@@ -12,18 +12,10 @@ import { ConfigError } from '../../config/validate.js';
 import { directionNames } from '../../config/domain.js';
 import { compileField } from '../../simulation/problem.js';
 import type { WallSide1D } from '../transport/walls1d.js';
-import type { MicroMacroWalls } from '../microMacro/facade.js';
+import type { MicroMacroDomain } from '../microMacro/problem.js';
 
 /** What the kinetic solver does at its walls, and the interval the walls add to the maximum principle. */
-export interface KineticDomain {
-  /** Per direction: null (periodic) or the two walls. */
-  readonly walls: MicroMacroWalls;
-  /** Extra range for the bounds: [0, 0] from absorbing walls, the inflow values' range; null when none. */
-  readonly range: [number, number] | null;
-  /** Series column names of the sides with a wall (outflow_x_lo, …), and their indices 2 dim + side. */
-  readonly outflowColumns: string[];
-  readonly outflowSides: number[];
-}
+export type KineticDomain = MicroMacroDomain;
 
 const KINETIC_KINDS = ['periodic', 'specular', 'diffuse', 'absorbing', 'inflow'];
 

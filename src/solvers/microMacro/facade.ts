@@ -54,6 +54,12 @@ export interface MicroMacroOptions {
   rtol?: number;
   /** The walls of each direction that is not periodic (grid.sides: specular, diffuse, absorbing, inflow). */
   walls?: MicroMacroWalls;
+  /**
+   * 1D only: λ per cell read from this array (owned and filled by the caller before every attempt or
+   * step) instead of λ(rho) of the own density: one species among several, λ_i(rho_1, …, rho_n) at
+   * the extrapolated densities (src/solvers/species/kinetic.ts). `rate` then only describes the law.
+   */
+  lambdaField?: Float64Array;
 }
 
 /** The settings a facade hands to its implementation. */
@@ -69,6 +75,8 @@ export interface MicroMacroSetup {
   bdf2: boolean;
   rtol: number;
   walls?: MicroMacroWalls;
+  /** See MicroMacroOptions.lambdaField. */
+  lambdaField?: Float64Array;
 }
 
 /**
@@ -137,7 +145,8 @@ export abstract class MicroMacroSolver implements AdaptiveStepper {
     this.lo = lo;
     this.hi = hi;
     this.hOut = new Float64Array(N * K);
-    this.impl = make({ grid, velocity, rate, eps, h0, lo, hi, useLimiter: this.useLimiter, bdf2: this.bdf2, rtol: opts.rtol ?? 1e-12, walls: opts.walls });
+    if (opts.lambdaField && (grid.dim !== 1 || opts.lambdaField.length !== N)) throw new RangeError(`${who}: a lambda field needs a 1D grid and one value per cell`);
+    this.impl = make({ grid, velocity, rate, eps, h0, lo, hi, useLimiter: this.useLimiter, bdf2: this.bdf2, rtol: opts.rtol ?? 1e-12, lambdaField: opts.lambdaField, walls: opts.walls });
     this.noOutflow = new Float64Array(2 * grid.dim);
   }
 

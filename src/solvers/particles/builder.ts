@@ -9,8 +9,9 @@ import type { Config } from '../../config/schema.js';
 import { chooseParticleScheme, particleDefaultDt, ParticleSolver } from './solver.js';
 import { densityDiagnostics } from '../../diagnostics/density.js';
 import { buildRate, fluxFields, initialDensity, minMax, requireUnitTorus, type EquationBuilder, type Problem } from '../../simulation/problem.js';
+import { buildSpeciesParticles } from '../species/builder.js';
 
-export const particlesEquation: EquationBuilder = { build: buildParticles };
+export const particlesEquation: EquationBuilder = { build: buildParticles, species: buildSpeciesParticles };
 
 export function buildParticles(config: Config, grid: Grid): Problem {
   requireUnitTorus(config, grid);
