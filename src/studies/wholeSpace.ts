@@ -18,7 +18,7 @@
 import { runSeries, ReportWriter, mdTable, checksMarkdown, nowSeconds, num, type StudyOptions, type StudyResult, type StudyCheck } from './common.js';
 import { linearFit } from '../fitting/rates.js';
 import { SEQUENTIAL } from '../plot/theme.js';
-import { LOG_AXIS } from '../plot/render.js';
+import { LOG_AXIS, seriesChannels } from '../plot/render.js';
 
 const M2D = 8 * Math.PI;
 /** The 1D mass-losing exact solution, τ = 1 − t (mass 4τ). */
@@ -38,6 +38,8 @@ export async function wholeSpaceStudy(opts: StudyOptions): Promise<StudyResult> 
   const T2 = q ? 1 : 1.5;
   const rows2: Record<string, unknown>[] = [];
   const mass2: Record<string, unknown>[] = [];
+  const times2 = [T2 / 3, (2 * T2) / 3, T2];
+  const prof2: Record<string, unknown>[] = [];
   let worstBalance = 0;
   for (const R of radii) {
     const run = await runSeries({
@@ -45,7 +47,7 @@ export async function wholeSpaceStudy(opts: StudyOptions): Promise<StudyResult> 
       domain: { geometry: 'radial', cells: [q ? 120 : 240], box: [[0, R]], spacing: { kind: 'log', scale: 0.1 }, boundary: { r: ['centre', 'far-field'] } },
       initial: { rho: '8/(1 + r^2)^2' },
       time: { end: T2, atol: 1e-14 },
-      output: { fields: false, series_every: 5 },
+      output: R === radii[radii.length - 1] ? { times: times2, series_every: 5 } : { fields: false, series_every: 5 },
     });
     const s = run.series;
     const n = s.t.length;
@@ -62,6 +64,16 @@ export async function wholeSpaceStudy(opts: StudyOptions): Promise<StudyResult> 
     for (let i = 0; i < n; i += every) {
       mass2.push({ t: s.t[i], mass: s.mass[i], curve: `mass in r < R = ${num(R)}` });
       if (R === radii[radii.length - 1]) mass2.push({ t: s.t[i], mass: s.mass[i] + s.tail_mass[i], curve: `mass + far-field tail, R = ${num(R)}` });
+    }
+    if (R === radii[radii.length - 1]) {
+      const rc = run.problem.grid.centres[0];
+      for (const sn of run.snapshots.filter((x) => x.t > 0)) {
+        for (let i = 0; i < rc.length; i++) {
+          if (rc[i] < 0.05 || rc[i] > 1e3) continue;
+          prof2.push({ r: rc[i], rho: sn.fields.rho[i], t: `t = ${num(sn.t, 3)}`, curve: 'maximal (limit, far field at 1e6)' });
+          if (sn.t < 1) prof2.push({ r: rc[i], rho: (8 * (1 - sn.t)) / (1 + rc[i] * rc[i]) ** 2, t: `t = ${num(sn.t, 3)}`, curve: 'sphere 8(1 − t)/(1 + r²)² (exact)' });
+        }
+      }
     }
     opts.log?.(`whole-space: 2D limit R = ${num(R)}: loss rate ${num(-fm.slope, 5)} (4π = ${num(4 * Math.PI, 5)}), with tail ${num(-ft.slope, 5)}, ${run.steps} steps`);
   }
@@ -112,6 +124,8 @@ export async function wholeSpaceStudy(opts: StudyOptions): Promise<StudyResult> 
   };
   const M0 = 4;
   const rows1: Record<string, unknown>[] = [];
+  /** Snapshot indices shown in the profile figure (t = 0.2 T, 0.6 T, T). */
+  const SHOW = [1, 3, 5];
   const mass1: Record<string, unknown>[] = [];
   const prof: Record<string, unknown>[] = [];
   let worstKin = 0;
@@ -145,7 +159,12 @@ export async function wholeSpaceStudy(opts: StudyOptions): Promise<StudyResult> 
     const label = `kinetic eps = ${num(mem.eps)}, L = ${mem.L}`;
     const every = Math.max(1, Math.floor(n / 80));
     for (let i = 0; i < n; i = i + every >= n && i < n - 1 ? n - 1 : i + every) mass1.push({ t: s.t[i], lost: 2 * s.outflow_x_hi[i], curve: label, eps: mem.eps });
-    if (mem.L === members[0].L) for (let i = 0; i < N && (i + 0.5) * dx <= 8; i += 2) prof.push({ x: (i + 0.5) * dx, rho: rk[i], curve: label, eps: mem.eps });
+    if (mem.L === members[0].L) {
+      for (const k of SHOW) {
+        const sn = run.snapshots[k];
+        for (let i = 0; i < N && (i + 0.5) * dx <= 8; i += 2) prof.push({ x: (i + 0.5) * dx, rho: sn.fields.rho[i], t: `t = ${num(sn.t, 3)}`, curve: label, eps: mem.eps });
+      }
+    }
     opts.log?.(`whole-space: 1D kinetic eps = ${mem.eps}, L = ${mem.L}: mass lost ${num(lossKin, 3)} (maximal beyond L: ${num(lossMax, 3)}, mass-losing: ${num(lossLosing, 3)}), ${run.steps} steps, ${run.wallSeconds.toFixed(1)} s`);
   }
   for (const L of [...new Set(members.map((m) => m.L))]) {
@@ -153,8 +172,11 @@ export async function wholeSpaceStudy(opts: StudyOptions): Promise<StudyResult> 
   }
   for (let k = 1; k <= 10; k++) mass1.push({ t: (k * T1) / 10, lost: (4 * k * T1) / 10, curve: 'mass-losing exact: 4t', eps: null });
   for (let x = 0.05; x <= 8; x += 0.1) {
-    prof.push({ x, rho: maxAt(last, x), curve: 'maximal (limit, R = 1e6)', eps: null });
-    prof.push({ x, rho: losing(x, T1), curve: 'mass-losing exact', eps: null });
+    for (const k of SHOW) {
+      const t = maxRun.snapshots[k].t;
+      prof.push({ x, rho: maxAt(k, x), t: `t = ${num(t, 3)}`, curve: 'maximal (limit, R = 1e6)', eps: null });
+      prof.push({ x, rho: losing(x, t), t: `t = ${num(t, 3)}`, curve: 'mass-losing exact', eps: null });
+    }
   }
   checks.push({ name: '1D kinetic: mass + outflow = initial mass', passed: worstKin < 1e-10, detail: `largest relative defect ${num(worstKin, 2)}` });
   const worstRatio = Math.max(...rows1.map((r) => (r.loss_kinetic as number) / (r.loss_mass_losing as number)));
@@ -189,6 +211,25 @@ export async function wholeSpaceStudy(opts: StudyOptions): Promise<StudyResult> 
     },
     mass2,
   );
+  const fig2p = await w.figure(
+    'whole_2d_profiles',
+    {
+      data: { values: prof2.filter((d) => (d.rho as number) > 1e-12) },
+      facet: { field: 't', type: 'nominal', title: null },
+      spec: {
+        width: 240,
+        height: 220,
+        mark: { type: 'line', strokeWidth: 2 },
+        encoding: {
+          x: { field: 'r', type: 'quantitative', scale: { type: 'log' }, title: 'r', axis: { ...LOG_AXIS, values: [0.1, 1, 10, 100, 1000] } },
+          y: { field: 'rho', type: 'quantitative', scale: { type: 'log' }, title: 'rho(r, t)', axis: LOG_AXIS },
+          ...seriesChannels('curve', ['maximal (limit, far field at 1e6)', 'sphere 8(1 − t)/(1 + r²)² (exact)'], { dashes: [[1, 0], [6, 4]] }),
+        },
+      },
+      title: { text: '2D log diffusion from 8/(1 + r²)²: the maximal solution beside the sphere solution', subtitle: 'the sphere (tail r⁻⁴, gamma = 4) dies at t = 1; the maximal one grows a fatter tail (≈ r⁻² up to logarithms, gamma = 2) and lives to 2' },
+    },
+    prof2,
+  );
   const fig1 = await w.figure(
     'whole_1d_mass',
     {
@@ -207,13 +248,16 @@ export async function wholeSpaceStudy(opts: StudyOptions): Promise<StudyResult> 
     'whole_1d_profiles',
     {
       data: { values: prof },
-      layer: [
-        { transform: [{ filter: 'datum.eps != null' }], mark: { type: 'line', strokeWidth: 1.8 }, encoding: { x: { field: 'x', type: 'quantitative', title: 'x' }, y: { field: 'rho', type: 'quantitative', scale: { type: 'log' }, title: 'rho at t = T' }, color: { field: 'eps', type: 'quantitative', scale: { type: 'log', scheme: SEQUENTIAL }, title: 'kinetic eps', legend: { format: '.0e' } }, detail: { field: 'curve' } } },
-        { transform: [{ filter: 'datum.eps == null' }], mark: { type: 'line', strokeWidth: 2.2, strokeDash: [6, 3], color: 'black' }, encoding: { x: { field: 'x', type: 'quantitative' }, y: { field: 'rho', type: 'quantitative' }, detail: { field: 'curve' } } },
-      ],
-      width: 560,
-      height: 320,
-      title: { text: `1D analogue at t = ${T1}: kinetic (colours) beside the two limit candidates (black dashes)`, subtitle: 'upper dashed: maximal (mass-keeping, tail 2t/x²); lower dashed: mass-losing exact (exponential tail)' },
+      facet: { field: 't', type: 'nominal', title: null },
+      spec: {
+        width: 260,
+        height: 260,
+        layer: [
+          { transform: [{ filter: 'datum.eps != null' }], mark: { type: 'line', strokeWidth: 1.8 }, encoding: { x: { field: 'x', type: 'quantitative', title: 'x' }, y: { field: 'rho', type: 'quantitative', scale: { type: 'log', domain: [1e-7, 3] }, title: 'rho(x, t)', axis: { ...LOG_AXIS, values: [1e-7, 1e-6, 1e-5, 1e-4, 1e-3, 1e-2, 0.1, 1] } }, color: { field: 'eps', type: 'quantitative', scale: { type: 'log', scheme: SEQUENTIAL }, title: 'kinetic eps', legend: { format: '.0e' } }, detail: { field: 'curve' } } },
+          { transform: [{ filter: 'datum.eps == null' }], mark: { type: 'line', strokeWidth: 2.2, strokeDash: [6, 3], color: 'black', clip: true }, encoding: { x: { field: 'x', type: 'quantitative' }, y: { field: 'rho', type: 'quantitative' }, detail: { field: 'curve' } } },
+        ],
+      },
+      title: { text: '1D analogue: kinetic (colours) beside the two limit candidates (black dashes)', subtitle: 'upper dashed: maximal (mass-keeping, tail 2t/x²); lower dashed: mass-losing exact (exponential tail)' },
     },
     prof,
   );
@@ -237,6 +281,7 @@ ${mdTable(rows2.map((r) => ({ R: num(r.R as number), 'loss rate of mass in r < R
 Candidates: maximal 4π, extinction at M/(4π) = 2; the sphere 8(1 − t)/(1 + r²)² from the same data: 8π, extinction at 1.
 
 ![whole_2d_mass](${fig2})
+![whole_2d_profiles](${fig2p})
 
 ## (B) The kinetic selection, in the analogous case where it is cheap: 1D, alpha = 1
 Why analogous: in 1D, 1 ≤ alpha < 2 the limit's finite-mass solutions are not unique either; they differ by the flux at
