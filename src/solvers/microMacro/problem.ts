@@ -18,7 +18,7 @@ import { defaultDelta, momentResiduals, theoremDiagnostics } from '../../diagnos
 import { buildRate, checkPositive, compileField, fluxFields, initialDensity, minMax, requireUnitTorus, type Problem } from '../../simulation/problem.js';
 import type { RateLaw } from '../../models/rate.js';
 import { ConfigError } from '../../config/validate.js';
-import { DF_CAP } from '../transport/walls1d.js';
+import { DF_CAP } from '../transport/vacuum.js';
 import type { MicroMacroSolver, MicroMacroWalls } from './facade.js';
 import type { VelocityGrid } from '../../velocity/gaussHermite.js';
 
