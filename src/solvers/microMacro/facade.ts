@@ -8,8 +8,21 @@ import type { RateLaw } from '../../models/rate.js';
 import type { VelocityGrid } from '../../velocity/gaussHermite.js';
 import { NumericalFailure, type AdaptiveStepper, type StepperState, type Tolerances } from '../stepper.js';
 import { weightedDistance } from '../errorEstimate.js';
-import { newCounters, type Levels1D, type Levels2D, type MicroMacroCounters } from './levels.js';
+import { newCounters, type MicroMacroCounters } from './levels.js';
 import type { WallSide1D } from '../transport/walls1d.js';
+
+/** What the facade reads of an implementation's time levels (./levels.ts Levels1D, Levels2D; a view for mirrored walls). */
+export interface MicroMacroLevels {
+  readonly time: number;
+  /** rho at t_n, one value per cell of the facade's grid. */
+  readonly rhoN: Float64Array;
+  h(out: Float64Array): Float64Array;
+  previousH(out: Float64Array): number;
+  q(i: number, k: number): number;
+  flux(out: Float64Array, v: Float64Array): Float64Array;
+  save(steps: number, lastError: number): StepperState;
+  restore(state: StepperState, who: string): number;
+}
 
 /** One dimension's implementation behind a MicroMacroSolver facade. */
 export interface MicroMacroImpl {
@@ -19,7 +32,7 @@ export interface MicroMacroImpl {
   readonly lastFailure: string;
   readonly errorPlace: number;
   readonly estimateNoise: number;
-  readonly levels: Levels1D | Levels2D;
+  readonly levels: MicroMacroLevels;
   /** Fixed step (2D may split it into halves when its Schur solve fails). */
   step(dt: number): void;
   attempt(dt: number): number;
