@@ -18,6 +18,7 @@
  */
 import type { StepperState, Tolerances } from '../stepper.js';
 import { milneConstant, predictorCoefficients } from '../errorEstimate.js';
+import { plainAllocator, type Allocator } from '../parallel/arena.js';
 
 export interface MicroMacroCounters {
   /** Steps taken, including the extra ones of split steps. */
@@ -268,9 +269,10 @@ export class Levels2D {
     readonly K: number,
     private readonly w: Float64Array,
     h0: Float64Array,
+    alloc: Allocator = plainAllocator,
   ) {
-    const f = (): Float64Array => new Float64Array(N);
-    const fk = (): Float64Array => new Float64Array(N * K);
+    const f = (): Float64Array => alloc.f64(N);
+    const fk = (): Float64Array => alloc.f64(N * K);
     this.rhoN = f();
     this.qN = fk();
     this.rhoOld = f();
@@ -320,6 +322,19 @@ export class Levels2D {
 
   /** As Levels1D.estimate, with velocity-major passes. */
   estimate(dt: number, order: 1 | 2, c0: number, aC: Float64Array, limitedC: Uint8Array, tol: Tolerances, solveStop: number): number {
+    const K = this.estimateBegin(dt, order, c0, aC);
+    if (Number.isNaN(K)) return NaN;
+    const pc = this.pc;
+    estimateSumsCells(this.N, this.K, this.w, this.rhoN, this.qN, this.qOld, this.qOld2, this.qNew, this.er, this.filt, this.se, this.sy, pc[0], pc[1], pc[2], 0, this.N);
+    return this.estimateEnd(K, limitedC, tol, solveStop);
+  }
+
+  /**
+   * The estimate in three parts (so that threads can share the middle one, estimateSumsCells on cell
+   * ranges with the arrays `estimateArrays()` and the predictor coefficients `predictor`): the Milne
+   * constant (NaN while the history is short) and the density part of the difference and the filter.
+   */
+  estimateBegin(dt: number, order: 1 | 2, c0: number, aC: Float64Array): number {
     this.place = -1;
     if (!(this.dtPrev > 0 && this.dtPrev2 > 0)) return NaN;
     const K = Math.abs(milneConstant(order, dt, this.dtPrev, this.dtPrev2));
@@ -329,26 +344,23 @@ export class Levels2D {
       er[p] = this.rhoNew[p] - (p0 * this.rhoN[p] + p1 * this.rhoOld[p] + p2 * this.rhoOld2[p]);
       filt[p] = c0 / aC[p];
     }
-    this.estimateSums(p0, p1, p2);
-    return this.estimateMax(K, p0, p1, p2, limitedC, tol, solveStop);
+    return K;
   }
 
-  private estimateSums(p0: number, p1: number, p2: number): void {
-    const { N, K: nv, w, rhoN, qN, qOld, qOld2, er, filt, se, sy } = this;
-    const qNew = this.qNew;
-    se.fill(0);
-    sy.fill(0);
-    for (let k = 0; k < nv; k++) {
-      const b = k * N;
-      const wk = w[k];
-      for (let p = 0; p < N; p++) {
-        const i = b + p;
-        const e = er[p] + filt[p] * (qNew[i] - (p0 * qN[i] + p1 * qOld[i] + p2 * qOld2[i]));
-        const y = rhoN[p] + qN[i];
-        se[p] += wk * e * e;
-        sy[p] += wk * y * y;
-      }
-    }
+  /** The predictor coefficients of the last estimateBegin. */
+  get predictor(): Float64Array {
+    return this.pc;
+  }
+
+  /** The estimate's work arrays (per cell): density difference, filter, and the sums Σ w e², Σ w y². */
+  estimateArrays(): { er: Float64Array; filt: Float64Array; se: Float64Array; sy: Float64Array } {
+    return { er: this.er, filt: this.filt, se: this.se, sy: this.sy };
+  }
+
+  /** The weighted max over the cells (left out: limited cells) once the sums are in place. */
+  estimateEnd(K: number, limitedC: Uint8Array, tol: Tolerances, solveStop: number): number {
+    const pc = this.pc;
+    return this.estimateMax(K, pc[0], pc[1], pc[2], limitedC, tol, solveStop);
   }
 
   private estimateMax(K: number, p0: number, p1: number, p2: number, limitedC: Uint8Array, tol: Tolerances, solveStop: number): number {
@@ -423,3 +435,44 @@ export class Levels2D {
   }
 }
 
+/**
+ * The error estimate's per-cell sums on the cells [c0, c1) (Levels2D, velocity-major q[k*N + p]):
+ * se = Σ_k w_k e_k², sy = Σ_k w_k (rho^n + q^n_k)², e_k = er + filt (qNew_k − P q_k), P the predictor
+ * with coefficients p0, p1, p2.
+ * Each cell's velocities are summed in order: the same for any split of the cells.
+ */
+export function estimateSumsCells(
+  N: number,
+  nv: number,
+  w: Float64Array,
+  rhoN: Float64Array,
+  qN: Float64Array,
+  qOld: Float64Array,
+  qOld2: Float64Array,
+  qNew: Float64Array,
+  er: Float64Array,
+  filt: Float64Array,
+  se: Float64Array,
+  sy: Float64Array,
+  p0: number,
+  p1: number,
+  p2: number,
+  c0: number,
+  c1: number,
+): void {
+  for (let p = c0; p < c1; p++) {
+    se[p] = 0;
+    sy[p] = 0;
+  }
+  for (let k = 0; k < nv; k++) {
+    const b = k * N;
+    const wk = w[k];
+    for (let p = c0; p < c1; p++) {
+      const i = b + p;
+      const e = er[p] + filt[p] * (qNew[i] - (p0 * qN[i] + p1 * qOld[i] + p2 * qOld2[i]));
+      const y = rhoN[p] + qN[i];
+      se[p] += wk * e * e;
+      sy[p] += wk * y * y;
+    }
+  }
+}
