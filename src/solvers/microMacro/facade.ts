@@ -9,6 +9,7 @@ import type { VelocityGrid } from '../../velocity/gaussHermite.js';
 import { NumericalFailure, type AdaptiveStepper, type StepperState, type Tolerances } from '../stepper.js';
 import { weightedDistance } from '../errorEstimate.js';
 import { newCounters, type Levels1D, type Levels2D, type MicroMacroCounters } from './levels.js';
+import { resolveThreads } from '../parallel/pool.js';
 
 /** One dimension's implementation behind a MicroMacroSolver facade. */
 export interface MicroMacroImpl {
@@ -44,6 +45,17 @@ export interface MicroMacroOptions {
   time?: 'bdf2' | 'euler';
   /** Relative tolerance of the implicit solve's Krylov iteration (default 1e-12). */
   rtol?: number;
+  /**
+   * Threads for the kernels (2D): a count, or undefined for automatic (the machine's cores when the
+   * grid is large enough to pay for them, 1 in a browser). Results are bitwise the same for every count.
+   */
+  threads?: number;
+  /**
+   * 2D per-velocity transport solve: 'factored' (default, the stabilised approximate factorisation in delta
+   * form), 'exact' (a reference: GMRES per velocity to round-off, no splitting term; tens of times slower) or
+   * 'plain' (the unstabilised factorisation, for comparisons: its Schur complement can be nearly singular).
+   */
+  perVelocitySolve?: 'factored' | 'exact' | 'plain';
 }
 
 /** The settings a facade hands to its implementation. */
@@ -58,6 +70,9 @@ export interface MicroMacroSetup {
   useLimiter: boolean;
   bdf2: boolean;
   rtol: number;
+  /** Threads to use (resolved: >= 1). */
+  threads: number;
+  perVelocitySolve: 'factored' | 'exact' | 'plain';
 }
 
 /**
@@ -125,7 +140,8 @@ export abstract class MicroMacroSolver implements AdaptiveStepper {
     this.lo = lo;
     this.hi = hi;
     this.hOut = new Float64Array(N * K);
-    this.impl = make({ grid, velocity, rate, eps, h0, lo, hi, useLimiter: this.useLimiter, bdf2: this.bdf2, rtol: opts.rtol ?? 1e-12 });
+    const threads = resolveThreads(opts.threads, N * K);
+    this.impl = make({ grid, velocity, rate, eps, h0, lo, hi, useLimiter: this.useLimiter, bdf2: this.bdf2, rtol: opts.rtol ?? 1e-12, threads, perVelocitySolve: opts.perVelocitySolve ?? 'factored' });
   }
 
   suggestedDt(): number {
