@@ -13,6 +13,8 @@ async function main() {
     ['kinetic', './kinetic.js', 'benchKinetic'],
     ['particles', './particles.js', 'benchParticles'],
     ['stepping', './stepping.js', 'benchStepping'],
+    ['domains', './domains.js', 'benchDomains'],
+    ['neighbours', './neighbours.js', 'benchNeighbours'],
   ];
   for (const [name, mod, fn] of suites) {
     if (only && only !== name) continue;

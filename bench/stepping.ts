@@ -9,8 +9,10 @@
  * on them too) against a fixed-step run with dt = T/20000 on the same grid (the time error alone).
  * The final time alone would flatter fixed steps on these dissipative problems: their early errors
  * (1.6e-3 at t = 0.001 for dt = 1e-3, kinetic eps = 1e-8) are damped by t = 0.05 (to 8e-6).
- * Wall time: the best of `repeat` runs of the time loop (the machine may be shared). "ratio at equal
- * error": the adaptive run's time over the fixed-step time interpolated (log-log) at the same error.
+ * Wall time: the best of `repeat` runs of the time loop (the machine may be shared). "time ratio at
+ * equal error": the adaptive run's time over the fixed-step time interpolated (log-log) at the same
+ * error; "step ratio": the same with attempted steps (accepted + rejected) instead of time, a figure
+ * that does not depend on the machine's load.
  *
  * Run: npm run bench -- stepping      (figures: node dist/bench/stepping.js --figures DIR)
  */
@@ -61,14 +63,14 @@ function solve(base: Record<string, unknown>, time: Record<string, number>, repe
 /** The largest error over the snapshot times. */
 const maxAbs = (a: Float64Array[], b: Float64Array[]) => Math.max(...a.map((x, k) => x.reduce((m, v, i) => Math.max(m, Math.abs(v - b[k][i])), 0)));
 
-/** Fixed-step wall time at error e, interpolated log-log between the fixed-step points. */
-function fixedTimeAt(points: Point[], e: number): number | null {
+/** A fixed-step quantity (wall time or steps) at error e, interpolated log-log between the fixed-step points. */
+function fixedAt(points: Point[], e: number, q: (p: Point) => number): number | null {
   const f = points.filter((p) => p.kind === 'fixed' && p.error > 0).sort((a, b) => b.error - a.error);
   for (let i = 0; i + 1 < f.length; i++) {
     const [a, b] = [f[i], f[i + 1]];
     if (e <= a.error && e >= b.error) {
       const s = Math.log(e / a.error) / Math.log(b.error / a.error);
-      return Math.exp(Math.log(a.seconds) + s * (Math.log(b.seconds) - Math.log(a.seconds)));
+      return Math.exp(Math.log(q(a)) + s * (Math.log(q(b)) - Math.log(q(a))));
     }
   }
   return null;
@@ -92,8 +94,19 @@ export async function benchStepping(figures?: string): Promise<Record<string, un
       points.push({ case: name, kind: 'adaptive', setting: rtol, steps: r.steps, rejected: r.rejected, seconds: r.seconds, error: maxAbs(r.rho, ref.rho) });
     }
     for (const p of points) {
-      const tf = p.kind === 'adaptive' ? fixedTimeAt(points, p.error) : null;
-      rows.push({ case: name, kind: p.kind, dt_or_rtol: p.setting, steps: p.steps, rejected: p.rejected, ms: +(p.seconds * 1000).toFixed(1), error: +p.error.toPrecision(3), 'adaptive/fixed at equal error': tf === null ? '' : +(p.seconds / tf).toFixed(2) });
+      const tf = p.kind === 'adaptive' ? fixedAt(points, p.error, (x) => x.seconds) : null;
+      const sf = p.kind === 'adaptive' ? fixedAt(points, p.error, (x) => x.steps) : null;
+      rows.push({
+        case: name,
+        kind: p.kind,
+        dt_or_rtol: p.setting,
+        steps: p.steps,
+        rejected: p.rejected,
+        ms: +(p.seconds * 1000).toFixed(1),
+        error: +p.error.toPrecision(3),
+        'time ratio at equal error': tf === null ? '' : +(p.seconds / tf).toFixed(2),
+        'step ratio at equal error': sf === null ? '' : +((p.steps + p.rejected) / sf).toFixed(2),
+      });
     }
     all.push(...points);
   }

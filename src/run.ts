@@ -1,12 +1,15 @@
 /**
  * A run from a validated config to a complete run directory (docs/outputs.md):
- *   run.json        resolved config, version, git commit, Node version, start/end, wall_s, steps, status
- *   series.csv      diagnostics over time, appended as the run goes
- *   summary.json    snapshots of rho (and fluxes), rewritten atomically at each snapshot
- *   fields.h5       the same snapshots in HDF5, rewritten atomically at each snapshot
- *   checkpoint.bin  (optional) the state to resume from, written atomically
- * Every problem with the config is found before anything is written. A resumed run continues
- * from the checkpoint and produces the same bytes as the uninterrupted run (docs/robustness.md).
+ *   run.json          resolved config, version, git commit, Node version, start/end, wall_s, steps, status
+ *   series.csv        diagnostics over time, appended as the run goes
+ *   summary.json      snapshots of rho (and fluxes), rewritten atomically (io/snapshots.ts decides when)
+ *   fields.h5         the same snapshots in HDF5, likewise
+ *   checkpoint.bin    the state to resume from (on by default), snapshots.journal the snapshots so far;
+ *                     both removed when the run completes
+ * Every problem with the config is found before anything is written; the run directory's life —
+ * lock, files, checkpoints, endings — is io/runDirectory.ts and io/runSession.ts. A resumed run
+ * continues from the checkpoint and produces the same bytes as the uninterrupted run
+ * (docs/robustness.md).
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -19,22 +22,41 @@ import { simulationOptions } from './simulation/options.js';
 import { buildProblem } from './simulation/build.js';
 import { type Problem } from './simulation/problem.js';
 import { Simulation, type StepInfo, type SteppingReport } from './simulation/simulation.js';
-import { OutputDirError, prepareRunDirectory, SeriesWriter, writeFileAtomic } from './io/files.js';
-import { initHdf5, readFieldsHdf5, writeFieldsHdf5, type FieldSnapshot } from './io/hdf5.js';
-import { readCheckpoint, writeCheckpoint } from './io/checkpoint.js';
+import { NumericalFailure } from './solvers/stepper.js';
+import { RateLawError } from './models/rate.js';
+import { initHdf5 } from './io/hdf5.js';
+import { holdExistingRunDirectory, holdNewRunDirectory, releaseDirectory } from './io/runDirectory.js';
+import { ResumeRefused, RunSession, type SessionStart } from './io/runSession.js';
+import type { RunLock } from './io/lock.js';
 
 export interface RunOptions {
   outDir: string;
   force?: boolean;
   /** Called after every accepted step (progress display): time, steps so far, end time, the step's dt. */
   onStep?: (t: number, steps: number, end: number, dt: number) => void;
+  /**
+   * The run directory's lock, already held by the caller (e.g. a sweep engine running in-process):
+   * then the run neither takes nor releases it. Without it the run takes `nlbgk.lock` itself before
+   * touching any file (a live lock throws RunLockedError) and releases it at the end.
+   */
+  lock?: RunLock;
+  /**
+   * Stop between two steps when aborted (the CLI aborts on SIGINT/SIGTERM with the signal's name as
+   * the reason): a checkpoint is written, run.json says "interrupted", the result has status
+   * 'interrupted'.
+   */
+  signal?: AbortSignal;
 }
 
 export interface RunResult {
   outDir: string;
   steps: number;
+  /** The time reached. */
+  t: number;
   wallSeconds: number;
-  status: 'completed';
+  status: 'completed' | 'interrupted';
+  /** The abort reason (e.g. 'SIGINT') when interrupted. */
+  reason?: string;
   /** The time stepping's statistics (also in run.json). */
   stepping: SteppingReport;
 }
@@ -62,57 +84,103 @@ export function gitCommit(): string | null {
 
 /** A new run in `options.outDir`. */
 export async function runConfig(config: Config, options: RunOptions): Promise<RunResult> {
-  return runProblem(buildProblem(config), options); // buildProblem throws ConfigError before anything is written
+  return runProblem(buildChecked(config), options); // throws ConfigError before anything is written
 }
 
 /**
  * Everything `run` checks before it writes anything — the initial data and the rate evaluated on
- * the grid, the number of steps against time.max_steps — without taking a step (`nlbgk validate`).
+ * the grid, the number of steps against time.max_steps, the work a particle run would do — without
+ * taking a step (`nlbgk validate`).
  */
 export function prepareRun(config: Config): { problem: Problem; simulation: Simulation } {
-  const problem = buildProblem(config);
-  return { problem, simulation: makeSimulation(config, problem) };
+  const problem = buildChecked(config);
+  const simulation = makeSimulation(config, problem);
+  checkWork(problem, simulation);
+  return { problem, simulation };
+}
+
+/** buildProblem, with a rate law that fails on the data's range reported as the config error it is. */
+function buildChecked(config: Config): Problem {
+  try {
+    return buildProblem(config);
+  } catch (err) {
+    if (err instanceof RateLawError) throw new ConfigError([{ path: 'model.rate', message: err.message }]);
+    throw err;
+  }
+}
+
+/** Particles with the exact scheme do lambda dt / eps² tumbles per particle and step: refuse runs that could not finish. */
+export const MAX_TUMBLES_PER_STEP = 1000;
+export const MAX_TUMBLES = 2e9;
+
+function checkWork(problem: Problem, simulation: Simulation): void {
+  const { config } = problem;
+  if (config.model.equation !== 'particles' || config.particles?.scheme !== 'exact') return;
+  const eps = config.model.eps as number;
+  const { lo, hi } = problem.bounds;
+  let lamMax = 0;
+  for (let k = 0; k <= 64; k++) lamMax = Math.max(lamMax, problem.rate.lambda(lo + ((hi - lo) * k) / 64));
+  const dt = simulation.options.dt ?? problem.stepper.suggestedDt();
+  const steps = new FixedClock(config.time.end, simulation.options.snapshotTimes, dt).totalSteps;
+  const perStep = (lamMax * dt) / (eps * eps);
+  const total = perStep * steps * config.particles.count * config.particles.ensembles;
+  if (perStep > MAX_TUMBLES_PER_STEP || total > MAX_TUMBLES) {
+    throw new ConfigError([
+      {
+        path: 'particles.scheme',
+        message: `the exact scheme would draw about ${perStep.toPrecision(3)} tumbles per particle and step (lambda_max dt / eps^2 with lambda_max = ${lamMax.toPrecision(3)}, dt = ${dt.toPrecision(3)}, eps = ${eps}), ${total.toPrecision(3)} in all; the limits are ${MAX_TUMBLES_PER_STEP} per particle and step and ${MAX_TUMBLES} in all: use scheme ap (or auto), a smaller time.dt or fewer particles`,
+      },
+    ]);
+  }
 }
 
 /** A new run of an already-built problem (library users may wrap or replace its stepper). */
 export async function runProblem(problem: Problem, options: RunOptions): Promise<RunResult> {
   const { config } = problem;
   const simulation = makeSimulation(config, problem);
+  checkWork(problem, simulation);
   if (config.output.fields) await initHdf5();
-  prepareRunDirectory(options.outDir, options.force ?? false);
-  const series = new SeriesWriter(path.join(options.outDir, 'series.csv'), seriesColumns(problem));
-  return drive(problem, simulation, series, [], new Date(), options, true);
+  const held = holdNewRunDirectory(options.outDir, { force: options.force ?? false, lock: options.lock });
+  try {
+    const session = RunSession.create(held, problem, simulation, sessionStart(problem, simulation, new Date(), 0));
+    return await drive(simulation, session, options, true);
+  } finally {
+    releaseDirectory(held);
+  }
 }
 
-/** Continue the run in `dir` from its checkpoint.bin. */
+/** Continue the run in `dir` from its checkpoint.bin, after verifying everything it rests on. */
 export async function resumeRun(dir: string, options: Omit<RunOptions, 'outDir' | 'force'> = {}): Promise<RunResult> {
-  const runFile = path.join(dir, 'run.json');
-  const cpFile = path.join(dir, 'checkpoint.bin');
-  if (!fs.existsSync(runFile)) throw new OutputDirError(`${dir}: no run.json (is this an nlbgk run directory?)`);
-  const previous = JSON.parse(fs.readFileSync(runFile, 'utf8'));
-  if (previous.status === 'completed') throw new OutputDirError(`${dir}: the run is already completed`);
-  if (!fs.existsSync(cpFile)) throw new OutputDirError(`${dir}: no checkpoint.bin to resume from (set checkpoint.every_steps or every_seconds in the config)`);
-  const config = validateConfig(previous.config);
-  const problem = buildProblem(config);
-  const simulation = makeSimulation(config, problem);
-  const { meta, state } = readCheckpoint(cpFile);
-  problem.stepper.restoreState(state);
-  simulation.restoreState(meta.clock);
-  simulation.wallSeconds = meta.wallSeconds;
-  if (config.output.fields) await initHdf5();
-  const summary = JSON.parse(fs.readFileSync(path.join(dir, 'summary.json'), 'utf8')) as { snapshots: Record<string, unknown>[] };
-  const snapshots: FieldSnapshot[] = summary.snapshots.slice(0, meta.snapshots).map((s) => ({
-    t: s.t as number,
-    fields: Object.fromEntries(Object.entries(s).filter(([k]) => k !== 't' && k !== 'cells').map(([k, v]) => [k, Float64Array.from(v as number[])])),
-  }));
-  if (config.output.store_h) {
-    // h is only in fields.h5 (not in summary.json): take the earlier snapshots' h from there.
-    const h5 = await readFieldsHdf5(path.join(dir, 'fields.h5'));
-    const per = problem.grid.cells * (problem.hdf5?.trailing.h ?? 1);
-    snapshots.forEach((s, k) => (s.fields.h = h5.data.h.slice(k * per, (k + 1) * per)));
+  const held = holdExistingRunDirectory(dir, { lock: options.lock });
+  try {
+    const point = RunSession.readResumePoint(dir);
+    let config: Config;
+    try {
+      config = validateConfig(point.previous.config);
+    } catch (err) {
+      if (err instanceof ConfigError) throw new ResumeRefused(dir, `run.json's config is not valid (${err.issues.map((i) => `${i.path}: ${i.message}`).join('; ')})`);
+      throw err;
+    }
+    const problem = buildChecked(config);
+    const simulation = makeSimulation(config, problem);
+    try {
+      problem.stepper.restoreState(point.checkpoint.state);
+    } catch (err) {
+      throw new ResumeRefused(dir, `checkpoint.bin does not fit the configuration (${(err as Error).message})`);
+    }
+    try {
+      simulation.restoreState(point.checkpoint.meta.clock as Parameters<Simulation['restoreState']>[0]);
+    } catch (err) {
+      throw new ResumeRefused(dir, `checkpoint.bin does not fit the configuration (${(err as Error).message})`);
+    }
+    simulation.wallSeconds = point.checkpoint.meta.wallSeconds;
+    if (config.output.fields) await initHdf5();
+    const start = sessionStart(problem, simulation, new Date(point.previous.started), (point.previous.resumes ?? 0) + 1);
+    const session = RunSession.resume(held, problem, simulation, start, point);
+    return await drive(simulation, session, { ...options, outDir: dir }, false);
+  } finally {
+    releaseDirectory(held);
   }
-  const series = new SeriesWriter(path.join(dir, 'series.csv'), seriesColumns(problem), meta.seriesBytes);
-  return drive(problem, simulation, series, snapshots, new Date(previous.started), { ...options, outDir: dir }, false);
 }
 
 /** series.csv's columns after t: the problem's diagnostics, then the step that ended at t (dt, err). */
@@ -137,18 +205,10 @@ function makeSimulation(config: Config, problem: Problem): Simulation {
   return new Simulation(problem, options);
 }
 
-async function drive(
-  problem: Problem,
-  simulation: Simulation,
-  series: SeriesWriter,
-  snapshots: FieldSnapshot[],
-  started: Date,
-  options: RunOptions,
-  fresh: boolean,
-): Promise<RunResult> {
+/** run.json's fields that do not change during a run. */
+function runMeta(problem: Problem): SessionStart['meta'] {
   const { config } = problem;
-  const dir = options.outDir;
-  const meta = {
+  return {
     nlbgk: packageVersion(),
     commit: gitCommit(),
     node: process.version,
@@ -158,64 +218,60 @@ async function drive(
     seed: config.particles?.seed ?? null,
     config,
   };
-  let resumes = 0;
-  if (!fresh) {
-    const prev = JSON.parse(fs.readFileSync(path.join(dir, 'run.json'), 'utf8'));
-    resumes = (prev.resumes ?? 0) + 1;
-  }
-  const writeRunJson = (extra: Record<string, unknown>) =>
-    writeFileAtomic(path.join(dir, 'run.json'), JSON.stringify({ ...meta, started: started.toISOString(), resumes, ...extra }, null, 2) + '\n');
-  writeRunJson({ status: 'running', stepping: simulation.report() });
-
-  const attributes = { config: JSON.stringify(config), nlbgk: meta.nlbgk, equation: config.model.equation };
-  const hdf5 = { attributes, ...problem.hdf5 };
-  const cp = config.checkpoint;
-  let lastCheckpoint = performance.now();
-  const checkpoint = () => {
-    series.sync();
-    writeCheckpoint(path.join(dir, 'checkpoint.bin'), { clock: simulation.saveState(), seriesBytes: series.bytes, snapshots: snapshots.length, wallSeconds: simulation.wallSeconds }, problem.stepper.saveState());
-    lastCheckpoint = performance.now();
-  };
-  Object.assign(simulation.callbacks, {
-    onSeries: (t: number, values: number[], _steps: number, step: StepInfo) => series.write(t, [...values, step.dt, step.r]),
-    onSnapshot: (t: number, fields: Record<string, Float64Array>) => {
-      const copy: Record<string, Float64Array> = {};
-      for (const [k, v] of Object.entries(fields)) copy[k] = Float64Array.from(v);
-      snapshots.push({ t, fields: copy });
-      series.sync();
-      writeSummary(dir, problem, snapshots);
-      if (config.output.fields) writeFieldsHdf5(path.join(dir, 'fields.h5'), problem.grid, snapshots, hdf5);
-    },
-    onStep: (t: number, steps: number, dt: number) => {
-      options.onStep?.(t, steps, config.time.end, dt);
-      const due = (cp.every_steps !== undefined && steps % cp.every_steps === 0) || (cp.every_seconds !== undefined && performance.now() - lastCheckpoint >= cp.every_seconds * 1000);
-      if (due && !simulation.clock.done) checkpoint();
-    },
-  });
-  try {
-    if (fresh) simulation.start();
-    simulation.run();
-  } catch (err) {
-    series.close();
-    writeRunJson({ status: 'failed', error: (err as Error).message, ended: new Date().toISOString(), wall_s: simulation.wallSeconds, steps: simulation.clock.steps, stepping: simulation.report() });
-    throw err;
-  }
-  series.close();
-  const steps = simulation.clock.steps;
-  writeRunJson({ status: 'completed', ended: new Date().toISOString(), wall_s: simulation.wallSeconds, steps, stepping: simulation.report() });
-  fs.rmSync(path.join(dir, 'checkpoint.bin'), { force: true });
-  return { outDir: dir, steps, wallSeconds: simulation.wallSeconds, status: 'completed', stepping: simulation.report() };
 }
 
-/** summary.json: {"snapshots":[{"t", "cells", "rho", ...other fields}]}, numbers as full-precision JSON. */
-function writeSummary(dir: string, problem: Problem, snapshots: readonly FieldSnapshot[]): void {
-  const cells = [...problem.grid.n];
-  const body = {
-    snapshots: snapshots.map((s) => {
-      const entry: Record<string, unknown> = { t: s.t, cells };
-      for (const [k, v] of Object.entries(s.fields)) if (k !== 'h') entry[k] = Array.from(v);
-      return entry;
-    }),
-  };
-  writeFileAtomic(path.join(dir, 'summary.json'), JSON.stringify(body) + '\n');
+/** What the session writes into run.json: the fixed fields, and the time stepping's statistics at every write. */
+function sessionStart(problem: Problem, simulation: Simulation, started: Date, resumes: number): SessionStart {
+  return { meta: runMeta(problem), started, resumes, columns: seriesColumns(problem), live: () => ({ stepping: simulation.report() }) };
+}
+
+/** The time loop in slices of ~0.1 s, yielding to the event loop between them so that signals are seen. */
+async function runInSlices(simulation: Simulation, signal?: AbortSignal): Promise<'done' | 'interrupted'> {
+  while (!simulation.clock.done) {
+    if (signal?.aborted) return 'interrupted';
+    const sliceEnd = performance.now() + 100;
+    simulation.run(() => signal?.aborted === true || performance.now() >= sliceEnd);
+    if (!simulation.clock.done) await new Promise((resolve) => setImmediate(resolve));
+  }
+  return 'done';
+}
+
+/** A failure inside a step, with the step, the time and the place it happened named. */
+function locateFailure(err: unknown, simulation: Simulation): unknown {
+  if (!(err instanceof NumericalFailure) || /^step \d+/.test(err.message)) return err;
+  const steps = simulation.clock.steps;
+  const cell = err.where.cell;
+  const place = cell !== undefined ? `cell ${cell}${err.where.velocity !== undefined ? `, velocity node ${err.where.velocity}` : ''}` : 'no single cell (a solve over the whole grid)';
+  const located = new NumericalFailure(`step ${steps + 1}, from t = ${simulation.clock.t}, ${place}: ${err.message}`, err.where);
+  return located;
+}
+
+async function drive(simulation: Simulation, session: RunSession, options: RunOptions, fresh: boolean): Promise<RunResult> {
+  const end = simulation.options.end;
+  const written = session.callbacks((t, steps, dt) => options.onStep?.(t, steps, end, dt));
+  // series.csv's row: the problem's diagnostics, then the step that ended at t (seriesColumns)
+  const onSeries = (t: number, values: number[], _steps: number, step: StepInfo) => written.onSeries(t, [...values, step.dt, step.r]);
+  Object.assign(simulation.callbacks, written, { onSeries });
+  let outcome: 'done' | 'interrupted';
+  try {
+    if (fresh) simulation.start();
+    outcome = await runInSlices(simulation, options.signal);
+  } catch (err) {
+    const failure = locateFailure(err, simulation);
+    session.fail(failure);
+    throw failure;
+  }
+  const result = { outDir: session.dir, steps: simulation.clock.steps, t: simulation.clock.t, wallSeconds: simulation.wallSeconds, stepping: simulation.report() };
+  try {
+    if (outcome === 'interrupted') {
+      const reason = String(options.signal?.reason ?? 'aborted');
+      session.interrupt(reason);
+      return { ...result, status: 'interrupted', reason };
+    }
+    session.complete();
+  } catch (err) {
+    session.fail(err);
+    throw err;
+  }
+  return { ...result, status: 'completed' };
 }

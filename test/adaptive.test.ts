@@ -113,6 +113,36 @@ test('kinetic 2D: the time error is proportional to rtol at eps = 1, 0.1, 1e-2, 
   }
 });
 
+test('fokker-planck 1D and 2D: the time error is proportional to rtol at eps = 0.1, 1e-2, 1e-8', () => {
+  // (at eps = 1 these data touch their bounds and the limiter clips, as for kinetic above: rtol^(1/2))
+  for (const eps of [0.1, 1e-2, 1e-8]) {
+    const input = { model: { equation: 'fokker-planck', alpha: 1, eps }, domain: { cells: [32] }, velocity: { nodes: 8 }, initial: mixed1D, time: { end: 0.03 } };
+    const { errors } = proportionality(input, 1e-5, [1e-3, 1e-4, 1e-5]);
+    assertProportional(`fokker-planck eps ${eps}`, errors, [1e-3, 1e-4, 1e-5]);
+  }
+  const input2 = { model: { equation: 'fokker-planck', dim: 2, alpha: 1, eps: 0.1 }, domain: { cells: [10, 10] }, velocity: { nodes: 4 }, initial: mixed2D, time: { end: 0.01 } };
+  const { errors } = proportionality(input2, 2e-5, [1e-4, 1e-5]);
+  assertProportional('fokker-planck 2D eps 0.1', errors, [1e-4, 1e-5]);
+});
+
+test('bgk: the time error is proportional to rtol (non-stiff: Kn = 1, 0.1; the steps are below the transport limit)', () => {
+  // (for Kn -> 0 the Strang splitting's error is first order in dt and not seen by the estimate: docs/bgk.md)
+  for (const eps of [1, 0.1]) {
+    const input = { model: { equation: 'bgk', alpha: 1, eps }, domain: { cells: [32] }, initial: { rho: '1 + 0.3*sin(2*pi*x)' }, bgk: { u: '0.2*cos(2*pi*x)', T: '1 + 0.2*sin(4*pi*x)', nodes: 24 }, time: { end: 0.03 } };
+    const ref = run(input, { dt: 1e-5 });
+    const errors: number[] = [];
+    const rtols = [1e-5, 1e-6, 1e-7];
+    for (const rtol of rtols) {
+      const r = run(input, { rtol });
+      const st = r.problem.stepper as AdaptiveStepper & { distribution(): Float64Array; dv: number; count: number };
+      const f = st.distribution();
+      const g = (ref.problem.stepper as typeof st).distribution();
+      errors.push(cellL2M(f, g, new Float64Array(st.count).fill(st.dv)));
+    }
+    assertProportional(`bgk Kn ${eps}`, errors, rtols);
+  }
+});
+
 /** A problem advanced by a few error-controlled steps (so that the BDF2 history exists). */
 function warmed(input: Input, steps = 6): { problem: Problem; sim: Simulation; stepper: AdaptiveStepper } {
   const config = validateConfig(input);
@@ -143,6 +173,9 @@ test('a rejected attempt leaves the state untouched; the retry equals a first at
     ['diffusion 2D', { model: { equation: 'diffusion', dim: 2, alpha: 1 }, domain: { cells: [16, 16] }, initial: { rho: '1 + 0.5*sin(2*pi*x)*sin(2*pi*y)' }, time: { end: 0.05 } }],
     ['kinetic 1D', { model: { equation: 'kinetic', alpha: 1, eps: 0.1 }, domain: { cells: [32] }, velocity: { nodes: 8 }, initial: { rho: '1 + 0.5*step(x-0.5)' }, time: { end: 0.05 } }],
     ['kinetic 2D', { model: { equation: 'kinetic', dim: 2, alpha: -1, eps: 0.1 }, domain: { cells: [10, 10] }, velocity: { nodes: 4 }, initial: { rho: '1 + 0.5*step(x-0.5)' }, time: { end: 0.05 } }],
+    ['fokker-planck 1D', { model: { equation: 'fokker-planck', alpha: 1, eps: 0.1 }, domain: { cells: [24] }, velocity: { nodes: 6 }, initial: { rho: '1 + 0.5*step(x-0.5)' }, time: { end: 0.05 } }],
+    ['fokker-planck 2D', { model: { equation: 'fokker-planck', dim: 2, alpha: -1, eps: 0.1 }, domain: { cells: [8, 8] }, velocity: { nodes: 4 }, initial: { rho: '1 + 0.5*step(x-0.5)' }, time: { end: 0.05 } }],
+    ['bgk', { model: { equation: 'bgk', alpha: 1, eps: 0.1 }, domain: { cells: [32] }, initial: { rho: '1 + 0.5*sin(2*pi*x)' }, bgk: { nodes: 24 }, time: { end: 0.05 } }],
   ];
   for (const [what, input] of cases) {
     const a = warmed(input);

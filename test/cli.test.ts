@@ -105,7 +105,7 @@ output:   { times: [0.005, 0.01], store_h: true }
   const r = nlbgk('run', kin, '--out', path.join(dir, 'k'));
   assert.equal(r.status, 0, r.stderr);
   const header = fs.readFileSync(path.join(dir, 'k', 'series.csv'), 'utf8').split('\n')[0];
-  assert.ok(header.startsWith('t,mass,rho_min,rho_max,rho_l2_dev,l2,l2_neq,flux_l2,h_min,h_max,dist_eq,'), header);
+  assert.ok(header.startsWith('t,mass,rho_min,rho_max,rho_l2_dev,l2_sq,l2_neq_sq,flux_l2_sq,h_min,h_max,dist_eq,'), header);
   const summary = JSON.parse(fs.readFileSync(path.join(dir, 'k', 'summary.json'), 'utf8'));
   assert.equal(summary.snapshots[1].j.length, 32);
   assert.equal(summary.snapshots[1].h, undefined, 'h goes to fields.h5 only');
@@ -172,7 +172,7 @@ checkpoint: { every_steps: 4 }
     assert.ok(fs.readFileSync(path.join(dir, 'a', f)).equals(fs.readFileSync(path.join(dir, 'b', f))), f);
   }
   const header = fs.readFileSync(path.join(dir, 'a', 'series.csv'), 'utf8').split('\n')[0];
-  assert.equal(header, 't,mass,rho_min,rho_max,rho_l2_dev,flux_l2,dt,err');
+  assert.equal(header, 't,mass,rho_min,rho_max,rho_l2_dev,flux_l2_sq,dt,err');
   const run = JSON.parse(fs.readFileSync(path.join(dir, 'a', 'run.json'), 'utf8'));
   assert.equal(run.seed, 3);
   assert.match(run.scheme, /particles-exact/);
@@ -205,7 +205,7 @@ test('validate checks what run checks; compare explains what it leaves out', () 
   assert.doesNotMatch(long.stderr, /\n\s+at /);
   const wrongSection = nlbgk('validate', writeConfig(dir, good + 'velocity: { nodes: 8 }\n'));
   assert.equal(wrongSection.status, 2);
-  assert.match(wrongSection.stderr, /velocity: is only for equation kinetic \(got equation diffusion\)/);
+  assert.match(wrongSection.stderr, /velocity: is only for the kinetic equations \(kinetic, fokker-planck\) \(got equation diffusion\)/);
 
   const kin = writeConfig(dir, good.replace('equation: diffusion, dim: 1, alpha: 1', 'equation: kinetic, dim: 1, alpha: 1, eps: 0.01'));
   assert.equal(nlbgk('run', kin, '--out', path.join(dir, 'k')).status, 0);

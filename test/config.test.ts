@@ -18,8 +18,9 @@ type Mut = (c: any) => void;
 
 /** [description, mutation, field path expected in the message, fragment expected in the message] */
 const invalid: [string, Mut, string, RegExp][] = [
-  ['unknown equation', (c) => (c.model.equation = 'boltzmann'), 'model.equation', /one of diffusion, kinetic, particles.*"boltzmann"/],
-  ['dim 3', (c) => (c.model.dim = 3), 'model.dim', /1 or 2/],
+  ['unknown equation', (c) => (c.model.equation = 'boltzmann'), 'model.equation', /one of diffusion, kinetic, fokker-planck, bgk, particles.*"boltzmann"/],
+  ['dim 3 on a Cartesian domain', (c) => (c.model.dim = 3), 'model.dim', /only for radially symmetric problems.*geometry: radial/],
+  ['dim 4', (c) => (c.model.dim = 4), 'model.dim', /1, 2 or 3/],
   ['alpha a string', (c) => (c.model.alpha = 'one'), 'model.alpha', /real number.*"one"/],
   ['alpha infinite', (c) => (c.model.alpha = Infinity), 'model.alpha', /finite/],
   ['alpha huge', (c) => (c.model.alpha = 1e6), 'model.alpha', /\[-20, 20\]/],
@@ -44,7 +45,7 @@ const invalid: [string, Mut, string, RegExp][] = [
   ['unknown top key with typo', (c) => (c.tme = {}), 'tme', /unknown key 'tme' \(did you mean 'time'\?\)/],
   ['unknown nested key', (c) => (c.model.alfa = 1), 'model.alfa', /did you mean 'alpha'/],
   ['initial missing', (c) => delete c.initial.rho, 'initial.rho', /required/],
-  ['h for diffusion', (c) => (c.initial.h = '1'), 'initial.h', /only for equation kinetic/],
+  ['h for diffusion', (c) => (c.initial.h = '1'), 'initial.h', /only for the kinetic equations/],
   ['velocity nodes 1', (c) => (c.velocity = { nodes: 1 }), 'velocity.nodes', /\[2, 256\]/],
 ];
 
@@ -98,7 +99,7 @@ test('defaults are filled in and the examples validate', () => {
   assert.equal(c.particles, undefined);
   const k = validateConfig({ ...base(), model: { equation: 'kinetic', alpha: 1, eps: 0.1 } });
   assert.equal(k.velocity?.nodes, 16);
-  for (const f of fs.readdirSync('examples')) {
+  for (const f of fs.readdirSync('examples').filter((f) => /\.(ya?ml|json)$/.test(f))) {
     const cfg = validateConfig(parseConfigText(fs.readFileSync(`examples/${f}`, 'utf8')));
     buildProblem(cfg);
   }

@@ -4,7 +4,7 @@ import { cellAverages, makeGrid, type Grid } from '../src/grid/grid.js';
 import { generalRate, powerLaw, type RateLaw } from '../src/models/rate.js';
 import { DiffusionSolver, type DiffusionOptions } from '../src/solvers/diffusion/solver.js';
 import { PeriodicTridiagonal } from '../src/solvers/linear/tridiagonal.js';
-import { PeriodicHelmholtzMG } from '../src/solvers/linear/multigrid.js';
+import { HelmholtzMG } from '../src/solvers/linear/multigrid.js';
 import { pcg, PcgWork } from '../src/solvers/linear/pcg.js';
 
 const TWO_PI = 2 * Math.PI;
@@ -72,7 +72,7 @@ test('periodic tridiagonal solver matches the residual to round-off (n = 2, 3, 1
 test('multigrid-preconditioned CG solves the periodic Helmholtz system (even, odd and mixed sizes)', () => {
   for (const [nx, ny] of [[64, 64], [48, 20], [7, 9], [2, 2]] as const) {
     const n = nx * ny;
-    const mg = new PeriodicHelmholtzMG(nx, ny);
+    const mg = new HelmholtzMG(nx, ny);
     const s = new Float64Array(n);
     const b = new Float64Array(n);
     const x = new Float64Array(n);

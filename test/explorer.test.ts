@@ -13,7 +13,7 @@ import { parseConfigText, validateConfig } from '../src/config/validate.js';
 import { runConfig } from '../src/run.js';
 import { gaussHermite } from '../src/velocity/gaussHermite.js';
 import { discreteSpectrum } from '../src/spectrum/linear.js';
-import { configInput, decodeState, DEFAULT_STATE, encodeState, PRESETS, presetOf, type ExplorerState } from '../src/web/state.js';
+import { configInput, decodeState, DEFAULT_STATE, DEFAULTS, encodeState, PRESETS, presetOf, type ExplorerState } from '../src/web/state.js';
 import { fieldOf, messagesOf, validateState } from '../src/web/validation.js';
 import { configYaml, display, parseSeriesCsv, seriesCsv } from '../src/web/exports.js';
 import { diffusionDecayRate, kineticDecayRate, KAPPA } from '../src/web/linearRate.js';
@@ -39,8 +39,8 @@ test('URL codec: defaults give an empty query, every setting round-trips, bad va
 });
 
 test('presets are valid configs for the CLI schema and are recognised from the expression', () => {
-  for (const p of PRESETS) {
-    const s = state({ initialKind: p.kind, expr: p.expr });
+  for (const p of [...PRESETS[1], ...PRESETS[2]]) {
+    const s = state({ ...DEFAULTS[PRESETS[1].includes(p) ? 1 : 2], initialKind: p.kind, expr: p.expr });
     assert.equal(presetOf(s)?.id, p.id);
     const r = validateState(s);
     assert.deepEqual(r.messages, {}, p.id);
@@ -73,7 +73,7 @@ test('validation: each problem is reported at its field with the CLI message', (
 });
 
 test('the exported YAML is the config nlbgk run reads', () => {
-  for (const s of [state(), state({ equation: 'diffusion', alpha: '1' }), state({ initialKind: 'h', expr: PRESETS[4].expr, eps: '1e-6' })]) {
+  for (const s of [state(), state({ equation: 'diffusion', alpha: '1' }), state({ initialKind: 'h', expr: PRESETS[1][4].expr, eps: '1e-6' })]) {
     const yaml = configYaml(configInput(s), ['a note']);
     assert.match(yaml, /^# nlbgk config/);
     assert.deepEqual(validateConfig(parseConfigText(yaml)), validateConfig(configInput(s)));
@@ -174,7 +174,7 @@ test('Engine: diffusion runs, h(x, v) data, and data errors named at their field
   assert.equal(seriesCsv(d.meta.columns, frames.flatMap((f) => f.rows)), (await cliSeries(dcfg)).csv);
   assert.equal(frames[0].h, null);
 
-  const hcfg = validateState(state({ initialKind: 'h', expr: PRESETS[4].expr, cells: '32', nodes: '6', end: '0.01' })).config;
+  const hcfg = validateState(state({ initialKind: 'h', expr: PRESETS[1][4].expr, cells: '32', nodes: '6', end: '0.01' })).config;
   assert.ok(hcfg);
   const h = new Engine(hcfg);
   assert.equal(h.meta.limitConfig, null);

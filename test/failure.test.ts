@@ -85,3 +85,28 @@ test('kinetic runs also stop when h = f/M leaves the maximum-principle bounds', 
   });
   assert.equal(JSON.parse(fs.readFileSync(path.join(dir, 'run.json'), 'utf8')).status, 'failed');
 });
+
+test('a solver failure inside a step (Newton, GMRES) is reported with the step and the time, and the cell when the solver names one', async () => {
+  for (const [where, pattern] of [
+    [{ cell: 11 }, /^step 4, from t = 0\.003, cell 11: diffusion: Newton did not converge/],
+    [{}, /^step 4, from t = 0\.003, no single cell \(a solve over the whole grid\): diffusion: Newton did not converge/],
+  ] as const) {
+    const problem = buildProblem(config);
+    const stepper = problem.stepper;
+    let steps = 0;
+    const original = stepper.step.bind(stepper);
+    stepper.step = (dt: number) => {
+      if (++steps === 4) throw new NumericalFailure('diffusion: Newton did not converge in 30 iterations', where);
+      original(dt);
+    };
+    const dir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'nlbgk-fail-')), 'out');
+    await assert.rejects(runProblem(problem, { outDir: dir }), (err: unknown) => {
+      assert.ok(err instanceof NumericalFailure);
+      assert.match(err.message, pattern);
+      return true;
+    });
+    const run = JSON.parse(fs.readFileSync(path.join(dir, 'run.json'), 'utf8'));
+    assert.equal(run.status, 'failed');
+    assert.match(run.error, pattern);
+  }
+});

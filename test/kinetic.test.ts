@@ -357,3 +357,17 @@ test('kinetic: results pinned to the pre-optimisation code (interleaved line sol
     assert.ok(Math.abs(q[6 * N + 40] - (h[40 * Nv + 6] - rho[40])) < 1e-14);
   }
 });
+
+test('kinetic 1D: a density an ulp below its lower bound (the quadrature of h = min h) with no flux through the cell does not give NaN in the FCT limiter', () => {
+  // rho = Σ w_k h_k of h = 0.001 is 0.0009999999999999998 < min h0 = 0.001; far from the jump no flux
+  // crosses the cell, and the FCT ratio max(0, Q)/P was 0/0 there (eps = 1e-4: every velocity inactive)
+  const N = 48;
+  const K = 8;
+  const h0 = new Float64Array(N * K);
+  for (let i = 0; i < N; i++) h0.fill(i < N / 2 ? 1 : 0.001, i * K, (i + 1) * K);
+  const s = new KineticSolver({ grid: makeGrid([N]), velocity: velocityGrid(1, K), rate: powerLaw(0), eps: 1e-4, h0 });
+  const m0 = s.mass();
+  for (let i = 0; i < 5; i++) s.step(1e-6);
+  assert.ok(s.h().every((x) => x >= 0.001 - 1e-15 && x <= 1 + 1e-15));
+  assert.ok(Math.abs(s.mass() - m0) <= 1e-15);
+});

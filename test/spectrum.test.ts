@@ -127,3 +127,71 @@ test('nlbgk spectrum prints the rate with full precision; bad arguments exit 2',
     assert.match(err, /nlbgk: /);
   }
 });
+
+test('nlbgk spectrum --equation fokker-planck: closed-form rate kappa^2/r, density ratio, discrete top eigenvalue', async () => {
+  let out = '';
+  let err = '';
+  const io = { out: (t: string) => void (out += t), err: (t: string) => void (err += t) };
+  assert.equal(await main(['node', 'nlbgk', 'spectrum', '--equation', 'fokker-planck', '--eps', '0.1', '--alpha', '2', '--rho-bar', '1.5', '--time', '0.05', '--nodes', '16', '--json'], io), 0);
+  const j = JSON.parse(out);
+  const r = 1.5 ** 2;
+  const k2 = (2 * Math.PI) ** 2;
+  assert.ok(Math.abs(j.rate - k2 / r) < 1e-12 && Math.abs(j.gap - r / 0.01) < 1e-9);
+  assert.ok(Math.abs(j.eigenvalues[1] + k2 / r + r / 0.01) < 1e-9);
+  // the closed form rhô(t)/rhô(0) = exp(-(κ²/r) t + (κ eps/r)² (1 - e^{-r t/eps²}))
+  assert.ok(Math.abs(j.density_ratio - Math.exp((-k2 / r) * 0.05 + ((2 * Math.PI * 0.1) / r) ** 2 * (1 - Math.exp((-r * 0.05) / 0.01)))) < 1e-14);
+  // the 16-node birth–death operator: a little slower than the continuous rate, converging as O(1/Nv)
+  assert.ok(j.discrete.rate < j.rate && j.discrete.rate > 0.97 * j.rate, `discrete ${j.discrete.rate} vs ${j.rate}`);
+  assert.ok(j.discrete.residual < 1e-12);
+  err = '';
+  assert.equal(await main(['node', 'nlbgk', 'spectrum', '--equation', 'boltzmann', '--eps', '0.1', '--alpha', '1'], io), 2);
+  assert.match(err, /--equation boltzmann/);
+  assert.equal(await main(['node', 'nlbgk', 'spectrum', '--time', '1', '--eps', '0.1', '--alpha', '1'], io), 2);
+});
+
+test('small eps: the top eigenvalue stays right down to eps = 1e-100 (was 36 at eps = 1e-8 with 8 nodes)', async () => {
+  const k = 2 * Math.PI;
+  // Independent references: the secular equation solved in 60-digit arithmetic (mpmath.findroot,
+  // Gauss-Hermite nodes from mpmath.polyroots), and the continuous dispersion relation likewise.
+  const mp: [number, number, number][] = [
+    [8, 1e-8, 39.478417604357278621],
+    [8, 1e-12, 39.478417604357434475],
+    [8, 1e-3, 39.476859304950963037],
+    [8, 0.05, 36.55990603584084725],
+  ];
+  for (const [nv, eps, want] of mp) {
+    const d = discreteSpectrum({ eps, alpha: 1, rhoBar: 1, mode: 1 }, nv);
+    assert.ok(rel(d.rate, want) < 1e-14, `Nv ${nv}, eps ${eps}: ${d.rate} vs ${want}`);
+    assert.equal(d.top.im, 0);
+  }
+  assert.ok(rel(discreteSpectrum({ eps: 1e-8, alpha: 2, rhoBar: 1.5, mode: 1 }, 3).rate, 17.54596337971440164) < 1e-14);
+  assert.ok(rel(continuousSpectrum({ eps: 1e-8, alpha: 1, rhoBar: 1, mode: 1 }).rate, 39.478417604357278621) < 1e-14);
+  assert.ok(rel(continuousSpectrum({ eps: 1e-3, alpha: 1, rhoBar: 1, mode: 1 }).rate, 39.476859304950963037) < 1e-14);
+  // Nv = 2 in closed form without cancellation: sigma = -2 kappa^2 / (r + sqrt(r^2 - 4 eps^2 kappa^2))
+  for (const eps of [1e-4, 1e-8, 1e-30, 1e-100]) {
+    for (const r of [0.5, 3]) {
+      const want = (2 * k * k) / (r + Math.sqrt(r * r - 4 * eps * eps * k * k));
+      const d = discreteSpectrum({ eps, alpha: 1, rhoBar: r, mode: 1 }, 2);
+      assert.ok(rel(d.rate, want) < 1e-14, `Nv 2, eps ${eps}, r ${r}: ${d.rate} vs ${want}`);
+      assert.ok(d.eigenvalues.every((e) => Number.isFinite(e.re) && Number.isFinite(e.im)));
+    }
+  }
+  // the continuous root is continuous across the switch to the expansion at (eps kappa / r)^2 = 1e-4
+  const at = (eps: number) => continuousSpectrum({ eps, alpha: 0, rhoBar: 1, mode: 1 }).rate;
+  const epsSwitch = 1e-2 / k;
+  assert.ok(rel(at(epsSwitch * (1 - 1e-14)), at(epsSwitch * (1 + 1e-14))) < 1e-14, `${at(epsSwitch * (1 - 1e-14))} vs ${at(epsSwitch * (1 + 1e-14))}`);
+  // the CLI: eps = 1e-8 is supported and right; below 1e-100 it refuses with exit 2
+  let out = '';
+  let err = '';
+  const io = { out: (t: string) => void (out += t), err: (t: string) => void (err += t) };
+  assert.equal(await main(['node', 'nlbgk', 'spectrum', '--eps', '1e-8', '--alpha', '1', '--nodes', '8'], io), 0);
+  assert.match(out, /rate = -Re sigma\s+39\.4784176043572/);
+  for (const eps of ['1e-101', '1e-300', '101']) {
+    err = '';
+    assert.equal(await main(['node', 'nlbgk', 'spectrum', '--eps', eps, '--alpha', '1', '--nodes', '8'], io), 2, eps);
+    assert.match(err, /^nlbgk: --eps .*expected a number in \[1e-100, 100\] \(the supported range\)\n$/);
+  }
+  err = '';
+  assert.equal(await main(['node', 'nlbgk', 'spectrum', '--eps', '0.1', '--alpha', '20', '--rho-bar', '1e10'], io), 2);
+  assert.match(err, /rho_bar\^alpha = 1e\+200: expected a rate r in/);
+});

@@ -2,19 +2,22 @@
 /**
  * The `nlbgk` command line: a thin layer over the library (src/index.ts).
  * Exit status: 0 success, 1 numerical failure or internal error, 2 invalid input (config,
- * arguments, output directory) — in which case nothing is written.
+ * arguments, output directory) — in which case nothing is written —, 75 run directory busy (locked
+ * by a live nlbgk process; try again later).
  */
 import * as fs from 'node:fs';
 import { Command, CommanderError } from 'commander';
-import cliProgress from 'cli-progress';
 import { parseConfigText, validateConfig, ConfigError } from '../config/validate.js';
-import { prepareRun, runConfig, resumeRun, packageVersion } from '../run.js';
-import { OutputDirError } from '../io/files.js';
+import { prepareRun, runConfig, resumeRun, packageVersion, type RunResult } from '../run.js';
+import { OutputDirError, RunIoError, writeFileAtomic } from '../io/files.js';
+import { progressDisplay } from './progress.js';
 import { NumericalFailure } from '../solvers/stepper.js';
 import { readRun, RunReadError } from '../io/readRun.js';
 import { compareRuns, CompareError } from '../diagnostics/compare.js';
+import { EXIT_LOCKED, RunLockedError } from '../io/lock.js';
 // Command modules (src/cli/commands/NAME.ts export `register(program, io)`): one import line each.
 // @command-imports
+import { register as registerPlot } from './commands/plot.js';
 import { register as registerSpectrum } from './commands/spectrum.js';
 import { register as registerStudy } from './commands/study.js';
 import { register as registerSweep } from './commands/sweep.js';
@@ -22,41 +25,76 @@ import { register as registerWorker } from './commands/worker.js';
 
 import { CheckFailure, processIo, UsageError, type Io } from './io.js';
 
+/** Configs larger than this are refused (a config is a few hundred bytes; this stops /dev/zero-like inputs). */
+export const MAX_CONFIG_BYTES = 1 << 20;
+
 function loadConfig(file: string) {
   let text: string;
+  let fd: number;
   try {
-    text = fs.readFileSync(file, 'utf8');
+    // O_NONBLOCK: opening a FIFO without a writer must not hang; fstat then refuses it.
+    fd = fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
   } catch (err) {
     throw new UsageError(`cannot read config ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+  }
+  try {
+    const st = fs.fstatSync(fd);
+    if (st.isDirectory()) throw new UsageError(`config ${file}: is a directory, not a file`);
+    if (!st.isFile()) throw new UsageError(`config ${file}: not a regular file (a device, FIFO or socket); give a YAML or JSON file`);
+    if (st.size > MAX_CONFIG_BYTES) throw new UsageError(`config ${file}: ${(st.size / 2 ** 20).toFixed(1)} MiB, more than the ${MAX_CONFIG_BYTES / 2 ** 20} MiB a config may have`);
+    const buf = Buffer.alloc(st.size);
+    let off = 0;
+    while (off < buf.length) {
+      const n = fs.readSync(fd, buf, off, buf.length - off, off);
+      if (n <= 0) break;
+      off += n;
+    }
+    text = buf.subarray(0, off).toString('utf8');
+  } catch (err) {
+    if (err instanceof UsageError) throw err;
+    throw new UsageError(`cannot read config ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+  } finally {
+    fs.closeSync(fd);
   }
   return validateConfig(parseConfigText(text));
 }
 
-function progressBar(enabled: boolean) {
-  if (!enabled) return { onStep: undefined, stop: () => {} };
-  const bar = new cliProgress.SingleBar(
-    { format: 'nlbgk |{bar}| {percentage}% | t = {time} | step {steps} | dt = {dt} | eta {eta_formatted}', stream: process.stderr, hideCursor: true },
-    cliProgress.Presets.shades_classic,
-  );
-  const TOTAL = 1000; // the bar measures time: error-controlled runs do not know their step count in advance
-  let started = false;
-  let last = 0;
-  return {
-    onStep(t: number, steps: number, end: number, dt: number) {
-      if (!started) {
-        bar.start(TOTAL, 0, { time: '0', steps: 0, dt: '-' });
-        started = true;
-      }
-      const now = performance.now();
-      if (now - last > 100 || t >= end) {
-        bar.update(Math.min(TOTAL, Math.round((TOTAL * t) / end)), { time: t.toPrecision(6), steps, dt: dt.toPrecision(3) });
-        last = now;
-      }
-    },
-    stop() {
-      if (started) bar.stop();
-    },
+/** Exit status of a run stopped by a signal: 128 + its number (SIGINT 130, SIGTERM 143). */
+const SIGNAL_EXIT: Record<string, number> = { SIGINT: 130, SIGTERM: 143 };
+
+/**
+ * Run `body` with SIGINT and SIGTERM turned into an abort of its signal: the run stops between two
+ * steps, writes a checkpoint and says "interrupted" in run.json. A second signal while stopping
+ * only says so (the process is already on its way out).
+ */
+async function withSignals(io: Io, body: (signal: AbortSignal) => Promise<RunResult>): Promise<RunResult> {
+  const controller = new AbortController();
+  const handler = (sig: NodeJS.Signals) => {
+    if (controller.signal.aborted) io.err(`nlbgk: ${sig} again: already stopping (finishing the step and writing a checkpoint)\n`);
+    else controller.abort(sig);
   };
+  for (const sig of Object.keys(SIGNAL_EXIT)) process.on(sig, handler);
+  try {
+    return await body(controller.signal);
+  } finally {
+    for (const sig of Object.keys(SIGNAL_EXIT)) process.off(sig, handler);
+  }
+}
+
+/** Raised to end the command with an interrupted run's exit status (130/143). */
+class Interrupted extends Error {
+  constructor(
+    message: string,
+    readonly status: number,
+  ) {
+    super(message);
+  }
+}
+
+function interrupted(result: RunResult, dir: string, checkpoints: boolean): Interrupted {
+  const reason = result.reason ?? 'SIGINT';
+  const how = checkpoints ? `checkpoint written; continue with: nlbgk resume ${dir}` : 'checkpoint.enabled is false, so this run cannot be resumed';
+  return new Interrupted(`interrupted by ${reason} at step ${result.steps} (t = ${result.t}); ${how}`, SIGNAL_EXIT[reason] ?? 130);
 }
 
 export function buildProgram(io: Io = processIo): Command {
@@ -66,8 +104,13 @@ export function buildProgram(io: Io = processIo): Command {
     .description(
       'Numerical laboratory for nonlinear BGK kinetic equations with density-dependent collision rates\n' +
         '  d_t h + (1/eps) v.grad_x h = (1/eps^2) lambda(rho) (rho - h),  lambda(rho) = rho^alpha,\n' +
-        'and their diffusive limits d_t rho = div(rho^-alpha grad rho) on the torus T^d, d = 1, 2.\n' +
-        'Configs are YAML or JSON; every key is documented in docs/config.md.',
+        'and their diffusive limits d_t rho = div(rho^-alpha grad rho) on the torus T^d, d = 1, 2\n' +
+        '(the limit equation also on boxes with walls, Dirichlet and far-field sides, radial meshes of R^d, with vacuum).\n' +
+        'Configs are YAML or JSON; every key is documented in docs/config.md.\n' +
+        'Exit status: 0 success; 1 numerical failure (the message names step, time and place) or a failed ' +
+        'write (disk full; previous files kept); 2 invalid input (config, arguments, paths, damaged run ' +
+        'directories; nothing written); 75 run directory busy (locked by a live nlbgk process); ' +
+        '130/143 interrupted by Ctrl-C/SIGTERM (checkpoint written: continue with nlbgk resume DIR).',
     )
     .version(packageVersion())
     .showHelpAfterError()
@@ -79,22 +122,23 @@ export function buildProgram(io: Io = processIo): Command {
     .argument('<config>', 'YAML or JSON config file')
     .requiredOption('-o, --out <dir>', 'output directory, must be empty or new unless --force (required)')
     .option('-f, --force', 'replace the nlbgk files of a previous run in DIR', false)
-    .option('-q, --quiet', 'no progress bar and no summary line', false)
+    .option('-q, --quiet', 'no progress (a bar on a terminal, else a line every 10 s) and no summary line', false)
     .action(async (file: string, opts: { out: string; force: boolean; quiet: boolean }) => {
       const config = loadConfig(file);
-      const progress = progressBar(!opts.quiet && process.stderr.isTTY === true);
+      const progress = progressDisplay(opts.quiet);
+      let result: RunResult;
       try {
-        const result = await runConfig(config, { outDir: opts.out, force: opts.force, onStep: progress.onStep });
-        progress.stop();
-        if (!opts.quiet) {
-          io.out(`nlbgk: ${result.steps} steps in ${result.wallSeconds.toFixed(2)} s; results in ${opts.out}/ (run.json, series.csv, summary.json${config.output.fields ? ', fields.h5' : ''})\n`);
-          const st = result.stepping;
-          if (st.mode === 'fixed' && st.error_sum !== undefined && st.error_sum > 1) {
-            io.err(`nlbgk: note: with the fixed time.dt = ${st.dt} the accumulated local time-error estimate is ${st.error_sum.toPrecision(3)} times the tolerance (rtol = ${st.rtol}); leave time.dt out for error-controlled steps (series.csv column err: per step, 1 = at tolerance)\n`);
-          }
-        }
+        result = await withSignals(io, (signal) => runConfig(config, { outDir: opts.out, force: opts.force, onStep: progress.onStep, signal }));
       } finally {
         progress.stop();
+      }
+      if (result.status === 'interrupted') throw interrupted(result, opts.out, config.checkpoint.enabled);
+      if (!opts.quiet) {
+        io.out(`nlbgk: ${result.steps} steps in ${result.wallSeconds.toFixed(2)} s; results in ${opts.out}/ (run.json, series.csv, summary.json${config.output.fields ? ', fields.h5' : ''})\n`);
+        const st = result.stepping;
+        if (st.mode === 'fixed' && st.error_sum !== undefined && st.error_sum > 1) {
+          io.err(`nlbgk: note: with the fixed time.dt = ${st.dt} the accumulated local time-error estimate is ${st.error_sum.toPrecision(3)} times the tolerance (rtol = ${st.rtol}); leave time.dt out for error-controlled steps (series.csv column err: per step, 1 = at tolerance)\n`);
+        }
       }
     });
 
@@ -102,16 +146,17 @@ export function buildProgram(io: Io = processIo): Command {
     .command('resume')
     .description('Continue an interrupted run in DIR from its checkpoint.bin (the outputs end up identical to an uninterrupted run)')
     .argument('<dir>', 'run directory with run.json and checkpoint.bin')
-    .option('-q, --quiet', 'no progress bar and no summary line', false)
+    .option('-q, --quiet', 'no progress (a bar on a terminal, else a line every 10 s) and no summary line', false)
     .action(async (dir: string, opts: { quiet: boolean }) => {
-      const progress = progressBar(!opts.quiet && process.stderr.isTTY === true);
+      const progress = progressDisplay(opts.quiet);
+      let result: RunResult;
       try {
-        const result = await resumeRun(dir, { onStep: progress.onStep });
-        progress.stop();
-        if (!opts.quiet) io.out(`nlbgk: resumed and completed at step ${result.steps}; results in ${dir}/\n`);
+        result = await withSignals(io, (signal) => resumeRun(dir, { onStep: progress.onStep, signal }));
       } finally {
         progress.stop();
       }
+      if (result.status === 'interrupted') throw interrupted(result, dir, true);
+      if (!opts.quiet) io.out(`nlbgk: resumed and completed at step ${result.steps}; results in ${dir}/\n`);
     });
 
   program
@@ -144,12 +189,17 @@ export function buildProgram(io: Io = processIo): Command {
       io.out(lines.join('\n') + '\n');
       if (opts.json) {
         if (fs.existsSync(opts.json) && !opts.force) throw new UsageError(`--json ${opts.json}: the file exists; pass --force to overwrite it`);
-        fs.writeFileSync(opts.json, JSON.stringify(cmp, null, 2) + '\n');
+        try {
+          writeFileAtomic(opts.json, JSON.stringify(cmp, null, 2) + '\n');
+        } catch (err) {
+          throw new UsageError(`--json ${opts.json}: cannot write (${(err as RunIoError).code ?? (err as Error).message})`);
+        }
       }
     });
 
   // One line per command module:
   // @command-registrations
+  registerPlot(program, io);
   registerSpectrum(program, io);
   registerStudy(program, io);
   registerSweep(program, io);
@@ -176,9 +226,21 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
       io.err(err.issues.map((i) => `nlbgk: invalid config: ${i.path ? `${i.path}: ` : ''}${i.message}`).join('\n') + '\n');
       return 2;
     }
+    if (err instanceof RunLockedError) {
+      io.err(`nlbgk: run directory busy: ${err.message}\n`);
+      return EXIT_LOCKED;
+    }
     if (err instanceof UsageError || err instanceof OutputDirError || err instanceof RunReadError || err instanceof CompareError) {
       io.err(`nlbgk: ${err.message}\n`);
       return 2;
+    }
+    if (err instanceof Interrupted) {
+      io.err(`nlbgk: ${err.message}\n`);
+      return err.status;
+    }
+    if (err instanceof RunIoError) {
+      io.err(`nlbgk: write failed: ${err.message}; the files written before are kept (run.json says "failed" where it could be written)\n`);
+      return 1;
     }
     if (err instanceof CheckFailure) {
       io.err(`nlbgk: ${err.message}\n`);
@@ -188,7 +250,10 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
       io.err(`nlbgk: numerical failure: ${err.message}; outputs written so far are kept\n`);
       return 1;
     }
-    io.err(`nlbgk: internal error: ${(err as Error).stack ?? String(err)}\n`);
+    // A bug: one line (set NLBGK_DEBUG=1 for the stack).
+    const e = err as Error;
+    io.err(`nlbgk: internal error: ${e?.message ?? String(err)} (please report it; NLBGK_DEBUG=1 shows where)\n`);
+    if (process.env.NLBGK_DEBUG) io.err(`${e?.stack}\n`);
     return 1;
   }
 }

@@ -8,6 +8,8 @@ interface Node {
   type?: string;
   entries?: Record<string, Node>;
   wrapped?: Node;
+  /** An array's item schema. */
+  item?: Node;
   pipe?: Node[];
   default?: unknown;
   description?: string;
@@ -40,6 +42,9 @@ function typeName(n: Node): string {
       return 'list';
     case 'strict_object':
       return 'mapping';
+    case 'union':
+    case 'custom':
+      return 'string or mapping';
     default:
       return n.type ?? '';
   }
@@ -55,6 +60,9 @@ export function configReference(): string {
       const shownDefault = !optional ? 'required' : def === undefined || (typeof def === 'object' && def !== null) ? '—' : `\`${JSON.stringify(def)}\``;
       rows.push(`| \`${name}\` | ${typeName(inner)} | ${shownDefault} | ${(description ?? '').replace(/\|/g, '\\|')} |`);
       if (inner.type === 'strict_object' && inner.entries) walk(inner.entries, name + '.');
+      // a list of mappings (species): its keys as name[].key
+      const item = inner.type === 'array' && inner.item ? unwrap(inner.item).inner : undefined;
+      if (item?.type === 'strict_object' && item.entries) walk(item.entries, name + '[].');
     }
   };
   walk((ConfigSchema as unknown as Node).entries!, '');

@@ -34,6 +34,13 @@ function section<const E extends v.ObjectEntries>(entries: E) {
 }
 
 export const MAX_CELLS_PER_DIM = 65536;
+/** Smallest supported eps (below, eps² and 1/eps² leave the double range in places). */
+export const EPS_MIN = 1e-100;
+
+/** One side of a domain as written in a config (resolved by src/config/domain.ts). */
+export type SideInput = string | { kind: string; value?: number; gamma?: number };
+/** `domain.boundary` as written: `periodic`, or per direction `periodic` or [lo side, hi side]. */
+export type BoundaryInput = string | Record<string, string | SideInput[]>;
 /**
  * Default relative tolerance of the time error control: min(1e-4, 1/N²), N the largest number of
  * cells per dimension — the size of the second-order spatial error, so that the time error stays below
@@ -47,14 +54,14 @@ export const MAX_VELOCITY_NODES = 256;
 
 export const ModelSchema = section({
   equation: v.pipe(
-    v.picklist(['diffusion', 'kinetic', 'particles'], 'expected one of diffusion, kinetic, particles'),
+    v.picklist(['diffusion', 'kinetic', 'fokker-planck', 'bgk', 'particles'], 'expected one of diffusion, kinetic, fokker-planck, bgk, particles'),
     v.description(
-      'Which solver: `diffusion` (the limit equation d_t rho = div(lambda(rho)^-1 grad rho)), `kinetic` (the BGK equation for h = f/M), `particles` (run-and-tumble particles).',
+      'Which solver: `diffusion` (the limit equation d_t rho = div(lambda(rho)^-1 grad rho)), `kinetic` (the BGK-type equation (1.2) for h = f/M), `fokker-planck` (the kinetic Fokker–Planck equation (1.5), lambda(rho)/eps^2 div_v(grad_v f + v f), same limit; same configs and outputs as `kinetic`), `bgk` (the full BGK equation (1.4) with lambda(rho), conserving mass, momentum and energy; 1D, see the `bgk` section), `particles` (run-and-tumble particles).',
     ),
   ),
   dim: v.pipe(
-    v.optional(v.picklist([1, 2], 'expected 1 or 2'), 1),
-    v.description('Space dimension d of the unit torus T^d: 1 or 2.'),
+    v.optional(v.picklist([1, 2, 3], 'expected 1, 2 or 3'), 1),
+    v.description('Space dimension d: 1 or 2 on Cartesian domains (the unit torus T^d by default); 1, 2 or 3 for `domain.geometry: radial` (radially symmetric solutions in R^d).'),
   ),
   alpha: v.pipe(
     v.optional(v.pipe(finiteNumber('a real number'), v.finite('expected a finite real number'), v.minValue(-20, 'expected alpha in [-20, 20]'), v.maxValue(20, 'expected alpha in [-20, 20]'))),
@@ -65,8 +72,45 @@ export const ModelSchema = section({
     v.description('A general collision rate lambda(rho) > 0 as an expression in `rho` (paper eq. (3.1)), e.g. `"1 + rho^2"`. Exactly one of `alpha` and `rate`.'),
   ),
   eps: v.pipe(
-    v.optional(positive('eps', 100)),
-    v.description('Mean free path eps in (0, 100] (kinetic and particles only; required there).'),
+    v.optional(
+      v.pipe(
+        finiteNumber('eps'),
+        v.finite('expected a finite number (eps)'),
+        v.minValue(EPS_MIN, (issue) => ((issue.input as number) > 0 ? `expected eps in [${EPS_MIN}, 100] (the supported range)` : 'expected eps > 0')),
+        v.maxValue(100, 'expected eps <= 100'),
+      ),
+    ),
+    v.description(
+      `Mean free path eps in [${EPS_MIN}, 100] (kinetic, fokker-planck, bgk and particles only; required there; for \`bgk\` in the hyperbolic scaling the Knudsen number). Below 1e-10 the kinetic theorem columns that divide by powers of eps are written \`nan\` (docs/outputs.md).`,
+    ),
+  ),
+  flux: v.pipe(
+    v.optional(v.picklist(['fick', 'ito'], 'expected fick or ito')),
+    v.description(
+      'Species runs with equation `diffusion` only: the limit system\'s flux. `fick` (default): d_t rho_i = div(lambda_i^-1 grad rho_i), the kinetic model\'s Chapman–Enskog limit. `ito`: d_t rho_i = Δ(rho_i/lambda_i), the SKT-type cross-diffusion system that naive particle steps produce — not the kinetic limit (docs/species.md); refused where it is not parabolic for the data.',
+    ),
+  ),
+});
+
+export const MAX_SPECIES = 4;
+
+export const SpeciesSchema = section({
+  name: v.pipe(
+    v.string('expected a name'),
+    v.regex(/^[A-Za-z_][A-Za-z0-9_]{0,31}$/, 'expected a name of letters, digits and _ (at most 32, not starting with a digit)'),
+    v.description('The species\' name: a variable of every rate expression and the suffix of its columns (`mass_NAME`, …) and fields (`rho_NAME`).'),
+  ),
+  rho: v.pipe(
+    v.optional(expression('x')),
+    v.description('Initial density rho_i,in(x) >= 0 (vacuum allowed: segregated data), cell-averaged; kinetic runs start well-prepared, h_i = rho_i,in(x).'),
+  ),
+  h: v.pipe(
+    v.optional(expression('x, v')),
+    v.description('Kinetic only: general initial data h_i,in = f_i,in/M >= 0 in `x, v`. Exactly one of `rho` and `h`.'),
+  ),
+  rate: v.pipe(
+    expression('rho1, rho2, … or the species\' names'),
+    v.description('The collision rate lambda_i(rho_1, …, rho_n) > 0 of this species as an expression in `rho1`, `rho2`, … (in list order) or the species\' names, e.g. `"0.3 + b"` or `"1 + rho1 + rho2"`. Refused before the run (exit 2, naming the rate and the state) where it is 0, infinite or negative on the densities the data can reach.'),
   ),
 });
 
@@ -78,23 +122,57 @@ export const ConfigSchema = section({
         v.array(positiveInt('number of cells', 2, MAX_CELLS_PER_DIM), 'expected a list of cell counts, e.g. [256] or [128, 128]'),
         v.minLength(1, 'expected one cell count per dimension'),
         v.maxLength(2, 'expected one cell count per dimension'),
-        v.description(`Cells per dimension on the unit torus [0,1)^d: \`[Nx]\` or \`[Nx, Ny]\`, integers in [2, ${MAX_CELLS_PER_DIM}].`),
+        v.description(`Cells per mesh dimension: \`[Nx]\` or \`[Nx, Ny]\` (Cartesian), \`[Nr]\` (radial), integers in [2, ${MAX_CELLS_PER_DIM}] (kinetic runs: at least 3).`),
       ),
-    }, ),
-    v.description('The mesh.'),
+      geometry: v.pipe(
+        v.optional(v.picklist(['cartesian', 'radial'], 'expected cartesian or radial'), 'cartesian'),
+        v.description('`cartesian` (a box, by default the unit torus) or `radial` (radially symmetric solutions in R^d, d = model.dim, on r in [r0, R]: the way to the whole plane or space; initial data are expressions in `r`).'),
+      ),
+      box: v.pipe(
+        v.optional(v.array(v.tuple([finiteNumber('lo'), finiteNumber('hi')], 'expected a pair [lo, hi]'), 'expected a list of [lo, hi] pairs, e.g. [[0, 1]] or [[-5, 5], [-5, 5]]')),
+        v.description('[lo, hi] per mesh dimension: `[[x0, x1]]`, `[[x0, x1], [y0, y1]]`, or `[[r0, R]]` (radial, 0 <= r0 < R). Default: [0, 1] per dimension (with periodic sides: the unit torus).'),
+      ),
+      spacing: v.pipe(
+        v.optional(
+          v.union(
+            [v.picklist(['uniform', 'log']), v.strictObject({ kind: v.literal('log'), scale: positive('scale') })],
+            'expected uniform, log, or { kind: log, scale: a } with a > 0',
+          ),
+          'uniform',
+        ),
+        v.description('Radial cell spacing: `uniform`, or `log` (cells uniform in log(1 + (r - r0)/a): about a-wide near r0, growing geometrically beyond a; `{ kind: log, scale: a }`, a defaults to r0 when r0 > 0). Cartesian meshes are uniform.'),
+      ),
+      boundary: v.pipe(
+        v.optional(v.custom<BoundaryInput>((x) => typeof x === 'string' || (typeof x === 'object' && x !== null && !Array.isArray(x)), 'expected periodic or a mapping of directions, e.g. { x: [zero-flux, { kind: dirichlet, value: 1 }] }')),
+        v.description('`periodic` (every direction; the default for Cartesian meshes), or per direction (`x`, `y`; radial: `r`) either `periodic` or `[lo side, hi side]`. A side is `zero-flux`, `{ kind: dirichlet, value: v }`, `far-field` (the side stands for infinity: vacuum for alpha <= 0, the universal tail for fast diffusion, the maximal solution of 2D log diffusion, `{ kind: far-field, gamma: g }` for its solutions with decay rate g > 2; docs/diffusion-scheme.md), or `centre` (r = 0 of a radial mesh, where it is required). Only the limit equation (`diffusion`) runs on non-periodic domains so far. Default for radial meshes: `{ r: [centre, zero-flux] }` (`[zero-flux, zero-flux]` when r0 > 0).'),
+      ),
+    }),
+    v.description('The domain and its mesh (docs/diffusion-scheme.md "Domains").'),
   ),
   initial: v.pipe(
-    section({
+    v.optional(section({
       rho: v.pipe(
-        v.optional(expression('x (and y)')),
-        v.description('Initial density rho_in(x) (2D: rho_in(x, y)) as an expression; it is averaged over each cell and must be finite and > 0 everywhere. Kinetic runs start well-prepared: h = rho_in(x).'),
+        v.optional(expression('x (and y; r on radial meshes)')),
+        v.description('Initial density rho_in(x) (2D: rho_in(x, y); radial meshes: rho_in(r)) as an expression; it is averaged over each cell and must be finite and > 0 everywhere, except for the limit equation with alpha < 1 (or a rate finite and > 0 at 0), where rho_in = 0 on open sets (vacuum) is allowed. Kinetic runs start well-prepared: h = rho_in(x).'),
       ),
       h: v.pipe(
         v.optional(expression('x, v (2D: x, y, vx, vy)')),
-        v.description('Kinetic only: general initial data h_in = f_in/M as an expression in `x, v` (2D: `x, y, vx, vy`), averaged over each cell at every velocity node. Exactly one of `rho` and `h`.'),
+        v.description('Kinetic equations only (`kinetic`, `fokker-planck`): general initial data h_in = f_in/M as an expression in `x, v` (2D: `x, y, vx, vy`), averaged over each cell at every velocity node. Exactly one of `rho` and `h`.'),
       ),
-    }),
-    v.description('Initial data.'),
+    }), {}),
+    v.description('Initial data (required, except in species runs, where each species gives its own).'),
+  ),
+  species: v.pipe(
+    v.optional(
+      v.pipe(
+        v.array(SpeciesSchema, 'expected a list of species, each a mapping with name, rho (or h) and rate'),
+        v.minLength(1, `expected 1 to ${MAX_SPECIES} species`),
+        v.maxLength(MAX_SPECIES, `expected 1 to ${MAX_SPECIES} species`),
+      ),
+    ),
+    v.description(
+      `Several species (1 to ${MAX_SPECIES}, 1D), each obeying the paper's equation with its own rate: d_t h_i + (1/eps) v·grad h_i = (1/eps²) lambda_i(rho_1, …, rho_n) (rho_i − h_i) (docs/species.md). With \`species\`, \`model.alpha\`, \`model.rate\` and \`initial\` are not given; \`model.equation\` picks the kinetic model, its limit system (\`diffusion\`, see \`model.flux\`) or particles with species labels.`,
+    ),
   ),
   time: v.pipe(
     section({
@@ -105,7 +183,7 @@ export const ConfigSchema = section({
       ),
       rtol: v.pipe(
         v.optional(v.pipe(finiteNumber('rtol'), v.minValue(1e-12, 'expected rtol in [1e-12, 0.1]'), v.maxValue(0.1, 'expected rtol in [1e-12, 0.1]'))),
-        v.description('Relative tolerance of the time error control (grid solvers). A step is accepted when its estimated local error e satisfies, in every cell, |e| <= rtol^(3/2) (atol/rtol + |y|), y = rho (`diffusion`) or, for `kinetic`, h = f/M measured in the L²(M dv) norm over the velocity nodes; this calibration makes the time error proportional to rtol (docs/time-stepping.md). In [1e-12, 0.1]. Default: min(1e-4, 1/N²), N the largest cell count per dimension (the size of the spatial error: the time error stays below it).'),
+        v.description('Relative tolerance of the time error control (grid solvers). A step is accepted when its estimated local error e satisfies, in every cell, |e| <= rtol^(3/2) (atol/rtol + |y|), y = rho (`diffusion`) or, for `kinetic` and `fokker-planck`, h = f/M measured in the L²(M dv) norm over the velocity nodes; this calibration makes the time error proportional to rtol (docs/time-stepping.md). In [1e-12, 0.1]. Default: min(1e-4, 1/N²), N the largest cell count per dimension (the size of the spatial error: the time error stays below it).'),
       ),
       atol: v.pipe(
         v.optional(positive('atol', 1e9)),
@@ -126,7 +204,12 @@ export const ConfigSchema = section({
     v.optional(
       section({
         times: v.pipe(
-          v.optional(v.array(v.pipe(finiteNumber('a time'), v.finite('expected a finite time')), 'expected a list of times')),
+          v.optional(
+            v.pipe(
+              v.array(v.pipe(finiteNumber('a time'), v.finite('expected a finite time')), 'expected a list of times'),
+              v.minLength(1, 'expected at least one snapshot time (leave output.times out for the default [time.end])'),
+            ),
+          ),
           v.description('Snapshot times in (0, end], strictly increasing; they are hit exactly. Default: `[end]`. The initial state is always stored as the snapshot at t = 0.'),
         ),
         series_every: v.pipe(
@@ -136,7 +219,7 @@ export const ConfigSchema = section({
         fields: v.pipe(v.optional(v.boolean('expected true or false'), true), v.description('Write fields.h5 (HDF5) with the snapshots.')),
         store_h: v.pipe(
           v.optional(v.boolean('expected true or false'), false),
-          v.description('Kinetic only: also store h(x, v) at snapshot times in fields.h5.'),
+          v.description('Kinetic equations only (`kinetic`, `fokker-planck`): also store h(x, v) at snapshot times in fields.h5.'),
         ),
       }),
       {},
@@ -153,17 +236,55 @@ export const ConfigSchema = section({
       }),
       {},
     ),
-    v.description('Kinetic only: the velocity grid.'),
+    v.description('Kinetic equations only (`kinetic`, `fokker-planck`): the velocity grid.'),
   ),
   checkpoint: v.pipe(
     v.optional(
       section({
-        every_steps: v.pipe(v.optional(positiveInt('every_steps', 1, 1e9)), v.description('Write checkpoint.bin every this many steps.')),
-        every_seconds: v.pipe(v.optional(positive('every_seconds', 1e7)), v.description('Write checkpoint.bin when this many wall seconds have passed since the last one.')),
+        enabled: v.pipe(
+          v.optional(v.boolean('expected true or false'), true),
+          v.description('Write checkpoints at all (default true). With `false` an interrupted run cannot be resumed.'),
+        ),
+        every_seconds: v.pipe(
+          v.optional(positive('every_seconds', 1e7), 60),
+          v.description('Write checkpoint.bin when this many wall seconds have passed since the last one (default 60).'),
+        ),
+        every_steps: v.pipe(v.optional(positiveInt('every_steps', 1, 1e9)), v.description('Also write checkpoint.bin every this many steps.')),
+        at_snapshots: v.pipe(
+          v.optional(v.boolean('expected true or false'), true),
+          v.description(
+            'Also checkpoint at snapshot times (default true), unless the last checkpoint is younger than 20 times what writing one takes (so checkpoints cost at most ~5% of the run).',
+          ),
+        ),
       }),
       {},
     ),
-    v.description('Checkpoints for `nlbgk resume DIR` (atomic; a resumed run produces the same bytes as an uninterrupted one). No checkpoints unless one of the keys is set.'),
+    v.description(
+      'Checkpoints for `nlbgk resume DIR` (atomic and checksummed; a resumed run produces the same bytes as an uninterrupted one). On by default: every 60 wall seconds, at snapshot times, and when the run is interrupted (Ctrl-C, SIGTERM).',
+    ),
+  ),
+  bgk: v.pipe(
+    v.optional(
+      section({
+        scaling: v.pipe(
+          v.optional(v.picklist(['hyperbolic', 'diffusive'], 'expected hyperbolic or diffusive'), 'hyperbolic'),
+          v.description('`hyperbolic`: d_t f + v d_x f = (lambda(rho)/eps)(M[f] - f), eps the Knudsen number; `diffusive` (the paper\'s scaling): d_t f + (1/eps) v d_x f = (lambda(rho)/eps^2)(M[f] - f). The explicit transport limits dt to dx/(2 s |v|max), s = 1 or 1/eps.'),
+        ),
+        nodes: v.pipe(v.optional(positiveInt('number of velocity nodes', 3, 1024), 64), v.description('Nodes of the uniform velocity grid, in [3, 1024].')),
+        range: v.pipe(
+          v.optional(v.pipe(v.array(v.pipe(finiteNumber('a velocity'), v.finite('expected a finite velocity')), 'expected [vmin, vmax]'), v.length(2, 'expected [vmin, vmax]'))),
+          v.description('Velocity range [vmin, vmax] of the grid (nodes at both ends). Default from the data: [min u - 8 sqrt(max T), max u + 8 sqrt(max T)].'),
+        ),
+        u: v.pipe(v.optional(expression('x'), '0'), v.description('Initial bulk velocity u_in(x) (the initial f is the discrete Maxwellian of rho_in, u_in, T_in in each cell).')),
+        T: v.pipe(v.optional(expression('x'), '1'), v.description('Initial temperature T_in(x) > 0.')),
+        cfl: v.pipe(
+          v.optional(v.pipe(finiteNumber('cfl'), v.gtValue(0, 'expected cfl in (0, 0.5]'), v.maxValue(0.5, 'expected cfl in (0, 0.5]')), 0.4),
+          v.description('The fixed step is cfl dx/(s |v|max) (s = 1, or 1/eps in the diffusive scaling); error-controlled steps never exceed 0.5 dx/(s |v|max), where the transport stays positive.'),
+        ),
+      }),
+      {},
+    ),
+    v.description('Full BGK only (`equation: bgk`): scaling, the velocity grid, the initial velocity and temperature.'),
   ),
   particles: v.pipe(
     v.optional(
@@ -198,6 +319,6 @@ export type ConfigInput = v.InferInput<typeof ConfigSchema>;
 export type ParsedConfig = v.InferOutput<typeof ConfigSchema>;
 /**
  * The resolved config: every default filled in, and only the sections of its own equation
- * (`velocity` for kinetic runs, `particles` for particle runs). This is what run.json records.
+ * (`velocity` for kinetic runs, `particles` for particle runs, `bgk` for full BGK runs). This is what run.json records.
  */
-export type Config = Omit<ParsedConfig, 'velocity' | 'particles'> & { velocity?: ParsedConfig['velocity']; particles?: ParsedConfig['particles'] };
+export type Config = Omit<ParsedConfig, 'velocity' | 'particles' | 'bgk'> & { velocity?: ParsedConfig['velocity']; particles?: ParsedConfig['particles']; bgk?: ParsedConfig['bgk'] };

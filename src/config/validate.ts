@@ -1,12 +1,14 @@
 /**
  * Config validation: structure and types by the valibot schema, then the cross-field rules that
- * a schema cannot express (one cell count per dimension, exactly one of alpha/rate, snapshot
+ * a schema cannot express (the domain: ./domain.ts; exactly one of alpha/rate, snapshot
  * times inside the run, memory the run would need). Every problem becomes one line
  * `path: message (got value)` so the CLI can print them all and exit with status 2.
  */
 import * as v from 'valibot';
 import { parse as parseYaml } from 'yaml';
 import { ConfigSchema, defaultRtol, type Config, type ParsedConfig } from './schema.js';
+import { domainIssues, resolvedDomain } from './domain.js';
+import { compileExpression } from '../models/expression.js';
 
 export interface ConfigIssue {
   /** Dotted path of the offending field, e.g. `model.eps` or `domain.cells[1]`. */
@@ -25,6 +27,9 @@ export class ConfigError extends Error {
 export function formatIssue(issue: ConfigIssue): string {
   return issue.path ? `${issue.path}: ${issue.message}` : issue.message;
 }
+
+/** The equations whose unknown is h = f/M on Gauss–Hermite velocities (they take `velocity`, `initial.h`, `output.store_h`). */
+export const KINETIC_EQUATIONS: readonly string[] = ['kinetic', 'fokker-planck'];
 
 /** Bytes a run may allocate for its state before it is refused up front. */
 export const MEMORY_LIMIT_BYTES = 4 * 2 ** 30;
@@ -53,17 +58,19 @@ export function validateConfig(input: unknown): Config {
   // Sections of another equation are refused when given (their defaults still appear in the resolved config, unused).
   const given = input as Record<string, unknown>;
   const eq = parsed.output.model.equation;
-  if (given.velocity !== undefined && eq !== 'kinetic') issues.push({ path: 'velocity', message: `is only for equation kinetic (got equation ${eq})` });
+  if (given.velocity !== undefined && !KINETIC_EQUATIONS.includes(eq)) issues.push({ path: 'velocity', message: `is only for the kinetic equations (${KINETIC_EQUATIONS.join(', ')}) (got equation ${eq})` });
   if (given.particles !== undefined && eq !== 'particles') issues.push({ path: 'particles', message: `is only for equation particles (got equation ${eq})` });
+  if (given.bgk !== undefined && eq !== 'bgk') issues.push({ path: 'bgk', message: `is only for equation bgk (got equation ${eq})` });
   if (issues.length > 0) throw new ConfigError(issues);
-  const config: Config = { ...parsed.output };
+  const config: Config = { ...parsed.output, domain: resolvedDomain(parsed.output) };
   if (eq !== 'particles' && config.time.rtol === undefined) {
     // the resolved default in the schema's key order (run.json and resumed configs serialise identically)
     const t: Record<string, unknown> = { ...config.time, rtol: defaultRtol(config.domain.cells) };
     config.time = Object.fromEntries(Object.keys(entriesOf(schemaAt(['time'])) ?? t).filter((k) => t[k] !== undefined).map((k) => [k, t[k]])) as Config['time'];
   }
-  if (eq !== 'kinetic') delete config.velocity;
+  if (!KINETIC_EQUATIONS.includes(eq)) delete config.velocity;
   if (eq !== 'particles') delete config.particles;
+  if (eq !== 'bgk') delete config.bgk;
   return config;
 }
 
@@ -91,11 +98,18 @@ function fromValibot(issue: v.BaseIssue<unknown>): ConfigIssue {
 function semanticIssues(c: ParsedConfig, input: unknown): ConfigIssue[] {
   const out: ConfigIssue[] = [];
   const { model } = c;
-  if (c.domain.cells.length !== model.dim) {
-    out.push({ path: 'domain.cells', message: `expected ${model.dim} cell count(s) for dim ${model.dim} (got ${describe(c.domain.cells)})` });
+  out.push(...domainIssues(c));
+  if (KINETIC_EQUATIONS.includes(model.equation) || model.equation === 'bgk') {
+    c.domain.cells.forEach((n, i) => {
+      if (n < 3) out.push({ path: `domain.cells[${i}]`, message: `the ${model.equation} solver needs at least 3 cells per dimension (got ${n})` });
+    });
   }
-  if ((model.alpha === undefined) === (model.rate === undefined)) {
+  if (c.species !== undefined) out.push(...speciesIssues(c));
+  else if ((model.alpha === undefined) === (model.rate === undefined)) {
     out.push({ path: 'model', message: 'expected exactly one of alpha (lambda = rho^alpha) and rate (an expression in rho)' });
+  }
+  if (model.flux !== undefined && (c.species === undefined || model.equation !== 'diffusion')) {
+    out.push({ path: 'model.flux', message: `chooses the flux of a species limit system: it needs a species list and equation diffusion (got ${c.species === undefined ? 'no species' : `equation ${model.equation}`})` });
   }
   if (model.equation !== 'diffusion' && model.eps === undefined) {
     out.push({ path: 'model.eps', message: `is required for equation ${model.equation}: expected eps in (0, 100]` });
@@ -104,13 +118,20 @@ function semanticIssues(c: ParsedConfig, input: unknown): ConfigIssue[] {
     out.push({ path: 'model.eps', message: 'is not used by the diffusion equation (remove it, or set equation: kinetic)' });
   }
   const { rho, h } = c.initial;
-  if (model.equation === 'kinetic') {
+  if (c.species !== undefined) {
+    // each species gives its own initial data (speciesIssues)
+  } else if (KINETIC_EQUATIONS.includes(model.equation)) {
     if ((rho === undefined) === (h === undefined)) {
       out.push({ path: 'initial', message: 'expected exactly one of rho (well-prepared data h = rho(x)) and h (general data h(x, v))' });
     }
   } else {
-    if (h !== undefined) out.push({ path: 'initial.h', message: `is only for equation kinetic (got equation ${model.equation}); give initial.rho` });
-    if (rho === undefined) out.push({ path: 'initial.rho', message: 'is required: expected an expression in x' + (model.dim === 2 ? ', y' : '') });
+    if (h !== undefined) out.push({ path: 'initial.h', message: `is only for the kinetic equations (${KINETIC_EQUATIONS.join(', ')}) (got equation ${model.equation}); give initial.rho` });
+    if (rho === undefined) out.push({ path: 'initial.rho', message: 'is required: expected an expression in ' + (c.domain.geometry === 'radial' ? 'r' : model.dim === 2 ? 'x, y' : 'x') });
+  }
+  if (model.equation === 'bgk') {
+    if (model.dim !== 1) out.push({ path: 'model.dim', message: 'equation bgk is one-dimensional (x and one velocity): expected dim 1' });
+    const r = c.bgk.range;
+    if (r && !(r[0] < r[1])) out.push({ path: 'bgk.range', message: `expected vmin < vmax (got ${describe(r)})` });
   }
   const end = c.time.end;
   const times = c.output.times ?? [end];
@@ -132,8 +153,8 @@ function semanticIssues(c: ParsedConfig, input: unknown): ConfigIssue[] {
   if (c.time.dt !== undefined && end / c.time.dt > c.time.max_steps) {
     out.push({ path: 'time.dt', message: `would need ${Math.ceil(end / c.time.dt)} steps, more than time.max_steps = ${c.time.max_steps}` });
   }
-  if (model.equation !== 'kinetic' && c.output.store_h) {
-    out.push({ path: 'output.store_h', message: 'is only for equation kinetic' });
+  if (!KINETIC_EQUATIONS.includes(model.equation) && c.output.store_h) {
+    out.push({ path: 'output.store_h', message: `is only for the kinetic equations (${KINETIC_EQUATIONS.join(', ')})` });
   }
   if (out.length === 0) {
     const bytes = estimateBytes(c);
@@ -147,8 +168,49 @@ function semanticIssues(c: ParsedConfig, input: unknown): ConfigIssue[] {
   return out;
 }
 
+/** Rules of a species list (names, one kind of initial data per species, what species runs do not take). */
+function speciesIssues(c: ParsedConfig): ConfigIssue[] {
+  const out: ConfigIssue[] = [];
+  const list = c.species ?? [];
+  const { model } = c;
+  if (model.alpha !== undefined || model.rate !== undefined) {
+    out.push({ path: model.alpha !== undefined ? 'model.alpha' : 'model.rate', message: 'is not used with species: each species gives its own rate (species[i].rate)' });
+  }
+  if (c.initial.rho !== undefined || c.initial.h !== undefined) {
+    out.push({ path: 'initial', message: 'is not used with species: each species gives its own initial data (species[i].rho or species[i].h)' });
+  }
+  if (model.dim !== 1) out.push({ path: 'model.dim', message: `species runs are one-dimensional (got dim ${model.dim})` });
+  if (c.output.store_h) out.push({ path: 'output.store_h', message: 'is not available for species runs (their snapshots store rho and j of every species)' });
+  const seen = new Map<string, number>();
+  list.forEach((sp, i) => {
+    const path = `species[${i}]`;
+    if (/^rho\d*$/.test(sp.name)) out.push({ path: `${path}.name`, message: `'${sp.name}' is reserved (rho1, rho2, … name the species by their place in the list); choose another name` });
+    else if (seen.has(sp.name)) out.push({ path: `${path}.name`, message: `'${sp.name}' is already the name of species[${seen.get(sp.name)}]` });
+    else {
+      try {
+        compileExpression('0', [sp.name]);
+      } catch (err) {
+        if (!(err instanceof RangeError)) throw err;
+        out.push({ path: `${path}.name`, message: `'${sp.name}' is a built-in name of the expression language (a function or constant); choose another name` });
+      }
+    }
+    seen.set(sp.name, i);
+    if (model.equation === 'kinetic') {
+      if ((sp.rho === undefined) === (sp.h === undefined)) out.push({ path, message: 'expected exactly one of rho (well-prepared data h = rho(x)) and h (general data h(x, v))' });
+    } else {
+      if (sp.h !== undefined) out.push({ path: `${path}.h`, message: `is only for equation kinetic (got equation ${model.equation}); give ${path}.rho` });
+      if (sp.rho === undefined) out.push({ path: `${path}.rho`, message: 'is required: expected an expression in x' });
+    }
+  });
+  return out;
+}
+
 /** Estimated bytes of the solver state (the dominant arrays only). */
 export function estimateBytes(c: ParsedConfig): number {
+  return (c.species?.length ?? 1) * stateBytes(c);
+}
+
+function stateBytes(c: ParsedConfig): number {
   const cells = c.domain.cells.reduce((a, b) => a * b, 1);
   switch (c.model.equation) {
     case 'diffusion':
@@ -157,6 +219,13 @@ export function estimateBytes(c: ParsedConfig): number {
       const nv = c.velocity.nodes ** c.model.dim;
       return cells * nv * 8 * 6 + cells * 8 * 16;
     }
+    case 'fokker-planck': {
+      const nv = c.velocity.nodes ** c.model.dim;
+      // 1D: the block factorisation (2 N K²); 2D: the Krylov basis of the coupled system (≤ 80 vectors)
+      return c.model.dim === 1 ? cells * nv * 8 * (8 + 2 * nv) : cells * nv * 8 * 8 + Math.min(80 * cells * (nv + 1), 2 * 8e6) * 8;
+    }
+    case 'bgk':
+      return cells * c.bgk.nodes * 8 * 8;
     case 'particles':
       return c.particles.count * c.particles.ensembles * 8 * (2 * c.model.dim + 1) + cells * 8 * 8;
   }

@@ -4,10 +4,11 @@
  * - rho_l2: ||rho_A − rho_B||_{L²(T^d)} of the cell averages. When one grid refines the other by
  *   an integer factor per dimension, the finer densities are averaged onto the coarser cells
  *   (exact for cell averages), so refinement studies compare like with like.
- * - kinetic_to_limit (Theorem 2.3's distance, a kinetic run against a diffusion run):
+ * - kinetic_to_limit (Theorem 2.3's distance, a kinetic run — `kinetic` (1.2) or `fokker-planck` (1.5),
+ *   which share the limit — against a diffusion run):
  *   ||f_eps − rho~ M||_{L²(M⁻¹)}. With the quadrature it splits exactly (Pythagoras, since
  *   Σ_k w_k (h_k − rho) = 0) into ||(I − Π) f||² + ||rho − rho~||², so it needs only the kinetic
- *   run's `l2_neq` series value at that time (series.csv always has a row at snapshot times).
+ *   run's `l2_neq_sq` series value at that time (series.csv always has a row at snapshot times).
  */
 import type { RunRecord } from '../io/readRun.js';
 
@@ -57,12 +58,15 @@ export function compareRuns(A: RunRecord, B: RunRecord): Comparison {
   const eqA = A.run.config.model.equation;
   const eqB = B.run.config.model.equation;
   const notes: string[] = [];
-  let kineticSide = eqA === 'kinetic' && eqB === 'diffusion' ? A : eqB === 'kinetic' && eqA === 'diffusion' ? B : undefined;
+  const kin = (eq: string) => eq === 'kinetic' || eq === 'fokker-planck';
+  let kineticSide = kin(eqA) && eqB === 'diffusion' ? A : kin(eqB) && eqA === 'diffusion' ? B : undefined;
   if (kineticSide && ca.some((n, d) => n !== cb[d])) {
     // ||(I-Π)f|| is only known on the kinetic grid: the theorem's distance needs equal grids.
     notes.push('the kinetic-to-limit distance ||f_eps - rho~ M|| is left out: it needs the same grid in both runs');
     kineticSide = undefined;
   }
+  const limitPair = (kin(eqA) && eqB === 'diffusion') || (kin(eqB) && eqA === 'diffusion');
+  if (eqA !== eqB && !limitPair) notes.push(`the runs solve different equations (${eqA} against ${eqB}): only the densities are compared`);
   const ma = A.run.config.model as { alpha?: number; rate?: string };
   const mb = B.run.config.model as { alpha?: number; rate?: string };
   if (ma.alpha !== mb.alpha || ma.rate !== mb.rate) {
@@ -87,8 +91,8 @@ export function compareRuns(A: RunRecord, B: RunRecord): Comparison {
     if (kineticSide) {
       const ts = kineticSide.series.t;
       const idx = ts.findIndex((t) => Math.abs(t - sa.t) <= 1e-12 * Math.max(1, Math.abs(sa.t)));
-      const neq = kineticSide.series.l2_neq?.[idx];
-      if (idx < 0 || neq === undefined) throw new CompareError(`${kineticSide.dir}: series.csv has no l2_neq at t = ${sa.t}`);
+      const neq = kineticSide.series.l2_neq_sq?.[idx];
+      if (idx < 0 || neq === undefined) throw new CompareError(`${kineticSide.dir}: series.csv has no l2_neq_sq at t = ${sa.t}`);
       row.kinetic_to_limit = Math.sqrt(neq + s2 * cellVolume);
     }
     rows.push(row);

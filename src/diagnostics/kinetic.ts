@@ -16,23 +16,30 @@ export interface VelocityNodes {
   readonly w: Float64Array;
 }
 
+/**
+ * Column names say whether a norm is squared: `_sq` marks a squared norm (l2_sq = ||f||², …); every other
+ * norm column (rho_l2_dev, dist_eq, E_l2) is the norm itself.
+ */
 export interface KineticDiagnostics {
-  l2: number;
-  l2_neq: number;
-  flux_l2: number;
+  /** ||f||² in L²(M⁻¹). */
+  l2_sq: number;
+  /** ||(I − Π) f||². */
+  l2_neq_sq: number;
+  /** ||j||². */
+  flux_l2_sq: number;
   h_min: number;
   h_max: number;
   dist_eq: number;
 }
 
-export const KINETIC_COLUMNS = ['l2', 'l2_neq', 'flux_l2', 'h_min', 'h_max', 'dist_eq'] as const;
+export const KINETIC_COLUMNS = ['l2_sq', 'l2_neq_sq', 'flux_l2_sq', 'h_min', 'h_max', 'dist_eq'] as const;
 
 /**
  * Further kinetic series columns (src/diagnostics/theorems.ts): ||E||, the Lemma 2.4 ratios, the DMS
- * cross term ∫ j·(I−Δ)⁻¹∇rho, H_delta = l2 + delta·cross (delta = eps·lambda_min/(4(1+lambda_max²))),
+ * cross term ∫ j·(I−Δ)⁻¹∇rho, H_delta = l2_sq + delta·cross (delta = eps·lambda_min/(4(1+lambda_max²))),
  * the time derivatives from the moment equations, and the Lemma 2.5 residuals over the last step.
  */
-export const THEOREM_COLUMNS = ['E_l2', 'lemma24_j', 'lemma24_E', 'cross', 'H_delta', 'dl2_dt', 'dcross_dt', 'dH_dt', 'res_rho', 'res_j'] as const;
+export const THEOREM_COLUMNS = ['E_l2', 'lemma24_j', 'lemma24_E', 'cross', 'H_delta', 'dl2_sq_dt', 'dcross_dt', 'dH_dt', 'res_rho', 'res_j'] as const;
 
 /** rho and j (jx, jy in 2D) from h; `flux` holds one array per space dimension. */
 export function moments(grid: Grid, vel: VelocityNodes, h: Float64Array, rho: Float64Array, flux: Float64Array[]): void {
@@ -78,5 +85,5 @@ export function kineticDiagnostics(grid: Grid, vel: VelocityNodes, h: Float64Arr
     for (const f of flux) fl += f[c] * f[c];
   }
   const V = grid.cellVolume;
-  return { l2: l2 * V, l2_neq: neq * V, flux_l2: fl * V, h_min: lo, h_max: hi, dist_eq: Math.sqrt(dist * V) };
+  return { l2_sq: l2 * V, l2_neq_sq: neq * V, flux_l2_sq: fl * V, h_min: lo, h_max: hi, dist_eq: Math.sqrt(dist * V) };
 }

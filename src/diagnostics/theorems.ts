@@ -152,6 +152,14 @@ function divE(F: GridFourier, dim: 1 | 2, E: Float64Array[]): Float64Array[] {
   return [a, c];
 }
 
+/**
+ * Below this eps the diagnostics that divide by powers of eps (Lemma 2.4's ratios, the time
+ * derivatives, Lemma 2.5's residuals) are NaN: h − rho is of order eps, and once eps is within a few
+ * orders of the double precision's 1e-16 it is rounding noise (measured: the dl2_sq_dt column right to 1e-5 at
+ * eps = 1e-12, 3e-4 off at 1e-14, wrong by orders of magnitude at 1e-16, -inf at 1e-160).
+ */
+export const THEOREM_EPS_MIN = 1e-10;
+
 export function theoremDiagnostics(grid: Grid, vel: VelocityNodes, h: Float64Array, opts: TheoremOptions): TheoremDiagnostics {
   const m = momentFields(grid, vel, h);
   const V = grid.cellVolume;
@@ -202,13 +210,14 @@ export function theoremDiagnostics(grid: Grid, vel: VelocityNodes, h: Float64Arr
     }
   }
   dcross *= V;
+  const resolved = eps >= THEOREM_EPS_MIN;
   return {
     E_l2: Math.sqrt(e2 * V),
-    lemma24_j: rj,
-    lemma24_E: rE,
+    lemma24_j: resolved ? rj : NaN,
+    lemma24_E: resolved ? rE : NaN,
     cross,
-    dl2_dt: (-2 / (eps * eps)) * dl2 * V,
-    dcross_dt: dcross,
+    dl2_dt: resolved ? (-2 / (eps * eps)) * dl2 * V : NaN,
+    dcross_dt: resolved ? dcross : NaN,
   };
 }
 
@@ -227,6 +236,7 @@ export interface MomentResiduals {
 export function momentResiduals(grid: Grid, vel: VelocityNodes, h0: Float64Array, h1: Float64Array, dt: number, opts: TheoremOptions): MomentResiduals {
   const dim = grid.dim;
   const { eps } = opts;
+  if (eps < THEOREM_EPS_MIN) return { res_rho: NaN, res_j: NaN };
   const N = grid.cells;
   const A = momentFields(grid, vel, h0);
   const B = momentFields(grid, vel, h1);

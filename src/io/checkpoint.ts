@@ -1,28 +1,38 @@
 /**
  * checkpoint.bin: everything a run needs to continue bit for bit, in one file written
- * atomically (temporary file, fsync, rename), so a power cut leaves either the previous or the
- * new checkpoint, never a mix.
+ * atomically (temporary file, checked writes, fsync, rename), so a power cut or a full disk leaves
+ * either the previous or the new checkpoint, never a mix — and a file damaged afterwards (truncated,
+ * a flipped bit, edited) is recognised by its checksum and refused.
  *
- * Layout: "NLBGKCP1" | uint32 header length | JSON header | zero padding to 8 bytes | float64 payload.
- * The header holds the clock state, the length of series.csv and the number of snapshots at the
- * moment of the checkpoint, and where each Float64Array of the solver state lies in the payload.
+ * Layout: "NLBGKCP2" | uint32 header length | JSON header | zero padding to 8 bytes | float64
+ * payload | SHA-256 of everything before it (32 bytes).
+ * The header holds what the checkpoint was taken with — the SHA-256 of the resolved config, the
+ * length and SHA-256 of series.csv and of snapshots.journal at that moment, the number of
+ * snapshots — the clock state (opaque JSON from the Simulation), the wall seconds so far, and
+ * where each Float64Array of the solver state lies in the payload.
  */
 import * as fs from 'node:fs';
+import { createHash } from 'node:crypto';
 import { writeFileAtomic } from './files.js';
 import type { StepperState } from '../solvers/stepper.js';
-import type { SimulationState } from '../simulation/simulation.js';
 
-const MAGIC = 'NLBGKCP1';
+const MAGIC = 'NLBGKCP2';
+const DIGEST = 32;
 
 export interface CheckpointMeta {
-  /** The time loop's state (clock, step controller). */
-  clock: SimulationState;
-  /** Bytes of series.csv that belong to the run up to this checkpoint. */
-  seriesBytes: number;
-  /** Snapshots already taken (the first ones of summary.json). */
-  snapshots: number;
+  /** The Simulation's clock state (treated as opaque JSON). */
+  clock: unknown;
+  /** SHA-256 of the canonical JSON of the resolved config (run.json's `config`). */
+  configHash: string;
+  /** Length and SHA-256 of series.csv when the checkpoint was taken. */
+  series: { bytes: number; sha256: string };
+  /** Length and SHA-256 of snapshots.journal, and the snapshots in it. */
+  journal: { bytes: number; sha256: string; snapshots: number };
   /** Wall seconds of the time loop so far. */
   wallSeconds: number;
+  /** Steps taken and the time reached (for messages). */
+  steps: number;
+  t: number;
 }
 
 interface Header extends CheckpointMeta {
@@ -30,7 +40,42 @@ interface Header extends CheckpointMeta {
   arrays: Record<string, [offset: number, length: number]>;
 }
 
-export function writeCheckpoint(file: string, meta: CheckpointMeta, state: StepperState): void {
+/** A checkpoint that cannot be used: missing, damaged, or from another format. */
+export class CheckpointError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'CheckpointError';
+  }
+}
+
+/** SHA-256 of a value's JSON with object keys sorted (so key order in a file does not matter). */
+export function canonicalHash(value: unknown): string {
+  const canon = (v: unknown): unknown => {
+    if (Array.isArray(v)) return v.map(canon);
+    if (v && typeof v === 'object') return Object.fromEntries(Object.keys(v).sort().map((k) => [k, canon((v as Record<string, unknown>)[k])]));
+    return v;
+  };
+  return createHash('sha256').update(JSON.stringify(canon(value))).digest('hex');
+}
+
+/**
+ * JSON keeps every finite double exactly but not NaN, ±Infinity and −0 (the opaque clock state holds
+ * e.g. a smallest step of Infinity before the first step): they travel as {"$double": "NaN"}.
+ */
+function encodeDouble(_key: string, v: unknown): unknown {
+  if (typeof v === 'number' && (!Number.isFinite(v) || Object.is(v, -0))) return { $double: Object.is(v, -0) ? '-0' : String(v) };
+  return v;
+}
+
+function decodeDouble(_key: string, v: unknown): unknown {
+  if (v && typeof v === 'object' && !Array.isArray(v)) {
+    const d = (v as { $double?: unknown }).$double;
+    if (typeof d === 'string' && Object.keys(v).length === 1) return d === '-0' ? -0 : Number(d);
+  }
+  return v;
+}
+
+export function encodeCheckpoint(meta: CheckpointMeta, state: StepperState): Buffer {
   const numbers: Record<string, number> = {};
   const arrays: Header['arrays'] = {};
   let total = 0;
@@ -45,32 +90,60 @@ export function writeCheckpoint(file: string, meta: CheckpointMeta, state: Stepp
   for (const [k, v] of Object.entries(numbers)) {
     if (!Number.isFinite(v) || Object.is(v, -0)) throw new Error(`checkpoint: state value ${k} = ${v} is not storable as a number`);
   }
-  const header = Buffer.from(JSON.stringify({ ...meta, numbers, arrays } satisfies Header), 'utf8');
+  const header = Buffer.from(JSON.stringify({ ...meta, numbers, arrays } satisfies Header, encodeDouble), 'utf8');
   const headerEnd = 8 + 4 + header.length;
   const payloadStart = Math.ceil(headerEnd / 8) * 8;
-  const buf = Buffer.alloc(payloadStart + total * 8);
+  const bodyLength = payloadStart + total * 8;
+  const buf = Buffer.alloc(bodyLength + DIGEST);
   buf.write(MAGIC, 0, 'latin1');
   buf.writeUInt32LE(header.length, 8);
   header.copy(buf, 12);
   const payload = new Float64Array(buf.buffer, buf.byteOffset + payloadStart, total);
   for (const [k, [off]] of Object.entries(arrays)) payload.set(state[k] as Float64Array, off);
-  writeFileAtomic(file, buf);
+  createHash('sha256').update(buf.subarray(0, bodyLength)).digest().copy(buf, bodyLength);
+  return buf;
+}
+
+export function writeCheckpoint(file: string, meta: CheckpointMeta, state: StepperState): void {
+  writeFileAtomic(file, encodeCheckpoint(meta, state));
 }
 
 export function readCheckpoint(file: string): { meta: CheckpointMeta; state: StepperState } {
-  const buf = fs.readFileSync(file);
-  if (buf.length < 12 || buf.toString('latin1', 0, 8) !== MAGIC) throw new Error(`${file}: not an nlbgk checkpoint`);
+  let buf: Buffer;
+  try {
+    buf = fs.readFileSync(file);
+  } catch (err) {
+    throw new CheckpointError(`${file}: cannot read it (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+  }
+  return decodeCheckpoint(buf, file);
+}
+
+export function decodeCheckpoint(buf: Buffer, file: string): { meta: CheckpointMeta; state: StepperState } {
+  const bad = (why: string) => new CheckpointError(`${file}: damaged checkpoint (${why}); it cannot be resumed from`);
+  if (buf.length >= 8 && buf.toString('latin1', 0, 7) === 'NLBGKCP' && buf.toString('latin1', 0, 8) !== MAGIC) {
+    throw new CheckpointError(`${file}: a checkpoint of an older nlbgk format (${buf.toString('latin1', 0, 8)}); rerun the configuration instead`);
+  }
+  if (buf.length < 12 + DIGEST || buf.toString('latin1', 0, 8) !== MAGIC) throw bad('not an nlbgk checkpoint');
+  const bodyLength = buf.length - DIGEST;
+  const digest = createHash('sha256').update(buf.subarray(0, bodyLength)).digest();
+  if (!digest.equals(buf.subarray(bodyLength))) throw bad('checksum mismatch: truncated or modified');
   const len = buf.readUInt32LE(8);
-  const header = JSON.parse(buf.toString('utf8', 12, 12 + len)) as Header;
+  if (12 + len > bodyLength) throw bad('header longer than the file');
+  let header: Header;
+  try {
+    header = JSON.parse(buf.toString('utf8', 12, 12 + len), decodeDouble) as Header;
+  } catch {
+    throw bad('unreadable header');
+  }
   const payloadStart = Math.ceil((12 + len) / 8) * 8;
   const state: StepperState = { ...header.numbers };
   for (const [k, [off, n]] of Object.entries(header.arrays)) {
+    if (!(Number.isInteger(off) && Number.isInteger(n) && off >= 0 && n >= 0 && payloadStart + (off + n) * 8 <= bodyLength)) throw bad(`array ${k} outside the payload`);
     const a = new Float64Array(n);
     // Copy (the Buffer may not be 8-byte aligned in the pool).
-    const bytes = buf.subarray(payloadStart + off * 8, payloadStart + (off + n) * 8);
-    new Uint8Array(a.buffer).set(bytes);
+    new Uint8Array(a.buffer).set(buf.subarray(payloadStart + off * 8, payloadStart + (off + n) * 8));
     state[k] = a;
   }
-  const { clock, seriesBytes, snapshots, wallSeconds } = header;
-  return { meta: { clock, seriesBytes, snapshots, wallSeconds }, state };
+  const { clock, configHash, series, journal, wallSeconds, steps, t } = header;
+  return { meta: { clock, configHash, series, journal, wallSeconds, steps, t }, state };
 }

@@ -47,6 +47,15 @@ export interface RateLaw {
   lambdaArray(rho: Float64Array, out: Float64Array, n: number): void;
   /** [min D, max D] over [lo, hi] (exact for power laws, sampled at table nodes otherwise). */
   diffusivityBounds(lo: number, hi: number): [number, number];
+  /**
+   * Power laws with alpha < 1 only: the Kirchhoff potential measured from vacuum,
+   * Phi_0(rho) = Phi(rho) - Phi(0) = rho^(1-alpha)/(1-alpha), with D like `evaluate`. Near rho = 0 it keeps
+   * full relative precision where Phi itself (about -1/(1-alpha) there) has only absolute precision
+   * eps/(1-alpha): what solutions with vacuum need (docs/diffusion-scheme.md "Vacuum").
+   */
+  evaluateFromZero?(rho: Float64Array, phi: Float64Array, d: Float64Array, n: number): void;
+  /** Phi_0 at one density (alpha < 1). */
+  kirchhoffFromZero?(rho: number): number;
 }
 
 /** lambda = rho^alpha (paper eq. (1.2)). */
@@ -186,6 +195,54 @@ class PowerLaw implements RateLaw {
     }
   }
 
+  kirchhoffFromZero(rho: number): number {
+    const a = this.alpha;
+    switch (a) {
+      case 0: return rho;
+      case -1: return 0.5 * rho * rho;
+      case -2: return (rho * rho * rho) / 3;
+      case 0.5: return 2 * Math.sqrt(rho);
+      case -0.5: return (2 * rho * Math.sqrt(rho)) / 3;
+      default: return rho > 0 ? Math.exp(this.m * Math.log(rho)) / this.m : 0;
+    }
+  }
+
+  evaluateFromZero(rho: Float64Array, phi: Float64Array, d: Float64Array, n: number): void {
+    const a = this.alpha;
+    if (!(a < 1)) throw new RangeError(`evaluateFromZero: Phi(0) is finite only for alpha < 1 (got ${a})`);
+    switch (a) {
+      case 0:
+        for (let i = 0; i < n; i++) { phi[i] = rho[i]; d[i] = 1; }
+        return;
+      case -1:
+        for (let i = 0; i < n; i++) { const r = rho[i]; phi[i] = 0.5 * r * r; d[i] = r; }
+        return;
+      case -2:
+        for (let i = 0; i < n; i++) { const r = rho[i]; phi[i] = (r * r * r) / 3; d[i] = r * r; }
+        return;
+      case 0.5:
+        for (let i = 0; i < n; i++) { const s = Math.sqrt(rho[i]); phi[i] = 2 * s; d[i] = 1 / s; }
+        return;
+      case -0.5:
+        for (let i = 0; i < n; i++) { const r = rho[i]; const s = Math.sqrt(r); phi[i] = (2 * r * s) / 3; d[i] = s; }
+        return;
+      default: {
+        const m = this.m;
+        for (let i = 0; i < n; i++) {
+          const r = rho[i];
+          if (r > 0) {
+            const l = Math.log(r);
+            d[i] = Math.exp(-a * l);
+            phi[i] = Math.exp(m * l) / m;
+          } else {
+            d[i] = a < 0 ? 0 : Infinity;
+            phi[i] = 0;
+          }
+        }
+      }
+    }
+  }
+
   diffusivityBounds(lo: number, hi: number): [number, number] {
     // D = rho^-alpha is monotone: the extremes are at the ends.
     const a = this.diffusivity(lo);
@@ -208,7 +265,23 @@ const GL5_W = [0.2369268850561891, 0.4786286704993665, 0.5688888888888889, 0.478
  * quadrature node; a RangeError otherwise).
  */
 export function generalRate(lambda: (rho: number) => number, description: string, range: readonly [number, number]): RateLaw {
-  return new TabulatedRate(lambda, description, range);
+  let [lo, hi] = range;
+  if (Number.isFinite(lo) && Number.isFinite(hi) && lo > 0 && !(hi - lo > 1e-9 * hi)) {
+    // Constant (or nearly constant) data: the maximum principle keeps rho there, but Newton iterates
+    // may step off it; tabulate a small neighbourhood of the value.
+    const c = 0.5 * (lo + hi);
+    lo = c * (1 - 1e-3);
+    hi = c * (1 + 1e-3);
+  }
+  return new TabulatedRate(lambda, description, [lo, hi]);
+}
+
+/** A rate law that cannot be used on the range it is needed on (not finite, not > 0 somewhere). */
+export class RateLawError extends RangeError {
+  constructor(message: string) {
+    super(message);
+    this.name = 'RateLawError';
+  }
 }
 
 class TabulatedRate implements RateLaw {
@@ -228,7 +301,7 @@ class TabulatedRate implements RateLaw {
   constructor(lambda: (rho: number) => number, description: string, range: readonly [number, number]) {
     const [lo, hi] = range;
     if (!(Number.isFinite(lo) && Number.isFinite(hi) && lo < hi)) {
-      throw new RangeError(`generalRate: range must be finite with lo < hi, got [${lo}, ${hi}]`);
+      throw new RateLawError(`the range of rho [${lo}, ${hi}] must be finite with lo < hi`);
     }
     this.lam = lambda;
     this.description = description;
@@ -253,7 +326,7 @@ class TabulatedRate implements RateLaw {
     // this fine a table, but it guarantees the monotonicity the maximum principle relies on).
     for (let k = 0; k < K; k++) {
       const s = (phi[k + 1] - phi[k]) * this.invH;
-      if (!(s > 0)) throw new RangeError(`generalRate: Phi not increasing on [${this.node(k)}, ${this.node(k + 1)}]`);
+      if (!(s > 0)) throw new RateLawError(`1/lambda(rho) integrates to ${s * this.h} (not > 0) on [${this.node(k)}, ${this.node(k + 1)}]`);
       const a = slopes[k] / s;
       const b = slopes[k + 1] / s;
       const q = a * a + b * b;
@@ -265,6 +338,62 @@ class TabulatedRate implements RateLaw {
     }
     this.phiNodes = phi;
     this.slopes = slopes;
+    this.checkBetweenNodes(slopes);
+  }
+
+  /**
+   * A zero or a pole of lambda between the table nodes (e.g. |rho − 1.25| when no node falls on
+   * 1.25) escapes the node checks. Every interior local extremum of D = 1/lambda over the nodes is
+   * refined by golden-section search on its two neighbouring intervals; lambda must stay within
+   * 12 orders of magnitude of its range over the nodes there ("bounded away from 0 and infinity").
+   */
+  private checkBetweenNodes(D: Float64Array): void {
+    let dMin = Infinity;
+    let dMax = 0;
+    for (const d of D) {
+      dMin = Math.min(dMin, d);
+      dMax = Math.max(dMax, d);
+    }
+    for (let k = 1; k < D.length - 1; k++) {
+      const isMax = D[k] >= D[k - 1] && D[k] >= D[k + 1] && (D[k] > D[k - 1] || D[k] > D[k + 1]);
+      const isMin = D[k] <= D[k - 1] && D[k] <= D[k + 1] && (D[k] < D[k - 1] || D[k] < D[k + 1]);
+      if (!isMax && !isMin) continue;
+      const sign = isMax ? 1 : -1; // maximise sign * D
+      let a = this.node(k - 1);
+      let b = this.node(k + 1);
+      const g = (Math.sqrt(5) - 1) / 2;
+      const f = (x: number) => {
+        const l = this.lam(x);
+        return Number.isFinite(l) && l > 0 ? sign / l : Infinity; // a bad value is the extreme sought
+      };
+      let c = b - g * (b - a);
+      let d = a + g * (b - a);
+      let fc = f(c);
+      let fd = f(d);
+      for (let it = 0; it < 80 && fc !== Infinity && fd !== Infinity; it++) {
+        if (fc > fd) {
+          b = d;
+          d = c;
+          fd = fc;
+          c = b - g * (b - a);
+          fc = f(c);
+        } else {
+          a = c;
+          c = d;
+          fc = fd;
+          d = a + g * (b - a);
+          fd = f(d);
+        }
+      }
+      const x = fc >= fd ? c : d;
+      const l = this.lam(x);
+      const bad = !(Number.isFinite(l) && l > 0) || (isMax ? 1 / l > 1e12 * dMax : 1 / l < 1e-12 * dMin);
+      if (bad) {
+        throw new RateLawError(
+          `lambda(rho) must be finite and > 0, bounded away from 0 and infinity, for rho in [${this.lo}, ${this.hi}] (the range of the data), but lambda(${x}) = ${l}${isMax ? ' (a zero between the sample points)' : ' (a pole between the sample points)'}`,
+        );
+      }
+    }
   }
 
   private node(k: number): number {
@@ -274,7 +403,7 @@ class TabulatedRate implements RateLaw {
   private checkedD(x: number): number {
     const l = this.lam(x);
     if (!(Number.isFinite(l) && l > 0)) {
-      throw new RangeError(`generalRate(${this.description}): lambda(${x}) = ${l}, expected a finite value > 0`);
+      throw new RateLawError(`lambda(rho) must be finite and > 0 for rho in [${this.lo}, ${this.hi}] (the range of the data), but lambda(${x}) = ${l}`);
     }
     return 1 / l;
   }

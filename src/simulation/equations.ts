@@ -6,10 +6,14 @@
 import type { EquationBuilder } from './problem.js';
 import { diffusionEquation } from '../solvers/diffusion/builder.js';
 import { kineticEquation } from '../solvers/kinetic/builder.js';
+import { fokkerPlanckEquation } from '../solvers/fokker-planck/builder.js';
+import { bgkEquation } from '../solvers/bgk/builder.js';
 import { particlesEquation } from '../solvers/particles/builder.js';
 
 export const EQUATIONS: Readonly<Record<string, EquationBuilder>> = {
   diffusion: diffusionEquation,
   kinetic: kineticEquation,
+  'fokker-planck': fokkerPlanckEquation,
+  bgk: bgkEquation,
   particles: particlesEquation,
 };

@@ -6,7 +6,7 @@
  * Problems in the data that only show on evaluation (a density that is zero, negative or not finite
  * somewhere) are ConfigErrors naming the field.
  */
-import { cellAverages, type Grid } from '../grid/grid.js';
+import { cellAverages, isUnitTorus, type Grid } from '../grid/grid.js';
 import { compileExpression, ExpressionError, type CompiledExpression } from '../models/expression.js';
 import { generalRate, powerLaw, type RateLaw } from '../models/rate.js';
 import type { TimeStepper } from '../solvers/stepper.js';
@@ -27,12 +27,17 @@ export interface Problem {
   /** Bounds every density value must keep (the maximum principle), for failure detection. */
   readonly bounds: { lo: number; hi: number };
   /**
+   * The size of the controlled unknowns, for the default absolute tolerance (default: the largest
+   * |bound|; an equation without a maximum principle, whose bounds are [0, ∞), gives it).
+   */
+  readonly scale?: number;
+  /**
    * A further check after every step beyond the density's (e.g. h = f/M within the maximum-principle
    * bounds for kinetic runs): a description of the first violation, or null.
    */
   check?(): string | null;
   /** Extra layout for fields.h5: trailing dimensions of fields (e.g. h: Nv) and constant datasets (velocity nodes). */
-  readonly hdf5?: { trailing: Record<string, number>; datasets: Record<string, Float64Array> };
+  readonly hdf5?: { trailing: Record<string, number>; datasets: Record<string, Float64Array>; descriptions?: Record<string, string> };
 }
 
 export function compileField(source: string, variables: readonly string[], path: string): CompiledExpression {
@@ -44,27 +49,61 @@ export function compileField(source: string, variables: readonly string[], path:
   }
 }
 
-/** Cell averages of an expression in x (and y), checked finite and > 0. */
-export function initialDensity(grid: Grid, source: string, path: string): Float64Array {
-  const expr = compileField(source, grid.dim === 1 ? ['x'] : ['x', 'y'], path);
+/** The variables of a density expression on this grid: x (and y), or r on radial meshes. */
+export function densityVariables(grid: Grid): string[] {
+  return grid.geometry === 'radial' ? ['r'] : grid.dim === 1 ? ['x'] : ['x', 'y'];
+}
+
+/**
+ * Cell averages of an expression in x (and y; r on radial meshes), checked finite and > 0, or, when
+ * `vacuum` says why zero is allowed, finite and >= 0 (then zero is refused with that reason).
+ */
+export function initialDensity(grid: Grid, source: string, path: string, vacuum?: { allowed: boolean; why: string }): Float64Array {
+  const expr = compileField(source, densityVariables(grid), path);
   const rho = cellAverages(grid, grid.dim === 1 ? (x) => expr.fn(x) : (x, y) => expr.fn(x, y));
-  checkPositive(grid, rho, path, 'the initial density');
+  if (vacuum?.allowed) checkNonNegative(grid, rho, path, 'the initial density');
+  else checkPositive(grid, rho, path, 'the initial density', 1, vacuum?.why);
   return rho;
 }
 
-export function checkPositive(grid: Grid, values: Float64Array, path: string, what: string, stride = 1): void {
+function where(grid: Grid, cell: number): string {
+  const i = cell % grid.n[0];
+  const j = Math.floor(cell / grid.n[0]);
+  if (grid.dim === 1) return `${grid.geometry === 'radial' ? 'r' : 'x'} = ${grid.centres[0][i]}`;
+  return `(x, y) = (${grid.centres[0][i]}, ${grid.centres[1][j]})`;
+}
+
+export function checkPositive(grid: Grid, values: Float64Array, path: string, what: string, stride = 1, why = 'the theory needs rho bounded away from 0'): void {
   for (let c = 0; c < values.length; c++) {
     const val = values[c];
     if (!(Number.isFinite(val) && val > 0)) {
-      const cell = Math.floor(c / stride);
-      const i = cell % grid.n[0];
-      const j = Math.floor(cell / grid.n[0]);
-      const at = grid.dim === 1 ? `x = ${(i + 0.5) / grid.n[0]}` : `(x, y) = (${(i + 0.5) / grid.n[0]}, ${(j + 0.5) / grid.n[1]})`;
       throw new ConfigError([
-        { path, message: `${what} must be finite and > 0 everywhere (the theory needs rho bounded away from 0), but its cell average is ${val} in the cell at ${at}` },
+        { path, message: `${what} must be finite and > 0 everywhere (${why}), but its cell average is ${val} in the cell at ${where(grid, Math.floor(c / stride))}` },
       ]);
     }
   }
+}
+
+function checkNonNegative(grid: Grid, values: Float64Array, path: string, what: string): void {
+  for (let c = 0; c < values.length; c++) {
+    const val = values[c];
+    if (!(Number.isFinite(val) && val >= 0)) {
+      throw new ConfigError([{ path, message: `${what} must be finite and >= 0 everywhere, but its cell average is ${val} in the cell at ${where(grid, c)}` }]);
+    }
+  }
+}
+
+/**
+ * Equations that run on the periodic unit torus only (kinetic and particles until their boundaries
+ * exist, issue 13): a ConfigError naming the first domain key that leaves it.
+ */
+export function requireUnitTorus(config: Config, grid: Grid): void {
+  if (isUnitTorus(grid)) return;
+  const d = config.domain;
+  const [path, got] = d.geometry !== 'cartesian' ? ['domain.geometry', d.geometry] : grid.periodic.every((p) => p) ? ['domain.box', JSON.stringify(d.box)] : ['domain.boundary', JSON.stringify(d.boundary)];
+  throw new ConfigError([
+    { path, message: `equation ${config.model.equation} runs on the periodic unit torus only for now (non-periodic domains: equation diffusion) (got ${got})` },
+  ]);
 }
 
 export function buildRate(config: Config, range: [number, number]): RateLaw {
@@ -114,5 +153,7 @@ export function minMax(a: Float64Array): [number, number] {
 /** An equation: how a validated config becomes a Problem on its grid (src/simulation/equations.ts lists them). */
 export interface EquationBuilder {
   build(config: Config, grid: Grid): Problem;
+  /** The equation for several species (a config with `species`; src/solvers/species); absent: refused. */
+  species?(config: Config, grid: Grid): Problem;
 }
 

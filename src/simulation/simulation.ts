@@ -18,6 +18,7 @@
 import { AdaptiveClock, FixedClock, type AdaptiveClockState, type FixedClockState } from './clock.js';
 import { StepController, type ControllerState } from './stepControl.js';
 import type { Problem } from './problem.js';
+import { describeCell } from '../grid/grid.js';
 import { isAdaptive, NumericalFailure, type AdaptiveStepper, type StepperState } from '../solvers/stepper.js';
 
 export interface SimulationCallbacks {
@@ -290,8 +291,7 @@ export class Simulation {
   }
 
   private describeCell(c: number): string {
-    const g = this.problem.grid;
-    return g.dim === 1 ? `cell ${c} (x = ${(c + 0.5) / g.n[0]})` : `cell (${c % g.n[0]}, ${Math.floor(c / g.n[0])})`;
+    return describeCell(this.problem.grid, c);
   }
 
   /** Stop on NaN/Inf or on a density outside the maximum-principle bounds, naming step, time and cell. */

@@ -75,10 +75,12 @@ export class BoundLimiter1D {
       const im = i === 0 ? N - 1 : i - 1;
       const pin = Math.max(0, F[im]) + Math.max(0, -F[i]);
       const pout = Math.max(0, F[i]) + Math.max(0, -F[im]);
-      const qp = (hi - rhoN[i]) * dx;
-      const qm = (rhoN[i] - lo) * dx;
-      Rp[i] = pin > qp ? Math.max(0, qp) / pin : 1;
-      Rm[i] = pout > qm ? Math.max(0, qm) / pout : 1;
+      // rho^n may sit an ulp outside [lo, hi] (the quadrature of h = lo): then Q < 0 and, with no flux
+      // at all (P = 0), P > Q held and 0/0 gave NaN; compare with max(0, Q)
+      const qp = Math.max(0, (hi - rhoN[i]) * dx);
+      const qm = Math.max(0, (rhoN[i] - lo) * dx);
+      Rp[i] = pin > qp ? qp / pin : 1;
+      Rm[i] = pout > qm ? qm / pout : 1;
     }
     this.fctScale(F);
   }
@@ -238,8 +240,8 @@ export class BoundLimiter2D {
         const pout = Math.max(0, fe) + Math.max(0, -fw) + Math.max(0, fn) + Math.max(0, -fs);
         const qp = hi - rN[p];
         const qm = rN[p] - lo;
-        this.Rp[p] = pin > qp ? Math.max(0, qp) / pin : 1;
-        this.Rm[p] = pout > qm ? Math.max(0, qm) / pout : 1;
+        this.Rp[p] = pin > Math.max(0, qp) ? Math.max(0, qp) / pin : 1;
+        this.Rm[p] = pout > Math.max(0, qm) ? Math.max(0, qm) / pout : 1;
       }
     }
   }

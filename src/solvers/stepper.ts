@@ -19,6 +19,11 @@ export interface TimeStepper {
   readonly scheme: string;
   /** The fixed step this scheme falls back to without error control (never tied to dx^2 or eps). */
   suggestedDt(): number;
+  /**
+   * The largest step the scheme is stable (and bound- or positivity-preserving) for, when it has an
+   * explicit part (e.g. the full BGK's transport); error-controlled steps are capped by it. Absent: no limit.
+   */
+  stableDt?(): number;
   /** Advance the state by dt. Throws NumericalFailure when the step cannot be completed. */
   step(dt: number): void;
   /** The density rho (cell averages, x fastest), a view that the stepper may overwrite on the next step. */

@@ -12,15 +12,32 @@
  *     b / r = √(π/2) erfcx(y)           (erfcx decreases from 1 at y = 0 to 0),
  *
  * so a real root exists iff |κ| < κ* = √(π/2) r / eps; above κ* there is none and the spectral bound
- * is the edge of the essential spectrum, −r/eps². Stable evaluation for small eps:
+ * is the edge of the essential spectrum, −r/eps². Stable evaluation for moderate eps:
  * r + eps²σ = √2 b y = r · √π y erfcx(y), hence σ = −(r/eps²) · (1 − √π y erfcx(y)), where the
- * bracket is computed without cancellation (faddeeva.ts). Small eps: σ = −κ²/r + eps² κ⁴/r³ + O(eps⁴).
+ * bracket is computed without cancellation (faddeeva.ts). For small δ = (eps κ / r)² (below 1e-4) the
+ * bracket underflows as eps → 0, and the root is taken from the expansion of the dispersion relation
+ * instead: with a = r + eps²σ = r(1 + D) and x = (b/a)² = δ/(1 + D)²,
+ *     1 = (r/a) Σ_m (−1)^m (2m−1)!! x^m   ⇒   D = x U(x),  U(x) = −1 + 3x − 15x² + 105x³ − …,
+ *     σ = κ² U(x) / (r (1 + D)²)           (fixed point in D; σ = −κ²/r + eps² κ⁴/r³ + O(eps⁴)),
+ * truncated after m = 8 (error below 17!! x⁹ < 1e-28 relative).
  *
  * Discrete velocities (Nv Gauss–Hermite nodes v_k, weights w_k): the semi-discrete operator is
  *     A = −(i κ/eps) diag(v) + (r/eps²)(1 wᵀ − I),
  * whose eigenvalues solve the secular equation 1 = Σ_k w_k r / (eps² σ + r + i eps κ v_k). They are
- * computed by a dense complex eigen-solve (eig.ts) and the top one is polished by Newton on the secular
+ * computed by a dense complex eigen-solve (eig.ts) of eps²A (entries of size r, so nothing overflows
+ * as eps → 0). That solve has an absolute error of order u·r/eps² (u = 2⁻⁵³), which swamps the top
+ * eigenvalue −κ²/r once eps ≲ 1e-7 (at eps = 1e-8 it printed 36 instead of 39.48). The top one is
+ * therefore computed from the real form of the secular equation (no cancellation as eps → 0),
+ *     H(σ) = Σ_k w_k (σ a + κ² v_k²)/(a² + eps² κ² v_k²) = 0,   a = r + eps² σ,
+ * by Newton from σ₀ = −κ²/r + eps²κ⁴/r³, and certified: in the w-weighted inner product A is skew-adjoint
+ * plus s(P − I) with P the projection on constants and s = r/eps², so every eigenvalue has Re σ ∈ [−s, 0],
+ * and trace A = s(1 − Nv); a real root σ* > −s/2 leaves the other Nv − 1 eigenvalues with
+ * Re σ ≤ −s − σ* < σ*, so σ* is the (simple, real) top eigenvalue. Without that certificate (large eps,
+ * complex top) the dense solve's top eigenvalue, accurate there, is polished by Newton on the secular
  * equation.
+ *
+ * Supported: eps in [1e-100, 100] and r = rho_bar^alpha in [1e-100, 1e100] (SPECTRUM_LIMITS); every
+ * number returned is finite there.
  */
 import { erfcx, oneMinusSqrtPiXErfcx } from './faddeeva.js';
 import { complexEigenvalues, type Eigenvalue } from './eig.js';
@@ -63,13 +80,38 @@ export function wavenumber(p: LinearParams): number {
   return 2 * Math.PI * Math.hypot(...m);
 }
 
+/** The parameter ranges on which the spectrum is computed accurately with finite results. */
+export const SPECTRUM_LIMITS = { epsMin: 1e-100, epsMax: 100, rMin: 1e-100, rMax: 1e100, modeMax: 1e6 } as const;
+
 function check(p: LinearParams): { r: number; kappa: number } {
-  if (!(p.eps > 0) || !Number.isFinite(p.eps)) throw new RangeError(`eps must be > 0, got ${p.eps}`);
+  const L = SPECTRUM_LIMITS;
+  if (!(p.eps >= L.epsMin && p.eps <= L.epsMax)) throw new RangeError(`eps must be in [${L.epsMin}, ${L.epsMax}], got ${p.eps}`);
   if (!(p.rhoBar > 0) || !Number.isFinite(p.rhoBar)) throw new RangeError(`rho_bar must be > 0, got ${p.rhoBar}`);
   if (!Number.isFinite(p.alpha)) throw new RangeError(`alpha must be finite, got ${p.alpha}`);
   const r = p.rhoBar ** p.alpha;
-  if (!(r > 0) || !Number.isFinite(r)) throw new RangeError(`r = rho_bar^alpha = ${r} is not positive and finite`);
+  if (!(r >= L.rMin && r <= L.rMax)) throw new RangeError(`r = rho_bar^alpha = ${r} must be in [${L.rMin}, ${L.rMax}]`);
   return { r, kappa: wavenumber(p) };
+}
+
+/** Truncated expansion coefficients (−1)^m (2m−1)!! of U(x) = Σ_{m≥1} (−1)^m (2m−1)!! x^(m−1). */
+const U_COEFFS = [-1, 3, -15, 105, -945, 10395, -135135, 2027025];
+
+/** The real root for small δ = (eps κ/r)² from the expansion of the dispersion relation (header). */
+function smallEpsRoot(r: number, kappa: number, delta: number): number {
+  let D = -delta;
+  let U = -1;
+  for (let it = 0; it < 50; it++) {
+    const x = delta / ((1 + D) * (1 + D));
+    U = 0;
+    for (let m = U_COEFFS.length - 1; m >= 0; m--) U = U * x + U_COEFFS[m];
+    const next = x * U;
+    if (Math.abs(next - D) <= 1e-17 * Math.abs(D) || next === D) {
+      D = next;
+      break;
+    }
+    D = next;
+  }
+  return (kappa * kappa * U) / (r * (1 + D) * (1 + D));
 }
 
 /** The wave number κ* = √(π/2) r/eps beyond which the continuous problem has no real eigenvalue. */
@@ -118,8 +160,8 @@ export function continuousSpectrum(p: LinearParams): ContinuousSpectrum {
   const b = eps * kappa;
   const c = b / (r * SQRT_HALF_PI);
   if (!(c < 1)) return { r, kappa, kappaStar, sigma: null, rate: essential, essential, kind: 'essential', limitRate };
-  const y = inverseErfcx(c);
-  const sigma = -(r / (eps * eps)) * oneMinusSqrtPiXErfcx(y);
+  const delta = (b / r) ** 2;
+  const sigma = delta < 1e-4 ? smallEpsRoot(r, kappa, delta) : -(r / (eps * eps)) * oneMinusSqrtPiXErfcx(inverseErfcx(c));
   return { r, kappa, kappaStar, sigma, rate: -sigma, essential, kind: 'eigenvalue', limitRate };
 }
 
@@ -164,25 +206,58 @@ function secular(sr: number, si: number, r: number, eps: number, kappa: number, 
   return [fr, fi, dr, di];
 }
 
+/**
+ * Newton on H(σ) (header) from σ0; returns the root when it converges to a real σ* with
+ * −s/2 < σ* ≤ 0 (then σ* is certified to be the top eigenvalue), else null.
+ */
+function certifiedTop(r: number, eps: number, kappa: number, v: Float64Array, w: Float64Array, sigma0: number): number | null {
+  const e2 = eps * eps;
+  const k2 = kappa * kappa;
+  const s = r / e2;
+  let x = sigma0;
+  let converged = false;
+  for (let it = 0; it < 60; it++) {
+    let H = 0;
+    let dH = 0;
+    for (let k = 0; k < v.length; k++) {
+      const a = r + e2 * x;
+      const N = x * a + k2 * v[k] * v[k];
+      const D = a * a + e2 * k2 * v[k] * v[k];
+      H += (w[k] * N) / D;
+      dH += (w[k] * ((a + x * e2) * D - N * 2 * a * e2)) / (D * D);
+    }
+    const step = H / dH;
+    if (!Number.isFinite(step)) return null;
+    x -= step;
+    if (Math.abs(step) <= 4e-16 * Math.max(Math.abs(x), 1e-300)) {
+      converged = true;
+      break;
+    }
+  }
+  return converged && x <= 0 && x > -s / 2 ? x : null;
+}
+
 /** Eigenvalues of the Nv-node Gauss–Hermite discrete-velocity linear operator. */
 export function discreteSpectrum(p: LinearParams, nodes: number): DiscreteSpectrum {
   const { r, kappa } = check(p);
   if (!Number.isInteger(nodes) || nodes < 1 || nodes > 256) throw new RangeError(`nodes must be an integer in [1, 256], got ${nodes}`);
   const eps = p.eps;
+  const e2 = eps * eps;
   const { nodes: v, weights: w } = gaussHermite(nodes);
   const n = nodes;
   const re = new Float64Array(n * n);
   const im = new Float64Array(n * n);
-  const s = r / (eps * eps);
-  // Balanced by the similarity W^{1/2} A W^{-1/2}: the rank-one part becomes s √w √wᵀ (symmetric),
-  // which keeps the QR iteration accurate even with tail weights of 1e-200.
+  // B = eps² A. Balanced by the similarity W^{1/2} B W^{-1/2}: the rank-one part becomes r √w √wᵀ
+  // (symmetric), which keeps the QR iteration accurate even with tail weights of 1e-200.
   const sw = Float64Array.from(w, (x) => Math.sqrt(x));
   for (let i = 0; i < n; i++) {
-    for (let j = 0; j < n; j++) re[i * n + j] = s * sw[i] * sw[j];
-    re[i * n + i] -= s;
-    im[i * n + i] = -(kappa / eps) * v[i];
+    for (let j = 0; j < n; j++) re[i * n + j] = r * sw[i] * sw[j];
+    re[i * n + i] -= r;
+    im[i * n + i] = -eps * kappa * v[i];
   }
-  const ev = complexEigenvalues({ n, re, im }).sort((a, b) => b.re - a.re || b.im - a.im);
+  const ev = complexEigenvalues({ n, re, im })
+    .map((e) => ({ re: e.re / e2, im: e.im / e2 }))
+    .sort((a, b) => b.re - a.re || b.im - a.im);
   const [fr0, fi0] = secular(ev[0].re, ev[0].im, r, eps, kappa, v, w);
   const resid = Math.hypot(fr0, fi0);
   let trR = 0;
@@ -191,40 +266,28 @@ export function discreteSpectrum(p: LinearParams, nodes: number): DiscreteSpectr
   let sI = 0;
   let dmax = 0;
   for (let i = 0; i < n; i++) {
-    trR += re[i * n + i];
-    trI += im[i * n + i];
-    dmax = Math.max(dmax, Math.hypot(re[i * n + i], im[i * n + i]));
+    trR += re[i * n + i] / e2;
+    trI += im[i * n + i] / e2;
+    dmax = Math.max(dmax, Math.hypot(re[i * n + i], im[i * n + i]) / e2);
   }
   for (const e of ev) {
     sR += e.re;
     sI += e.im;
   }
   const traceError = Math.hypot(sR - trR, sI - trI) / (n * dmax);
-  // Newton polish of the top eigenvalue. A real top eigenvalue (the nodes are symmetric, so the
-  // spectrum is symmetric about the real axis) is polished on the real form of the secular equation,
-  // H(σ) = Σ_k w_k (σ a + κ² v_k²)/(a² + eps² κ² v_k²) = 0, a = r + eps² σ, which has no cancellation
-  // as eps → 0 (it tends to σ r + κ² = 0); a complex one on F.
+  // The top eigenvalue: certified real root of H (small and moderate eps), else the polished dense one.
+  const delta = (eps * kappa / r) ** 2;
+  const guess = delta < 1e-2 ? -(kappa * kappa) / r + (e2 * kappa ** 4) / r ** 3 : ev[0].re;
+  let certified = certifiedTop(r, eps, kappa, v, w, guess);
+  if (certified === null && guess !== ev[0].re && Math.abs(ev[0].im) <= 1e-6 * Math.abs(ev[0].re)) certified = certifiedTop(r, eps, kappa, v, w, ev[0].re);
   let top: Eigenvalue = ev[0];
-  if (Math.abs(ev[0].im) <= 1e-6 * Math.max(1, Math.abs(ev[0].re))) {
-    let x = ev[0].re;
-    const e2 = eps * eps;
-    const k2 = kappa * kappa;
-    for (let it = 0; it < 30; it++) {
-      let H = 0;
-      let dH = 0;
-      for (let k = 0; k < n; k++) {
-        const a = r + e2 * x;
-        const N = x * a + k2 * v[k] * v[k];
-        const D = a * a + e2 * k2 * v[k] * v[k];
-        H += (w[k] * N) / D;
-        dH += (w[k] * ((a + x * e2) * D - N * 2 * a * e2)) / (D * D);
-      }
-      const step = H / dH;
-      if (!Number.isFinite(step)) break;
-      x -= step;
-      if (Math.abs(step) <= 1e-16 * Math.max(1, Math.abs(x))) break;
-    }
-    if (Math.abs(x - ev[0].re) <= 1e-6 * Math.max(1, Math.abs(ev[0].re))) top = { re: x, im: 0 };
+  if (certified !== null) {
+    top = { re: certified, im: 0 };
+    // The dense solve's nearest eigenvalue is this one, inaccurately: list the certified value.
+    let near = 0;
+    for (let i = 1; i < ev.length; i++) if (Math.hypot(ev[i].re - certified, ev[i].im) < Math.hypot(ev[near].re - certified, ev[near].im)) near = i;
+    ev[near] = top;
+    ev.sort((a, b) => b.re - a.re || b.im - a.im);
   } else {
     let tr = ev[0].re;
     let ti = ev[0].im;

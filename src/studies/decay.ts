@@ -203,8 +203,8 @@ export async function decayStudy(opts: StudyOptions): Promise<StudyResult> {
     const maxIncrease = (delta: number) => {
       let worst = -Infinity;
       for (let i = 1; i < s.t.length; i++) {
-        const h1 = s.l2[i] + delta * s.cross[i];
-        const h0 = s.l2[i - 1] + delta * s.cross[i - 1];
+        const h1 = s.l2_sq[i] + delta * s.cross[i];
+        const h0 = s.l2_sq[i - 1] + delta * s.cross[i - 1];
         worst = Math.max(worst, (h1 - h0) / h0);
       }
       return worst;
@@ -229,7 +229,7 @@ export async function decayStudy(opts: StudyOptions): Promise<StudyResult> {
     // how far the series-delta curve is from ||f − mM||² (they coincide on the figure's scale)
     let maxRelGap = 0;
     for (let i = 0; i < s.t.length; i++) maxRelGap = Math.max(maxRelGap, Math.abs(d0 * s.cross[i]) / D[i]);
-    hInfo = { eps: c.eps, alpha: c.alpha, data: 'h_in = 1 + 0.5 sin 2πx + 0.3 tanh(v) cos 2πx', h_in_range: [hIn, hMax], delta_default: d0, delta_default_over_eps: d0 / c.eps, series_delta_consistent: Math.abs(s.H_delta[0] - (s.l2[0] + d0 * s.cross[0])) <= 1e-12, max_relative_increase_default: incDefault, max_dH_dt_default: maxdHdt, largest_delta_over_eps_nonincreasing: largest, first_delta_over_eps_increasing: firstBad, max_relative_distance_series_H_to_dist: maxRelGap, scan, lambda_range: [lamMin, lamMax] };
+    hInfo = { eps: c.eps, alpha: c.alpha, data: 'h_in = 1 + 0.5 sin 2πx + 0.3 tanh(v) cos 2πx', h_in_range: [hIn, hMax], delta_default: d0, delta_default_over_eps: d0 / c.eps, series_delta_consistent: Math.abs(s.H_delta[0] - (s.l2_sq[0] + d0 * s.cross[0])) <= 1e-12, max_relative_increase_default: incDefault, max_dH_dt_default: maxdHdt, largest_delta_over_eps_nonincreasing: largest, first_delta_over_eps_increasing: firstBad, max_relative_distance_series_H_to_dist: maxRelGap, scan, lambda_range: [lamMin, lamMax] };
     w.csv('decay_H_scan.csv', scan);
     checks.push({ name: 'H_delta non-increasing (series delta)', passed: incDefault <= 1e-13, detail: `delta = ${d0.toPrecision(4)} (= ${(d0 / c.eps).toPrecision(3)} eps); largest relative step increase ${incDefault.toExponential(2)}; max dH/dt from the moment equations ${maxdHdt.toExponential(3)}` });
     const dl = largest * c.eps;

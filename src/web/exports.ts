@@ -1,6 +1,8 @@
 /**
- * What the page exports: the config as YAML for `nlbgk run` and the series as CSV in the format of
- * the CLI's series.csv (header `t,<columns>`, numbers as String(x), non-finite as inf/-inf/nan).
+ * What the page exports: the config as YAML for `nlbgk run`, the series as CSV in the format of
+ * the CLI's series.csv (header `t,<columns>`, numbers as String(x), non-finite as inf/-inf/nan),
+ * and the fields of the displayed frame as CSV: rho (with the limit's rho~) and h = f/M, one row per
+ * cell (and velocity), numbers at full precision (String(x) round-trips every double).
  */
 import { Document, isMap } from 'yaml';
 import type { Config, ConfigInput } from '../config/schema.js';
@@ -51,4 +53,41 @@ export function display(x: number | null | undefined, digits = 6): string {
   if (x === 0) return '0';
   const a = Math.abs(x);
   return a >= 1e-3 && a < 1e6 ? String(Number(x.toPrecision(digits))) : x.toExponential(digits - 1);
+}
+
+/** The grid and velocity layout of the fields (from the Engine's meta). */
+export interface FieldLayout {
+  dim: 1 | 2;
+  x: Float64Array;
+  y: Float64Array | null;
+  velocities: Float64Array[] | null;
+  w: Float64Array | null;
+}
+
+/** rho.csv: `t,x[,y],rho[,rho_limit]`, one row per cell, x fastest (the order of fields.h5 and summary.json). */
+export function rhoCsv(layout: FieldLayout, t: number, rho: Float64Array, limitRho: Float64Array | null): string {
+  const nx = layout.x.length;
+  const head = ['t', 'x', ...(layout.dim === 2 ? ['y'] : []), 'rho', ...(limitRho ? ['rho_limit'] : [])];
+  const lines = [head.join(',')];
+  for (let c = 0; c < rho.length; c++) {
+    const cells = layout.dim === 2 ? [layout.x[c % nx], (layout.y as Float64Array)[Math.floor(c / nx)]] : [layout.x[c]];
+    lines.push([t, ...cells, rho[c], ...(limitRho ? [limitRho[c]] : [])].map(formatNumber).join(','));
+  }
+  return lines.join('\n') + '\n';
+}
+
+/** h.csv: `t,x[,y],v[,vx,vy],w,h`, one row per (cell, velocity node), velocity fastest (the solver's layout). */
+export function hCsv(layout: FieldLayout, t: number, h: Float64Array): string {
+  const vel = layout.velocities;
+  const w = layout.w;
+  if (!vel || !w) throw new Error('hCsv: no velocity grid');
+  const K = w.length;
+  const nx = layout.x.length;
+  const vNames = layout.dim === 2 ? ['vx', 'vy'] : ['v'];
+  const lines = [['t', 'x', ...(layout.dim === 2 ? ['y'] : []), ...vNames, 'w', 'h'].join(',')];
+  for (let c = 0; c * K < h.length; c++) {
+    const cells = layout.dim === 2 ? [layout.x[c % nx], (layout.y as Float64Array)[Math.floor(c / nx)]] : [layout.x[c]];
+    for (let k = 0; k < K; k++) lines.push([t, ...cells, ...vel.map((v) => v[k]), w[k], h[c * K + k]].map(formatNumber).join(','));
+  }
+  return lines.join('\n') + '\n';
 }

@@ -1,29 +1,40 @@
 /**
  * The explorer page: controls ↔ settings (validated by the CLI's schema and expression parser),
- * the solver worker, the live views (uPlot charts, canvas heat map), share and export.
- * Nothing here steps a solver: the worker does, and the page draws at most one frame per
- * animation frame and acknowledges it (flow control), so the UI thread never blocks.
+ * the solver worker, the recorded frames and the time scrubber, the views (./views.ts), the eps
+ * sweep (./sweepPanel.ts), share and export. Nothing here steps a solver: the workers do, and the
+ * page draws at most one frame per animation frame and acknowledges it (flow control), so the UI
+ * thread never blocks.
  */
 import 'uplot/dist/uPlot.min.css';
 import './style.css';
-import type uPlot from 'uplot';
 import type { Config } from '../config/schema.js';
 import type { ConfigIssue } from '../config/validate.js';
 import type { EngineMeta, Frame } from './engine.js';
 import type { FromWorker, ToWorker } from './protocol.js';
-import { boundsChart, decayChart, rhoChart } from './charts.js';
-import { configYaml, display, seriesCsv } from './exports.js';
-import { HeatMap, type HeatMode } from './heatmap.js';
+import { configYaml, display, hCsv, rhoCsv, seriesCsv } from './exports.js';
 import { SeriesStore } from './series.js';
+import { FrameHistory, type Recorded } from './history.js';
+import { Views, type HeatMode, type MapScale } from './views.js';
+import { SweepPanel } from './sweepPanel.js';
+import { compositePng } from './composite.js';
+import { domainOverlay } from './domain.js';
+import { defaultRtol } from '../config/schema.js';
+import type { CutAxis } from './fields.js';
 import {
+  cellsField,
   configInput,
   decodeState,
   encodeState,
   EPS_LOG_MAX,
   EPS_LOG_MIN,
+  DOMAIN_PRESETS,
+  domainPresetOf,
+  isRadial,
   PRESETS,
   presetOf,
   SPEEDS,
+  switchDim,
+  type Dim,
   type Equation,
   type ExplorerState,
   type InitialKind,
@@ -38,7 +49,7 @@ const $ = <T extends HTMLElement = HTMLElement>(id: string): T => {
 const input = (id: string) => $<HTMLInputElement>(id);
 const select = (id: string) => $<HTMLSelectElement>(id);
 
-const FIELDS: Field[] = ['equation', 'alpha', 'eps', 'nodes', 'cells', 'expr', 'end', 'general'];
+const FIELDS: Field[] = ['dim', 'equation', 'alpha', 'eps', 'nodes', 'cells', 'domain', 'expr', 'end', 'rtol', 'general'];
 
 // ------------------------------------------------------------------------------------ state
 
@@ -46,8 +57,13 @@ let state: ExplorerState = decodeState(location.search);
 let config: Config | null = null;
 let meta: EngineMeta | null = null;
 let store: SeriesStore | null = null;
+let record = new FrameHistory();
+/** A frame arrived and was not yet acknowledged to the worker (flow control). */
+let needAck = false;
+/** The latest frame received (live). */
 let latest: Frame | null = null;
-let rho0: Float64Array | null = null;
+/** The recorded frame the scrubber shows, or null: follow the run (live). */
+let scrubbed: number | null = null;
 let playing = false;
 let status = '';
 let failure: string | null = null;
@@ -55,7 +71,16 @@ let dirty = false;
 let rafPending = false;
 let framesDrawn = 0;
 const drawTimes: number[] = [];
-let heatMode: HeatMode = 'h';
+/** Milliseconds the last draws took on the UI thread (for the frame-rate report), and layout-driven redraws. */
+const drawCost: number[] = [];
+let resizes = 0;
+/** performance.now() when the time-series charts and the scrubber were last redrawn. */
+let seriesDrawn = -Infinity;
+/** While playing, the time series are redrawn at most this often (ms); the fields every frame. */
+const SERIES_INTERVAL_MS = 100;
+
+const views = new Views();
+const sweep = new SweepPanel(() => config);
 
 // ------------------------------------------------------------------------------------ worker
 
@@ -91,6 +116,7 @@ function restart(play: boolean): void {
   failure = null;
   playing = play;
   dirty = false;
+  scrubbed = null;
   post({ type: 'init', config, speed: state.speed, play });
   setStatus('starting…');
   updateButtons();
@@ -102,8 +128,11 @@ function onWorkerMessage(msg: FromWorker): void {
     case 'ready':
       meta = msg.meta;
       store = new SeriesStore(meta);
-      rho0 = Float64Array.from(msg.frame.rho);
-      buildCharts();
+      record = new FrameHistory();
+      scrubbed = null;
+      views.build(meta, store, domainOverlay(config as Config), Float64Array.from(msg.frame.rho));
+      syncCutControls();
+      sweep.resize(Math.max(200, $('view-sweep').clientWidth - 12));
       showNotes();
       receive(msg.frame);
       if (playing) post({ type: 'play' });
@@ -130,9 +159,15 @@ function issuesToMessages(issues: readonly ConfigIssue[]): FieldMessages {
 
 function receive(frame: Frame): void {
   store?.add(frame);
+  record.add(frame);
   latest = frame;
+  needAck = true;
   if (frame.failure) setFailure(frame.failure);
   if (frame.done) playing = false;
+  requestDraw();
+}
+
+function requestDraw(): void {
   dirty = true;
   if (!rafPending) {
     rafPending = true;
@@ -142,91 +177,38 @@ function receive(frame: Frame): void {
 
 // ------------------------------------------------------------------------------------ views
 
-let charts: { rho: uPlot; decay: uPlot; bounds: uPlot } | null = null;
-const heat = new HeatMap($<HTMLCanvasElement>('heat'));
-const CHART_HEIGHT = 250;
-
-function figureWidth(id: string): number {
-  const fig = $(id);
-  return Math.max(200, fig.clientWidth - 12);
-}
-
-function padded(lo: number, hi: number, frac = 0.08): [number, number] {
-  const span = hi - lo;
-  const pad = span > 0 ? span * frac : Math.max(Math.abs(hi) * 0.05, 0.05);
-  return [lo - pad, hi + pad];
-}
-
-function boundsRange(): [number, number] {
-  const b = meta?.bounds ?? [0, 1];
-  return padded(b[0], b[1]);
-}
-
-function decayRange(): [number, number] {
-  let lo = Infinity;
-  let hi = -Infinity;
-  if (store) {
-    for (const arr of [store.dist2, store.limitDist2]) {
-      for (const y of arr) {
-        if (y !== null) {
-          if (y < lo) lo = y;
-          if (y > hi) hi = y;
-        }
-      }
-    }
-  }
-  if (!(lo > 0 && hi >= lo && Number.isFinite(hi))) return [1e-3, 1];
-  let a = Math.floor(Math.log10(lo));
-  let b = Math.ceil(Math.log10(hi));
-  if (b - a < 1) b = a + 1;
-  a = Math.max(a, -320);
-  return [10 ** a, 10 ** b];
-}
-
-function buildCharts(): void {
-  if (charts) {
-    charts.rho.destroy();
-    charts.decay.destroy();
-    charts.bounds.destroy();
-  }
-  const eq = meta?.equation ?? 'kinetic';
-  const w = figureWidth('view-rho');
-  charts = {
-    rho: rhoChart($('view-rho').querySelector('.plot') as HTMLElement, w, CHART_HEIGHT, boundsRange, eq),
-    decay: decayChart($('view-decay').querySelector('.plot') as HTMLElement, w, CHART_HEIGHT, decayRange, eq),
-    bounds: boundsChart($('view-bounds').querySelector('.plot') as HTMLElement, w, CHART_HEIGHT, boundsRange, eq),
-  };
-  sizeHeat();
-}
-
-function sizeHeat(): void {
-  const canvas = heat.canvas;
-  const w = figureWidth('view-heat');
-  const h = (charts?.rho.root.clientHeight ?? CHART_HEIGHT + 60) - 27;
-  canvas.style.height = `${Math.max(120, h)}px`;
-  canvas.width = Math.round(w * devicePixelRatio);
-  canvas.height = Math.round(Math.max(120, h) * devicePixelRatio);
+/** The recorded frame on screen: the scrubbed one, else the latest. */
+function shown(): Recorded | undefined {
+  return scrubbed !== null ? record.at(scrubbed) : record.latest;
 }
 
 function draw(now: number): void {
   rafPending = false;
-  if (!dirty || !latest || !meta || !store || !charts) return;
+  if (!dirty || !latest || !meta || !store) return;
   dirty = false;
-  const f = latest;
-  const n = f.rho.length;
-  const nulls = new Array<null>(n).fill(null);
-  charts.rho.setData([meta.x, f.rho, f.limitRho ?? nulls, rho0 ?? nulls]);
-  charts.decay.setData([store.t, store.dist2, store.limitDist2, store.rateLine()]);
-  const [lo, hi] = meta.bounds;
-  charts.bounds.setData([store.t, store.min, store.max, store.t.map(() => lo), store.t.map(() => hi)]);
-  if (f.h && meta.v) heat.draw(f.h, f.rho, meta.v, meta.bounds, heatMode);
-  else heat.clear(meta.equation === 'diffusion' ? 'no velocity variable: the limit equation is for ρ(x, t) only' : 'no h(x, v) for this equation');
-  showReadout();
-  framesDrawn++;
-  drawTimes.push(now);
-  while (drawTimes.length > 0 && now - drawTimes[0] > 1000) drawTimes.shift();
-  post({ type: 'ack' });
-  if (!failure) setStatus(f.done ? `done: t = ${display(f.t)}` : playing ? 'running' : 'paused');
+  const rec = shown();
+  if (!rec) return;
+  const t0 = performance.now();
+  views.marker = scrubbed !== null ? rec.t : null;
+  const series = !playing || latest.done || scrubbed !== null || now - seriesDrawn >= SERIES_INTERVAL_MS;
+  views.draw(rec, series);
+  if (series) {
+    seriesDrawn = now;
+    showReadout(rec);
+    showScrubber();
+  }
+  drawCost.push(performance.now() - t0);
+  if (drawCost.length > 120) drawCost.shift();
+  if (scrubbed === null) {
+    framesDrawn++;
+    drawTimes.push(now);
+    while (drawTimes.length > 0 && now - drawTimes[0] > 1000) drawTimes.shift();
+  }
+  if (needAck) {
+    needAck = false;
+    post({ type: 'ack' });
+  }
+  if (!failure) setStatus(latest.done ? `done: t = ${display(latest.t)}` : playing ? 'running' : 'paused');
   updateButtons();
 }
 
@@ -235,23 +217,56 @@ function fps(): number {
   return drawTimes.filter((t) => now - t <= 1000).length;
 }
 
-function showReadout(): void {
+function showScrubber(): void {
+  const n = record.length;
+  const scrub = input('scrub');
+  scrub.max = String(Math.max(0, n - 1));
+  const k = scrubbed ?? n - 1;
+  scrub.value = String(k);
+  const rec = record.at(k);
+  $('scrub-info').textContent = rec ? `t = ${display(rec.t, 5)} · step ${rec.steps} · frame ${k + 1} of ${n}${record.thinned ? ` (every ${2 ** record.thinned}th kept)` : ''}` : '';
+  $('live').classList.toggle('on', scrubbed === null);
+}
+
+function showReadout(rec: Recorded): void {
   if (!latest || !meta || !store) return;
-  const row = store.latest();
+  const row = scrubbed === null ? store.latest() : store.at(rec.t);
   const kinetic = meta.equation === 'kinetic';
   const dist = kinetic ? row.dist_eq : row.rho_l2_dev;
+  const toLimit = meta.distanceKind ? distanceAt(rec.t) : null;
   const items: [string, string, string][] = [
-    ['t', 't', display(latest.t)],
-    ['steps', 'steps', String(latest.steps)],
+    ['t', 't', display(rec.t)],
+    ['steps', 'steps', String(rec.steps)],
     ['fps', 'frames/s', playing ? String(fps()) : '—'],
     ['dist2', kinetic ? '‖f − mM‖²' : '‖ρ − m‖²', display(dist === undefined ? null : dist * dist, 4)],
     ['min', kinetic ? 'min h' : 'min ρ', display(kinetic ? row.h_min : row.rho_min, 8)],
     ['max', kinetic ? 'max h' : 'max ρ', display(kinetic ? row.h_max : row.rho_max, 8)],
     ['mass', 'mass', display(row.mass, 12)],
+    ...outflowItem(row),
+    ...(meta.distanceKind ? [['limit', meta.distanceKind === 'kinetic' ? '‖f − ρ̃M‖' : '‖ρ − ρ̃‖', display(toLimit, 4)] as [string, string, string]] : []),
     ['rate', 'exact linear rate 2d', meta.decayRate === null ? '—' : display(2 * meta.decayRate, 6)],
-    ['dt', 'dt', display(latest.dt, 4) + (latest.limitDt !== null ? ` (limit ${display(latest.limitDt, 4)})` : '')],
+    ['dt', 'dt', display(rec.dt, 4) + (scrubbed === null && latest.limitDt !== null ? ` (limit ${display(latest.limitDt, 4)})` : '')],
   ];
   $('readout').innerHTML = items.map(([k, label, v]) => `<span>${label} = <b data-k="${k}">${escapeHtml(v)}</b></span>`).join(' · ');
+}
+
+/** On domains that let mass out: the cumulative outflow and mass + outflow (conserved: the initial mass). */
+function outflowItem(row: Record<string, number>): [string, string, string][] {
+  const keys = Object.keys(row).filter((k) => k.startsWith('outflow_'));
+  if (keys.length === 0) return [];
+  const out = keys.reduce((s, k) => s + row[k], 0);
+  return [
+    ['outflow', 'outflow', display(out, 6)],
+    ['conserved', 'mass + outflow', display(row.mass + out, 12)],
+  ];
+}
+
+/** The distance to the limit recorded at time t (the plotted series), or null. */
+function distanceAt(t: number): number | null {
+  if (!store) return null;
+  let k = store.t.length - 1;
+  while (k > 0 && store.t[k] > t) k--;
+  return k >= 0 ? store.limitDist[k] : null;
 }
 
 function escapeHtml(s: string): string {
@@ -259,10 +274,11 @@ function escapeHtml(s: string): string {
 }
 
 function showNotes(): void {
-  if (!meta) return;
+  if (!meta || !config) return;
   const lines = [meta.decayNote];
   if (meta.limitNote) lines.push(meta.limitNote);
-  lines.push(meta.adaptive ? 'steps chosen by the time error control (time.rtol); the limit run lands on every kinetic time' : 'fixed steps (time.dt): no error control');
+  lines.push(meta.adaptive ? `steps chosen by the time error control (time.rtol = ${meta.rtol}); the limit run lands on every time of the run` : 'fixed steps: no error control');
+  lines.push(domainOverlay(config).note);
   $('notes').textContent = lines.join('\n');
 }
 
@@ -282,7 +298,20 @@ function setFailure(message: string): void {
 
 // ------------------------------------------------------------------------------------ controls
 
+function fillPresets(): void {
+  const presetSelect = select('preset');
+  presetSelect.length = 0;
+  for (const p of PRESETS[state.dim]) presetSelect.add(new Option(p.label, p.id));
+  presetSelect.add(new Option('custom expression', 'custom'));
+  const domainSelect = select('domain-preset');
+  domainSelect.length = 0;
+  for (const p of DOMAIN_PRESETS[state.dim]) domainSelect.add(new Option(p.label, p.id));
+  domainSelect.add(new Option('custom (box, boundary, geometry, spacing as YAML)', 'custom'));
+}
+
 function fillControls(): void {
+  input(state.dim === 2 ? 'dim-2' : 'dim-1').checked = true;
+  fillPresets();
   select('equation').value = state.equation;
   input('alpha').value = state.alpha;
   syncAlphaSlider();
@@ -292,10 +321,26 @@ function fillControls(): void {
   input('cells').value = state.cells;
   input('expr').value = state.expr;
   input('end').value = state.end;
+  input('rtol').value = state.rtol;
+  input('domain').value = state.domain;
+  select('domain-preset').value = domainPresetOf(state) ?? 'custom';
   input(state.initialKind === 'h' ? 'kind-h' : 'kind-rho').checked = true;
   select('preset').value = presetOf(state)?.id ?? 'custom';
   select('speed').value = String(state.speed);
+  $('kind-rho-label').innerHTML = isRadial(state.domain) ? 'ρ<sub>in</sub>(r)' : state.dim === 2 ? 'ρ<sub>in</sub>(x, y)' : 'ρ<sub>in</sub>(x)';
+  $('kind-h-label').innerHTML = state.dim === 2 ? 'h<sub>in</sub>(x, y, vx, vy)' : 'h<sub>in</sub>(x, v) = f/M';
   updateDisabled();
+  updateHints();
+}
+
+/** The notes beside the grid fields: velocities and cells in total, the CLI's default rtol. */
+function updateHints(): void {
+  const nodes = Number(state.nodes);
+  $('nodes-note').textContent = state.dim === 2 && Number.isInteger(nodes) && nodes > 0 ? `(${nodes}² = ${nodes * nodes})` : '';
+  const cells = cellsField(state.cells, state.dim).map(Number);
+  const ok = cells.every((n) => Number.isInteger(n) && n > 0);
+  $('cells-note').textContent = isRadial(state.domain) ? '(radial: Nr)' : state.dim === 2 && ok ? `(${cells.length === 1 ? `${cells[0]}²` : cells.join(' × ')})` : '';
+  input('rtol').placeholder = ok && state.equation !== 'particles' ? `default ${display(defaultRtol(cells.length === 1 ? [cells[0], cells[0]] : cells), 3)}` : state.equation === 'particles' ? 'fixed steps' : 'default';
 }
 
 function syncAlphaSlider(): void {
@@ -311,9 +356,11 @@ function syncEpsSlider(): void {
 function updateDisabled(): void {
   const kinetic = state.equation === 'kinetic';
   const usesEps = state.equation !== 'diffusion';
-  for (const [id, on] of [['eps', usesEps], ['eps-slider', usesEps], ['nodes', kinetic], ['kind-h', kinetic]] as const) input(id).disabled = !on;
+  const adaptive = state.equation !== 'particles';
+  for (const [id, on] of [['eps', usesEps], ['eps-slider', usesEps], ['nodes', kinetic], ['kind-h', kinetic], ['rtol', adaptive]] as const) input(id).disabled = !on;
   document.querySelector('[data-field="eps"]')?.classList.toggle('disabled', !usesEps);
   document.querySelector('[data-field="nodes"]')?.classList.toggle('disabled', !kinetic);
+  document.querySelector('[data-field="rtol"]')?.classList.toggle('disabled', !adaptive);
 }
 
 function showMessages(messages: FieldMessages): void {
@@ -326,7 +373,7 @@ function showMessages(messages: FieldMessages): void {
 
 function updateUrl(): void {
   const q = encodeState(state);
-  history.replaceState(null, '', q ? `?${q}` : location.pathname);
+  window.history.replaceState(null, '', q ? `?${q}` : location.pathname);
 }
 
 function updateButtons(): void {
@@ -335,8 +382,9 @@ function updateButtons(): void {
   play.disabled = !config;
   $<HTMLButtonElement>('step').disabled = !config || playing || !!latest?.done;
   $<HTMLButtonElement>('reset').disabled = !config;
-  for (const id of ['dl-config', 'dl-csv', 'dl-png']) $<HTMLButtonElement>(id).disabled = !config;
+  for (const id of ['dl-config', 'dl-csv', 'dl-png', 'dl-rho']) $<HTMLButtonElement>(id).disabled = !config || !meta;
   $<HTMLButtonElement>('dl-limit').disabled = !config || !meta?.limitConfig;
+  $<HTMLButtonElement>('dl-h').disabled = !config || !shown()?.h;
 }
 
 let restartTimer: ReturnType<typeof setTimeout> | null = null;
@@ -347,6 +395,7 @@ function settingsChanged(delay = 150): void {
   showMessages(result.messages);
   updateUrl();
   updateDisabled();
+  updateHints();
   config = result.config ?? null;
   if (restartTimer) clearTimeout(restartTimer);
   if (!config) {
@@ -363,19 +412,37 @@ function settingsChanged(delay = 150): void {
   }, delay);
 }
 
+/** Show recorded frame k (pauses the run), or follow the run again (null). */
+function scrubTo(k: number | null): void {
+  if (k !== null && k >= record.length - 1 && !playing) k = null;
+  if (k !== null && playing) {
+    playing = false;
+    post({ type: 'pause' });
+  }
+  scrubbed = k;
+  requestDraw();
+}
+
 function wire(): void {
-  const presetSelect = select('preset');
-  for (const p of PRESETS) presetSelect.add(new Option(p.label, p.id));
-  presetSelect.add(new Option('custom expression', 'custom'));
   const speedSelect = select('speed');
   for (const s of SPEEDS) speedSelect.add(new Option(String(s), String(s)));
 
   $('controls').addEventListener('submit', (e) => e.preventDefault());
+  for (const id of ['dim-1', 'dim-2']) {
+    input(id).addEventListener('change', () => {
+      const dim = Number(input(id).value) as Dim;
+      if (dim === state.dim) return;
+      state = switchDim(state, dim);
+      sweep.reset(dim);
+      fillControls();
+      settingsChanged(0);
+    });
+  }
   select('equation').addEventListener('change', () => {
     state.equation = select('equation').value as Equation;
     if (state.equation !== 'kinetic' && state.initialKind === 'h') {
       state.initialKind = 'rho';
-      state.expr = PRESETS[0].expr;
+      state.expr = PRESETS[state.dim][0].expr;
       fillControls();
     }
     settingsChanged(0);
@@ -390,7 +457,7 @@ function wire(): void {
     input('eps').value = state.eps;
     settingsChanged(60);
   });
-  const text = (id: 'alpha' | 'eps' | 'nodes' | 'cells' | 'expr' | 'end', after?: () => void) =>
+  const text = (id: 'alpha' | 'eps' | 'nodes' | 'cells' | 'expr' | 'end' | 'rtol' | 'domain', after?: () => void) =>
     input(id).addEventListener('input', () => {
       state[id] = input(id).value;
       after?.();
@@ -401,9 +468,26 @@ function wire(): void {
   text('nodes');
   text('cells');
   text('end');
+  text('rtol');
+  text('domain', () => (select('domain-preset').value = domainPresetOf(state) ?? 'custom'));
+  select('domain-preset').addEventListener('change', () => {
+    const p = DOMAIN_PRESETS[state.dim].find((q) => q.id === select('domain-preset').value);
+    if (!p) return;
+    state.domain = p.domain;
+    // walls and outflow: the limit equation runs on them (kinetic and particles on the torus only)
+    if (p.domain !== '' && state.equation !== 'diffusion') {
+      state.equation = 'diffusion';
+      if (state.initialKind === 'h') {
+        state.initialKind = 'rho';
+        state.expr = PRESETS[state.dim][0].expr;
+      }
+    }
+    fillControls();
+    settingsChanged(0);
+  });
   text('expr', () => (select('preset').value = presetOf(state)?.id ?? 'custom'));
-  presetSelect.addEventListener('change', () => {
-    const p = PRESETS.find((q) => q.id === presetSelect.value);
+  select('preset').addEventListener('change', () => {
+    const p = PRESETS[state.dim].find((q) => q.id === select('preset').value);
     if (!p) return;
     if (p.kind === 'h' && state.equation !== 'kinetic') state.equation = 'kinetic';
     state.initialKind = p.kind;
@@ -430,21 +514,47 @@ function wire(): void {
       return;
     }
     playing = !playing;
+    if (playing) scrubbed = null;
     post({ type: playing ? 'play' : 'pause' });
     setStatus(playing ? 'running' : 'paused');
     updateButtons();
+    requestDraw();
   });
   $('step').addEventListener('click', () => {
     if (!config || !meta || latest?.done) return;
     playing = false;
+    scrubbed = null;
     post({ type: 'step' });
   });
   $('reset').addEventListener('click', () => restart(false));
+  input('scrub').addEventListener('input', () => scrubTo(Number(input('scrub').value)));
+  $('live').addEventListener('click', () => scrubTo(null));
   select('heat-mode').addEventListener('change', () => {
-    heatMode = select('heat-mode').value as HeatMode;
-    dirty = true;
-    requestAnimationFrame(draw);
+    views.heatMode = select('heat-mode').value as HeatMode;
+    requestDraw();
   });
+  select('map-scale').addEventListener('change', () => {
+    views.mapScale = select('map-scale').value as MapScale;
+    requestDraw();
+  });
+  select('cut-axis').addEventListener('change', () => {
+    views.setCutAxis(select('cut-axis').value as CutAxis);
+    syncCutControls();
+    requestDraw();
+  });
+  input('cut-pos').addEventListener('input', () => {
+    views.cutCell = Number(input('cut-pos').value);
+    requestDraw();
+  });
+  for (const map of Object.values(views.maps)) {
+    map.canvas.addEventListener('click', (e) => {
+      const p = map.toData(e.clientX, e.clientY);
+      if (!p || p.y === null) return;
+      views.cutAt(p.x, p.y);
+      syncCutControls();
+      requestDraw();
+    });
+  }
   $('share').addEventListener('click', async () => {
     updateUrl();
     try {
@@ -461,30 +571,50 @@ function wire(): void {
   $('dl-limit').addEventListener('click', () => {
     const c = meta?.limitConfig;
     if (!c) return;
-    const input = { model: c.model, domain: c.domain, initial: c.initial, time: c.time.max_steps === 10_000_000 ? { end: c.time.end, dt: c.time.dt } : { end: c.time.end, dt: c.time.dt, max_steps: c.time.max_steps } };
-    download('limit.yaml', configYaml(input, ['the limit equation from the same initial data, with the step the explorer used']), 'text/yaml');
+    const { max_steps, ...time } = c.time;
+    const body = { model: c.model, domain: c.domain, initial: c.initial, time: max_steps === 10_000_000 ? time : { ...time, max_steps } };
+    download('limit.yaml', configYaml(body, ['the limit equation from the same initial data (the explorer lands it on every time of the run as well)']), 'text/yaml');
   });
   $('dl-csv').addEventListener('click', () => {
     if (!meta || !store) return;
     download('series.csv', seriesCsv(meta.columns, store.rows), 'text/csv');
   });
+  $('dl-rho').addEventListener('click', () => {
+    const rec = shown();
+    if (!meta || !rec) return;
+    download('rho.csv', rhoCsv(meta, rec.t, rec.rho, rec.limitRho), 'text/csv');
+  });
+  $('dl-h').addEventListener('click', () => {
+    const rec = shown();
+    if (!meta || !rec?.h) return;
+    download('h.csv', hCsv(meta, rec.t, rec.h), 'text/csv');
+  });
+  $('dl-sweep').addEventListener('click', () => download('sweep.csv', sweep.csv(), 'text/csv'));
   $('dl-png').addEventListener('click', () => {
-    const canvas = compositePng();
+    const rec = shown();
+    const header = `nlbgk explorer — ${decodeURIComponent(encodeState(state).replace(/\+/g, ' ')) || 'defaults'} — t = ${display(rec?.t ?? 0)}`;
+    const canvas = compositePng(views.panels(meta?.equation === 'kinetic' ? sweep.panel() : null), header);
     canvas.toBlob((blob) => blob && download('explorer-plots.png', blob, 'image/png'));
   });
   new ResizeObserver(() => {
-    if (!charts) return;
-    const w = figureWidth('view-rho');
-    for (const c of [charts.rho, charts.decay, charts.bounds]) c.setSize({ width: w, height: CHART_HEIGHT });
-    sizeHeat();
-    dirty = true;
-    requestAnimationFrame(draw);
+    resizes++;
+    views.resize();
+    sweep.resize(Math.max(200, $('view-sweep').clientWidth - 12));
+    requestDraw();
   }).observe($('views'));
   window.addEventListener('popstate', () => {
     state = decodeState(location.search);
     fillControls();
     settingsChanged(0);
   });
+}
+
+function syncCutControls(): void {
+  if (!meta || meta.dim !== 2) return;
+  const pos = input('cut-pos');
+  pos.max = String((views.cutAxis === 'x' ? meta.n[1] : meta.n[0]) - 1);
+  pos.value = String(views.cutCell);
+  select('cut-axis').value = views.cutAxis;
 }
 
 function flash(id: string, text: string): void {
@@ -504,39 +634,6 @@ function download(name: string, body: string | Blob, type: string): void {
   a.click();
   a.remove();
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
-}
-
-/** The four views in one image (2 × 2), with their titles. */
-function compositePng(): HTMLCanvasElement {
-  const panels: [string, HTMLCanvasElement][] = [];
-  if (charts) {
-    panels.push([charts.rho.root.querySelector('.u-title')?.textContent ?? '', charts.rho.ctx.canvas]);
-    panels.push(['phase space ' + (heatMode === 'h' ? 'h(x, v)' : 'h − ρ'), heat.canvas]);
-    panels.push([charts.decay.root.querySelector('.u-title')?.textContent ?? '', charts.decay.ctx.canvas]);
-    panels.push([charts.bounds.root.querySelector('.u-title')?.textContent ?? '', charts.bounds.ctx.canvas]);
-  }
-  const dpr = devicePixelRatio;
-  const cw = Math.max(1, ...panels.map(([, c]) => c.width));
-  const ch = Math.max(1, ...panels.map(([, c]) => c.height));
-  const title = 24 * dpr;
-  const out = document.createElement('canvas');
-  out.width = cw * 2;
-  out.height = (ch + title) * 2 + title;
-  const ctx = out.getContext('2d');
-  if (!ctx) return out;
-  ctx.fillStyle = '#fff';
-  ctx.fillRect(0, 0, out.width, out.height);
-  ctx.fillStyle = '#222';
-  ctx.font = `${12 * dpr}px system-ui, sans-serif`;
-  ctx.fillText(`nlbgk explorer — ${decodeURIComponent(encodeState(state).replace(/\+/g, ' ')) || 'defaults'} — t = ${display(latest?.t ?? 0)}`, 8 * dpr, 16 * dpr);
-  ctx.font = `600 ${14 * dpr}px system-ui, sans-serif`;
-  panels.forEach(([name, c], i) => {
-    const x = (i % 2) * cw;
-    const y = title + Math.floor(i / 2) * (ch + title);
-    ctx.fillText(name, x + 8 * dpr, y + 17 * dpr);
-    ctx.drawImage(c, x, y + title);
-  });
-  return out;
 }
 
 // ------------------------------------------------------------------------------------ start
@@ -562,19 +659,24 @@ window.nlbgkExplorer = {
     return config !== null;
   },
   get meta() {
-    return meta && { ...meta, x: undefined, v: meta.v && Array.from(meta.v), w: undefined };
+    return meta && { ...meta, x: undefined, y: undefined, velocities: undefined, v: meta.v && Array.from(meta.v), w: undefined };
   },
   get framesDrawn() {
     return framesDrawn;
   },
   fps,
+  /** Mean milliseconds of the last (up to 120) draws, and how often the layout changed size. */
+  drawStats() {
+    return { meanMs: drawCost.reduce((a, b) => a + b, 0) / Math.max(1, drawCost.length), draws: drawCost.length, resizes };
+  },
   /** The latest series row as { column: value } and the frame's time and step count. */
   latest() {
     return latest && store ? { ...store.latest(), steps: latest.steps, done: latest.done } : null;
   },
-  /** The current densities (run and limit) at the latest frame. */
+  /** The densities (run and limit) of the frame shown. */
   densities() {
-    return latest && { t: latest.t, rho: Array.from(latest.rho), limit: latest.limitRho && Array.from(latest.limitRho) };
+    const rec = shown();
+    return rec && { t: rec.t, rho: Array.from(rec.rho), limit: rec.limitRho && Array.from(rec.limitRho) };
   },
   seriesCsv() {
     return meta && store ? seriesCsv(meta.columns, store.rows) : null;
@@ -582,8 +684,34 @@ window.nlbgkExplorer = {
   plotPoints() {
     return store ? store.t.length : 0;
   },
+  /** The scrubber: recorded frames, the one shown (null: live). */
+  get recorded() {
+    return record.length;
+  },
+  get scrubbed() {
+    return scrubbed;
+  },
+  /** The distance to the limit series as plotted. */
+  limitDistance() {
+    return store ? { t: store.t, distance: store.limitDist } : null;
+  },
+  /** Notes drawn on the maps (round-off). */
+  get mapNotes() {
+    return { ...views.notes };
+  },
+  get cut() {
+    return { axis: views.cutAxis, cell: views.cutCell };
+  },
+  /** What the exported PNG holds: each panel's title, legend labels and note. */
+  pngPanels() {
+    return views.panels(meta?.equation === 'kinetic' ? sweep.panel() : null).map((p) => ({ title: p.title, legend: p.legend.map((l) => l.label), note: p.note ?? null, width: p.canvas.width, height: p.canvas.height }));
+  },
+  get sweep() {
+    return { running: sweep.running, points: sweep.points, fit: sweep.fit && { order: sweep.fit.order, stderr: sweep.fit.stderr }, time: sweep.time, text: sweep.fitText() };
+  },
 };
 
 wire();
 fillControls();
+sweep.reset(state.dim);
 settingsChanged(0);

@@ -3,6 +3,7 @@
  * CSV export) and the data arrays of the time plots. Pure data, no DOM.
  */
 import type { EngineMeta, Frame } from './engine.js';
+import { NEQ_COLUMN, rowIndex } from './columns.js';
 
 /** Rows kept before the plotted arrays are thinned (every other point); the CSV keeps every row up to MAX_ROWS. */
 export const MAX_PLOT_POINTS = 20000;
@@ -11,28 +12,34 @@ export const MAX_ROWS = 500000;
 export class SeriesStore {
   readonly rows: number[][] = [];
   readonly limitRows: number[][] = [];
-  /** Plot arrays: t, ||f − mM||² (or ||rho − m||²), the limit's ||rho~ − m||² at the same t, min and max of h (or rho). */
+  /** Plot arrays: t, ||f − mM||² (or ||rho − m||²), the limit's ||rho~ − m||² at the same t, min and max of h (or rho), the distance to the limit. */
   t: number[] = [];
   dist2: (number | null)[] = [];
   limitDist2: (number | null)[] = [];
   min: (number | null)[] = [];
   max: (number | null)[] = [];
+  /** Theorem 2.3's distance to the limit run at the same t, and its parts ||(I − Π)f|| and ||rho − rho~||. */
+  limitDist: (number | null)[] = [];
+  neqPart: (number | null)[] = [];
+  densityPart: (number | null)[] = [];
   truncated = false;
   private readonly iDist: number;
   private readonly squareDist: boolean;
   private readonly iMin: number;
   private readonly iMax: number;
   private readonly iLimitDev: number;
+  private readonly iNeq: number;
 
   constructor(readonly meta: EngineMeta) {
     const c = meta.columns;
     const kinetic = c.includes('dist_eq');
     // series columns are after t, so index + 1 in a row
-    this.iDist = 1 + (kinetic ? c.indexOf('dist_eq') : c.indexOf('rho_l2_dev'));
+    this.iDist = rowIndex(c, kinetic ? 'dist_eq' : 'rho_l2_dev');
     this.squareDist = true;
-    this.iMin = 1 + (kinetic ? c.indexOf('h_min') : c.indexOf('rho_min'));
-    this.iMax = 1 + (kinetic ? c.indexOf('h_max') : c.indexOf('rho_max'));
-    this.iLimitDev = meta.limitColumns ? 1 + meta.limitColumns.indexOf('rho_l2_dev') : -1;
+    this.iMin = rowIndex(c, kinetic ? 'h_min' : 'rho_min');
+    this.iMax = rowIndex(c, kinetic ? 'h_max' : 'rho_max');
+    this.iLimitDev = meta.limitColumns ? rowIndex(meta.limitColumns, 'rho_l2_dev') : -1;
+    this.iNeq = kinetic ? rowIndex(c, NEQ_COLUMN) : -1;
   }
 
   /** Positive finite values only (log axis); anything else is a gap. */
@@ -56,6 +63,9 @@ export class SeriesStore {
       this.limitDist2.push(SeriesStore.positive(ld === undefined ? undefined : ld * ld));
       this.min.push(SeriesStore.finite(row[this.iMin]));
       this.max.push(SeriesStore.finite(row[this.iMax]));
+      this.limitDist.push(SeriesStore.positive(frame.distance[j]));
+      this.neqPart.push(this.iNeq > 0 && frame.distance.length > 0 ? SeriesStore.positive(Math.sqrt(row[this.iNeq])) : null);
+      this.densityPart.push(SeriesStore.positive(frame.densityDistance[j]));
     });
     for (const row of frame.limitRows) if (this.limitRows.length < MAX_ROWS) this.limitRows.push(row);
     if (this.t.length > MAX_PLOT_POINTS) this.thin();
@@ -68,6 +78,9 @@ export class SeriesStore {
     this.limitDist2 = keep(this.limitDist2);
     this.min = keep(this.min);
     this.max = keep(this.max);
+    this.limitDist = keep(this.limitDist);
+    this.neqPart = keep(this.neqPart);
+    this.densityPart = keep(this.densityPart);
   }
 
   /** The exact linear rate line through the latest value: y(t) = y_last exp(−2 d (t − t_last)). */
@@ -90,7 +103,23 @@ export class SeriesStore {
 
   /** Latest row as { column: value }. */
   latest(): Record<string, number> {
-    const row = this.rows[this.rows.length - 1];
+    return this.named(this.rows[this.rows.length - 1]);
+  }
+
+  /** The row at time t (the last one with time <= t) as { column: value }. */
+  at(t: number): Record<string, number> {
+    let lo = 0;
+    let hi = this.rows.length - 1;
+    if (hi < 0 || this.rows[0][0] > t) return {};
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (this.rows[mid][0] <= t) lo = mid;
+      else hi = mid - 1;
+    }
+    return this.named(this.rows[lo]);
+  }
+
+  private named(row: number[] | undefined): Record<string, number> {
     const out: Record<string, number> = {};
     if (!row) return out;
     out.t = row[0];

@@ -5,20 +5,23 @@
 import { ConfigError, formatIssue, validateConfig, type ConfigIssue } from '../config/validate.js';
 import type { Config } from '../config/schema.js';
 import { compileExpression, ExpressionError } from '../models/expression.js';
-import { configInput, MAX_PAGE_UNKNOWNS, type ExplorerState } from './state.js';
+import { configInput, domainField, DomainTextError, isRadial, MAX_PAGE_UNKNOWNS, type ExplorerState } from './state.js';
 
 /** The page's fields that can carry a message ('general' is the message bar). */
-export type Field = 'equation' | 'alpha' | 'eps' | 'nodes' | 'cells' | 'expr' | 'end' | 'general';
+export type Field = 'dim' | 'equation' | 'alpha' | 'eps' | 'nodes' | 'cells' | 'domain' | 'expr' | 'end' | 'rtol' | 'general';
 
 export type FieldMessages = Partial<Record<Field, string>>;
 
 /** The field a config path belongs to. */
 export function fieldOf(path: string): Field {
   if (path === 'model.equation') return 'equation';
+  if (path === 'model.dim') return 'dim';
+  if (path.startsWith('time.rtol') || path.startsWith('time.atol')) return 'rtol';
   if (path.startsWith('model.eps')) return 'eps';
   if (path.startsWith('model.alpha') || path === 'model' || path.startsWith('model.rate')) return 'alpha';
   if (path.startsWith('velocity')) return 'nodes';
-  if (path.startsWith('domain')) return 'cells';
+  if (path.startsWith('domain.cells')) return 'cells';
+  if (path.startsWith('domain')) return 'domain';
   if (path.startsWith('initial')) return 'expr';
   if (path.startsWith('time') || path.startsWith('output')) return 'end';
   return 'general';
@@ -35,8 +38,11 @@ export function messagesOf(issues: readonly ConfigIssue[]): FieldMessages {
 }
 
 /** The variables of the initial-data expression for these settings. */
-export function expressionVariables(state: Pick<ExplorerState, 'equation' | 'initialKind'>): string[] {
-  return state.equation === 'kinetic' && state.initialKind === 'h' ? ['x', 'v'] : ['x'];
+export function expressionVariables(state: Pick<ExplorerState, 'dim' | 'equation' | 'initialKind' | 'domain'>): string[] {
+  if (isRadial(state.domain)) return ['r'];
+  const h = state.equation === 'kinetic' && state.initialKind === 'h';
+  if (state.dim === 2) return h ? ['x', 'y', 'vx', 'vy'] : ['x', 'y'];
+  return h ? ['x', 'v'] : ['x'];
 }
 
 export interface ValidationResult {
@@ -59,6 +65,12 @@ export function validateState(state: ExplorerState): ValidationResult {
     if (!(err instanceof ExpressionError)) throw err;
     messages.expr = err.message;
   }
+  try {
+    domainField(state.domain);
+  } catch (err) {
+    if (!(err instanceof DomainTextError)) throw err;
+    messages.domain = err.message;
+  }
   let config: Config | undefined;
   try {
     config = validateConfig(configInput(state));
@@ -67,9 +79,10 @@ export function validateState(state: ExplorerState): ValidationResult {
     for (const [f, m] of Object.entries(messagesOf(err.issues)) as [Field, string][]) messages[f] ??= m;
   }
   if (config) {
-    const nodes = config.velocity?.nodes ?? 1;
-    if (config.domain.cells[0] * nodes > MAX_PAGE_UNKNOWNS) {
-      messages.cells = `cells × velocity nodes = ${config.domain.cells[0] * nodes} is more than the explorer runs (${MAX_PAGE_UNKNOWNS}); use nlbgk run for bigger runs`;
+    const velocities = (config.velocity?.nodes ?? 1) ** config.model.dim;
+    const cells = config.domain.cells.reduce((a, b) => a * b, 1);
+    if (cells * velocities > MAX_PAGE_UNKNOWNS) {
+      messages.cells = `cells × velocities = ${cells * velocities} is more than the explorer runs (${MAX_PAGE_UNKNOWNS}); use nlbgk run for bigger runs`;
     }
   }
   return Object.keys(messages).length === 0 ? { config, messages } : { messages };

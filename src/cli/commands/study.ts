@@ -6,7 +6,7 @@
  */
 import type { Command } from 'commander';
 import { CheckFailure, UsageError, type Io } from '../io.js';
-import { prepareRunDirectory } from '../../io/files.js';
+import { prepareReportDirectory } from '../../io/files.js';
 import { STUDIES } from '../../studies/index.js';
 
 export function register(program: Command, io: Io): void {
@@ -19,9 +19,9 @@ export function register(program: Command, io: Io): void {
     .option('-f, --force', 'write into a non-empty directory (files of the same names are replaced)', false)
     .option('-q, --quiet', 'no progress lines', false)
     .action(async (name: string, opts: { out: string; quick: boolean; force: boolean; quiet: boolean }) => {
-      const study = STUDIES[name];
+      const study = Object.hasOwn(STUDIES, name) ? STUDIES[name] : undefined;
       if (!study) throw new UsageError(`unknown study '${name}'; available: ${Object.keys(STUDIES).join(', ')}`);
-      prepareRunDirectory(opts.out, opts.force);
+      prepareReportDirectory(opts.out, opts.force);
       const result = await study.run({ quick: opts.quick, out: opts.out, log: opts.quiet ? undefined : (l) => io.err(`nlbgk study ${name}: ${l}\n`) });
       const failed = result.checks.filter((c) => !c.passed);
       for (const c of result.checks) io.out(`${c.passed ? 'PASS' : 'FAIL'} ${c.name}: ${c.detail}\n`);

@@ -3,12 +3,16 @@
  *
  *     d_t rho = div( D(rho) grad rho ) = Laplacian Phi(rho),   D = 1/lambda(rho),  Phi(rho) = int_1^rho D,
  *
- * on the unit torus T^1 or T^2, cell averages rho_i (index i + Nx j).
+ * on the domains of src/grid/grid.ts — the unit torus T^1 or T^2 (the paper's), boxes with
+ * zero-flux, Dirichlet or far-field sides, radial meshes of R^d — with cell averages rho_i
+ * (index i + Nx j), including vacuum (rho = 0 on open sets) where the rate allows it.
  *
- * Space (Kirchhoff form, cell-centred finite volumes, 3-point / 5-point stencil):
- *     d_t rho_p = sum_{q ~ p} (Phi(rho_q) - Phi(rho_p)) / h_pq^2,    h_pq = dx or dy.
- * The face flux Phi(rho_q) - Phi(rho_p) = Dbar_pq (rho_q - rho_p), Dbar_pq = mean of D over
- * [rho_p, rho_q] > 0: second-order consistent, and its sign is that of rho_q - rho_p.
+ * Space (Kirchhoff form, cell-centred conservative finite volumes): V_p d rho_p/dt =
+ * sum_f T_f (Phi(rho_q) - Phi(rho_p)) - B_p, T_f = face area / centre distance, B_p the outflow
+ * through boundary faces (./boundary.ts). The face flux Phi(rho_q) - Phi(rho_p) = Dbar_pq (rho_q -
+ * rho_p), Dbar_pq the mean of D over [rho_p, rho_q]: second-order consistent, sign of rho_q - rho_p.
+ * The space part lives in a NewtonSpace (./space.ts): ./torus.ts for periodic boxes with positive
+ * data (bit-identical to the solver before the domain work), ./mesh.ts for everything else.
  *
  * Time: variable-step BDF2 (Grigorieff 1983; Becker 1998), step h_n, ratio w = h_n / h_{n-1}:
  *     (1+2w)/(1+w) rho^{n+1} - (1+w) rho^n + w^2/(1+w) rho^{n-1} = h_n L Phi(rho^{n+1}),
@@ -19,42 +23,45 @@
  *
  * Stability / maximum principle. Backward Euler: at a cell p where rho^{n+1} is maximal every flux
  * Phi(rho_q) - Phi(rho_p) <= 0 (Phi nondecreasing), so rho_p^{n+1} <= rho_p^n <= max rho^n; same at the
- * minimum. Hence min rho_in <= rho^n <= max rho_in for EVERY dt (no CFL condition). BDF2 is
- * A-stable (unconditionally stable for the linearised problem) but not monotone: after each BDF2
- * step the solution is checked against [min rho_in, max rho_in] (relative tolerance boundsTol =
- * 1e-12, plus the round-off floor below); if it leaves, the step is redone by backward Euler and
- * `stats.fallbackSteps` is incremented. So the bound holds for every dt.
+ * minimum (boundary values enter like neighbours; outflow-only sides can only lower rho). Hence
+ * lo <= rho^n <= hi for EVERY dt (no CFL condition), [lo, hi] = [min, max] of the data and the
+ * boundary values (lo = 0 with vacuum or open sides). BDF2 is A-stable but not monotone: after each
+ * BDF2 step the solution is checked against [lo, hi] (relative tolerance boundsTol = 1e-12, plus the
+ * round-off floor of Newton; with lo = 0 off the torus exactly: rho >= 0, and rho > 0 for
+ * alpha >= 1); if it leaves, the step is redone by backward Euler and `stats.fallbackSteps` is
+ * incremented. So the bound holds for every dt.
  *
- * Nonlinear solve: Newton on G(rho) = c rho - hist - h L Phi(rho), Jacobian c I - h L diag(D).
- * With z = D delta the Newton system becomes (c diag(1/D) - h L) z = -G, symmetric positive definite:
- * 1D periodic tridiagonal (Sherman-Morrison, linear/tridiagonal.ts), 2D multigrid-preconditioned CG
- * (linear/multigrid.ts, linear/pcg.ts). Stop when max_p |rho_k - rho*_p| <= tol, where
- * rho* = (hist + h L Phi(rho_k)) / c is the "consistent update", and ACCEPT rho* (not rho_k):
- * rho* - hist/c is a sum of face-flux differences that telescopes, so mass is conserved to round-off
- * however inexact the linear solves are. tol = max(newtonTol * max|rho_in|, round-off floor), the
- * floor = 16 eps (h/c) sum_d 2/dx_d^2 max|Phi| being the rounding noise of h L Phi (it grows like
- * dt/dx^2; at default dt it is ~4e-13 at 4096 cells, 1e-13 at 1024 cells).
+ * Nonlinear solve: Newton, stopped on the consistent update rho* = rho^n + (hist + h F(Phi(rho_k))/V)/c,
+ * which is ACCEPTED (not rho_k): its flux sum telescopes, so the mass changes by exactly the outflow
+ * through the boundary however inexact the linear solves are. Details in ./torus.ts and ./mesh.ts.
+ *
+ * Outflow: with B^{n+1} the boundary outflow rate of a step, the mass obeys
+ * M^{n+1} - M^n = (a2/c)(M^n - M^{n-1}) - (h/c) B^{n+1}; the cumulative outflow per side follows the
+ * same recursion (O^{n+1} - O^n = (a2/c)(O^n - O^{n-1}) + (h/c) B_side), so that mass + outflow =
+ * initial mass to round-off (`outflow()`).
  *
  * Time step: chosen by the Simulation's error control (attempt/accept, src/simulation/stepControl.ts)
  * from the local error estimate of src/solvers/errorEstimate.ts (Milne's device with the quadratic
  * predictor through rho^n, rho^{n-1}, rho^{n-2}). Without error control (time.dt, or step()),
- * suggestedDt = dtFactor * min(dx) / max_{[min rho_in, max rho_in]} D is the fixed fallback,
- * proportional to dx (not dx^2: there is no stability restriction).
+ * suggestedDt = dtFactor * min(dx) / max D (D over [lo, hi]; [max(lo, 1e-3 hi), hi] when D is
+ * unbounded at lo = 0) is the fixed fallback, proportional to dx (no stability restriction).
  *
+ * The solver keeps its own clock `time` (t0 + the committed steps) for time-dependent boundary data.
  * No allocation in step(): every work array is created by the constructor.
  */
 import type { Grid } from '../../grid/grid.js';
 import type { RateLaw } from '../../models/rate.js';
 import { NumericalFailure, type AdaptiveStepper, type StepperState, type Tolerances } from '../stepper.js';
 import { milneConstant, predictorCoefficients, weightedDistance } from '../errorEstimate.js';
-import { PeriodicTridiagonal } from '../linear/tridiagonal.js';
-import { PeriodicHelmholtzMG } from '../linear/multigrid.js';
-import { pcg, PcgWork, type PcgResult } from '../linear/pcg.js';
+import { hasFaces, principleBounds, sideLaws, type SideLaw } from './boundary.js';
+import { MeshSpace, type UpdateRule } from './mesh.js';
+import { TorusSpace } from './torus.js';
+import type { NewtonBuffers, NewtonSpace } from './space.js';
 
 export interface DiffusionOptions {
   grid: Grid;
   rate: RateLaw;
-  /** Initial cell averages (x fastest); copied. Must be finite (and > 0 for power laws). */
+  /** Initial cell averages (x fastest); copied. Finite; > 0 for power laws with alpha >= 1, else >= 0. */
   rho0: Float64Array;
   /** Time integrator: variable-step BDF2 with backward-Euler fallback (default), or backward Euler. */
   scheme?: 'bdf2' | 'euler';
@@ -71,7 +78,11 @@ export interface DiffusionOptions {
   dtFactor?: number;
   /** Relative tolerance of the maximum-principle check (default 1e-12). */
   boundsTol?: number;
-  /** Diagnostics: called at every Newton iteration with the residual max|rho_k - rho*| and the tolerance. */
+  /** The maximum principle's interval [lo, hi] (default: the range of rho0 and of the boundary values, ./boundary.ts principleBounds without tEnd). */
+  bounds?: [number, number];
+  /** Time of the initial data (default 0): the clock of time-dependent boundary data (far field). */
+  t0?: number;
+  /** Diagnostics: called at every Newton iteration with the residual and the tolerance. */
   trace?: (iteration: number, residual: number, tolerance: number) => void;
 }
 
@@ -92,47 +103,47 @@ export interface DiffusionStats {
   newtonIterations: number;
   /** 2D: PCG iterations in total (1D: equal to newtonIterations, one direct solve each). */
   linearIterations: number;
-  /** BDF2 substeps that left [min rho_in, max rho_in] (or whose Newton failed) and were redone by backward Euler. */
+  /** BDF2 substeps that left [lo, hi] (or whose Newton failed) and were redone by backward Euler. */
   fallbackSteps: number;
   /** Ramp starts (first step, or step ratio > 2). */
   ramps: number;
+  /** Solves whose round-off-size negative values were removed conservatively (./mesh.ts). */
+  positivityFixes: number;
 }
 
 export class DiffusionSolver implements AdaptiveStepper {
   readonly grid: Grid;
   readonly scheme: string;
   readonly rate: RateLaw;
-  readonly stats: DiffusionStats = { steps: 0, substeps: 0, newtonIterations: 0, linearIterations: 0, fallbackSteps: 0, ramps: 0 };
+  readonly stats: DiffusionStats = { steps: 0, substeps: 0, newtonIterations: 0, linearIterations: 0, fallbackSteps: 0, ramps: 0, positivityFixes: 0 };
   readonly order: number;
-  tolerances: Tolerances = { rtol: 1e-4, atol: 1e-4 };
   lastError = NaN;
   lastFailure = '';
   errorPlace = -1;
   estimateNoise = 0;
-  /** Newton's stopping tolerance in the last solve (absolute, in rho). */
-  private newtonStop = 0;
+  /** The boundary law of every side (index 2 dim + side). */
+  readonly laws: readonly SideLaw[];
+  /** The space discretisation (./torus.ts or ./mesh.ts). */
+  readonly space: NewtonSpace;
+  /** The Newton update of ./mesh.ts, or 'torus' for the scheme of periodic boxes with positive data. */
+  readonly update: UpdateRule | 'torus';
 
   private readonly n: number;
-  private readonly nx: number;
-  private readonly ny: number;
-  /** 1/dx^2, 1/dy^2 (0 in 1D). */
-  private readonly ix2: number;
-  private readonly iy2: number;
   private readonly bdf2: boolean;
-  private readonly newtonTol: number;
-  private readonly maxNewton: number;
-  private readonly linearTol: number;
-  private readonly maxLinear: number;
   private readonly dtFactor: number;
+  private readonly maxNewton: number;
   private readonly boundsTol: number;
-  private readonly positive: boolean;
-  private readonly trace: ((iteration: number, residual: number, tolerance: number) => void) | undefined;
+  /** Off the torus with lo = 0: rho >= 0 is checked exactly (rho > 0 when strictly positive). */
+  private readonly exactFloor: boolean;
+  private readonly strictlyPositive: boolean;
+  private tol: Tolerances = { rtol: 1e-4, atol: 1e-4 };
 
-  /** Bounds of the initial data (the maximum principle's interval); part of the state. */
+  /** Bounds of the maximum principle; part of the state. */
   private lo: number;
   private hi: number;
   private scale = 1;
-  private phiScale = 1;
+  /** Time of the current state (t0 + committed steps). */
+  private time: number;
 
   // Rotating state buffers: rho^n, rho^{n-1}, rho^{n-2} (error estimate), the attempt.
   private cur: Float64Array;
@@ -146,19 +157,12 @@ export class DiffusionSolver implements AdaptiveStepper {
   private pendingEuler = false;
   private pendingError = NaN;
   private readonly pc = new Float64Array(3);
+  /** Cumulative outflow per side, its last increment (BDF2 history), the attempt's increment. */
+  private readonly out: Float64Array;
+  private readonly outStep: Float64Array;
+  private readonly outPending: Float64Array;
 
-  // Work arrays.
-  private readonly hist: Float64Array;
-  private readonly iter: Float64Array;
-  private readonly phi: Float64Array;
-  private readonly dphi: Float64Array;
-  private readonly rhs: Float64Array;
-  private readonly z: Float64Array;
-  private readonly diag: Float64Array;
-  private readonly tri: PeriodicTridiagonal | null;
-  private readonly mg: PeriodicHelmholtzMG | null;
-  private readonly pcgWork: PcgWork | null;
-  private readonly pcgOut: PcgResult = { iterations: 0, converged: true, relResidual: 0 };
+  private readonly b: NewtonBuffers;
 
   constructor(opts: DiffusionOptions) {
     const { grid, rate, rho0 } = opts;
@@ -167,65 +171,85 @@ export class DiffusionSolver implements AdaptiveStepper {
     const n = grid.cells;
     if (rho0.length !== n) throw new RangeError(`DiffusionSolver: rho0 has ${rho0.length} values, grid has ${n} cells`);
     this.n = n;
-    this.nx = grid.n[0];
-    this.ny = grid.dim === 2 ? grid.n[1] : 1;
-    this.ix2 = 1 / (grid.dx[0] * grid.dx[0]);
-    this.iy2 = grid.dim === 2 ? 1 / (grid.dx[1] * grid.dx[1]) : 0;
     this.bdf2 = (opts.scheme ?? 'bdf2') === 'bdf2';
     this.order = this.bdf2 ? 2 : 1;
     this.scheme = this.bdf2 ? 'fv-kirchhoff-bdf2' : 'fv-kirchhoff-euler';
-    this.newtonTol = opts.newtonTol ?? 1e-13;
-    this.maxNewton = opts.maxNewton ?? 30;
-    this.linearTol = opts.linearTol ?? 1e-3;
-    this.maxLinear = opts.maxLinear ?? 200;
     this.dtFactor = opts.dtFactor ?? DEFAULT_DT_FACTOR;
     this.boundsTol = opts.boundsTol ?? 1e-12;
-    this.trace = opts.trace;
-    // Power laws need rho > 0 (log rho, rho^-alpha); general rates only lambda > 0 on the range.
-    this.positive = rate.alpha !== undefined;
+    this.time = opts.t0 ?? 0;
+    const alpha = rate.alpha;
+    // rho = 0 is allowed where Phi(0) is finite: alpha < 1, or a general rate (checked finite at 0 by the caller)
+    const zeroOk = alpha === undefined || alpha < 1;
 
     let lo = Infinity;
     let hi = -Infinity;
     for (let i = 0; i < n; i++) {
       const v = rho0[i];
-      if (!Number.isFinite(v) || (this.positive && !(v > 0))) {
-        throw new RangeError(`DiffusionSolver: rho0[${i}] = ${v}, expected a finite value${this.positive ? ' > 0' : ''}`);
+      if (!Number.isFinite(v) || !(zeroOk ? v >= 0 : v > 0)) {
+        throw new RangeError(`DiffusionSolver: rho0[${i}] = ${v}, expected a finite value ${zeroOk ? '>= 0' : '> 0'}`);
       }
       if (v < lo) lo = v;
       if (v > hi) hi = v;
     }
+    this.laws = sideLaws(grid, rate);
+    const periodicBox = grid.geometry === 'cartesian' && grid.periodic.every((p) => p);
+    [lo, hi] = opts.bounds ?? principleBounds(grid, this.laws, [lo, hi]);
     this.lo = lo;
     this.hi = hi;
-    this.setScales();
 
     this.cur = Float64Array.from(rho0);
     this.prev = new Float64Array(n);
     this.prev2 = new Float64Array(n);
     this.next = new Float64Array(n);
-    this.hist = new Float64Array(n);
-    this.iter = new Float64Array(n);
-    this.phi = new Float64Array(n);
-    this.dphi = new Float64Array(n);
-    this.rhs = new Float64Array(n);
-    this.z = new Float64Array(n);
-    this.diag = new Float64Array(n);
-    if (grid.dim === 1) {
-      this.tri = new PeriodicTridiagonal(n);
-      this.mg = null;
-      this.pcgWork = null;
+    this.b = {
+      hist: new Float64Array(n),
+      iter: new Float64Array(n),
+      phi: new Float64Array(n),
+      dphi: new Float64Array(n),
+      rhs: new Float64Array(n),
+      z: new Float64Array(n),
+      diag: new Float64Array(n),
+    };
+    const settings = {
+      newtonTol: opts.newtonTol ?? 1e-13,
+      maxNewton: opts.maxNewton ?? 30,
+      linearTol: opts.linearTol ?? 1e-3,
+      maxLinear: opts.maxLinear ?? 200,
+      trace: opts.trace,
+    };
+    this.maxNewton = settings.maxNewton;
+    if (periodicBox && lo > 0) {
+      this.update = 'torus';
+      this.space = new TorusSpace(grid, rate, this.b, this.stats, settings);
     } else {
-      this.tri = null;
-      this.mg = new PeriodicHelmholtzMG(this.nx, this.ny);
-      this.pcgWork = new PcgWork(n);
+      this.update = alpha !== undefined ? (alpha > 0 ? 'phi' : 'rho-projected') : lo === 0 ? 'rho-projected' : 'rho-damped';
+      this.space = new MeshSpace(grid, rate, this.b, this.stats, settings, this.laws, this.update);
     }
+    this.exactFloor = this.update !== 'torus' && lo === 0;
+    this.strictlyPositive = alpha !== undefined && alpha >= 1;
+    const sides = this.laws.length;
+    this.out = new Float64Array(sides);
+    this.outStep = new Float64Array(sides);
+    this.outPending = new Float64Array(sides);
+    this.setScales();
+  }
+
+  get tolerances(): Tolerances {
+    return this.tol;
+  }
+
+  set tolerances(t: Tolerances) {
+    this.tol = t;
+    this.setScales();
   }
 
   private setScales(): void {
     this.scale = Math.max(Math.abs(this.lo), Math.abs(this.hi), Number.MIN_VALUE);
-    this.phiScale = Math.max(Math.abs(this.rate.kirchhoff(this.lo)), Math.abs(this.rate.kirchhoff(this.hi)), 1e-300);
+    const phiScale = Math.max(Math.abs(this.rate.kirchhoff(this.lo)), Math.abs(this.rate.kirchhoff(this.hi)), 1e-300);
+    this.space.setScales(this.scale, phiScale, this.tol);
   }
 
-  /** The maximum-principle interval [min rho_in, max rho_in]. */
+  /** The maximum-principle interval [lo, hi]. */
   bounds(): [number, number] {
     return [this.lo, this.hi];
   }
@@ -235,8 +259,25 @@ export class DiffusionSolver implements AdaptiveStepper {
     return this.stats.fallbackSteps;
   }
 
+  /** Time of the current state (t0 plus the committed steps). */
+  get t(): number {
+    return this.time;
+  }
+
+  /** Cumulative mass that left through each side (index 2 dim + side; 0 for periodic and centre sides). */
+  outflow(): Float64Array {
+    return this.out;
+  }
+
+  /** Which sides can pass mass (zero-flux, dirichlet, far-field): those get an outflow column. */
+  openSides(): number[] {
+    return this.laws.map((l, k) => (hasFaces(l) ? k : -1)).filter((k) => k >= 0);
+  }
+
   suggestedDt(): number {
-    const [, dMax] = this.rate.diffusivityBounds(this.lo, this.hi);
+    let lo = this.lo;
+    if (this.update !== 'torus' && !Number.isFinite(this.rate.diffusivity(lo))) lo = Math.max(lo, 1e-3 * this.hi);
+    const [, dMax] = this.rate.diffusivityBounds(lo, this.hi);
     const dx = Math.min(...this.grid.dx);
     return (this.dtFactor * dx) / dMax;
   }
@@ -250,7 +291,7 @@ export class DiffusionSolver implements AdaptiveStepper {
   }
 
   distance(a: Float64Array, b: Float64Array): number {
-    return weightedDistance(a, b, b, ONE, this.tolerances.rtol, this.tolerances.atol).norm;
+    return weightedDistance(a, b, b, ONE, this.tol.rtol, this.tol.atol).norm;
   }
 
   /**
@@ -279,8 +320,8 @@ export class DiffusionSolver implements AdaptiveStepper {
 
   /**
    * The step of length dt into the work buffers (BDF2 once there is a previous level, else backward
-   * Euler; a BDF2 result outside [min rho_in, max rho_in] is redone by backward Euler) and its
-   * weighted local error estimate (NaN while fewer than three levels exist; Infinity on failure).
+   * Euler; a BDF2 result outside [lo, hi] is redone by backward Euler) and its weighted local error
+   * estimate (NaN while fewer than three levels exist; Infinity on failure).
    */
   attempt(dt: number): number {
     if (!(dt > 0 && Number.isFinite(dt))) throw new RangeError(`DiffusionSolver.attempt: dt must be finite and > 0, got ${dt}`);
@@ -303,12 +344,20 @@ export class DiffusionSolver implements AdaptiveStepper {
     return this.pendingError;
   }
 
+  /** Clip a predictor value to the invariant interval (strictly positive where rho must be). */
+  private clip(p: number, u: number): number {
+    if (p < this.lo) p = this.lo;
+    else if (p > this.hi) p = this.hi;
+    if (this.strictlyPositive && !(p > 0)) p = u;
+    return p;
+  }
+
   private bdf2Candidate(h: number): boolean {
     const w = h / this.dtPrev;
     const c = (1 + 2 * w) / (1 + w);
     const a2 = (w * w) / (1 + w);
-    const { cur, prev, hist, iter, lo, hi } = this;
-    const n = this.n;
+    const { cur, prev, n } = this;
+    const { hist, iter } = this.b;
     for (let i = 0; i < n; i++) {
       const u = cur[i];
       const v = prev[i];
@@ -317,14 +366,12 @@ export class DiffusionSolver implements AdaptiveStepper {
       // so the mass drift per step is ~eps |increment| instead of ~eps |rho| (no systematic bias).
       hist[i] = a2 * (u - v);
       // Linear extrapolation predictor, clipped to the invariant interval.
-      let p = u + w * (u - v);
-      if (p < lo) p = lo;
-      else if (p > hi) p = hi;
-      iter[i] = p;
+      iter[i] = this.clip(u + w * (u - v), u);
     }
-    const ok = this.newton(c, h);
-    if (ok && this.inBounds(this.next, c, h)) {
+    const ok = this.space.solve(c, h, this.time + h, cur, this.next);
+    if (ok && this.firstOutOfBounds(this.next) < 0) {
       this.pendingEuler = false;
+      this.outflowIncrement(a2 / c, h / c);
       return true;
     }
     // BDF2 left the invariant interval (or Newton failed): redo by backward Euler, which is
@@ -332,31 +379,34 @@ export class DiffusionSolver implements AdaptiveStepper {
     this.stats.fallbackSteps++;
     if (ok) {
       const nx = this.next;
-      for (let i = 0; i < n; i++) {
-        let p = nx[i];
-        if (p < lo) p = lo;
-        else if (p > hi) p = hi;
-        iter[i] = p;
-      }
+      for (let i = 0; i < n; i++) iter[i] = this.clip(nx[i], cur[i]);
     }
     return this.eulerCandidate(h, !ok);
   }
 
-  /** Backward Euler from cur over h (Newton from cur, or from this.iter when fromCur is false). */
+  /** Backward Euler from cur over h (Newton from cur, or from the iterate in place when fromCur is false). */
   private eulerCandidate(h: number, fromCur: boolean): boolean {
-    if (fromCur) this.iter.set(this.cur);
-    this.hist.fill(0);
+    const { iter, hist } = this.b;
+    if (fromCur) iter.set(this.cur);
+    hist.fill(0);
     this.pendingEuler = true;
-    if (!this.newton(1, h)) {
+    if (!this.space.solve(1, h, this.time + h, this.cur, this.next)) {
       this.lastFailure = `diffusion: Newton did not converge in ${this.maxNewton} iterations (backward Euler, dt = ${h})`;
       return false;
     }
-    const bad = this.firstOutOfBounds(this.next, 1, h);
+    const bad = this.firstOutOfBounds(this.next);
     if (bad >= 0) {
       this.lastFailure = `diffusion: rho = ${this.next[bad]} outside [${this.lo}, ${this.hi}] after a backward-Euler step in cell ${bad}`;
       return false;
     }
+    this.outflowIncrement(0, h);
     return true;
+  }
+
+  /** The attempt's outflow per side: (a2/c) (last increment) + (h/c) rate. */
+  private outflowIncrement(ratio: number, hc: number): void {
+    const rates = this.space.rates;
+    for (let k = 0; k < rates.length; k++) this.outPending[k] = ratio * this.outStep[k] + hc * rates[k];
   }
 
   /** ||K (rho^{n+1} - P)||_w with the quadratic predictor P through rho^n, rho^{n-1}, rho^{n-2}. */
@@ -366,7 +416,7 @@ export class DiffusionSolver implements AdaptiveStepper {
     const K = Math.abs(milneConstant(this.pendingEuler ? 1 : 2, h, this.dtPrev, this.dtPrev2));
     const [p0, p1, p2] = predictorCoefficients(h, this.dtPrev, this.dtPrev2, this.pc);
     const { cur, prev, prev2, next, n } = this;
-    const { rtol, atol } = this.tolerances;
+    const { rtol, atol } = this.tol;
     let mx = 0;
     let at = -1;
     let wmin = Infinity;
@@ -381,7 +431,7 @@ export class DiffusionSolver implements AdaptiveStepper {
     }
     this.errorPlace = at;
     // each of the four levels may be off by Newton's tolerance; the predictor weighs them |p0|+|p1|+|p2| + 1
-    this.estimateNoise = (K * (Math.abs(p0) + Math.abs(p1) + Math.abs(p2) + 1) * this.newtonStop) / wmin;
+    this.estimateNoise = this.space.estimateNoise(K * (Math.abs(p0) + Math.abs(p1) + Math.abs(p2) + 1), wmin);
     return mx;
   }
 
@@ -394,141 +444,26 @@ export class DiffusionSolver implements AdaptiveStepper {
     this.dtPrev2 = this.dtPrev;
     this.dtPrev = this.pendingDt;
     this.lastError = this.pendingError;
+    this.time += this.pendingDt;
+    for (let k = 0; k < this.out.length; k++) {
+      this.outStep[k] = this.outPending[k];
+      this.out[k] += this.outPending[k];
+    }
     this.pendingDt = 0;
     this.stats.substeps++;
   }
 
-  /** Newton tolerance: newtonTol relative, floored by the round-off noise of h L Phi / c. */
-  private tolerance(c: number, h: number): number {
-    // h L Phi / c sums 2 dim values of Phi (each with an absolute error of a few ulps of max|Phi|)
-    // with weights h/(c dx^2): its rounding noise is ~ eps (h/c) sum 2/dx_d^2 max|Phi| times a
-    // small constant; 16 was measured to sit above the observed noise for all exponents.
-    const noise = 16 * Number.EPSILON * (h / c) * 2 * (this.ix2 + this.iy2) * this.phiScale;
-    return Math.max(this.newtonTol * this.scale, noise);
-  }
-
-  private checkTol(c: number, h: number): number {
-    return Math.max(this.boundsTol * this.scale, 2 * this.tolerance(c, h));
-  }
-
-  private firstOutOfBounds(u: Float64Array, c: number, h: number): number {
-    const tol = this.checkTol(c, h);
-    const a = this.lo - tol;
+  /** The first cell outside [lo, hi] (with the tolerance of the check), or -1. */
+  private firstOutOfBounds(u: Float64Array): number {
+    const tol = Math.max(this.boundsTol * this.scale, 2 * this.space.stop);
+    const a = this.exactFloor ? 0 : this.lo - tol;
     const b = this.hi + tol;
+    const strict = this.exactFloor && this.strictlyPositive;
     for (let i = 0; i < this.n; i++) {
       const v = u[i];
-      if (!(v >= a && v <= b)) return i;
+      if (!(v >= a && v <= b) || (strict && !(v > 0))) return i;
     }
     return -1;
-  }
-
-  private inBounds(u: Float64Array, c: number, h: number): boolean {
-    return this.firstOutOfBounds(u, c, h) < 0;
-  }
-
-  /**
-   * Solve c rho - hist = h L Phi(rho) from the guess in this.iter; on success the consistent update
-   * is in this.next. Returns false if Newton fails (non-finite values or no convergence).
-   */
-  private newton(c: number, h: number): boolean {
-    const n = this.n;
-    const { iter, phi, dphi, rhs, z, diag } = this;
-    const tol = this.tolerance(c, h);
-    this.newtonStop = tol;
-    const kx = h * this.ix2;
-    const ky = h * this.iy2;
-    for (let k = 0; k <= this.maxNewton; k++) {
-      this.rate.evaluate(iter, phi, dphi, n);
-      const res = this.consistentUpdate(c, h);
-      if (this.trace !== undefined) this.trace(k, res, tol);
-      if (!(res <= tol)) {
-        if (!Number.isFinite(res) || k === this.maxNewton) return false;
-      } else {
-        return true;
-      }
-      this.stats.newtonIterations++;
-      // Newton: (c/D - h L) z = c (rho* - rho_k), delta = z / D. rhs holds rho* - rho_k.
-      for (let i = 0; i < n; i++) {
-        const d = dphi[i];
-        if (!(d > 0)) return false;
-        rhs[i] *= c;
-      }
-      if (this.tri !== null) {
-        const b = 2 * kx;
-        for (let i = 0; i < n; i++) diag[i] = c / dphi[i] + b;
-        this.tri.solve(diag, -kx, rhs, z);
-        this.stats.linearIterations++;
-      } else {
-        for (let i = 0; i < n; i++) diag[i] = c / dphi[i];
-        const mg = this.mg!;
-        mg.setOperator(diag, kx, ky);
-        pcg(mg, rhs, z, this.linearTol, this.maxLinear, this.pcgWork!, this.pcgOut);
-        this.stats.linearIterations += this.pcgOut.iterations;
-        // A not-fully-converged linear solve only slows Newton down; the accepted update is
-        // conservative regardless. Non-finite results are caught below.
-      }
-      // Damping: never let a cell lose more than half its value in one Newton step (keeps rho > 0
-      // for power laws, whose Phi and D are singular at 0).
-      let theta = 1;
-      if (this.positive) {
-        for (let i = 0; i < n; i++) {
-          const dl = z[i] / dphi[i];
-          const r = iter[i];
-          if (dl < -0.5 * r) theta = Math.min(theta, (-0.5 * r) / dl);
-        }
-      }
-      for (let i = 0; i < n; i++) iter[i] += (theta * z[i]) / dphi[i];
-    }
-    return false;
-  }
-
-  /**
-   * next = cur + (hist + h L Phi) / c from the current phi, hist = a2 (rho^n - rho^{n-1}) (BDF2) or 0
-   * (backward Euler). Face fluxes Phi_q - Phi_p are computed identically for both cells of a face,
-   * so the update telescopes. rhs = next - iter. Returns max |rhs| (NaN if anything is non-finite).
-   * Divides by c rather than multiplying by 1/c: 1/c is inexact (c = 3/2 at ratio 1) and would bias
-   * the mass systematically by ~eps per step.
-   */
-  private consistentUpdate(c: number, h: number): number {
-    const { phi, hist, iter, rhs, nx, ny, cur } = this;
-    const next = this.next;
-    const kx = h * this.ix2;
-    const ky = h * this.iy2;
-    let mx = 0;
-    if (ny === 1) {
-      let fw = phi[0] - phi[nx - 1];
-      for (let i = 0; i < nx; i++) {
-        const fe = i + 1 === nx ? phi[0] - phi[i] : phi[i + 1] - phi[i];
-        const v = cur[i] + (hist[i] + kx * (fe - fw)) / c;
-        fw = fe;
-        next[i] = v;
-        const g = v - iter[i];
-        rhs[i] = g;
-        const ag = Math.abs(g);
-        if (!(ag <= mx)) mx = ag; // propagates NaN
-      }
-      return mx;
-    }
-    for (let j = 0; j < ny; j++) {
-      const row = j * nx;
-      const rowN = (j + 1 === ny ? 0 : j + 1) * nx;
-      const rowS = (j === 0 ? ny - 1 : j - 1) * nx;
-      for (let i = 0; i < nx; i++) {
-        const p = row + i;
-        const e = i + 1 === nx ? row : p + 1;
-        const w = i === 0 ? row + nx - 1 : p - 1;
-        const ph = phi[p];
-        const divx = (phi[e] - ph) - (ph - phi[w]);
-        const divy = (phi[rowN + i] - ph) - (ph - phi[rowS + i]);
-        const v = cur[p] + (hist[p] + kx * divx + ky * divy) / c;
-        next[p] = v;
-        const g = v - iter[p];
-        rhs[p] = g;
-        const ag = Math.abs(g);
-        if (!(ag <= mx)) mx = ag;
-      }
-    }
-    return mx;
   }
 
   saveState(): StepperState {
@@ -541,23 +476,27 @@ export class DiffusionSolver implements AdaptiveStepper {
       lastError: Number.isFinite(this.lastError) ? this.lastError : -1,
       lo: this.lo,
       hi: this.hi,
+      time: this.time,
+      outflow: Float64Array.from(this.out),
+      outflowStep: Float64Array.from(this.outStep),
       steps: this.stats.steps,
       substeps: this.stats.substeps,
       newtonIterations: this.stats.newtonIterations,
       linearIterations: this.stats.linearIterations,
       fallbackSteps: this.stats.fallbackSteps,
       ramps: this.stats.ramps,
+      positivityFixes: this.stats.positivityFixes,
     };
   }
 
   restoreState(state: StepperState): void {
     const { rho, rhoPrev, rhoPrev2 } = state;
-    const ok = (a: unknown): a is Float64Array => a instanceof Float64Array && a.length === this.n;
+    const ok = (a: unknown, len = this.n): a is Float64Array => a instanceof Float64Array && a.length === len;
     if (!ok(rho) || !ok(rhoPrev) || !ok(rhoPrev2)) {
       throw new RangeError(`DiffusionSolver.restoreState: expected rho, rhoPrev and rhoPrev2 of length ${this.n}`);
     }
-    const num = (k: string): number => {
-      const v = state[k];
+    const num = (k: string, fallback?: number): number => {
+      const v = state[k] ?? fallback;
       if (typeof v !== 'number') throw new RangeError(`DiffusionSolver.restoreState: missing number ${k}`);
       return v;
     };
@@ -571,6 +510,13 @@ export class DiffusionSolver implements AdaptiveStepper {
     this.pendingDt = 0;
     this.lo = num('lo');
     this.hi = num('hi');
+    this.time = num('time', 0);
+    const sides = this.out.length;
+    if (sides > 0) {
+      if (!ok(state.outflow, sides) || !ok(state.outflowStep, sides)) throw new RangeError(`DiffusionSolver.restoreState: expected outflow and outflowStep of length ${sides}`);
+      this.out.set(state.outflow as Float64Array);
+      this.outStep.set(state.outflowStep as Float64Array);
+    }
     this.setScales();
     this.stats.steps = num('steps');
     this.stats.substeps = num('substeps');
@@ -578,5 +524,6 @@ export class DiffusionSolver implements AdaptiveStepper {
     this.stats.linearIterations = num('linearIterations');
     this.stats.fallbackSteps = num('fallbackSteps');
     this.stats.ramps = num('ramps');
+    this.stats.positivityFixes = num('positivityFixes', 0);
   }
 }

@@ -4,7 +4,8 @@
  *
  *   d_t h + (1/eps) v ∂x h = (1/eps²) λ(rho) (rho − h),   rho = Σ_k w_k h_k.
  *
- * Fully implicit variable-step BDF2 (first step backward Euler) with λ at the extrapolated density.
+ * Fully implicit variable-step BDF2 (first step backward Euler) with λ at the extrapolated density
+ * (or, for several species, a λ field the owner computes from all extrapolated densities).
  * The unknowns rho (cells) and q = h − rho (cells × velocities) solve
  *
  *   rho rows:  L rho + (dt/eps) D<v γ avg q> = histRho                       (transport/apFaces1d.ts)
@@ -48,6 +49,8 @@ export class Kinetic1D implements MicroMacroImpl {
   private readonly v: Float64Array;
   private readonly w: Float64Array;
   private readonly rate: RateLaw;
+  /** λ per cell supplied by the owner before each attempt (several species), or null: λ(rho) from `rate`. */
+  private readonly lambdaField: Float64Array | null;
   private readonly lo: number;
   private readonly hi: number;
   private readonly bdf2: boolean;
@@ -84,6 +87,7 @@ export class Kinetic1D implements MicroMacroImpl {
     this.v = Float64Array.from(s.velocity.v[0]);
     this.w = Float64Array.from(s.velocity.w);
     this.rate = s.rate;
+    this.lambdaField = s.lambdaField ?? null;
     this.lo = s.lo;
     this.hi = s.hi;
     this.bdf2 = s.bdf2;
@@ -163,7 +167,8 @@ export class Kinetic1D implements MicroMacroImpl {
 
     // lambda at the extrapolated density (second order), clamped into the bounds; face diffusivities;
     // blending weights; active velocities (some gamma > 0) enter the Schur complement, interleaved
-    faces.computeLambda(this.rate, L.rhoN, L.rhoOld, useB2, om, this.lo, this.hi);
+    if (this.lambdaField) faces.setLambda(this.lambdaField);
+    else faces.computeLambda(this.rate, L.rhoN, L.rhoOld, useB2, om, this.lo, this.hi);
     faces.computeDf();
     faces.blend();
     this.lines.prepare(c0, dt);

@@ -1,15 +1,19 @@
 /**
- * Geometric multigrid V-cycle for the periodic 2D "Helmholtz" operator
+ * Geometric multigrid V-cycle for the 2D "Helmholtz" operator
  *
- *   (K z)_p = s_p z_p - kx (z_E - 2 z_p + z_W) - ky (z_N - 2 z_p + z_S),   s_p > 0, kx, ky >= 0,
+ *   (K z)_p = s_p z_p - kx (z_E - 2 z_p + z_W) - ky (z_N - 2 z_p + z_S),   s_p >= 0, kx, ky >= 0,
  *
- * on an nx x ny cell-centred torus (index p = i + nx j). This is the symmetric positive definite
+ * on an nx x ny cell-centred box (index p = i + nx j), each direction periodic (the torus, the
+ * default) or bounded by walls. At a wall the missing neighbour is the cell itself (a mirror ghost:
+ * no coupling across the wall, i.e. zero flux); Dirichlet or Robin sides enter through s (the caller
+ * adds their coupling to the diagonal). K must be positive definite (some s_p > 0). This is the symmetric positive definite
  * form of the diffusion solver's Newton system (s = c / D(rho), kx = dt/dx^2, ky = dt/dy^2), used
  * as a preconditioner for conjugate gradients (see pcg.ts). Never forms a matrix.
  *
  * Design (Trottenberg, Oosterlee & Schuller, "Multigrid", 2001, ch. 2 and 5.6 for cell-centred grids):
  *  - coarsening by 2 in both directions while nx and ny are even and >= 4;
- *  - prolongation P: cell-centred bilinear (weights 3/4, 1/4 per direction); restriction R = P^T
+ *  - prolongation P: cell-centred bilinear (weights 3/4, 1/4 per direction; at a wall the coarse
+ *    ghost is the mirror of the boundary cell, so the boundary fine cell takes it with weight 1); restriction R = P^T
  *    (total weight 4 per coarse cell), so the V-cycle is a symmetric operator;
  *  - coarse operators by rediscretisation of R K P: s_c = P^T s (a lumped Galerkin mass term) and the
  *    same kx, ky (R sums 4 fine equations and H = 2h, so 4 dt / H^2 = dt / h^2). The s-term is thus
@@ -33,9 +37,12 @@ interface Level {
   tmp: Float64Array;
 }
 
-export class PeriodicHelmholtzMG {
+export class HelmholtzMG {
   readonly nx: number;
   readonly ny: number;
+  /** Periodic in x, in y (else walls). */
+  readonly px: boolean;
+  readonly py: boolean;
   private readonly levels: Level[] = [];
   private kx = 0;
   private ky = 0;
@@ -44,9 +51,11 @@ export class PeriodicHelmholtzMG {
   /** Symmetric Gauss-Seidel sweeps on the coarsest level. */
   private readonly coarseSweeps: number;
 
-  constructor(nx: number, ny: number, opts: { nu?: number } = {}) {
+  constructor(nx: number, ny: number, opts: { nu?: number; periodic?: readonly [boolean, boolean] } = {}) {
     this.nx = nx;
     this.ny = ny;
+    this.px = opts.periodic?.[0] ?? true;
+    this.py = opts.periodic?.[1] ?? true;
     this.nu = opts.nu ?? 1;
     let mx = nx;
     let my = ny;
@@ -91,7 +100,7 @@ export class PeriodicHelmholtzMG {
   /** y := K x on the fine level. */
   apply(x: Float64Array, y: Float64Array): void {
     const lev = this.levels[0];
-    residualLike(lev.nx, lev.ny, lev.s, this.kx, this.ky, x, null, y);
+    residualLike(lev.nx, lev.ny, this.px, this.py, lev.s, this.kx, this.ky, x, null, y);
   }
 
   /** z := B r, one V-cycle with zero initial guess (an SPD approximation of K^{-1}). */
@@ -108,23 +117,23 @@ export class PeriodicHelmholtzMG {
     z.fill(0);
     if (l === this.levels.length - 1) {
       for (let k = 0; k < this.coarseSweeps; k++) {
-        sgsLex(nx, ny, this.kx, this.ky, lev.invDiag, z, f, true);
-        sgsLex(nx, ny, this.kx, this.ky, lev.invDiag, z, f, false);
+        sgsLex(nx, ny, this.px, this.py, this.kx, this.ky, lev.invDiag, z, f, true);
+        sgsLex(nx, ny, this.px, this.py, this.kx, this.ky, lev.invDiag, z, f, false);
       }
       return;
     }
     for (let k = 0; k < this.nu; k++) {
-      rbgs(nx, ny, this.kx, this.ky, lev.invDiag, z, f, 0);
-      rbgs(nx, ny, this.kx, this.ky, lev.invDiag, z, f, 1);
+      rbgs(nx, ny, this.px, this.py, this.kx, this.ky, lev.invDiag, z, f, 0);
+      rbgs(nx, ny, this.px, this.py, this.kx, this.ky, lev.invDiag, z, f, 1);
     }
-    residualLike(nx, ny, lev.s, this.kx, this.ky, z, f, lev.r);
+    residualLike(nx, ny, this.px, this.py, lev.s, this.kx, this.ky, z, f, lev.r);
     const c = this.levels[l + 1];
     this.restrict(lev, lev.r, c.f);
     this.vcycle(l + 1);
     this.prolongAdd(c, lev);
     for (let k = 0; k < this.nu; k++) {
-      rbgs(nx, ny, this.kx, this.ky, lev.invDiag, z, f, 1);
-      rbgs(nx, ny, this.kx, this.ky, lev.invDiag, z, f, 0);
+      rbgs(nx, ny, this.px, this.py, this.kx, this.ky, lev.invDiag, z, f, 1);
+      rbgs(nx, ny, this.px, this.py, this.kx, this.ky, lev.invDiag, z, f, 0);
     }
   }
 
@@ -139,15 +148,15 @@ export class PeriodicHelmholtzMG {
       const trow = j * cx;
       for (let I = 0; I < cx; I++) {
         const i0 = 2 * I;
-        const im = i0 === 0 ? nx - 1 : i0 - 1;
-        const ip = i0 + 2 === nx ? 0 : i0 + 2;
+        const im = i0 === 0 ? (this.px ? nx - 1 : 0) : i0 - 1;
+        const ip = i0 + 2 === nx ? (this.px ? 0 : nx - 1) : i0 + 2;
         tmp[trow + I] = 0.25 * (v[row + im] + v[row + ip]) + 0.75 * (v[row + i0] + v[row + i0 + 1]);
       }
     }
     for (let J = 0; J < cy; J++) {
       const j0 = 2 * J;
-      const jm = (j0 === 0 ? ny - 1 : j0 - 1) * cx;
-      const jp = (j0 + 2 === ny ? 0 : j0 + 2) * cx;
+      const jm = (j0 === 0 ? (this.py ? ny - 1 : 0) : j0 - 1) * cx;
+      const jp = (j0 + 2 === ny ? (this.py ? 0 : ny - 1) : j0 + 2) * cx;
       const a = j0 * cx;
       const b = (j0 + 1) * cx;
       const orow = J * cx;
@@ -166,8 +175,8 @@ export class PeriodicHelmholtzMG {
     // y direction into tmp (cx x ny): row 2J = 3/4 J + 1/4 (J-1), row 2J+1 = 3/4 J + 1/4 (J+1).
     for (let J = 0; J < cy; J++) {
       const c0 = J * cx;
-      const cm = (J === 0 ? cy - 1 : J - 1) * cx;
-      const cp = (J + 1 === cy ? 0 : J + 1) * cx;
+      const cm = (J === 0 ? (this.py ? cy - 1 : 0) : J - 1) * cx;
+      const cp = (J + 1 === cy ? (this.py ? 0 : cy - 1) : J + 1) * cx;
       const t0 = 2 * J * cx;
       const t1 = t0 + cx;
       for (let I = 0; I < cx; I++) {
@@ -181,8 +190,8 @@ export class PeriodicHelmholtzMG {
       const row = j * nx;
       for (let I = 0; I < cx; I++) {
         const v = 0.75 * tmp[trow + I];
-        const im = I === 0 ? cx - 1 : I - 1;
-        const ip = I + 1 === cx ? 0 : I + 1;
+        const im = I === 0 ? (this.px ? cx - 1 : 0) : I - 1;
+        const ip = I + 1 === cx ? (this.px ? 0 : cx - 1) : I + 1;
         z[row + 2 * I] += v + 0.25 * tmp[trow + im];
         z[row + 2 * I + 1] += v + 0.25 * tmp[trow + ip];
       }
@@ -190,21 +199,29 @@ export class PeriodicHelmholtzMG {
   }
 }
 
-/** out := f - K z when f is given, else out := K z. Periodic wrap handled outside the inner loop. */
+/** Row offsets of the north and south neighbours of row j (periodic wrap, or the row itself at a wall). */
+function northOffset(j: number, ny: number, nx: number, py: boolean): number {
+  return j + 1 === ny ? (py ? -j * nx : 0) : nx;
+}
+function southOffset(j: number, ny: number, nx: number, py: boolean): number {
+  return j === 0 ? (py ? (ny - 1) * nx : 0) : -nx;
+}
+
+/** out := f - K z when f is given, else out := K z. Wrap (or wall) handled outside the inner loop. */
 function residualLike(
-  nx: number, ny: number, s: Float64Array, kx: number, ky: number,
+  nx: number, ny: number, px: boolean, py: boolean, s: Float64Array, kx: number, ky: number,
   z: Float64Array, f: Float64Array | null, out: Float64Array,
 ): void {
   const d = 2 * kx + 2 * ky;
   for (let j = 0; j < ny; j++) {
     const row = j * nx;
-    const dn = (j + 1 === ny ? 0 : j + 1) * nx - row;
-    const ds = (j === 0 ? ny - 1 : j - 1) * nx - row;
+    const dn = northOffset(j, ny, nx, py);
+    const ds = southOffset(j, ny, nx, py);
     const last = row + nx - 1;
-    // i = 0 and i = nx - 1 wrap around; nx >= 2 so they are distinct cells.
-    let kz = (s[row] + d) * z[row] - kx * (z[row + 1] + z[last]) - ky * (z[row + dn] + z[row + ds]);
+    // i = 0 and i = nx - 1 wrap around (or see themselves at a wall); nx >= 2 so they are distinct cells.
+    let kz = (s[row] + d) * z[row] - kx * (z[row + 1] + z[px ? last : row]) - ky * (z[row + dn] + z[row + ds]);
     out[row] = f === null ? kz : f[row] - kz;
-    kz = (s[last] + d) * z[last] - kx * (z[row] + z[last - 1]) - ky * (z[last + dn] + z[last + ds]);
+    kz = (s[last] + d) * z[last] - kx * (z[px ? row : last] + z[last - 1]) - ky * (z[last + dn] + z[last + ds]);
     out[last] = f === null ? kz : f[last] - kz;
     if (f === null) {
       for (let p = row + 1; p < last; p++) {
@@ -220,33 +237,33 @@ function residualLike(
 
 /** One red (colour 0) or black (colour 1) Gauss-Seidel half-sweep; needs even nx, ny. */
 function rbgs(
-  nx: number, ny: number, kx: number, ky: number, invDiag: Float64Array,
+  nx: number, ny: number, px: boolean, py: boolean, kx: number, ky: number, invDiag: Float64Array,
   z: Float64Array, f: Float64Array, colour: number,
 ): void {
   for (let j = 0; j < ny; j++) {
     const row = j * nx;
-    const dn = (j + 1 === ny ? 0 : j + 1) * nx - row;
-    const ds = (j === 0 ? ny - 1 : j - 1) * nx - row;
+    const dn = northOffset(j, ny, nx, py);
+    const ds = southOffset(j, ny, nx, py);
     const last = row + nx - 1;
     let p = row + ((j + colour) & 1);
     if (p === row) {
-      // i = 0: west neighbour wraps to i = nx - 1.
-      z[p] = (f[p] + kx * (z[p + 1] + z[last]) + ky * (z[p + dn] + z[p + ds])) * invDiag[p];
+      // i = 0: west neighbour wraps to i = nx - 1 (or is the cell itself at a wall).
+      z[p] = (f[p] + kx * (z[p + 1] + z[px ? last : p]) + ky * (z[p + dn] + z[p + ds])) * invDiag[p];
       p += 2;
     }
     for (; p < last; p += 2) {
       z[p] = (f[p] + kx * (z[p + 1] + z[p - 1]) + ky * (z[p + dn] + z[p + ds])) * invDiag[p];
     }
     if (p === last) {
-      // i = nx - 1: east neighbour wraps to i = 0.
-      z[p] = (f[p] + kx * (z[row] + z[p - 1]) + ky * (z[p + dn] + z[p + ds])) * invDiag[p];
+      // i = nx - 1: east neighbour wraps to i = 0 (or is the cell itself at a wall).
+      z[p] = (f[p] + kx * (z[px ? row : p] + z[p - 1]) + ky * (z[p + dn] + z[p + ds])) * invDiag[p];
     }
   }
 }
 
 /** One lexicographic Gauss-Seidel sweep, forward or backward (a symmetric pair = SGS). */
 function sgsLex(
-  nx: number, ny: number, kx: number, ky: number, invDiag: Float64Array,
+  nx: number, ny: number, px: boolean, py: boolean, kx: number, ky: number, invDiag: Float64Array,
   z: Float64Array, f: Float64Array, forward: boolean,
 ): void {
   const n = nx * ny;
@@ -255,10 +272,10 @@ function sgsLex(
     const j = (p / nx) | 0;
     const i = p - j * nx;
     const row = j * nx;
-    const e = i + 1 === nx ? row : p + 1;
-    const w = i === 0 ? row + nx - 1 : p - 1;
-    const north = (j + 1 === ny ? 0 : j + 1) * nx + i;
-    const south = (j === 0 ? ny - 1 : j - 1) * nx + i;
+    const e = i + 1 === nx ? (px ? row : p) : p + 1;
+    const w = i === 0 ? (px ? row + nx - 1 : p) : p - 1;
+    const north = (j + 1 === ny ? (py ? 0 : j) : j + 1) * nx + i;
+    const south = (j === 0 ? (py ? ny - 1 : 0) : j - 1) * nx + i;
     z[p] = (f[p] + kx * (z[e] + z[w]) + ky * (z[north] + z[south])) * invDiag[p];
   }
 }

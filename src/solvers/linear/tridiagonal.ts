@@ -79,3 +79,40 @@ export class PeriodicTridiagonal {
     for (let i = 0; i < n; i++) x[i] -= fac * q[i];
   }
 }
+
+/**
+ * Symmetric tridiagonal solver without wrap-around (1D implicit diffusion on an interval or a radial
+ * mesh): b_i x_i + a_{i-1} x_{i-1} + a_i x_{i+1} = f_i, i = 0..n-1, with off-diagonals a_i (i < n-1)
+ * that vary from face to face. Thomas algorithm without pivoting: stable for the diagonally dominant
+ * matrices of the diffusion solver's Newton systems (b_i >= |a_{i-1}| + |a_i|). No allocation.
+ */
+export class Tridiagonal {
+  readonly n: number;
+  private readonly cp: Float64Array;
+
+  constructor(n: number) {
+    if (!Number.isInteger(n) || n < 1) throw new RangeError(`Tridiagonal: n must be an integer >= 1, got ${n}`);
+    this.n = n;
+    this.cp = new Float64Array(n);
+  }
+
+  /** x := A^{-1} f (b: diagonal, a: n - 1 off-diagonals). x may alias f. */
+  solve(b: Float64Array, a: Float64Array, f: Float64Array, x: Float64Array): void {
+    const n = this.n;
+    const cp = this.cp;
+    let piv = b[0];
+    let y = f[0] / piv;
+    x[0] = y;
+    for (let i = 1; i < n; i++) {
+      const c = a[i - 1] / piv; // c'_{i-1}
+      cp[i - 1] = c;
+      piv = b[i] - a[i - 1] * c;
+      y = (f[i] - a[i - 1] * y) / piv;
+      x[i] = y;
+    }
+    for (let i = n - 2; i >= 0; i--) {
+      y = x[i] - cp[i] * y;
+      x[i] = y;
+    }
+  }
+}

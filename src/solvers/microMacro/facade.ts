@@ -56,6 +56,12 @@ export interface MicroMacroOptions {
    * 'plain' (the unstabilised factorisation, for comparisons: its Schur complement can be nearly singular).
    */
   perVelocitySolve?: 'factored' | 'exact' | 'plain';
+  /**
+   * 1D only: λ per cell read from this array (owned and filled by the caller before every attempt or
+   * step) instead of λ(rho) of the own density: one species among several, λ_i(rho_1, …, rho_n) at
+   * the extrapolated densities (src/solvers/species/kinetic.ts). `rate` then only describes the law.
+   */
+  lambdaField?: Float64Array;
 }
 
 /** The settings a facade hands to its implementation. */
@@ -73,6 +79,8 @@ export interface MicroMacroSetup {
   /** Threads to use (resolved: >= 1). */
   threads: number;
   perVelocitySolve: 'factored' | 'exact' | 'plain';
+  /** See MicroMacroOptions.lambdaField. */
+  lambdaField?: Float64Array;
 }
 
 /**
@@ -140,8 +148,9 @@ export abstract class MicroMacroSolver implements AdaptiveStepper {
     this.lo = lo;
     this.hi = hi;
     this.hOut = new Float64Array(N * K);
+    if (opts.lambdaField && (grid.dim !== 1 || opts.lambdaField.length !== N)) throw new RangeError(`${who}: a lambda field needs a 1D grid and one value per cell`);
     const threads = resolveThreads(opts.threads, N * K);
-    this.impl = make({ grid, velocity, rate, eps, h0, lo, hi, useLimiter: this.useLimiter, bdf2: this.bdf2, rtol: opts.rtol ?? 1e-12, threads, perVelocitySolve: opts.perVelocitySolve ?? 'factored' });
+    this.impl = make({ grid, velocity, rate, eps, h0, lo, hi, useLimiter: this.useLimiter, bdf2: this.bdf2, rtol: opts.rtol ?? 1e-12, threads, perVelocitySolve: opts.perVelocitySolve ?? 'factored', lambdaField: opts.lambdaField });
   }
 
   suggestedDt(): number {

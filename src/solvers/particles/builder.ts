@@ -8,11 +8,13 @@ import type { Grid } from '../../grid/grid.js';
 import type { Config } from '../../config/schema.js';
 import { chooseParticleScheme, particleDefaultDt, ParticleSolver } from './solver.js';
 import { densityDiagnostics } from '../../diagnostics/density.js';
-import { buildRate, fluxFields, initialDensity, minMax, type EquationBuilder, type Problem } from '../../simulation/problem.js';
+import { buildRate, fluxFields, initialDensity, minMax, requireUnitTorus, type EquationBuilder, type Problem } from '../../simulation/problem.js';
+import { buildSpeciesParticles } from '../species/builder.js';
 
-export const particlesEquation: EquationBuilder = { build: buildParticles };
+export const particlesEquation: EquationBuilder = { build: buildParticles, species: buildSpeciesParticles };
 
 export function buildParticles(config: Config, grid: Grid): Problem {
+  requireUnitTorus(config, grid);
   const rho0 = initialDensity(grid, config.initial.rho as string, 'initial.rho');
   const [lo, hi] = minMax(rho0);
   const rate = buildRate(config, [lo, hi]);
@@ -40,7 +42,7 @@ export function buildParticles(config: Config, grid: Grid): Problem {
     rate,
     stepper,
     bounds: { lo, hi },
-    columns: ['mass', 'rho_min', 'rho_max', 'rho_l2_dev', 'flux_l2'],
+    columns: ['mass', 'rho_min', 'rho_max', 'rho_l2_dev', 'flux_l2_sq'],
     sample() {
       const d = densityDiagnostics(grid, stepper.rho());
       stepper.flux(flux);

@@ -74,11 +74,13 @@ export class RandomStream {
 
 /**
  * `count` independent streams from one integer seed: stream e is xoroshiro128plus(seed) jumped
- * e + 1 times (2^64 draws apart).
+ * skip + e + 1 times (2^64 draws apart).
  */
-export function makeStreams(seed: number, count: number): RandomStream[] {
+export function makeStreams(seed: number, count: number, skip = 0): RandomStream[] {
   if (!Number.isInteger(seed)) throw new RangeError(`seed must be an integer, got ${seed}`);
   const base = xoroshiro128plus(seed);
+  // skip: streams already handed out from the same seed (several species: species s starts at s × ensembles)
+  for (let e = 0; e < skip; e++) base.jump();
   const out: RandomStream[] = [];
   for (let e = 0; e < count; e++) {
     base.jump();

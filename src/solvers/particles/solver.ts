@@ -62,6 +62,14 @@ export interface ParticleSolverOptions {
    * the density (tests; the uniformity test). Takes precedence over `rate`.
    */
   rateOfX?: (x: number, y: number) => number;
+  /**
+   * λ per cell supplied by the caller at the start of every step of member e (several species:
+   * λ_i(rho_1, …, rho_n) from every species' density estimate, src/solvers/species/particles.ts):
+   * `fill(e, out)` writes one value per cell. Takes precedence over `rate`.
+   */
+  rateField?: (member: number, out: Float64Array) => void;
+  /** Random streams to skip before this solver's own (several species from one seed; default 0). */
+  streamOffset?: number;
   /** An upper bound of rateOfX for thinning (default: 1.1 × its maximum on a fine sample). */
   rateBound?: number;
   eps: number;
@@ -109,6 +117,7 @@ export class ParticleSolver implements TimeStepper {
   private readonly cells: number;
   private readonly rate: RateLaw | null;
   private readonly rateOfX: ((x: number, y: number) => number) | null;
+  private readonly rateField: ((member: number, out: Float64Array) => void) | null;
   private readonly rateBound: number;
   private readonly driftCorrection: boolean;
   /** Whether the dynamics depend on the estimated density (then it is refreshed every step). */
@@ -172,9 +181,10 @@ export class ParticleSolver implements TimeStepper {
       throw new RangeError(`particles: kernel bandwidth must be in (0, 0.5], got ${this.bandwidth}`);
     }
     this.rateOfX = opts.rateOfX ?? null;
-    this.rate = this.rateOfX ? null : (opts.rate ?? null);
-    if (!this.rateOfX && !this.rate) throw new RangeError('particles: give a rate law (rate) or a frozen rate field (rateOfX)');
-    this.coupled = this.rate !== null && this.rate.alpha !== 0;
+    this.rateField = this.rateOfX ? null : (opts.rateField ?? null);
+    this.rate = this.rateOfX || this.rateField ? null : (opts.rate ?? null);
+    if (!this.rateOfX && !this.rateField && !this.rate) throw new RangeError('particles: give a rate law (rate), a rate field per cell (rateField) or a frozen rate field (rateOfX)');
+    this.coupled = this.rateField !== null || (this.rate !== null && this.rate.alpha !== 0);
     this.rhoFloor = (0.5 * this.mass * this.cells) / this.count;
     this.rateBound = this.rateOfX ? (opts.rateBound ?? 1.1 * sampleMax(this.rateOfX, this.dim)) : 0;
     if (this.rateOfX && !(this.rateBound > 0 && Number.isFinite(this.rateBound))) throw new RangeError('particles: the rate bound must be finite and > 0');
@@ -184,7 +194,7 @@ export class ParticleSolver implements TimeStepper {
     this.vx = new Float64Array(total);
     this.py = new Float64Array(this.dim === 2 ? total : 0);
     this.vy = new Float64Array(this.dim === 2 ? total : 0);
-    this.streams = makeStreams(opts.seed, ensembles);
+    this.streams = makeStreams(opts.seed, ensembles, opts.streamOffset ?? 0);
     this.dens = new Float64Array(this.cells * ensembles);
     this.rhoMean = new Float64Array(this.cells);
     this.lam = new Float64Array(this.cells);
@@ -222,6 +232,14 @@ export class ParticleSolver implements TimeStepper {
   rho(): Float64Array {
     if (this.densityStale) this.refreshDensity();
     return this.rhoMean;
+  }
+
+  /** Density of ensemble member e into out (no allocation). */
+  memberRhoInto(e: number, out: Float64Array): Float64Array {
+    if (this.densityStale) this.refreshDensity();
+    const C = this.cells;
+    for (let c = 0; c < C; c++) out[c] = this.dens[e * C + c];
+    return out;
   }
 
   /** Density of ensemble member e (a fresh copy). */
@@ -382,6 +400,8 @@ export class ParticleSolver implements TimeStepper {
         const j = (c - i) / this.nx;
         lam[c] = f((i + 0.5) / this.nx, this.dim === 2 ? (j + 0.5) / this.ny : 0);
       }
+    } else if (this.rateField) {
+      this.rateField(e, lam);
     } else {
       const rate = this.rate!;
       const floor = this.rhoFloor;

@@ -94,7 +94,21 @@ export class ApFaces1D {
     }
   }
 
-  /** Df_f = (1/λ_i + 1/λ_{i+1}) / 2 (after computeLambda). */
+  /**
+   * λ per cell from a field the caller filled (several species: λ_i(rho_1, …, rho_n) at the
+   * extrapolated densities, src/solvers/species/kinetic.ts); checked positive and finite like computeLambda.
+   */
+  setLambda(field: Float64Array): void {
+    const { N, lamC, tmp } = this;
+    for (let i = 0; i < N; i++) {
+      const lam = field[i];
+      if (!(lam > 0) || !Number.isFinite(lam)) throw new NumericalFailure(`lambda = ${lam} is not positive and finite`, { cell: i });
+      lamC[i] = lam;
+      tmp[i] = 1 / lam;
+    }
+  }
+
+  /** Df_f = (1/λ_i + 1/λ_{i+1}) / 2 (after computeLambda or setLambda). */
   computeDf(): void {
     const { N, Df, tmp } = this;
     let mx = 0;

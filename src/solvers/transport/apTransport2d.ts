@@ -450,8 +450,11 @@ export class ApTransport2D {
     }
   }
 
-  /** z ~ L^{-1} r: Jacobi-preconditioned CG to 1e-3 (FGMRES tolerates the varying preconditioner). */
-  pcgL(r: Float64Array, z: Float64Array): void {
+  /**
+   * z ~ L^{-1} r: Jacobi-preconditioned CG until ||res||² <= rel2 ||r||² (default 1e-6: relative 1e-3, an
+   * FGMRES preconditioner, which tolerates the varying preconditioner); the iterations taken.
+   */
+  pcgL(r: Float64Array, z: Float64Array, rel2 = 1e-6, maxIt = 300): number {
     const N = this.N;
     const res = this.cgr;
     const zz = this.cgz;
@@ -461,14 +464,15 @@ export class ApTransport2D {
     res.set(r);
     let rn0 = 0;
     for (let i = 0; i < N; i++) rn0 += r[i] * r[i];
-    if (rn0 === 0) return;
+    if (rn0 === 0) return 0;
     let rz = 0;
     this.precL(res, zz);
     for (let i = 0; i < N; i++) {
       p[i] = zz[i];
       rz += res[i] * zz[i];
     }
-    for (let it = 0; it < 300; it++) {
+    let it = 0;
+    for (; it < maxIt; it++) {
       this.innerIterations++;
       this.applyL(p, q);
       let pq = 0;
@@ -480,7 +484,7 @@ export class ApTransport2D {
         res[i] -= al * q[i];
         rn += res[i] * res[i];
       }
-      if (rn <= 1e-6 * rn0) break;
+      if (rn <= rel2 * rn0) break;
       let rz2 = 0;
       this.precL(res, zz);
       for (let i = 0; i < N; i++) rz2 += res[i] * zz[i];
@@ -488,6 +492,7 @@ export class ApTransport2D {
       rz = rz2;
       for (let i = 0; i < N; i++) p[i] = zz[i] + be * p[i];
     }
+    return Math.min(it + 1, maxIt);
   }
 
   /** Jacobi: zz = r / diag(L). (A Kirchhoff-scaled multigrid V-cycle was tried here: far fewer CG

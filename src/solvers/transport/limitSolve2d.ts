@@ -4,13 +4,13 @@
  * Kirchhoff-scaled operator (L ≈ K^{1/2} (c0/κ − dt Δ) K^{1/2}, K = diag of the cells' mean face κ;
  * ../linear/multigrid.ts), to a relative residual `rtol`.
  */
-import { PeriodicHelmholtzMG } from '../linear/multigrid.js';
+import { HelmholtzMG } from '../linear/multigrid.js';
 import { pcg, PcgWork, type PcgResult, type SpdOperator } from '../linear/pcg.js';
 import type { ApTransport2D } from './apTransport2d.js';
 
 export class LimitSolve2D {
   readonly N: number;
-  private readonly mg: PeriodicHelmholtzMG;
+  private readonly mg: HelmholtzMG;
   private readonly isk: Float64Array;
   private readonly s: Float64Array;
   private readonly t: Float64Array;
@@ -23,7 +23,7 @@ export class LimitSolve2D {
   constructor(private readonly tr: ApTransport2D) {
     const N = tr.N;
     this.N = N;
-    this.mg = new PeriodicHelmholtzMG(tr.nx, tr.ny);
+    this.mg = new HelmholtzMG(tr.nx, tr.ny);
     this.isk = new Float64Array(N);
     this.s = new Float64Array(N);
     this.t = new Float64Array(N);
