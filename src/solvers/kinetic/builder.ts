@@ -4,7 +4,7 @@
  */
 import type { Grid } from '../../grid/grid.js';
 import type { Config } from '../../config/schema.js';
-import type { EquationBuilder, Problem } from '../../simulation/problem.js';
+import { configThreads, type EquationBuilder, type Problem } from '../../simulation/problem.js';
 import { microMacroProblem } from '../microMacro/problem.js';
 import { KineticSolver } from './solver.js';
 import { buildSpeciesKinetic } from '../species/builder.js';
@@ -12,5 +12,5 @@ import { buildSpeciesKinetic } from '../species/builder.js';
 export const kineticEquation: EquationBuilder = { build: buildKinetic, species: buildSpeciesKinetic };
 
 function buildKinetic(config: Config, grid: Grid): Problem {
-  return microMacroProblem(config, grid, ({ velocity, rate, eps, h0 }) => new KineticSolver({ grid, velocity, rate, eps, h0 }));
+  return microMacroProblem(config, grid, ({ velocity, rate, eps, h0 }) => new KineticSolver({ grid, velocity, rate, eps, h0, threads: configThreads(config) }));
 }
