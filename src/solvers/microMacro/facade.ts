@@ -8,7 +8,7 @@ import type { RateLaw } from '../../models/rate.js';
 import type { VelocityGrid } from '../../velocity/gaussHermite.js';
 import { NumericalFailure, type AdaptiveStepper, type StepperState, type Tolerances } from '../stepper.js';
 import { weightedDistance } from '../errorEstimate.js';
-import { newCounters, type Levels1D, type Levels2D, type MicroMacroCounters } from './levels.js';
+import { newCounters, type Levels1D, type Levels2D, type MicroLevel, type MicroMacroCounters } from './levels.js';
 import { resolveThreads } from '../parallel/pool.js';
 
 /** One dimension's implementation behind a MicroMacroSolver facade. */
@@ -26,6 +26,8 @@ export interface MicroMacroImpl {
   accept(): void;
   /** Restore lastError with the levels (the checkpoint's value, NaN when there was none). */
   setLastError(e: number): void;
+  /** Release worker-thread resources (threaded implementations). */
+  dispose?(): void;
 }
 
 export interface MicroMacroOptions {
@@ -183,6 +185,32 @@ export abstract class MicroMacroSolver implements AdaptiveStepper {
    */
   previousH(out: Float64Array): number {
     return this.impl.levels.previousH(out);
+  }
+
+  /**
+   * The current time level (previous = true: the one before it, null before the first step) as it is
+   * stored, without copies: rho per cell and q = h − rho of cell i, velocity k at
+   * q[i * cellStride + k * velocityStride]. Views, valid until the next step. The series diagnostics
+   * read it (../../diagnostics/kineticSeries.ts).
+   */
+  microLevel(previous = false): MicroLevel | null {
+    const L = this.impl.levels;
+    if (previous && !(L.dtPrev > 0)) return null;
+    const vm = this.grid.dim === 2; // Levels2D keeps q velocity-major, Levels1D cell-major
+    return { rho: previous ? L.rhoOld : L.rhoN, q: previous ? L.qOld : L.qN, cellStride: vm ? 1 : this.count, velocityStride: vm ? this.grid.cells : 1, id: previous ? L.idOld : L.idN };
+  }
+
+  /**
+   * Let the worker threads drop this solver's memory now (threaded 2D runs; otherwise they do when the
+   * solver is garbage-collected). The solver must not be stepped afterwards.
+   */
+  dispose(): void {
+    this.impl.dispose?.();
+  }
+
+  /** The length of the step that ended at the current level (0 before the first step). */
+  previousDt(): number {
+    return this.impl.levels.dtPrev;
   }
 
   /** Non-equilibrium part q = h - rho at cell i, velocity k. */

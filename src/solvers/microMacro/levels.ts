@@ -49,6 +49,22 @@ export function stateArray(state: StepperState, key: string, who: string): Float
  * 1D time levels: rho, q at t_n (N), t_{n-1} (Old), t_{n-2} (Old2), the attempt's new level, and the face
  * mass flux of the last step (integrated over the step: rho^n − rho^{n−1} = −D Fprev, BDF2's history).
  */
+/** A time level of a micro–macro state as stored (MicroMacroSolver.microLevel): rho per cell, q of cell i, velocity k at q[i * cellStride + k * velocityStride]. */
+export interface MicroLevel {
+  rho: Float64Array;
+  q: Float64Array;
+  cellStride: number;
+  velocityStride: number;
+  /** Names this state: the same id means the same numbers (ids are never reused in a process), so diagnostics may cache by it. */
+  id?: number;
+}
+
+let lastLevelId = 0;
+/** A fresh level id (MicroLevel.id). */
+export function newLevelId(): number {
+  return ++lastLevelId;
+}
+
 export class Levels1D {
   rhoN: Float64Array;
   qN: Float64Array;
@@ -62,6 +78,9 @@ export class Levels1D {
   Fnew: Float64Array;
   dtPrev = 0;
   dtPrev2 = 0;
+  /** MicroLevel ids of the current and the previous level (new ones at every commit and restore). */
+  idN = newLevelId();
+  idOld = newLevelId();
   time = 0;
   /** The last estimate's cell of the largest error (-1: none) and its solver-noise level. */
   place = -1;
@@ -109,6 +128,8 @@ export class Levels1D {
     this.Fnew = fo;
     this.dtPrev2 = this.dtPrev;
     this.dtPrev = dt;
+    this.idOld = this.idN;
+    this.idN = newLevelId();
     this.time += dt;
   }
 
@@ -225,6 +246,8 @@ export class Levels1D {
   /** Restore the levels; returns the step count. */
   restore(state: StepperState, who: string): number {
     const get = (key: string) => stateArray(state, key, who);
+    this.idN = newLevelId();
+    this.idOld = newLevelId();
     this.rhoN.set(get('rho'));
     this.fromVelocityMajor(get('q'), this.qN, who);
     this.rhoOld.set(get('rhoOld'));
@@ -255,6 +278,9 @@ export class Levels2D {
   FyNew: Float64Array;
   dtPrev = 0;
   dtPrev2 = 0;
+  /** MicroLevel ids of the current and the previous level (new ones at every commit and restore). */
+  idN = newLevelId();
+  idOld = newLevelId();
   time = 0;
   place = -1;
   noise = 0;
@@ -317,6 +343,8 @@ export class Levels2D {
     this.FyNew = t;
     this.dtPrev2 = this.dtPrev;
     this.dtPrev = dt;
+    this.idOld = this.idN;
+    this.idN = newLevelId();
     this.time += dt;
   }
 
@@ -385,16 +413,14 @@ export class Levels2D {
   }
 
   h(out: Float64Array): Float64Array {
-    const { N, K, rhoN, qN } = this;
-    for (let k = 0; k < K; k++) for (let i = 0; i < N; i++) out[i * K + k] = rhoN[i] + qN[k * N + i];
+    transposeH(this.N, this.K, this.rhoN, this.qN, out);
     return out;
   }
 
   previousH(out: Float64Array): number {
-    const { N, K, rhoOld, qOld, dtPrev } = this;
-    if (!(dtPrev > 0)) return 0;
-    for (let k = 0; k < K; k++) for (let i = 0; i < N; i++) out[i * K + k] = rhoOld[i] + qOld[k * N + i];
-    return dtPrev;
+    if (!(this.dtPrev > 0)) return 0;
+    transposeH(this.N, this.K, this.rhoOld, this.qOld, out);
+    return this.dtPrev;
   }
 
   q(i: number, k: number): number {
@@ -403,10 +429,12 @@ export class Levels2D {
 
   flux(out: Float64Array, vd: Float64Array): Float64Array {
     const { N, K, w, qN } = this;
-    for (let i = 0; i < N; i++) {
-      let s = 0;
-      for (let k = 0; k < K; k++) s += w[k] * vd[k] * qN[k * N + i];
-      out[i] = s;
+    // velocity outside (q is velocity-major): the same sums in the same order as cell by cell
+    out.fill(0, 0, N);
+    for (let k = 0; k < K; k++) {
+      const c = w[k] * vd[k];
+      const o = k * N;
+      for (let i = 0; i < N; i++) out[i] += c * qN[o + i];
     }
     return out;
   }
@@ -420,6 +448,8 @@ export class Levels2D {
 
   restore(state: StepperState, who: string): number {
     const get = (key: string) => stateArray(state, key, who);
+    this.idN = newLevelId();
+    this.idOld = newLevelId();
     this.rhoN.set(get('rho'));
     this.qN.set(get('q'));
     this.rhoOld.set(get('rhoOld'));
@@ -473,6 +503,17 @@ export function estimateSumsCells(
       const y = rhoN[p] + qN[i];
       se[p] += wk * e * e;
       sy[p] += wk * y * y;
+    }
+  }
+}
+
+/** out[i K + k] = rho[i] + q[k N + i] (velocity-major q to cell-major h), by blocks of cells that stay in cache. */
+function transposeH(N: number, K: number, rho: Float64Array, q: Float64Array, out: Float64Array): void {
+  for (let b0 = 0; b0 < N; b0 += 64) {
+    const b1 = Math.min(N, b0 + 64);
+    for (let k = 0; k < K; k++) {
+      const o = k * N;
+      for (let i = b0; i < b1; i++) out[i * K + k] = rho[i] + q[o + i];
     }
   }
 }
