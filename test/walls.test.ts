@@ -448,7 +448,9 @@ test('walls: 2D specular walls (mirror images) give the 1D specular box for x-de
       const r2 = s2.rho();
       let e = 0;
       for (let c = 0; c < g2.cells; c++) e = Math.max(e, Math.abs(r2[c] - r1[c % N]));
-      assert.ok(e < 1e-9, `eps ${eps}, y ${y}: 2D and 1D specular boxes differ by ${e}`);
+      // (the 2D scheme is not the 1D one on x-dependent data: its approximate factorisation's stabilising line
+      // diffusions act in x too; measured 1.0e-5 at eps = 0.1; a wrong velocity reflection gives 2e-2)
+      assert.ok(e < 1e-4, `eps ${eps}, y ${y}: 2D and 1D specular boxes differ by ${e}`);
       assert.ok(Math.abs(s2.mass() - m0) < 1e-13 && s2.outflow().every((o) => o === 0));
       const [lo, hi] = [Math.min(...h2), Math.max(...h2)];
       assert.ok(s2.h().every((x) => x >= lo - 1e-14 && x <= hi + 1e-14), 'bounds');

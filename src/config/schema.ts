@@ -51,6 +51,8 @@ export function defaultRtol(cells: readonly number[]): number {
   return Math.min(1e-4, Math.max(1e-10, 1 / (n * n)));
 }
 export const MAX_VELOCITY_NODES = 256;
+/** Most worker threads a run may ask for (compute.threads). */
+export const MAX_THREADS = 64;
 
 export const ModelSchema = section({
   equation: v.pipe(
@@ -262,6 +264,20 @@ export const ConfigSchema = section({
     v.description(
       'Checkpoints for `nlbgk resume DIR` (atomic and checksummed; a resumed run produces the same bytes as an uninterrupted one). On by default: every 60 wall seconds, at snapshot times, and when the run is interrupted (Ctrl-C, SIGTERM).',
     ),
+  ),
+  compute: v.pipe(
+    v.optional(
+      section({
+        threads: v.pipe(
+          v.optional(v.union([v.literal('auto'), positiveInt('thread count', 1, MAX_THREADS)], `expected auto or an integer thread count in [1, ${MAX_THREADS}]`), 'auto'),
+          v.description(
+            `Threads for the solver's kernels (the 2D kinetic equation; the other solvers run on one): \`auto\` (the machine's cores when the problem has at least 65536 cell-velocity unknowns, else 1) or a count in [1, ${MAX_THREADS}]. Results are bitwise the same for every count (and a resumed run continues with the count its run.json records); \`nlbgk run --threads N\` overrides it. Use 1 when several runs share the cores (the threads spin briefly at every barrier).`,
+          ),
+        ),
+      }),
+      {},
+    ),
+    v.description('How a run uses the machine (never what it computes).'),
   ),
   bgk: v.pipe(
     v.optional(

@@ -102,11 +102,17 @@ export class MirroredKinetic2D implements MicroMacroImpl {
   setLastError(e: number): void {
     this.inner.setLastError(e);
   }
+  dispose(): void {
+    this.inner.dispose?.();
+  }
 }
 
 /** The original box's view of the doubled torus's time levels (checkpoints hold the whole torus). */
 class BoxLevels implements MicroMacroLevels {
   private readonly rhoBox: Float64Array;
+  private readonly qBox: Float64Array;
+  private readonly rhoOldBox: Float64Array;
+  private readonly qOldBox: Float64Array;
 
   constructor(
     private readonly L: Levels2D,
@@ -115,6 +121,43 @@ class BoxLevels implements MicroMacroLevels {
     private readonly w: Float64Array,
   ) {
     this.rhoBox = new Float64Array(big.length);
+    this.qBox = new Float64Array(big.length * K);
+    this.rhoOldBox = new Float64Array(big.length);
+    this.qOldBox = new Float64Array(big.length * K);
+  }
+
+  get idN(): number {
+    return this.L.idN;
+  }
+  get idOld(): number {
+    return this.L.idOld;
+  }
+  get dtPrev(): number {
+    return this.L.dtPrev;
+  }
+  /** q of the box, velocity-major (the torus's layout, restricted): a copy refreshed at each access. */
+  get qN(): Float64Array {
+    return this.restrictQ(this.L.qN, this.qBox);
+  }
+  get rhoOld(): Float64Array {
+    return this.restrict(this.L.rhoOld, this.rhoOldBox);
+  }
+  get qOld(): Float64Array {
+    return this.restrictQ(this.L.qOld, this.qOldBox);
+  }
+
+  private restrict(r: Float64Array, out: Float64Array): Float64Array {
+    const big = this.big;
+    for (let p = 0; p < big.length; p++) out[p] = r[big[p]];
+    return out;
+  }
+
+  private restrictQ(q: Float64Array, out: Float64Array): Float64Array {
+    const { big, K } = this;
+    const n = big.length;
+    const NB = this.L.N;
+    for (let k = 0; k < K; k++) for (let p = 0; p < n; p++) out[k * n + p] = q[k * NB + big[p]];
+    return out;
   }
 
   get time(): number {
@@ -122,10 +165,7 @@ class BoxLevels implements MicroMacroLevels {
   }
 
   get rhoN(): Float64Array {
-    const { rhoBox, big } = this;
-    const r = this.L.rhoN;
-    for (let p = 0; p < big.length; p++) rhoBox[p] = r[big[p]];
-    return rhoBox;
+    return this.restrict(this.L.rhoN, this.rhoBox);
   }
 
   h(out: Float64Array): Float64Array {
