@@ -15,6 +15,8 @@ async function main() {
     ['stepping', './stepping.js', 'benchStepping'],
     ['domains', './domains.js', 'benchDomains'],
     ['neighbours', './neighbours.js', 'benchNeighbours'],
+    ['splitting', './splitting.js', 'benchSplitting'],
+    ['speed', './speed.js', 'benchSpeed'],
   ];
   for (const [name, mod, fn] of suites) {
     if (only && only !== name) continue;

@@ -83,3 +83,52 @@ test('kinetic series: H_delta non-increasing, dH/dt ≤ 0 from the moment equati
   assert.ok(late('res_rho') < 0.02, `res_rho ${late('res_rho')}`);
   assert.ok(late('res_j') < 0.02, `res_j ${late('res_j')}`);
 });
+
+test('kinetic series rows (one pass over q per level, Parseval for the Fourier terms) equal the reference formulas of kinetic.ts and theorems.ts to round-off (1D, 2D; 4², 5² and 3² nodes; paper symbol)', async () => {
+  const { kineticDiagnostics } = await import('../src/diagnostics/kinetic.js');
+  const { momentResiduals } = await import('../src/diagnostics/theorems.js');
+  const { KineticSeries } = await import('../src/diagnostics/kineticSeries.js');
+  const cases = [
+    { dim: 2, cells: [24, 20], nodes: 4, eps: 0.1 },
+    { dim: 2, cells: [16, 12], nodes: 5, eps: 1 },
+    { dim: 2, cells: [15, 16], nodes: 3, eps: 1e-3 },
+    { dim: 1, cells: [50], nodes: 8, eps: 0.05 },
+  ] as const;
+  for (const c of cases) {
+    const config = validateConfig({
+      model: { equation: 'kinetic', dim: c.dim, alpha: -1, eps: c.eps },
+      domain: { cells: [...c.cells] },
+      velocity: { nodes: c.nodes },
+      initial: { h: c.dim === 2 ? '1 + 0.4*step(x-0.5)*cos(2*pi*y) + 0.2*vx*vy/(1+vx^2)' : '1 + 0.3*step(x-0.5) + 0.2*cos(2*pi*x)*v/(1+v^2)' },
+      time: { end: 0.01, dt: 0.0005 },
+    });
+    const problem = buildProblem(config);
+    const s = problem.stepper as unknown as import('../src/solvers/kinetic/solver.js').KineticSolver;
+    const vel = velocityGrid(c.dim, c.nodes);
+    const opts = { eps: c.eps, lambda: (r: number) => problem.rate.lambda(r) };
+    const series = new KineticSeries(problem.grid, vel, opts);
+    assert.ok(Number.isNaN(series.sample(s.microLevel()!, s.microLevel(true), s.previousDt()).res_rho), 'no residual before the first step');
+    for (const dt of [0.0005, 0.0005, 0.0004]) {
+      s.step(dt);
+      series.sample(s.microLevel()!, s.microLevel(true), s.previousDt()); // rows every step: the previous level's moments come from the cache
+    }
+    const h = s.h().slice();
+    const h0 = new Float64Array(h.length);
+    const dt = s.previousH(h0);
+    const flux = Array.from({ length: c.dim }, (_, d) => s.flux(new Float64Array(problem.grid.cells), d as 0 | 1));
+    const ref = { ...kineticDiagnostics(problem.grid, vel, h, s.rho(), flux), ...theoremDiagnostics(problem.grid, vel, h, opts), ...momentResiduals(problem.grid, vel, h0, h, dt, opts) };
+    const got = series.sample(s.microLevel()!, s.microLevel(true), s.previousDt());
+    const fresh = new KineticSeries(problem.grid, vel, opts).sample(s.microLevel()!, s.microLevel(true), s.previousDt());
+    assert.deepEqual(got, fresh, 'cached and fresh moments give the same row');
+    for (const [k, want] of Object.entries(ref)) {
+      const g = got[k as keyof typeof got];
+      assert.ok(Math.abs(g - want) <= 1e-10 * Math.abs(want) + 1e-300, `${JSON.stringify(c)} ${k}: ${g} against ${want}`);
+    }
+    if (c.dim === 2) {
+      const paper = new KineticSeries(problem.grid, vel, { ...opts, symbol: 'paper' }).sample(s.microLevel()!, null, 0);
+      const want = theoremDiagnostics(problem.grid, vel, h, { ...opts, symbol: 'paper' });
+      assert.ok(Math.abs(paper.dcross_dt - want.dcross_dt) <= 1e-10 * Math.abs(want.dcross_dt));
+      assert.ok(Math.abs(paper.cross - want.cross) <= 1e-10 * Math.abs(want.cross));
+    }
+  }
+});

@@ -93,7 +93,7 @@ for (const [list, base] of [[refusals, box1d], [radialRefusals, radial]] as cons
   }
 }
 
-test('what each equation accepts: kinetic walls (1D) and periodic boxes, particles the unit torus; the limit equation refuses far fields it has no condition for and kinetic walls', () => {
+test('what each equation accepts: kinetic walls (1D) and periodic boxes, particles walls on the unit box; the limit equation refuses far fields it has no condition for and kinetic walls', () => {
   const kin = (d: Cfg) => ({ model: { equation: 'kinetic', alpha: 1, eps: 0.1 }, domain: d, initial: { rho: '1 + x' }, time: { end: 0.01 } });
   assert.match(issueOf(() => buildProblem(validateConfig(kin({ cells: [16], box: [[0, 1]], boundary: { x: ['zero-flux', 'zero-flux'] } })))), /^domain\.boundary\.x\[0\]: zero-flux is a boundary of the limit equation; the kinetic walls with zero flux are specular/);
   assert.match(issueOf(() => buildProblem(validateConfig(kin({ cells: [16], box: [[0, 1]], boundary: { x: ['specular', { kind: 'dirichlet', value: 1 }] } })))), /^domain\.boundary\.x\[1\]: dirichlet is a boundary of the limit equation; the kinetic equation takes inflow/);
@@ -106,7 +106,7 @@ test('what each equation accepts: kinetic walls (1D) and periodic boxes, particl
   assert.match(lim(['specular', 'zero-flux']), /^domain\.boundary\.x\[0\]: specular is a wall of the kinetic equation and of particles; its limit is zero-flux/);
   assert.match(lim(['zero-flux', 'absorbing']), /^domain\.boundary\.x\[1\]: absorbing is a wall of the kinetic equation .*dirichlet, value: 0/);
   const par = { ...kin({ cells: [16], geometry: 'radial', box: [[0, 1]] }), model: { equation: 'particles', alpha: 1, eps: 0.1 }, initial: { rho: '1 + r' } };
-  assert.match(issueOf(() => buildProblem(validateConfig({ ...par, model: { ...par.model, dim: 2 } }))), /^domain\.geometry: equation particles runs on the periodic unit torus only/);
+  assert.match(issueOf(() => buildProblem(validateConfig({ ...par, model: { ...par.model, dim: 2 } }))), /^domain\.geometry: particles run on the unit box \[0, 1\]\^d/);
   // far fields without a condition
   const far = (model: Cfg, domain: Cfg = box1d().domain) => issueOf(() => buildProblem(validateConfig({ ...box1d(), model: { equation: 'diffusion', ...model }, domain, initial: { rho: '1' } })));
   assert.match(far({ rate: '1 + rho' }), /^domain\.boundary\.x\[1\]: far-field needs a power law/);

@@ -294,53 +294,64 @@ test('walls: the Milne extrapolation length by discrete ordinates and by the H-f
   assert.ok(cont - fr[4] > 2e-3 && cont - fr[4] < 5e-3, `Gauss-Hermite 64: ${fr[4]}`);
 });
 
-test('walls: a rejected attempt leaves a walled run untouched and the retry equals a first attempt; save/restore continues bit for bit', () => {
-  const input = {
-    model: { equation: 'kinetic', alpha: 1, eps: 0.1 },
-    domain: { cells: [32], box: [[-1, 1]], boundary: { x: ['diffuse', 'absorbing'] } },
-    velocity: { nodes: 8 },
-    initial: { rho: '0.2 + step(x)' },
-    time: { end: 0.05 },
-  };
-  const warmed = () => {
-    const config = validateConfig(input);
-    const problem = buildProblem(config);
-    const sim = new Simulation(problem, simulationOptions(config, problem));
-    let n = 0;
-    sim.run(() => ++n >= 6);
-    return { problem, sim, stepper: problem.stepper as AdaptiveStepper & KineticSolver };
-  };
-  const bits = (x: Float64Array) => Buffer.from(x.buffer, x.byteOffset, x.byteLength);
-  const a = warmed();
-  const b = warmed();
-  const before = a.stepper.saveState();
-  const dt = a.sim.controller.state.dtNext;
-  const big = a.stepper.attempt(50 * dt);
-  assert.ok(big > a.sim.controller.threshold || big === Infinity, `a 50x step should fail (err ${big})`);
-  const after = a.stepper.saveState();
-  for (const k of Object.keys(before)) {
-    if (/Iterations/.test(k)) continue;
-    const x = before[k];
-    const y = after[k];
-    if (x instanceof Float64Array && y instanceof Float64Array) assert.ok(bits(x).equals(bits(y)), `${k} changed by a rejected attempt`);
-    else assert.ok(Object.is(x, y), `${k} changed by a rejected attempt`);
+test('walls: a rejected attempt leaves a walled run untouched and the retry equals a first attempt; save/restore continues bit for bit (1D walls, 2D specular)', () => {
+  const inputs = [
+    {
+      model: { equation: 'kinetic', alpha: 1, eps: 0.1 },
+      domain: { cells: [32], box: [[-1, 1]], boundary: { x: ['diffuse', 'absorbing'] } },
+      velocity: { nodes: 8 },
+      initial: { rho: '0.2 + step(x)' },
+      time: { end: 0.05 },
+    },
+    {
+      model: { equation: 'kinetic', dim: 2, alpha: -1, eps: 0.1 },
+      domain: { cells: [8, 6], box: [[0, 1], [0, 2]], boundary: { x: ['specular', 'specular'], y: ['specular', 'specular'] } },
+      velocity: { nodes: 4 },
+      initial: { rho: '0.5 + step(x - 0.3)*step(y - 1.2)' },
+      time: { end: 0.05 },
+    },
+  ];
+  for (const input of inputs) {
+    const warmed = () => {
+      const config = validateConfig(input);
+      const problem = buildProblem(config);
+      const sim = new Simulation(problem, simulationOptions(config, problem));
+      let n = 0;
+      sim.run(() => ++n >= 6);
+      return { problem, sim, stepper: problem.stepper as AdaptiveStepper & KineticSolver };
+    };
+    const bits = (x: Float64Array) => Buffer.from(x.buffer, x.byteOffset, x.byteLength);
+    const a = warmed();
+    const b = warmed();
+    const before = a.stepper.saveState();
+    const dt = a.sim.controller.state.dtNext;
+    const big = a.stepper.attempt(50 * dt);
+    assert.ok(big > a.sim.controller.threshold || big === Infinity, `a 50x step should fail (err ${big})`);
+    const after = a.stepper.saveState();
+    for (const k of Object.keys(before)) {
+      if (/Iterations/.test(k)) continue;
+      const x = before[k];
+      const y = after[k];
+      if (x instanceof Float64Array && y instanceof Float64Array) assert.ok(bits(x).equals(bits(y)), `${k} changed by a rejected attempt`);
+      else assert.ok(Object.is(x, y), `${k} changed by a rejected attempt`);
+    }
+    assert.ok(Object.is(a.stepper.attempt(dt), b.stepper.attempt(dt)));
+    a.stepper.accept();
+    b.stepper.accept();
+    assert.ok(bits(a.stepper.h()).equals(bits(b.stepper.h())) && bits(a.stepper.outflow()).equals(bits(b.stepper.outflow())));
+    // save, run on; a fresh run restored from the save gets the same bits (outflow included)
+    const d = warmed();
+    const saved = d.sim.saveState();
+    const savedStepper = d.stepper.saveState();
+    d.sim.run();
+    const c = warmed();
+    c.stepper.step(dt); // (a different state, overwritten by the restore)
+    c.sim.restoreState(saved);
+    c.stepper.restoreState(savedStepper);
+    c.sim.run();
+    assert.ok(bits(d.stepper.h()).equals(bits(c.stepper.h())), 'h after the restored run');
+    assert.ok(bits(d.stepper.outflow()).equals(bits(c.stepper.outflow())) && (input.model.dim === 2 || d.stepper.outflow()[1] > 0), 'outflow after the restored run');
   }
-  assert.ok(Object.is(a.stepper.attempt(dt), b.stepper.attempt(dt)));
-  a.stepper.accept();
-  b.stepper.accept();
-  assert.ok(bits(a.stepper.h()).equals(bits(b.stepper.h())) && bits(a.stepper.outflow()).equals(bits(b.stepper.outflow())));
-  // save, run on; a fresh run restored from the save gets the same bits (outflow included)
-  const d = warmed();
-  const saved = d.sim.saveState();
-  const savedStepper = d.stepper.saveState();
-  d.sim.run();
-  const c = warmed();
-  c.stepper.step(dt); // (a different state, overwritten by the restore)
-  c.sim.restoreState(saved);
-  c.stepper.restoreState(savedStepper);
-  c.sim.run();
-  assert.ok(bits(d.stepper.h()).equals(bits(c.stepper.h())), 'h after the restored run');
-  assert.ok(bits(d.stepper.outflow()).equals(bits(c.stepper.outflow())) && d.stepper.outflow()[1] > 0, 'outflow after the restored run');
 });
 
 test('walls: a walled error-controlled run interrupted after a checkpoint resumes to the same bytes (outflow columns included)', async () => {
@@ -373,4 +384,106 @@ test('walls: a walled error-controlled run interrupted after a checkpoint resume
   const header = fs.readFileSync(path.join(cut, 'series.csv'), 'utf8').split('\n')[0];
   assert.match(header, /outflow_x_lo,outflow_x_hi/);
   fs.rmSync(root, { recursive: true, force: true });
+});
+
+test('walls: the knudsen field is eps/lambda(rho) (free streaming in vacuum for alpha > 0, 0 for alpha < 0); 2D kinetic walls other than specular and fokker-planck walls are refused by key', () => {
+  for (const alpha of [1, -1]) {
+    const config = validateConfig({
+      model: { equation: 'kinetic', alpha, eps: 0.1 },
+      domain: { cells: [16], box: [[0, 1]], boundary: { x: ['diffuse', 'absorbing'] } },
+      velocity: { nodes: 4 },
+      initial: { rho: '2*step(x - 0.5)' },
+      time: { end: 0.01 },
+    });
+    const problem = buildProblem(config);
+    const { knudsen, rho } = problem.snapshotFields();
+    assert.equal(knudsen.length, 16);
+    for (let c = 0; c < 16; c++) {
+      const expect = rho[c] > 0 ? 0.1 / rho[c] ** alpha : alpha > 0 ? 0.1 * 1e300 : 0;
+      assert.ok(Math.abs(knudsen[c] - expect) <= 1e-15 * expect, `alpha ${alpha}, cell ${c}: knudsen ${knudsen[c]}, expected ${expect}`);
+    }
+  }
+  const issue = (input: object) => {
+    try {
+      buildProblem(validateConfig(input));
+    } catch (e) {
+      return (e as { issues?: { path: string; message: string }[] }).issues?.map((i) => `${i.path}: ${i.message}`).join('\n') ?? String(e);
+    }
+    return 'accepted';
+  };
+  const k2 = { model: { equation: 'kinetic', dim: 2, alpha: 1, eps: 0.1 }, domain: { cells: [8, 8], box: [[0, 1], [0, 1]], boundary: { x: ['specular', 'diffuse'], y: 'periodic' } }, velocity: { nodes: 4 }, initial: { rho: '1 + x' }, time: { end: 0.01 } };
+  assert.match(issue(k2), /^domain\.boundary\.x\[1\]: diffuse walls of the 2D kinetic equation are not implemented yet \(2D walls: specular/);
+  assert.match(issue({ ...k2, domain: { ...k2.domain, boundary: { x: ['specular', 'specular'], y: ['absorbing', 'specular'] } } }), /^domain\.boundary\.y\[0\]: absorbing walls of the 2D kinetic equation are not implemented yet/);
+  assert.equal(issue({ ...k2, domain: { ...k2.domain, boundary: { x: ['specular', 'specular'], y: ['specular', 'specular'] } } }), 'accepted');
+  const fp = { ...k2, model: { equation: 'fokker-planck', alpha: 1, eps: 0.1 }, domain: { cells: [16], box: [[0, 1]], boundary: { x: ['specular', 'specular'] } } };
+  assert.match(issue(fp), /^domain\.boundary: equation fokker-planck runs on the periodic unit torus only/);
+});
+
+test('walls: 2D specular walls (mirror images) give the 1D specular box for x-dependent data and the quadrant of a mirror-symmetric torus run; mass and bounds', () => {
+  const n = 6;
+  const N = 16;
+  const v1 = velocityGrid(1, n);
+  const v2 = velocityGrid(2, n);
+  const K = n * n;
+  const spec: [WallSide1D, WallSide1D] = [{ kind: 'specular' }, { kind: 'specular' }];
+  for (const eps of [0.1, 1e-6]) {
+    const rate = powerLaw(-1);
+    const f = (x: number, u: number) => (0.5 + (x > 0.3 ? 1 : 0)) * (1 + (0.3 * u) / (1 + u * u));
+    const g1 = interval(N, 0, 1, { kind: 'specular' }, { kind: 'specular' });
+    const h1 = new Float64Array(N * n);
+    for (let k = 0; k < n; k++) cellAverages(g1, (x) => f(x, v1.v[0][k])).forEach((a, i) => (h1[i * n + k] = a));
+    const s1 = new KineticSolver({ grid: g1, velocity: v1, rate, eps, h0: h1, walls: [spec] });
+    for (const y of ['periodic', 'specular'] as const) {
+      const g2 = makeDomainGrid({ geometry: 'cartesian', spaceDim: 2, cells: [N, 4], box: [[0, 1], [0, 1]], sides: [[{ kind: 'specular' }, { kind: 'specular' }], [{ kind: y }, { kind: y }]], spacing: { kind: 'uniform' } });
+      const h2 = new Float64Array(g2.cells * K);
+      for (let c = 0; c < g2.cells; c++) for (let k = 0; k < K; k++) h2[c * K + k] = h1[(c % N) * n + (k % n)];
+      const s2 = new KineticSolver({ grid: g2, velocity: v2, rate, eps, h0: h2, walls: [spec, y === 'periodic' ? null : spec] });
+      const s1c = new KineticSolver({ grid: g1, velocity: v1, rate, eps, h0: h1, walls: [spec] });
+      const m0 = s2.mass();
+      for (let j = 0; j < 10; j++) {
+        s1c.step(0.01);
+        s2.step(0.01);
+      }
+      const r1 = s1c.rho();
+      const r2 = s2.rho();
+      let e = 0;
+      for (let c = 0; c < g2.cells; c++) e = Math.max(e, Math.abs(r2[c] - r1[c % N]));
+      // (the 2D scheme is not the 1D one on x-dependent data: its approximate factorisation's stabilising line
+      // diffusions act in x too; measured 1.0e-5 at eps = 0.1; a wrong velocity reflection gives 2e-2)
+      assert.ok(e < 1e-4, `eps ${eps}, y ${y}: 2D and 1D specular boxes differ by ${e}`);
+      assert.ok(Math.abs(s2.mass() - m0) < 1e-13 && s2.outflow().every((o) => o === 0));
+      const [lo, hi] = [Math.min(...h2), Math.max(...h2)];
+      assert.ok(s2.h().every((x) => x >= lo - 1e-14 && x <= hi + 1e-14), 'bounds');
+    }
+    void s1;
+  }
+  // a genuinely 2D problem: the box [0, 1/2]^2 with specular walls is the quadrant of the torus run whose
+  // data are mirror-symmetric about x = 1/2 and y = 1/2 (h(1 - x, y, -vx, vy) = h(x, y, vx, vy), same in y)
+  const M = 8;
+  const rate = powerLaw(1);
+  const g = (x: number, y: number, a: number, b: number) => (1 + 0.5 * Math.sin(5 * x + 3 * y * y)) * (1 + (0.2 * a) / (1 + a * a) + 0.1 * b * a);
+  const quad = makeDomainGrid({ geometry: 'cartesian', spaceDim: 2, cells: [M, M], box: [[0, 0.5], [0, 0.5]], sides: [[{ kind: 'specular' }, { kind: 'specular' }], [{ kind: 'specular' }, { kind: 'specular' }]], spacing: { kind: 'uniform' } });
+  const torus = makeDomainGrid({ geometry: 'cartesian', spaceDim: 2, cells: [2 * M, 2 * M], box: [[0, 1], [0, 1]], sides: [[{ kind: 'periodic' }, { kind: 'periodic' }], [{ kind: 'periodic' }, { kind: 'periodic' }]], spacing: { kind: 'uniform' } });
+  const hq = new Float64Array(M * M * K);
+  const ht = new Float64Array(4 * M * M * K);
+  for (let k = 0; k < K; k++) {
+    const a = v2.v[0][k];
+    const b = v2.v[1][k];
+    cellAverages(quad, (x, y) => g(x, y, a, b)).forEach((val, c) => (hq[c * K + k] = val));
+    // the torus data: reflect the point into the quadrant and the velocity with it
+    cellAverages(torus, (x, y) => g(x < 0.5 ? x : 1 - x, y < 0.5 ? y : 1 - y, x < 0.5 ? a : -a, y < 0.5 ? b : -b)).forEach((val, c) => (ht[c * K + k] = val));
+  }
+  for (const eps of [1, 0.05]) {
+    const sq = new KineticSolver({ grid: quad, velocity: v2, rate, eps, h0: hq, walls: [spec, spec] });
+    const st = new KineticSolver({ grid: torus, velocity: v2, rate, eps, h0: ht });
+    for (let j = 0; j < 8; j++) {
+      sq.step(0.01);
+      st.step(0.01);
+    }
+    const a = sq.h();
+    const b = st.h();
+    let e = 0;
+    for (let j = 0; j < M; j++) for (let i = 0; i < M; i++) for (let k = 0; k < K; k++) e = Math.max(e, Math.abs(a[(i + M * j) * K + k] - b[(i + 2 * M * j) * K + k]));
+    assert.ok(e < 1e-10, `eps ${eps}: the walled quadrant and the symmetric torus differ by ${e}`);
+  }
 });

@@ -8,6 +8,7 @@
 import * as fs from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { parseConfigText, validateConfig, ConfigError } from '../config/validate.js';
+import { MAX_THREADS } from '../config/schema.js';
 import { prepareRun, runConfig, resumeRun, packageVersion, type RunResult } from '../run.js';
 import { OutputDirError, RunIoError, writeFileAtomic } from '../io/files.js';
 import { progressDisplay } from './progress.js';
@@ -57,6 +58,14 @@ function loadConfig(file: string) {
     fs.closeSync(fd);
   }
   return validateConfig(parseConfigText(text));
+}
+
+/** `--threads`: auto or an integer in [1, MAX_THREADS] (compute.threads' rule). */
+function parseThreads(text: string): 'auto' | number {
+  if (text === 'auto') return 'auto';
+  const n = Number(text);
+  if (!/^[0-9]+$/.test(text) || !Number.isInteger(n) || n < 1 || n > MAX_THREADS) throw new UsageError(`--threads ${text}: expected auto or an integer in [1, ${MAX_THREADS}]`);
+  return n;
 }
 
 /** Exit status of a run stopped by a signal: 128 + its number (SIGINT 130, SIGTERM 143). */
@@ -123,8 +132,11 @@ export function buildProgram(io: Io = processIo): Command {
     .requiredOption('-o, --out <dir>', 'output directory, must be empty or new unless --force (required)')
     .option('-f, --force', 'replace the nlbgk files of a previous run in DIR', false)
     .option('-q, --quiet', 'no progress (a bar on a terminal, else a line every 10 s) and no summary line', false)
-    .action(async (file: string, opts: { out: string; force: boolean; quiet: boolean }) => {
+    .option('-t, --threads <n>', `solver threads: auto or a count in [1, ${MAX_THREADS}] (overrides compute.threads; results are the same for every count)`)
+    .action(async (file: string, opts: { out: string; force: boolean; quiet: boolean; threads?: string }) => {
+      const threads = opts.threads === undefined ? undefined : parseThreads(opts.threads);
       const config = loadConfig(file);
+      if (threads !== undefined) config.compute = { ...config.compute, threads };
       const progress = progressDisplay(opts.quiet);
       let result: RunResult;
       try {

@@ -14,6 +14,7 @@ interface Node {
   default?: unknown;
   description?: string;
   options?: unknown[];
+  literal?: unknown;
 }
 
 function unwrap(node: Node): { inner: Node; description?: string; optional: boolean; def?: unknown } {
@@ -42,7 +43,10 @@ function typeName(n: Node): string {
       return 'list';
     case 'strict_object':
       return 'mapping';
-    case 'union':
+    case 'union': {
+      const names = (n.options as Node[]).map((o) => (o.type === 'literal' ? JSON.stringify(o.literal) : o.type === 'picklist' ? 'string' : o.type === 'strict_object' ? 'mapping' : (o.type ?? '')));
+      return [...new Set(names)].join(' or ');
+    }
     case 'custom':
       return 'string or mapping';
     default:

@@ -51,6 +51,8 @@ export function defaultRtol(cells: readonly number[]): number {
   return Math.min(1e-4, Math.max(1e-10, 1 / (n * n)));
 }
 export const MAX_VELOCITY_NODES = 256;
+/** Most worker threads a run may ask for (compute.threads). */
+export const MAX_THREADS = 64;
 
 export const ModelSchema = section({
   equation: v.pipe(
@@ -144,7 +146,7 @@ export const ConfigSchema = section({
       ),
       boundary: v.pipe(
         v.optional(v.custom<BoundaryInput>((x) => typeof x === 'string' || (typeof x === 'object' && x !== null && !Array.isArray(x)), 'expected periodic or a mapping of directions, e.g. { x: [zero-flux, { kind: dirichlet, value: 1 }] }')),
-        v.description('`periodic` (every direction; the default for Cartesian meshes), or per direction (`x`, `y`; radial: `r`) either `periodic` or `[lo side, hi side]`. Sides of the limit equation (`diffusion`): `zero-flux`, `{ kind: dirichlet, value: v }` (optionally `distance: d`: the value is taken d beyond the side, a Robin condition), `far-field` (the side stands for infinity: vacuum for alpha <= 0, the universal tail for fast diffusion, the maximal solution of 2D log diffusion, `{ kind: far-field, gamma: g }` for its solutions with decay rate g > 2; docs/diffusion-scheme.md), or `centre` (r = 0 of a radial mesh, where it is required). Walls of the kinetic equation (1D boxes of any size; docs/kinetic-scheme.md "Walls") and of particles (the unit box, 1D and 2D; docs/particles.md "Walls"): `specular` (v -> -v), `diffuse` (what leaves is re-emitted as a Maxwellian), `absorbing` (nothing enters; the outflow is counted: series columns outflow_x_lo, outflow_x_hi, and for particles absorbed_x_lo, absorbed_x_hi), and for the kinetic equation `{ kind: inflow, h: "expression in t, v" }` (the incoming h = f/M). Default for radial meshes: `{ r: [centre, zero-flux] }` (`[zero-flux, zero-flux]` when r0 > 0).'),
+        v.description('`periodic` (every direction; the default for Cartesian meshes), or per direction (`x`, `y`; radial: `r`) either `periodic` or `[lo side, hi side]`. Sides of the limit equation (`diffusion`): `zero-flux`, `{ kind: dirichlet, value: v }` (optionally `distance: d`: the value is taken d beyond the side, a Robin condition), `far-field` (the side stands for infinity: vacuum for alpha <= 0, the universal tail for fast diffusion, the maximal solution of 2D log diffusion, `{ kind: far-field, gamma: g }` for its solutions with decay rate g > 2; docs/diffusion-scheme.md), or `centre` (r = 0 of a radial mesh, where it is required). Walls of the kinetic equation (boxes of any size; 2D: specular only; docs/kinetic-scheme.md "Walls") and of particles (the unit box, 1D and 2D; docs/particles.md "Walls"): `specular` (v -> -v), `diffuse` (what leaves is re-emitted as a Maxwellian), `absorbing` (nothing enters; the outflow is counted: series columns outflow_x_lo, outflow_x_hi, and for particles absorbed_x_lo, absorbed_x_hi), and for the kinetic equation `{ kind: inflow, h: "expression in t, v" }` (the incoming h = f/M). Default for radial meshes: `{ r: [centre, zero-flux] }` (`[zero-flux, zero-flux]` when r0 > 0).'),
       ),
     }),
     v.description('The domain and its mesh (docs/diffusion-scheme.md "Domains").'),
@@ -262,6 +264,20 @@ export const ConfigSchema = section({
     v.description(
       'Checkpoints for `nlbgk resume DIR` (atomic and checksummed; a resumed run produces the same bytes as an uninterrupted one). On by default: every 60 wall seconds, at snapshot times, and when the run is interrupted (Ctrl-C, SIGTERM).',
     ),
+  ),
+  compute: v.pipe(
+    v.optional(
+      section({
+        threads: v.pipe(
+          v.optional(v.union([v.literal('auto'), positiveInt('thread count', 1, MAX_THREADS)], `expected auto or an integer thread count in [1, ${MAX_THREADS}]`), 'auto'),
+          v.description(
+            `Threads for the solver's kernels (the 2D kinetic equation; the other solvers run on one): \`auto\` (the machine's cores when the problem has at least 65536 cell-velocity unknowns, else 1) or a count in [1, ${MAX_THREADS}]. Results are bitwise the same for every count (and a resumed run continues with the count its run.json records); \`nlbgk run --threads N\` overrides it. Use 1 when several runs share the cores (the threads spin briefly at every barrier).`,
+          ),
+        ),
+      }),
+      {},
+    ),
+    v.description('How a run uses the machine (never what it computes).'),
   ),
   bgk: v.pipe(
     v.optional(

@@ -187,6 +187,17 @@ export class GridFourier {
     return U;
   }
 
+  /** The spectrum of the complex field a + i b (two real fields in one transform) into U (length 2·nx·ny). */
+  forwardPairInto(a: Float64Array, b: Float64Array, U: Float64Array): Float64Array {
+    const n = this.nx * this.ny;
+    for (let c = 0; c < n; c++) {
+      U[2 * c] = a[c];
+      U[2 * c + 1] = b[c];
+    }
+    this.pass(U, false);
+    return U;
+  }
+
   /** Real part of the inverse transform of a spectrum. */
   inverseReal(U: Float64Array): Float64Array {
     const { nx, ny } = this;

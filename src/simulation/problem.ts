@@ -157,3 +157,9 @@ export interface EquationBuilder {
   species?(config: Config, grid: Grid): Problem;
 }
 
+
+/** The solver thread count of a config (compute.threads): a count, or undefined for the solver's automatic choice. */
+export function configThreads(config: Config): number | undefined {
+  const t = config.compute?.threads;
+  return typeof t === 'number' ? t : undefined;
+}

@@ -17,6 +17,7 @@
  * V8: each hot loop nest is its own method (docs/kinetic-scheme.md).
  */
 import { NumericalFailure } from './stepper.js';
+import { plainAllocator, type Allocator } from './parallel/arena.js';
 
 /** 1D: cells 0..N-1, face f = f+1/2 (face N-1 is the periodic face between cells N-1 and 0); q cell-major q[i*K + k]. */
 export class BoundLimiter1D {
@@ -166,9 +167,10 @@ export class BoundLimiter2D {
   private readonly N: number;
   private readonly Rp: Float64Array;
   private readonly Rm: Float64Array;
-  private readonly sum: Float64Array;
-  private readonly qmax: Float64Array;
-  private readonly qmin: Float64Array;
+  /** Work arrays of projectQ (per cell: <q> then theta, and the extremes of q), for projectQCells on shared memory. */
+  readonly sum: Float64Array;
+  readonly qmax: Float64Array;
+  readonly qmin: Float64Array;
 
   constructor(
     readonly nx: number,
@@ -181,15 +183,16 @@ export class BoundLimiter2D {
     readonly useLimiter: boolean,
     private readonly w: Float64Array,
     private readonly name: string,
+    alloc: Allocator = plainAllocator,
   ) {
     const N = nx * ny;
     this.N = N;
-    this.limitedC = new Uint8Array(N);
-    this.Rp = new Float64Array(N);
-    this.Rm = new Float64Array(N);
-    this.sum = new Float64Array(N);
-    this.qmax = new Float64Array(N);
-    this.qmin = new Float64Array(N);
+    this.limitedC = alloc.u8(N);
+    this.Rp = alloc.f64(N);
+    this.Rm = alloc.f64(N);
+    this.sum = alloc.f64(N);
+    this.qmax = alloc.f64(N);
+    this.qmin = alloc.f64(N);
   }
 
   /** rho^{n+1} = rho^n − div F with FCT when it leaves the bounds; true when FCT acted. */
@@ -267,71 +270,83 @@ export class BoundLimiter2D {
    * velocity-major passes (contiguous). Returns the number of cells scaled.
    */
   projectQ(r: Float64Array, q: Float64Array): number {
-    this.weightedSum(q);
-    this.subtractExtremes(q);
-    const scaled = this.thetas(r);
-    if (scaled > 0) this.scale(q);
-    return scaled;
+    const n = projectQCells(this.N, this.K, this.w, this.lo, this.hi, this.useLimiter, r, q, this.sum, this.qmax, this.qmin, this.limitedC, 0, this.N);
+    if (n < 0) throw new NumericalFailure(`${this.name}: non-finite state`, { cell: -n - 1 });
+    return n;
   }
+}
 
-  private weightedSum(q: Float64Array): void {
-    const { N, K, w } = this;
-    const sum = this.sum;
-    sum.fill(0);
-    for (let k = 0; k < K; k++) {
-      const b = k * N;
-      const wk = w[k];
-      for (let p = 0; p < N; p++) sum[p] += wk * q[b + p];
-    }
-  }
-
-  private subtractExtremes(q: Float64Array): void {
-    const { N, K } = this;
-    const sum = this.sum;
-    const qmax = this.qmax;
-    const qmin = this.qmin;
-    qmax.fill(-Infinity);
-    qmin.fill(Infinity);
-    for (let k = 0; k < K; k++) {
-      const b = k * N;
-      for (let p = 0; p < N; p++) {
-        const v = q[b + p] - sum[p];
-        q[b + p] = v;
-        if (v > qmax[p]) qmax[p] = v;
-        if (v < qmin[p]) qmin[p] = v;
+/**
+ * The per-cell part of BoundLimiter2D.projectQ on the cells [p0, p1) (velocity-major q[k*N + p], each
+ * cell's velocities in order: the same operations for any split of the cells, so threads may share it):
+ * sum = <q>, q -= sum, the extremes of q, theta per cell (cells scaled are marked in limitedC), q *= theta.
+ * Returns the number of cells scaled, or −(p+1) for the first cell p with a non-finite value.
+ */
+export function projectQCells(
+  N: number,
+  K: number,
+  w: Float64Array,
+  lo: number,
+  hi: number,
+  useLimiter: boolean,
+  r: Float64Array,
+  q: Float64Array,
+  sum: Float64Array,
+  qmax: Float64Array,
+  qmin: Float64Array,
+  limitedC: Uint8Array,
+  p0: number,
+  p1: number,
+): number {
+  weightedSumCells(N, K, w, q, sum, p0, p1);
+  subtractExtremesCells(N, K, q, sum, qmax, qmin, p0, p1);
+  let scaled = 0;
+  const theta = sum;
+  for (let p = p0; p < p1; p++) {
+    if (!Number.isFinite(qmax[p]) || !Number.isFinite(qmin[p]) || !Number.isFinite(r[p])) return -(p + 1);
+    let th = 1;
+    if (useLimiter) {
+      if (r[p] + qmax[p] > hi) th = Math.min(th, Math.max(0, hi - r[p]) / qmax[p]);
+      if (r[p] + qmin[p] < lo) th = Math.min(th, Math.max(0, r[p] - lo) / -qmin[p]);
+      if (th < 1) {
+        scaled++;
+        limitedC[p] = 1;
       }
     }
+    theta[p] = th;
   }
+  if (scaled > 0) scaleCells(N, K, q, theta, p0, p1);
+  return scaled;
+}
 
-  /** theta per cell into `sum`; cells scaled. */
-  private thetas(r: Float64Array): number {
-    const { N, lo, hi, limitedC } = this;
-    const qmax = this.qmax;
-    const qmin = this.qmin;
-    const theta = this.sum;
-    let scaled = 0;
-    for (let p = 0; p < N; p++) {
-      if (!Number.isFinite(qmax[p]) || !Number.isFinite(qmin[p]) || !Number.isFinite(r[p])) throw new NumericalFailure(`${this.name}: non-finite state`, { cell: p });
-      let th = 1;
-      if (this.useLimiter) {
-        if (r[p] + qmax[p] > hi) th = Math.min(th, Math.max(0, hi - r[p]) / qmax[p]);
-        if (r[p] + qmin[p] < lo) th = Math.min(th, Math.max(0, r[p] - lo) / -qmin[p]);
-        if (th < 1) {
-          scaled++;
-          limitedC[p] = 1;
-        }
-      }
-      theta[p] = th;
-    }
-    return scaled;
+function weightedSumCells(N: number, K: number, w: Float64Array, q: Float64Array, sum: Float64Array, p0: number, p1: number): void {
+  for (let p = p0; p < p1; p++) sum[p] = 0;
+  for (let k = 0; k < K; k++) {
+    const b = k * N;
+    const wk = w[k];
+    for (let p = p0; p < p1; p++) sum[p] += wk * q[b + p];
   }
+}
 
-  private scale(q: Float64Array): void {
-    const { N, K } = this;
-    const theta = this.sum;
-    for (let k = 0; k < K; k++) {
-      const b = k * N;
-      for (let p = 0; p < N; p++) q[b + p] *= theta[p];
+function subtractExtremesCells(N: number, K: number, q: Float64Array, sum: Float64Array, qmax: Float64Array, qmin: Float64Array, p0: number, p1: number): void {
+  for (let p = p0; p < p1; p++) {
+    qmax[p] = -Infinity;
+    qmin[p] = Infinity;
+  }
+  for (let k = 0; k < K; k++) {
+    const b = k * N;
+    for (let p = p0; p < p1; p++) {
+      const v = q[b + p] - sum[p];
+      q[b + p] = v;
+      if (v > qmax[p]) qmax[p] = v;
+      if (v < qmin[p]) qmin[p] = v;
     }
+  }
+}
+
+function scaleCells(N: number, K: number, q: Float64Array, theta: Float64Array, p0: number, p1: number): void {
+  for (let k = 0; k < K; k++) {
+    const b = k * N;
+    for (let p = p0; p < p1; p++) q[b + p] *= theta[p];
   }
 }

@@ -2,7 +2,8 @@
  * The domains the kinetic equation accepts (the domain contract, docs/diffusion-scheme.md "Domains",
  * with the kinetic walls of docs/kinetic-scheme.md "Walls"): Cartesian boxes of any size whose sides
  * are periodic, specular, diffuse, absorbing or inflow (the incoming h = f/M as an expression in t and
- * v; 2D: t, vx, vy). Everything else is refused with a ConfigError naming the key. The maximum
+ * v) in 1D; in 2D periodic or specular (by mirror images, ./mirror2d.ts). Everything else is refused
+ * with a ConfigError naming the key. The maximum
  * principle's interval follows from the data and the walls: [min h_in, max h_in] widened by the inflow
  * values over the run, and down to 0 at absorbing walls (vacuum outside).
  */
@@ -55,7 +56,12 @@ export function kineticDomain(config: Config, grid: Grid, velocities: readonly F
       return;
     }
     if (grid.dim === 2) {
-      throw new ConfigError([{ path: `domain.boundary.${names[d]}`, message: 'walls of the 2D kinetic equation are not implemented yet: use periodic in 2D, or a 1D box' }]);
+      pair.forEach((side, s) => {
+        if (side.kind !== 'specular') {
+          const why = KINETIC_KINDS.includes(side.kind) ? `${side.kind} walls of the 2D kinetic equation are not implemented yet (2D walls: specular, by mirror images; ${side.kind} walls run in 1D)` : refusal(side.kind);
+          throw new ConfigError([{ path: `domain.boundary.${names[d]}[${s}]`, message: why }]);
+        }
+      });
     }
     const out = pair.map((side, s) => {
       const path = `domain.boundary.${names[d]}[${s}]`;

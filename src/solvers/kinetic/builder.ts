@@ -11,7 +11,7 @@ import type { Grid } from '../../grid/grid.js';
 import type { Config } from '../../config/schema.js';
 import { ConfigError } from '../../config/validate.js';
 import { generalRate, powerLaw, type RateLaw } from '../../models/rate.js';
-import { compileField, type EquationBuilder, type Problem } from '../../simulation/problem.js';
+import { compileField, configThreads, type EquationBuilder, type Problem } from '../../simulation/problem.js';
 import { microMacroProblem } from '../microMacro/problem.js';
 import { KineticSolver } from './solver.js';
 import { kineticDomain } from './boundary.js';
@@ -46,7 +46,7 @@ function buildKinetic(config: Config, grid: Grid): Problem {
   return microMacroProblem(
     config,
     grid,
-    ({ velocity, rate, eps, h0, bounds, walls }) => new KineticSolver({ grid, velocity, rate, eps, h0, bounds, walls }),
+    ({ velocity, rate, eps, h0, bounds, walls }) => new KineticSolver({ grid, velocity, rate, eps, h0, bounds, walls, threads: configThreads(config) }),
     { domain: (c, g, velocity) => kineticDomain(c, g, velocity.v), rate: kineticRate },
   );
 }

@@ -2,29 +2,43 @@
  * The 2D stepper of the kinetic AP scheme (paper eq. (1.2); see kinetic1d.ts and docs/kinetic-scheme.md).
  *
  * Same unknowns and face fluxes as in 1D, per direction (../transport/apTransport2d.ts). The per-velocity
- * transport operator M_k = a + Tx_k + Ty_k (a = c0 + dt lambda / eps^2) is no longer tridiagonal; it is
- * replaced by the approximate factorisation Mt_k = (a + Tx_k) a^{-1} (a + Ty_k) in delta form
- * (Beam-Warming): the extra term Tx a^{-1} Ty is applied to q^{n+1} - q^n, so it perturbs the step by
- * O(dt^3) and keeps second order; it vanishes with the blending weights gamma as eps -> 0 (AP unaffected).
- * Mt_k^{-1} costs one sweep of periodic tridiagonal x-lines and one of y-lines. The density Schur
- * complement is solved by flexible GMRES, preconditioned by a few Jacobi-PCG iterations on the
- * limit diffusion operator L (which is exactly the Schur complement when all gamma vanish).
+ * transport operator M_k = a + Tx_k + Ty_k (a = c0 + dt lambda / eps^2) is replaced by the *stabilised*
+ * approximate factorisation Mt_k = (a + Ax_k + Tx_k) a^{-1} (a + Ay_k + Ty_k) in delta form
+ * (../transport/factored2d.ts): its splitting term E_k = Mt_k − M_k is applied to q^n, so it perturbs the
+ * step by O(dt^3) for smooth solutions, vanishes with the blending weights as eps -> 0 (AP unaffected),
+ * and the line diffusions A keep Mt_k accretive at every eps, grid and node count (the plain
+ * factorisation made the Schur complement nearly singular at intermediate eps). The reference mode
+ * `perVelocitySolve: 'exact'` replaces Mt_k^{-1} by M_k^{-1} (GMRES per velocity, preconditioned by
+ * Mt_k) and drops E: the splitting error of the scheme is the difference of the two; `'plain'` is the
+ * unstabilised factorisation the scheme used before (for comparisons only: it can fail at intermediate eps).
  *
- * Cost structure: gamma depends on the velocity only through |vx| (x faces) or |vy| (y faces), and
- * the x-line operator a + Tx_k only through vx_k, so the blending weights are computed per distinct
- * |vx| (Nv/2 exponentials per face instead of Nv^2) and the x-lines are factored once per step per
- * distinct vx (Nv factorisations shared by the Nv velocities with that vx; y likewise). The Schur
- * solve starts from rho^n with the residual formed together with the predicted q (one line solve
- * per velocity), GMRES runs from a zero guess, and the true residual is checked from the final q
- * (which is needed for the fluxes anyway): per step 2 + (GMRES iterations) line solves per velocity.
+ * The density Schur complement S = L − (dt/eps) div <v γ avg Mt_k^{-1} G_k> is solved by flexible GMRES
+ * from the quadratic predictor of rho (the last three levels), preconditioned by Jacobi-PCG on the limit
+ * operator L. Per step: 2 + (GMRES iterations) solves per active velocity.
+ *
+ * Threads: the per-velocity and per-cell work runs as tasks (./kernels2d.ts) on a Parallel (one thread,
+ * or a worker pool over SharedArrayBuffers) with results bitwise independent of the thread count; the
+ * density-sized work (λ, γ, GMRES, the limit operator, face fluxes, FCT) stays on the calling thread.
  */
 import type { RateLaw } from '../../models/rate.js';
 import { NumericalFailure, type Tolerances } from '../stepper.js';
 import { Gmres, type LinearOperator } from '../linear/gmres.js';
 import { ApTransport2D } from '../transport/apTransport2d.js';
+import { STABILISATION_KAPPA } from '../transport/factored2d.js';
 import { BoundLimiter2D } from '../limiter.js';
 import { Levels2D, newCounters } from '../microMacro/levels.js';
 import type { MicroMacroImpl, MicroMacroSetup } from '../microMacro/facade.js';
+import { predictorCoefficients } from '../errorEstimate.js';
+import { SchurDsa2D } from '../transport/dsa2d.js';
+import { SharedArena } from '../parallel/arena.js';
+import { Parallel, workspaceRegistry } from '../parallel/pool.js';
+import { Arg, FIXED_ARRAYS, Kinetic2DKernels, Par, Task2D, VELOCITY_GROUPS, type Kinetic2DLayout } from './kernels2d.js';
+
+/** γ < e^-69 ≈ 1e-30 counts as 0 (the velocity leaves the Schur complement; far below round-off). */
+const GAMMA_CUTOFF = 69;
+
+/** Relative tolerance of the limit-operator solve inside the Schur preconditioner (FGMRES is flexible). */
+const PRECONDITIONER_TOL = 1e-2;
 
 /** The density Schur solve did not converge (step() then retakes the step as two half steps). */
 class SchurNotConverged extends NumericalFailure {}
@@ -41,6 +55,8 @@ export class Kinetic2D implements MicroMacroImpl {
   lastFailure = '';
   errorPlace = -1;
   estimateNoise = 0;
+  /** Threads the kernels run on. */
+  readonly threads: number;
   /** The Schur solve's stopping bound on the density (absolute, in rho). */
   private solveStop = 0;
   private pendingDt = 0;
@@ -51,18 +67,26 @@ export class Kinetic2D implements MicroMacroImpl {
   private readonly hi: number;
   private readonly bdf2: boolean;
   private readonly rtol: number;
+  private readonly exact: boolean;
+  /** κ of the stabilisation (0: the plain factorisation, kept for comparisons). */
+  private readonly kappa: number;
   private readonly tr: ApTransport2D;
   private readonly limiter: BoundLimiter2D;
+  private readonly arena: SharedArena;
+  private readonly par: Parallel;
+  private readonly kern: Kinetic2DKernels;
+  private readonly layout: Kinetic2DLayout;
+  private readonly fixed: Record<string, Float64Array | Uint8Array | Int32Array> = {};
   private readonly aC: Float64Array;
   private readonly res: Float64Array;
   private readonly delta: Float64Array;
   private readonly histRho: Float64Array;
-  private readonly histQ: Float64Array;
-  private readonly tmp: Float64Array;
-  private readonly tmp2: Float64Array;
+  private readonly xvec: Float64Array;
   private readonly Lx: Float64Array;
   private readonly gmres: Gmres;
   private readonly op: LinearOperator;
+  private readonly pc = new Float64Array(3);
+  private readonly dsa: SchurDsa2D;
   private c0 = 1;
   private dt = 0;
 
@@ -83,33 +107,109 @@ export class Kinetic2D implements MicroMacroImpl {
     this.hi = s.hi;
     this.bdf2 = s.bdf2;
     this.rtol = s.rtol;
+    this.exact = s.perVelocitySolve === 'exact';
+    this.kappa = s.perVelocitySolve === 'plain' ? 0 : STABILISATION_KAPPA;
+    this.threads = Math.max(1, s.threads ?? 1);
+    const arena = new SharedArena(this.threads > 1);
+    this.arena = arena;
     const w = Float64Array.from(velocity.w);
-    this.levels = new Levels2D(N, K, w, s.h0);
-    this.tr = new ApTransport2D(nx, ny, K, grid.dx[0], grid.dx[1], s.eps, Float64Array.from(velocity.v[0]), Float64Array.from(velocity.v[1]), w);
-    this.limiter = new BoundLimiter2D(nx, ny, K, grid.dx[0], grid.dx[1], s.lo, s.hi, s.useLimiter, w, 'KineticSolver 2D');
-    const f = (): Float64Array => new Float64Array(N);
-    this.aC = f();
-    this.res = f();
-    this.delta = f();
-    this.histRho = f();
-    this.histQ = new Float64Array(N * K);
-    this.tmp = f();
-    this.tmp2 = f();
-    this.Lx = f();
+    this.levels = new Levels2D(N, K, w, s.h0, arena);
+    const vx = Float64Array.from(velocity.v[0]);
+    const vy = Float64Array.from(velocity.v[1]);
+    const tr = new ApTransport2D(nx, ny, K, grid.dx[0], grid.dx[1], s.eps, vx, vy, w, arena, GAMMA_CUTOFF);
+    this.tr = tr;
+    this.limiter = new BoundLimiter2D(nx, ny, K, grid.dx[0], grid.dx[1], s.lo, s.hi, s.useLimiter, w, 'KineticSolver 2D', arena);
+    // units of the stabilised factorisation: x lines per (signed vx, |vy|), y lines per (signed vy, |vx|)
+    const nAx = tr.absX.length;
+    const nAy = tr.absY.length;
+    const nUnitsX = tr.sgnX.length * nAy;
+    const nUnitsY = tr.sgnY.length * nAx;
+    const unitX: number[] = [];
+    const unitY: number[] = [];
+    for (let k = 0; k < K; k++) {
+      unitX.push(tr.sxIdx[k] * nAy + tr.ayIdx[k]);
+      unitY.push(nUnitsX + tr.syIdx[k] * nAx + tr.axIdx[k]);
+    }
+    const nU = nUnitsX + nUnitsY;
+    const ls = Math.max(nx, ny);
+    const ev = this.levels.estimateArrays();
+    const lim = this.limiter;
+    const own: Record<string, () => Float64Array | Uint8Array | Int32Array> = {
+      gx: () => tr.gx,
+      gy: () => tr.gy,
+      gax: () => arena.f64(nAx * N),
+      gay: () => arena.f64(nAy * N),
+      Dfx: () => tr.Dfx,
+      Dfy: () => tr.Dfy,
+      aC: () => arena.f64(N),
+      histRho: () => arena.f64(N),
+      invU: () => arena.f64(nU * N),
+      zU: () => arena.f64(nU * N),
+      invSU: () => arena.f64(nU * ls),
+      unitS: () => arena.f64(nU),
+      unitC: () => arena.f64(nU),
+      unitUsed: () => arena.u8(nU),
+      accxG: () => arena.f64(VELOCITY_GROUPS * N),
+      accyG: () => arena.f64(VELOCITY_GROUPS * N),
+      accx: () => tr.accx,
+      accy: () => tr.accy,
+      actX: () => tr.actX,
+      actY: () => tr.actY,
+      actList: () => arena.i32(K),
+      inactList: () => arena.i32(K),
+      groupStart: () => arena.i32(VELOCITY_GROUPS + 1),
+      sum: () => lim.sum,
+      qmax: () => lim.qmax,
+      qmin: () => lim.qmin,
+      limitedC: () => this.limiter.limitedC,
+      er: () => ev.er,
+      filt: () => ev.filt,
+      se: () => ev.se,
+      sy: () => ev.sy,
+      par: () => arena.f64(Par.SIZE),
+      args: () => arena.i32(Arg.SIZE),
+      result: () => arena.i32(Math.max(2, this.threads)),
+    };
+    const ids: Record<string, number> = {};
+    for (const name of FIXED_ARRAYS) {
+      const a = own[name]();
+      this.fixed[name] = a;
+      ids[name] = arena.id(a);
+    }
+    this.aC = this.fixed.aC as Float64Array;
+    this.histRho = this.fixed.histRho as Float64Array;
+    this.xvec = arena.f64(N);
+    ids.xvec = arena.id(this.xvec);
+    this.res = new Float64Array(N);
+    this.delta = new Float64Array(N);
+    this.Lx = new Float64Array(N);
+    this.layout = {
+      nx, ny, K, dx: grid.dx[0], dy: grid.dx[1], eps: s.eps, lo: s.lo, hi: s.hi, useLimiter: s.useLimiter,
+      vx: Array.from(vx), vy: Array.from(vy), w: Array.from(w), axIdx: Array.from(tr.axIdx), ayIdx: Array.from(tr.ayIdx),
+      unitX, unitY, nUnitsX, nUnitsY, ids,
+    };
+    this.kern = new Kinetic2DKernels(arena.arrays, this.layout);
+    this.par = this.threads > 1 ? Parallel.threaded(this.threads, 'kinetic2d', arena.descriptor(), this.layout, this.kern) : Parallel.serial(this.kern);
+    if (this.threads > 1) workspaceRegistry?.register(this, this.par);
+    (this.fixed.par as Float64Array)[Par.EXACT] = this.exact ? 1 : 0;
     this.gmres = new Gmres(N, 80);
+    this.dsa = new SchurDsa2D(tr, grid.dx[0], grid.dx[1], s.eps);
     this.op = {
       apply: (x, y) => this.applySchur(x, y),
-      precondition: (r, z) => this.tr.pcgL(r, z),
+      precondition: (r, z) => this.dsa.apply(r, z, PRECONDITIONER_TOL),
     };
   }
 
+  /** Release the worker threads' references to this stepper's memory. */
+  dispose(): void {
+    this.par.dispose();
+  }
+
   /**
-   * One fixed step of length dt. When the density Schur solve does not converge — in 2D at intermediate
-   * eps on fine grids the approximate factorisation's splitting term Tx a^{-1} Ty exceeds a and the
-   * Schur complement comes close to singular (measured: a frozen-coefficient symbol with negative
-   * real part at 128², eps = 0.1, 4² nodes) — the step is retaken as two half steps (nothing is
-   * committed before a step succeeds), down to dt/16; `counters.substeps` counts the extra steps.
-   * (Error-controlled runs do not need this: a failed attempt is a rejected step.)
+   * One fixed step of length dt. Should the density Schur solve not converge, the step is retaken as
+   * two half steps (nothing is committed before a step succeeds), down to dt/16; `counters.substeps`
+   * counts the extra steps. (With the stabilised factorisation this is not expected to happen: the
+   * Schur complement stays away from singular. Error-controlled runs treat a failure as a rejection.)
    */
   step(dt: number, depth = 0): void {
     if (this.attempt(dt) === Infinity) {
@@ -139,11 +239,7 @@ export class Kinetic2D implements MicroMacroImpl {
       return Infinity;
     }
     this.pendingDt = dt;
-    // As the 1D estimate: Milne's device on h = rho + q, q filtered by c0 / a.
-    const L = this.levels;
-    this.pendingError = L.estimate(dt, this.bdf2 ? 2 : 1, this.c0, this.aC, this.limiter.limitedC, this.tolerances, this.solveStop);
-    this.errorPlace = L.place;
-    this.estimateNoise = L.noise;
+    this.pendingError = this.estimate(dt);
     return this.pendingError;
   }
 
@@ -159,10 +255,26 @@ export class Kinetic2D implements MicroMacroImpl {
     this.lastError = e;
   }
 
+  private setArgs(rho: Float64Array | null, x: Float64Array | null): void {
+    const args = this.fixed.args as Int32Array;
+    const L = this.levels;
+    const id = (a: Float64Array) => this.arena.id(a);
+    if (rho) args[Arg.RHO] = id(rho);
+    if (x) args[Arg.X] = id(x);
+    args[Arg.QN] = id(L.qN);
+    args[Arg.QOLD] = id(L.qOld);
+    args[Arg.QOLD2] = id(L.qOld2);
+    args[Arg.QNEW] = id(L.qNew);
+    args[Arg.RHON] = id(L.rhoN);
+    args[Arg.RHOOLD] = id(L.rhoOld);
+    args[Arg.RHOOLD2] = id(L.rhoOld2);
+  }
+
   private stepOnce(dt: number): void {
-    const { N, K } = this;
+    const { N } = this;
     const L = this.levels;
     const tr = this.tr;
+    const par = this.fixed.par as Float64Array;
     const useB2 = this.bdf2 && this.counters.steps > 0;
     const om = useB2 ? dt / L.dtPrev : 0;
     const c0 = useB2 ? (1 + 2 * om) / (1 + om) : 1;
@@ -172,26 +284,32 @@ export class Kinetic2D implements MicroMacroImpl {
     this.dt = dt;
     tr.prepare(this.rate, L.rhoN, L.rhoOld, useB2, om, this.lo, this.hi, c0, dt);
     this.relaxation(dt);
-    this.histories(a1, a2);
-    // factor the x-lines once per distinct vx, the y-lines once per distinct vy
-    tr.factorLines(0, this.aC);
-    tr.factorLines(1, this.aC);
-    tr.buildLdiag();
-    // Start from rho = rho^n: q_k = Mt_k^{-1}(histQ_k + histRho - G_k rho) and the Schur residual
-    // r = histRho - L rho - (dt/eps) div <v gamma avg q>; then GMRES on S delta = r (zero guess),
-    // rho += delta, q_k -= Mt_k^{-1} G_k delta, and the true residual again from q.
+    this.faceRatios();
+    this.units();
+    this.lists();
+    par[Par.DT] = dt;
+    par[Par.C0] = c0;
+    par[Par.A1] = a1;
+    par[Par.A2] = a2;
+    this.par.run(Task2D.FACTOR);
+    this.dsa.prepare(c0, dt, this.kappa, par[Par.NACT] > 0);
+    this.historyRho(a1, a2);
+    // Start from the predicted density (quadratic through the last three levels, or the extrapolation):
+    // q_k = Mt_k^{-1}(histQ_k + E_k q^n + histRho − G_k rho), and the Schur residual
+    // r = histRho − L rho − (dt/eps) div <v γ avg q>; then GMRES on S delta = r (zero guess),
+    // rho += delta, q_k −= Mt_k^{-1} G_k delta, and the true residual again from q.
     const rho = L.rhoNew;
-    rho.set(L.rhoN);
-    const qNew = L.qNew;
-    const histRho = this.histRho;
-    // (velocities with gamma = 0 everywhere do not enter the residual: their q is formed at the end)
-    for (let k = 0; k < K; k++) {
-      if (!tr.actX[k] && !tr.actY[k]) continue;
-      const b = k * N;
-      tr.applyG(k, rho, this.tmp);
-      this.subtractFrom(qNew, b, this.tmp);
-      tr.solveM(k, qNew, b, this.aC);
+    this.predict(dt, om, rho);
+    this.setArgs(rho, null);
+    const nAct = par[Par.NACT];
+    if (nAct > 0) {
+      this.par.run(Task2D.HIST);
+      this.par.run(Task2D.ACCSUM);
+    } else {
+      tr.accx.fill(0);
+      tr.accy.fill(0);
     }
+    const histRho = this.histRho;
     let hn = 0;
     for (let p = 0; p < N; p++) hn += histRho[p] * histRho[p];
     hn = Math.sqrt(hn);
@@ -199,34 +317,78 @@ export class Kinetic2D implements MicroMacroImpl {
     this.solveStop = (tol * hn) / c0;
     let rn = this.residual(rho, this.res);
     let used = 0;
-    // (a solve that needs more than this is better retaken as two half steps: see step())
     const maxIter = 200;
     for (let cycle = 0; rn > tol * hn && used < maxIter && cycle < 20; cycle++) {
       const delta = this.delta;
-      const out = this.gmres.solve(this.op, this.res, delta, (tol * hn) / rn, maxIter - used, true);
-      used += out.iterations;
+      if (nAct > 0) used += this.gmres.solve(this.op, this.res, delta, (tol * hn) / rn, maxIter - used, true).iterations;
+      else {
+        // no velocity with γ > 0: S = L exactly, solved by MG-CG to the tolerance (one "iteration")
+        this.dsa.limit.solve(this.res, delta, Math.max(1e-13, (0.5 * tol * hn) / rn));
+        used++;
+      }
       for (let p = 0; p < N; p++) rho[p] += delta[p];
-      for (let k = 0; k < K; k++) {
-        if (!tr.actX[k] && !tr.actY[k]) continue;
-        tr.applyG(k, delta, this.tmp);
-        tr.solveM(k, this.tmp, 0, this.aC);
-        this.correct(qNew, k * N, this.tmp);
+      if (nAct > 0) {
+        this.xvec.set(delta);
+        this.setArgs(rho, this.xvec);
+        this.par.run(Task2D.CORRECT);
+        this.par.run(Task2D.ACCSUM);
       }
       rn = this.residual(rho, this.res);
     }
     this.counters.solverIterations += used;
     if (used > this.counters.maxSolverIterations) this.counters.maxSolverIterations = used;
     if (!(rn <= 1e-7 * hn)) throw new SchurNotConverged(`KineticSolver 2D: GMRES did not converge (${(rn / hn).toExponential(2)})`);
-    for (let k = 0; k < K; k++) {
-      if (tr.actX[k] || tr.actY[k]) continue;
-      tr.applyG(k, rho, this.tmp);
-      this.formInactive(qNew, k * N, this.tmp);
+    if (par[Par.NINACT] > 0) {
+      this.setArgs(rho, null);
+      this.par.run(Task2D.INACTIVE);
     }
     // fluxes (accx, accy hold <v gamma avg q> of the final q)
     tr.faceFluxes(rho, L.FxPrev, L.FyPrev, L.FxNew, L.FyNew, useB2 ? a2 / c0 : 0);
     // density update from the face fluxes and the bound limiter, on the attempt's buffers
     if (this.limiter.limitDensity(L.rhoN, rho, L.FxNew, L.FyNew)) this.counters.rhoLimiterSteps++;
-    this.counters.hLimiterCells += this.limiter.projectQ(rho, qNew);
+    this.setArgs(rho, null);
+    this.par.run(Task2D.PROJECT);
+    const result = this.fixed.result as Int32Array;
+    let scaled = 0;
+    for (let t = 0; t < this.threads; t++) {
+      if (result[t] < 0) throw new NumericalFailure('KineticSolver 2D: non-finite state', { cell: -result[t] - 1 });
+      scaled += result[t];
+    }
+    this.counters.hLimiterCells += scaled;
+  }
+
+  /** The Milne estimate (Levels2D's, with the per-cell sums shared out). */
+  private estimate(dt: number): number {
+    const L = this.levels;
+    const K = L.estimateBegin(dt, this.bdf2 ? 2 : 1, this.c0, this.aC);
+    if (Number.isNaN(K)) {
+      this.errorPlace = -1;
+      this.estimateNoise = 0;
+      return NaN;
+    }
+    const par = this.fixed.par as Float64Array;
+    const pc = L.predictor;
+    par[Par.P0] = pc[0];
+    par[Par.P1] = pc[1];
+    par[Par.P2] = pc[2];
+    this.setArgs(null, null);
+    this.par.run(Task2D.ESTIMATE);
+    const e = L.estimateEnd(K, this.limiter.limitedC, this.tolerances, this.solveStop);
+    this.errorPlace = L.place;
+    this.estimateNoise = L.noise;
+    return e;
+  }
+
+  /** The initial guess of the Schur solve: the quadratic predictor through the last three levels (or less history). */
+  private predict(dt: number, om: number, rho: Float64Array): void {
+    const L = this.levels;
+    const N = this.N;
+    if (L.dtPrev > 0 && L.dtPrev2 > 0 && this.counters.steps > 1) {
+      const [p0, p1, p2] = predictorCoefficients(dt, L.dtPrev, L.dtPrev2, this.pc);
+      for (let p = 0; p < N; p++) rho[p] = p0 * L.rhoN[p] + p1 * L.rhoOld[p] + p2 * L.rhoOld2[p];
+    } else if (L.dtPrev > 0 && this.counters.steps > 0) {
+      for (let p = 0; p < N; p++) rho[p] = (1 + om) * L.rhoN[p] - om * L.rhoOld[p];
+    } else rho.set(L.rhoN);
   }
 
   /** a = c0 + dt lambda / eps^2. */
@@ -234,66 +396,115 @@ export class Kinetic2D implements MicroMacroImpl {
     const { N, aC, c0 } = this;
     const ie2 = 1 / (this.eps * this.eps);
     const lamC = this.tr.lamC;
-    for (let p = 0; p < N; p++) aC[p] = c0 + dt * lamC[p] * ie2;
+    let m = Infinity;
+    for (let p = 0; p < N; p++) {
+      const a = c0 + dt * lamC[p] * ie2;
+      aC[p] = a;
+      const as = a * (a - c0);
+      if (as < m) m = as;
+    }
+    this.minASigma = m;
   }
 
-  /** histRho, histQ_k + the delta-form correction Tx a^{-1} Ty q^n_k, and qNew_k = histQ_k + histRho (minus G_k rho later). */
-  private histories(a1: number, a2: number): void {
-    const { N, K, histRho, histQ, aC } = this;
-    const L = this.levels;
+  /** min over the cells of a (a − c0) = a σ (this step): below it the plain factorisation is accretive. */
+  private minASigma = 0;
+
+  /** gax = γx / a on x faces (a averaged over the face's cells), gay likewise, per distinct |v| component. */
+  private faceRatios(): void {
+    const { nx, ny, N, aC } = this;
     const tr = this.tr;
-    const rhoN = L.rhoN;
-    const rhoO = L.rhoOld;
-    for (let p = 0; p < N; p++) histRho[p] = a1 * rhoN[p] - a2 * rhoO[p];
-    for (let k = 0; k < K; k++) {
-      const b = k * N;
-      this.historyQ(b, a1, a2);
-      if (tr.actX[k] && tr.actY[k]) {
-        tr.applyT(k, 1, L.qN, b, this.tmp);
-        for (let p = 0; p < N; p++) this.tmp[p] /= aC[p];
-        tr.applyT(k, 0, this.tmp, 0, this.tmp2);
-        this.addTo(histQ, b, this.tmp2);
+    const gax = this.fixed.gax as Float64Array;
+    const gay = this.fixed.gay as Float64Array;
+    for (let m = 0; m < tr.absX.length; m++) {
+      const b = m * N;
+      if (!tr.actAx[m]) continue;
+      for (let j = 0; j < ny; j++) {
+        const row = nx * j;
+        for (let i = 0; i < nx; i++) {
+          const p = row + i;
+          const pe = i + 1 === nx ? row : p + 1;
+          gax[b + p] = (2 * tr.gx[b + p]) / (aC[p] + aC[pe]);
+        }
+      }
+    }
+    for (let m = 0; m < tr.absY.length; m++) {
+      const b = m * N;
+      if (!tr.actAy[m]) continue;
+      for (let p = 0; p < N; p++) {
+        const pn = p + nx < N ? p + nx : p + nx - N;
+        gay[b + p] = (2 * tr.gy[b + p]) / (aC[p] + aC[pn]);
       }
     }
   }
 
-  private historyQ(b: number, a1: number, a2: number): void {
-    const N = this.N;
-    const histQ = this.histQ;
-    const qN = this.levels.qN;
-    const qO = this.levels.qOld;
-    for (let p = 0; p < N; p++) histQ[b + p] = a1 * qN[b + p] - a2 * qO[b + p];
-  }
-
-  private addTo(x: Float64Array, b: number, y: Float64Array): void {
-    const N = this.N;
-    for (let p = 0; p < N; p++) x[b + p] += y[p];
-  }
-
-  /** qNew_k = histQ_k + histRho − G_k rho (G_k rho in g). */
-  private subtractFrom(qNew: Float64Array, b: number, g: Float64Array): void {
-    const { N, histQ, histRho } = this;
-    for (let p = 0; p < N; p++) qNew[b + p] = histQ[b + p] + histRho[p] - g[p];
-  }
-
-  private correct(qNew: Float64Array, b: number, d: Float64Array): void {
-    const N = this.N;
-    for (let p = 0; p < N; p++) qNew[b + p] -= d[p];
-  }
-
-  /** q_k = (histQ_k + histRho − G_k rho) / a for a velocity with gamma = 0 everywhere. */
-  private formInactive(qNew: Float64Array, b: number, g: Float64Array): void {
-    const { N, histQ, histRho, aC } = this;
-    for (let p = 0; p < N; p++) qNew[b + p] = (histQ[b + p] + histRho[p] - g[p]) / aC[p];
-  }
-
-  /** Schur residual out = histRho - L rho - (dt/eps) div <v gamma avg qNew>; returns its 2-norm. */
-  private residual(rho: Float64Array, out: Float64Array): number {
-    const { N, K } = this;
+  /**
+   * Per unit: s = dt v/(2 eps h), the stabilisation c (μ_f = c γ_f / a_f; see the comment below; 0 in the exact
+   * mode, whose inner GMRES is preconditioned by the plain factorisation: measured better there than the
+   * stabilised one), and whether some active velocity uses it.
+   */
+  private units(): void {
     const tr = this.tr;
-    tr.accx.fill(0);
-    tr.accy.fill(0);
-    for (let k = 0; k < K; k++) if (tr.actX[k] || tr.actY[k]) tr.accumulate(k, this.levels.qNew, k * N);
+    const { nUnitsX, nUnitsY, unitX, unitY, dx, dy } = this.layout;
+    const us = this.fixed.unitS as Float64Array;
+    const uc = this.fixed.unitC as Float64Array;
+    const used = this.fixed.unitUsed as Uint8Array;
+    const dt = this.dt;
+    const eps = this.eps;
+    used.fill(0);
+    const P = (dt * dt) / (eps * eps * dx * dy);
+    for (let k = 0; k < this.K; k++) {
+      const vx = tr.vx[k];
+      const vy = tr.vy[k];
+      // μ_f = κ τx τy / (2 a_f) scaled by f = 1 − min(a σ) / max(τx τy) (0 when the plain factorisation is already
+      // accretive for this velocity: τx τy <= a σ on every face), so that μ_f >= κ (τx τy − a σ)_f / (2 a_f) on every face
+      const txty = P * Math.abs(vx * vy) * tr.gxMax[tr.axIdx[k]] * tr.gyMax[tr.ayIdx[k]];
+      const f = txty > this.minASigma ? 1 - this.minASigma / txty : 0;
+      const cc = (this.kappa * P * Math.abs(vx * vy) * f) / 2;
+      if (tr.actX[k]) {
+        const u = unitX[k];
+        used[u] = 1;
+        us[u] = (dt * vx) / (eps * 2 * dx);
+        uc[u] = this.exact ? 0 : cc * tr.gyMax[tr.ayIdx[k]];
+      }
+      if (tr.actY[k]) {
+        const u = unitY[k];
+        used[u] = 1;
+        us[u] = (dt * vy) / (eps * 2 * dy);
+        uc[u] = this.exact ? 0 : cc * tr.gxMax[tr.axIdx[k]];
+      }
+    }
+    (this.fixed.par as Float64Array)[Par.NUNITS] = nUnitsX + nUnitsY;
+  }
+
+  /** The active velocities (some γ > 0) in VELOCITY_GROUPS contiguous groups, and the inactive ones. */
+  private lists(): void {
+    const tr = this.tr;
+    const act = this.fixed.actList as Int32Array;
+    const inact = this.fixed.inactList as Int32Array;
+    const gs = this.fixed.groupStart as Int32Array;
+    let na = 0;
+    let ni = 0;
+    for (let k = 0; k < this.K; k++) {
+      if (tr.actX[k] || tr.actY[k]) act[na++] = k;
+      else inact[ni++] = k;
+    }
+    for (let g = 0; g <= VELOCITY_GROUPS; g++) gs[g] = Math.floor((na * g) / VELOCITY_GROUPS);
+    const par = this.fixed.par as Float64Array;
+    par[Par.NACT] = na;
+    par[Par.NINACT] = ni;
+  }
+
+  private historyRho(a1: number, a2: number): void {
+    const { N, histRho } = this;
+    const rhoN = this.levels.rhoN;
+    const rhoO = this.levels.rhoOld;
+    for (let p = 0; p < N; p++) histRho[p] = a1 * rhoN[p] - a2 * rhoO[p];
+  }
+
+  /** Schur residual out = histRho - L rho - (dt/eps) div <v gamma avg qNew> (accx, accy already summed); returns its 2-norm. */
+  private residual(rho: Float64Array, out: Float64Array): number {
+    const { N } = this;
+    const tr = this.tr;
     const Lr = this.Lx;
     tr.applyL(rho, Lr);
     for (let p = 0; p < N; p++) Lr[p] = this.histRho[p] - Lr[p];
@@ -304,16 +515,15 @@ export class Kinetic2D implements MicroMacroImpl {
   }
 
   private applySchur(x: Float64Array, y: Float64Array): void {
-    const K = this.K;
     const tr = this.tr;
-    tr.accx.fill(0);
-    tr.accy.fill(0);
-    const t = this.tmp;
-    for (let k = 0; k < K; k++) {
-      if (!tr.actX[k] && !tr.actY[k]) continue;
-      tr.applyG(k, x, t);
-      tr.solveM(k, t, 0, this.aC);
-      tr.accumulate(k, t, 0);
+    if ((this.fixed.par as Float64Array)[Par.NACT] > 0) {
+      this.xvec.set(x);
+      this.setArgs(null, this.xvec);
+      this.par.run(Task2D.SCHUR);
+      this.par.run(Task2D.ACCSUM);
+    } else {
+      tr.accx.fill(0);
+      tr.accy.fill(0);
     }
     tr.applyL(x, this.Lx);
     tr.divAcc(this.Lx, y, -this.dt / this.eps);

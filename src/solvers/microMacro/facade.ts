@@ -8,8 +8,32 @@ import type { RateLaw } from '../../models/rate.js';
 import type { VelocityGrid } from '../../velocity/gaussHermite.js';
 import { NumericalFailure, type AdaptiveStepper, type StepperState, type Tolerances } from '../stepper.js';
 import { weightedDistance } from '../errorEstimate.js';
-import { newCounters, type Levels1D, type Levels2D, type MicroMacroCounters } from './levels.js';
+import { newCounters, type MicroLevel, type MicroMacroCounters } from './levels.js';
+import { resolveThreads } from '../parallel/pool.js';
 import type { WallSide1D } from '../transport/walls1d.js';
+
+/**
+ * What the facade reads of an implementation's time levels (./levels.ts Levels1D, Levels2D; a view of the
+ * box for mirrored walls, ../kinetic/mirror2d.ts): q of the current and previous level in the layout of
+ * microLevel() (1D cell-major, 2D velocity-major), their ids, the step lengths.
+ */
+export interface MicroMacroLevels {
+  readonly time: number;
+  /** rho at t_n, one value per cell of the facade's grid. */
+  readonly rhoN: Float64Array;
+  readonly qN: Float64Array;
+  readonly rhoOld: Float64Array;
+  readonly qOld: Float64Array;
+  readonly idN: number;
+  readonly idOld: number;
+  readonly dtPrev: number;
+  h(out: Float64Array): Float64Array;
+  previousH(out: Float64Array): number;
+  q(i: number, k: number): number;
+  flux(out: Float64Array, v: Float64Array): Float64Array;
+  save(steps: number, lastError: number): StepperState;
+  restore(state: StepperState, who: string): number;
+}
 
 /** One dimension's implementation behind a MicroMacroSolver facade. */
 export interface MicroMacroImpl {
@@ -19,7 +43,7 @@ export interface MicroMacroImpl {
   readonly lastFailure: string;
   readonly errorPlace: number;
   readonly estimateNoise: number;
-  readonly levels: Levels1D | Levels2D;
+  readonly levels: MicroMacroLevels;
   /** Fixed step (2D may split it into halves when its Schur solve fails). */
   step(dt: number): void;
   attempt(dt: number): number;
@@ -30,6 +54,8 @@ export interface MicroMacroImpl {
   outflow?(): Float64Array;
   saveExtra?(state: StepperState): void;
   restoreExtra?(state: StepperState): void;
+  /** Release worker-thread resources (threaded implementations). */
+  dispose?(): void;
 }
 
 /** One wall of a kinetic domain (src/solvers/transport/walls1d.ts); null pairs are periodic directions. */
@@ -55,6 +81,17 @@ export interface MicroMacroOptions {
   /** The walls of each direction that is not periodic (grid.sides: specular, diffuse, absorbing, inflow). */
   walls?: MicroMacroWalls;
   /**
+   * Threads for the kernels (2D): a count, or undefined for automatic (the machine's cores when the
+   * grid is large enough to pay for them, 1 in a browser). Results are bitwise the same for every count.
+   */
+  threads?: number;
+  /**
+   * 2D per-velocity transport solve: 'factored' (default, the stabilised approximate factorisation in delta
+   * form), 'exact' (a reference: GMRES per velocity to round-off, no splitting term; tens of times slower) or
+   * 'plain' (the unstabilised factorisation, for comparisons: its Schur complement can be nearly singular).
+   */
+  perVelocitySolve?: 'factored' | 'exact' | 'plain';
+  /**
    * 1D only: λ per cell read from this array (owned and filled by the caller before every attempt or
    * step) instead of λ(rho) of the own density: one species among several, λ_i(rho_1, …, rho_n) at
    * the extrapolated densities (src/solvers/species/kinetic.ts). `rate` then only describes the law.
@@ -75,6 +112,9 @@ export interface MicroMacroSetup {
   bdf2: boolean;
   rtol: number;
   walls?: MicroMacroWalls;
+  /** Threads to use (resolved: >= 1). */
+  threads: number;
+  perVelocitySolve: 'factored' | 'exact' | 'plain';
   /** See MicroMacroOptions.lambdaField. */
   lambdaField?: Float64Array;
 }
@@ -146,7 +186,8 @@ export abstract class MicroMacroSolver implements AdaptiveStepper {
     this.hi = hi;
     this.hOut = new Float64Array(N * K);
     if (opts.lambdaField && (grid.dim !== 1 || opts.lambdaField.length !== N)) throw new RangeError(`${who}: a lambda field needs a 1D grid and one value per cell`);
-    this.impl = make({ grid, velocity, rate, eps, h0, lo, hi, useLimiter: this.useLimiter, bdf2: this.bdf2, rtol: opts.rtol ?? 1e-12, lambdaField: opts.lambdaField, walls: opts.walls });
+    const threads = resolveThreads(opts.threads, N * K);
+    this.impl = make({ grid, velocity, rate, eps, h0, lo, hi, useLimiter: this.useLimiter, bdf2: this.bdf2, rtol: opts.rtol ?? 1e-12, threads, perVelocitySolve: opts.perVelocitySolve ?? 'factored', lambdaField: opts.lambdaField, walls: opts.walls });
     this.noOutflow = new Float64Array(2 * grid.dim);
   }
 
@@ -180,6 +221,32 @@ export abstract class MicroMacroSolver implements AdaptiveStepper {
    */
   previousH(out: Float64Array): number {
     return this.impl.levels.previousH(out);
+  }
+
+  /**
+   * The current time level (previous = true: the one before it, null before the first step) as it is
+   * stored, without copies: rho per cell and q = h − rho of cell i, velocity k at
+   * q[i * cellStride + k * velocityStride]. Views, valid until the next step. The series diagnostics
+   * read it (../../diagnostics/kineticSeries.ts).
+   */
+  microLevel(previous = false): MicroLevel | null {
+    const L = this.impl.levels;
+    if (previous && !(L.dtPrev > 0)) return null;
+    const vm = this.grid.dim === 2; // Levels2D keeps q velocity-major, Levels1D cell-major
+    return { rho: previous ? L.rhoOld : L.rhoN, q: previous ? L.qOld : L.qN, cellStride: vm ? 1 : this.count, velocityStride: vm ? this.grid.cells : 1, id: previous ? L.idOld : L.idN };
+  }
+
+  /**
+   * Let the worker threads drop this solver's memory now (threaded 2D runs; otherwise they do when the
+   * solver is garbage-collected). The solver must not be stepped afterwards.
+   */
+  dispose(): void {
+    this.impl.dispose?.();
+  }
+
+  /** The length of the step that ended at the current level (0 before the first step). */
+  previousDt(): number {
+    return this.impl.levels.dtPrev;
   }
 
   /** Non-equilibrium part q = h - rho at cell i, velocity k. */

@@ -18,6 +18,7 @@
  */
 import type { StepperState, Tolerances } from '../stepper.js';
 import { milneConstant, predictorCoefficients } from '../errorEstimate.js';
+import { plainAllocator, type Allocator } from '../parallel/arena.js';
 
 export interface MicroMacroCounters {
   /** Steps taken, including the extra ones of split steps. */
@@ -48,6 +49,22 @@ export function stateArray(state: StepperState, key: string, who: string): Float
  * 1D time levels: rho, q at t_n (N), t_{n-1} (Old), t_{n-2} (Old2), the attempt's new level, and the face
  * mass flux of the last step (integrated over the step: rho^n − rho^{n−1} = −D Fprev, BDF2's history).
  */
+/** A time level of a micro–macro state as stored (MicroMacroSolver.microLevel): rho per cell, q of cell i, velocity k at q[i * cellStride + k * velocityStride]. */
+export interface MicroLevel {
+  rho: Float64Array;
+  q: Float64Array;
+  cellStride: number;
+  velocityStride: number;
+  /** Names this state: the same id means the same numbers (ids are never reused in a process), so diagnostics may cache by it. */
+  id?: number;
+}
+
+let lastLevelId = 0;
+/** A fresh level id (MicroLevel.id). */
+export function newLevelId(): number {
+  return ++lastLevelId;
+}
+
 export class Levels1D {
   rhoN: Float64Array;
   qN: Float64Array;
@@ -61,6 +78,9 @@ export class Levels1D {
   Fnew: Float64Array;
   dtPrev = 0;
   dtPrev2 = 0;
+  /** MicroLevel ids of the current and the previous level (new ones at every commit and restore). */
+  idN = newLevelId();
+  idOld = newLevelId();
   time = 0;
   /** The last estimate's cell of the largest error (-1: none) and its solver-noise level. */
   place = -1;
@@ -110,6 +130,8 @@ export class Levels1D {
     this.Fnew = fo;
     this.dtPrev2 = this.dtPrev;
     this.dtPrev = dt;
+    this.idOld = this.idN;
+    this.idN = newLevelId();
     this.time += dt;
   }
 
@@ -226,6 +248,8 @@ export class Levels1D {
   /** Restore the levels; returns the step count. */
   restore(state: StepperState, who: string): number {
     const get = (key: string) => stateArray(state, key, who);
+    this.idN = newLevelId();
+    this.idOld = newLevelId();
     this.rhoN.set(get('rho'));
     this.fromVelocityMajor(get('q'), this.qN, who);
     this.rhoOld.set(get('rhoOld'));
@@ -256,6 +280,9 @@ export class Levels2D {
   FyNew: Float64Array;
   dtPrev = 0;
   dtPrev2 = 0;
+  /** MicroLevel ids of the current and the previous level (new ones at every commit and restore). */
+  idN = newLevelId();
+  idOld = newLevelId();
   time = 0;
   place = -1;
   noise = 0;
@@ -270,9 +297,10 @@ export class Levels2D {
     readonly K: number,
     private readonly w: Float64Array,
     h0: Float64Array,
+    alloc: Allocator = plainAllocator,
   ) {
-    const f = (): Float64Array => new Float64Array(N);
-    const fk = (): Float64Array => new Float64Array(N * K);
+    const f = (): Float64Array => alloc.f64(N);
+    const fk = (): Float64Array => alloc.f64(N * K);
     this.rhoN = f();
     this.qN = fk();
     this.rhoOld = f();
@@ -317,11 +345,26 @@ export class Levels2D {
     this.FyNew = t;
     this.dtPrev2 = this.dtPrev;
     this.dtPrev = dt;
+    this.idOld = this.idN;
+    this.idN = newLevelId();
     this.time += dt;
   }
 
   /** As Levels1D.estimate, with velocity-major passes. */
   estimate(dt: number, order: 1 | 2, c0: number, aC: Float64Array, limitedC: Uint8Array, tol: Tolerances, solveStop: number): number {
+    const K = this.estimateBegin(dt, order, c0, aC);
+    if (Number.isNaN(K)) return NaN;
+    const pc = this.pc;
+    estimateSumsCells(this.N, this.K, this.w, this.rhoN, this.qN, this.qOld, this.qOld2, this.qNew, this.er, this.filt, this.se, this.sy, pc[0], pc[1], pc[2], 0, this.N);
+    return this.estimateEnd(K, limitedC, tol, solveStop);
+  }
+
+  /**
+   * The estimate in three parts (so that threads can share the middle one, estimateSumsCells on cell
+   * ranges with the arrays `estimateArrays()` and the predictor coefficients `predictor`): the Milne
+   * constant (NaN while the history is short) and the density part of the difference and the filter.
+   */
+  estimateBegin(dt: number, order: 1 | 2, c0: number, aC: Float64Array): number {
     this.place = -1;
     if (!(this.dtPrev > 0 && this.dtPrev2 > 0)) return NaN;
     const K = Math.abs(milneConstant(order, dt, this.dtPrev, this.dtPrev2));
@@ -331,26 +374,23 @@ export class Levels2D {
       er[p] = this.rhoNew[p] - (p0 * this.rhoN[p] + p1 * this.rhoOld[p] + p2 * this.rhoOld2[p]);
       filt[p] = c0 / aC[p];
     }
-    this.estimateSums(p0, p1, p2);
-    return this.estimateMax(K, p0, p1, p2, limitedC, tol, solveStop);
+    return K;
   }
 
-  private estimateSums(p0: number, p1: number, p2: number): void {
-    const { N, K: nv, w, rhoN, qN, qOld, qOld2, er, filt, se, sy } = this;
-    const qNew = this.qNew;
-    se.fill(0);
-    sy.fill(0);
-    for (let k = 0; k < nv; k++) {
-      const b = k * N;
-      const wk = w[k];
-      for (let p = 0; p < N; p++) {
-        const i = b + p;
-        const e = er[p] + filt[p] * (qNew[i] - (p0 * qN[i] + p1 * qOld[i] + p2 * qOld2[i]));
-        const y = rhoN[p] + qN[i];
-        se[p] += wk * e * e;
-        sy[p] += wk * y * y;
-      }
-    }
+  /** The predictor coefficients of the last estimateBegin. */
+  get predictor(): Float64Array {
+    return this.pc;
+  }
+
+  /** The estimate's work arrays (per cell): density difference, filter, and the sums Σ w e², Σ w y². */
+  estimateArrays(): { er: Float64Array; filt: Float64Array; se: Float64Array; sy: Float64Array } {
+    return { er: this.er, filt: this.filt, se: this.se, sy: this.sy };
+  }
+
+  /** The weighted max over the cells (left out: limited cells) once the sums are in place. */
+  estimateEnd(K: number, limitedC: Uint8Array, tol: Tolerances, solveStop: number): number {
+    const pc = this.pc;
+    return this.estimateMax(K, pc[0], pc[1], pc[2], limitedC, tol, solveStop);
   }
 
   private estimateMax(K: number, p0: number, p1: number, p2: number, limitedC: Uint8Array, tol: Tolerances, solveStop: number): number {
@@ -375,16 +415,14 @@ export class Levels2D {
   }
 
   h(out: Float64Array): Float64Array {
-    const { N, K, rhoN, qN } = this;
-    for (let k = 0; k < K; k++) for (let i = 0; i < N; i++) out[i * K + k] = rhoN[i] + qN[k * N + i];
+    transposeH(this.N, this.K, this.rhoN, this.qN, out);
     return out;
   }
 
   previousH(out: Float64Array): number {
-    const { N, K, rhoOld, qOld, dtPrev } = this;
-    if (!(dtPrev > 0)) return 0;
-    for (let k = 0; k < K; k++) for (let i = 0; i < N; i++) out[i * K + k] = rhoOld[i] + qOld[k * N + i];
-    return dtPrev;
+    if (!(this.dtPrev > 0)) return 0;
+    transposeH(this.N, this.K, this.rhoOld, this.qOld, out);
+    return this.dtPrev;
   }
 
   q(i: number, k: number): number {
@@ -393,10 +431,12 @@ export class Levels2D {
 
   flux(out: Float64Array, vd: Float64Array): Float64Array {
     const { N, K, w, qN } = this;
-    for (let i = 0; i < N; i++) {
-      let s = 0;
-      for (let k = 0; k < K; k++) s += w[k] * vd[k] * qN[k * N + i];
-      out[i] = s;
+    // velocity outside (q is velocity-major): the same sums in the same order as cell by cell
+    out.fill(0, 0, N);
+    for (let k = 0; k < K; k++) {
+      const c = w[k] * vd[k];
+      const o = k * N;
+      for (let i = 0; i < N; i++) out[i] += c * qN[o + i];
     }
     return out;
   }
@@ -410,6 +450,8 @@ export class Levels2D {
 
   restore(state: StepperState, who: string): number {
     const get = (key: string) => stateArray(state, key, who);
+    this.idN = newLevelId();
+    this.idOld = newLevelId();
     this.rhoN.set(get('rho'));
     this.qN.set(get('q'));
     this.rhoOld.set(get('rhoOld'));
@@ -425,3 +467,55 @@ export class Levels2D {
   }
 }
 
+/**
+ * The error estimate's per-cell sums on the cells [c0, c1) (Levels2D, velocity-major q[k*N + p]):
+ * se = Σ_k w_k e_k², sy = Σ_k w_k (rho^n + q^n_k)², e_k = er + filt (qNew_k − P q_k), P the predictor
+ * with coefficients p0, p1, p2.
+ * Each cell's velocities are summed in order: the same for any split of the cells.
+ */
+export function estimateSumsCells(
+  N: number,
+  nv: number,
+  w: Float64Array,
+  rhoN: Float64Array,
+  qN: Float64Array,
+  qOld: Float64Array,
+  qOld2: Float64Array,
+  qNew: Float64Array,
+  er: Float64Array,
+  filt: Float64Array,
+  se: Float64Array,
+  sy: Float64Array,
+  p0: number,
+  p1: number,
+  p2: number,
+  c0: number,
+  c1: number,
+): void {
+  for (let p = c0; p < c1; p++) {
+    se[p] = 0;
+    sy[p] = 0;
+  }
+  for (let k = 0; k < nv; k++) {
+    const b = k * N;
+    const wk = w[k];
+    for (let p = c0; p < c1; p++) {
+      const i = b + p;
+      const e = er[p] + filt[p] * (qNew[i] - (p0 * qN[i] + p1 * qOld[i] + p2 * qOld2[i]));
+      const y = rhoN[p] + qN[i];
+      se[p] += wk * e * e;
+      sy[p] += wk * y * y;
+    }
+  }
+}
+
+/** out[i K + k] = rho[i] + q[k N + i] (velocity-major q to cell-major h), by blocks of cells that stay in cache. */
+function transposeH(N: number, K: number, rho: Float64Array, q: Float64Array, out: Float64Array): void {
+  for (let b0 = 0; b0 < N; b0 += 64) {
+    const b1 = Math.min(N, b0 + 64);
+    for (let k = 0; k < K; k++) {
+      const o = k * N;
+      for (let i = b0; i < b1; i++) out[i * K + k] = rho[i] + q[o + i];
+    }
+  }
+}

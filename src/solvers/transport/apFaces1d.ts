@@ -21,7 +21,7 @@
 import type { RateLaw } from '../../models/rate.js';
 import { NumericalFailure } from '../stepper.js';
 import { PeriodicTridiagFactor } from '../linear/periodicTridiag.js';
-import { vacuumLambda } from './walls1d.js';
+import { vacuumLambda } from './vacuum.js';
 
 export class ApFaces1D {
   /** lambda at cells (this step). */

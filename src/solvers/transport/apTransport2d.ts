@@ -18,6 +18,7 @@
 import type { RateLaw } from '../../models/rate.js';
 import { NumericalFailure } from '../stepper.js';
 import { PeriodicLines } from '../linear/periodicLines.js';
+import { plainAllocator, type Allocator } from '../parallel/arena.js';
 
 export class ApTransport2D {
   readonly N: number;
@@ -31,18 +32,25 @@ export class ApTransport2D {
   readonly gy: Float64Array;
   readonly axIdx: Int32Array;
   readonly ayIdx: Int32Array;
-  private readonly sxIdx: Int32Array;
-  private readonly syIdx: Int32Array;
-  private readonly absX: Float64Array;
-  private readonly absY: Float64Array;
+  /** Index of the signed component vx_k among the distinct ones (sgnX); y likewise. */
+  readonly sxIdx: Int32Array;
+  readonly syIdx: Int32Array;
+  /** The distinct |vx| (index axIdx[k]) and signed vx (index sxIdx[k]); y likewise. */
+  readonly absX: Float64Array;
+  readonly absY: Float64Array;
   private readonly w2x: Float64Array;
   private readonly w2y: Float64Array;
-  private readonly sgnX: Float64Array;
-  private readonly sgnY: Float64Array;
-  private readonly actAx: Uint8Array;
-  private readonly actAy: Uint8Array;
-  private readonly linesX: PeriodicLines[];
-  private readonly linesY: PeriodicLines[];
+  readonly sgnX: Float64Array;
+  readonly sgnY: Float64Array;
+  /** Some γ > 0 on x (y) faces for the distinct |vx| (|vy|) of that index. */
+  readonly actAx: Uint8Array;
+  readonly actAy: Uint8Array;
+  /** The largest γ on x (y) faces per distinct |vx| (|vy|) (this step). */
+  readonly gxMax: Float64Array;
+  readonly gyMax: Float64Array;
+  /** The plain factorisation's line factors per distinct signed component (allocated on first use). */
+  private linesX: PeriodicLines[] = [];
+  private linesY: PeriodicLines[] = [];
   private readonly flo: Float64Array;
   private readonly fdi: Float64Array;
   private readonly fup: Float64Array;
@@ -77,10 +85,17 @@ export class ApTransport2D {
     readonly vx: Float64Array,
     readonly vy: Float64Array,
     readonly w: Float64Array,
+    alloc: Allocator = plainAllocator,
+    /**
+     * γ = exp(−z²) is set to 0 where z² exceeds this (default 746: where exp underflows). A smaller cutoff
+     * (the 2D BGK stepper uses 69, γ < 1e-30, far below the round-off of the O(1) terms it multiplies) keeps
+     * velocities whose γ is negligible out of the Schur complement.
+     */
+    readonly gammaCutoff = 746,
   ) {
     const N = nx * ny;
     this.N = N;
-    const f = (): Float64Array => new Float64Array(N);
+    const f = (): Float64Array => alloc.f64(N);
     this.lamC = f();
     this.il = f();
     this.Dfx = f();
@@ -120,18 +135,18 @@ export class ApTransport2D {
     }
     this.actAx = new Uint8Array(ax.values.length);
     this.actAy = new Uint8Array(ay.values.length);
-    this.gx = new Float64Array(ax.values.length * N);
-    this.gy = new Float64Array(ay.values.length * N);
-    this.linesX = sx.values.map(() => new PeriodicLines(nx, ny, 1, nx));
-    this.linesY = sy.values.map(() => new PeriodicLines(ny, nx, nx, 1));
+    this.gxMax = new Float64Array(ax.values.length);
+    this.gyMax = new Float64Array(ay.values.length);
+    this.gx = alloc.f64(ax.values.length * N);
+    this.gy = alloc.f64(ay.values.length * N);
     this.flo = f();
     this.fdi = f();
     this.fup = f();
     this.lbufS = new Float64Array(nx);
     this.v2bx = f();
     this.v2by = f();
-    this.actX = new Uint8Array(K);
-    this.actY = new Uint8Array(K);
+    this.actX = alloc.u8(K);
+    this.actY = alloc.u8(K);
     this.accx = f();
     this.accy = f();
     this.Ldiag = f();
@@ -148,8 +163,8 @@ export class ApTransport2D {
     this.computeLambda(rate, rhoN, rhoO, useB2, om, lo, hi);
     this.computeDf();
     // blending weights per distinct |v| component: gamma = exp(-(dx / (Df eps |v|))^2)
-    this.gammas(this.absX, this.w2x, this.gx, this.Dfx, this.dx, this.v2bx, this.actAx);
-    this.gammas(this.absY, this.w2y, this.gy, this.Dfy, this.dy, this.v2by, this.actAy);
+    this.gammas(this.absX, this.w2x, this.gx, this.Dfx, this.dx, this.v2bx, this.actAx, this.gxMax);
+    this.gammas(this.absY, this.w2y, this.gy, this.Dfy, this.dy, this.v2by, this.actAy, this.gyMax);
     for (let k = 0; k < this.K; k++) {
       this.actX[k] = this.actAx[this.axIdx[k]];
       this.actY[k] = this.actAy[this.ayIdx[k]];
@@ -183,30 +198,32 @@ export class ApTransport2D {
     }
   }
 
-  /** gamma per distinct |v| (exp skipped where it underflows), <v^2 (1 - gamma)> per face, activity. */
-  private gammas(absV: Float64Array, w2: Float64Array, g: Float64Array, Df: Float64Array, h: number, v2b: Float64Array, act: Uint8Array): void {
+  /** gamma per distinct |v| (exp skipped where it underflows), <v^2 (1 - gamma)> per face, activity, largest gamma. */
+  private gammas(absV: Float64Array, w2: Float64Array, g: Float64Array, Df: Float64Array, h: number, v2b: Float64Array, act: Uint8Array, gMax: Float64Array): void {
     const N = this.N;
     const eps = this.eps;
+    const cut = this.gammaCutoff;
     v2b.fill(0);
     for (let m = 0; m < absV.length; m++) {
       const av = absV[m];
       const b = m * N;
       const c = w2[m];
-      let any = 0;
+      let mx = 0;
       if (av > 0) {
         const z0 = h / (eps * av);
         for (let p = 0; p < N; p++) {
           const z = z0 / Df[p];
           const z2 = z * z;
-          const gg = z2 > 746 ? 0 : Math.exp(-z2);
+          const gg = z2 > cut ? 0 : Math.exp(-z2);
           g[b + p] = gg;
-          if (gg > 0) any = 1;
+          if (gg > mx) mx = gg;
           v2b[p] += c * (1 - gg);
         }
       } else {
         for (let p = 0; p < N; p++) g[b + p] = 0;
       }
-      act[m] = any;
+      act[m] = mx > 0 ? 1 : 0;
+      gMax[m] = mx;
     }
   }
 
@@ -221,6 +238,8 @@ export class ApTransport2D {
     const lo = this.flo;
     const di = this.fdi;
     const up = this.fup;
+    if (dir === 0 && this.linesX.length === 0) this.linesX = Array.from(this.sgnX, () => new PeriodicLines(nx, ny, 1, nx));
+    if (dir === 1 && this.linesY.length === 0) this.linesY = Array.from(this.sgnY, () => new PeriodicLines(ny, nx, nx, 1));
     for (let u = 0; u < vals.length; u++) {
       const m = absV.indexOf(Math.abs(vals[u]));
       if (!act[m]) continue;

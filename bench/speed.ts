@@ -1,0 +1,160 @@
+/**
+ * Issue 18's figures: what a kinetic step costs, warm and as a user's run.
+ *
+ *  - 2D 128² × 12² and 256² × 12² nodes, eps ∈ {1, 0.1, 3e-2, 1e-2, 1e-4, 1e-8}, 1 and 2 threads:
+ *    warm: ns per cell-velocity per step (median of the timed steps after one warm-up step), FGMRES
+ *    iterations per step, split steps; CLI: `nlbgk run` of the same problem (8 fixed steps,
+ *    default output: a series row every step, fields.h5 at the end) as a child process, wall seconds
+ *    (process start to exit) / steps, in ns per cell-velocity, and the run's own stepping time
+ *    (run.json wall_s) / steps.
+ *  - 1D 1024 cells × 32 nodes at the same eps: warm ns per cell-velocity per step (one thread).
+ *
+ * Data: rho = 1 + 0.4 sin 2πx cos 2πy (well prepared), alpha = 1, dt = dx/2 (the solver's suggested step).
+ * Run: `npm run bench:speed` (this suite alone), `npm run bench -- speed`, or
+ * `node dist/bench/speed.js [--quick] [--grids 128,256] [--eps 0.1,1e-8] [--threads 1,2] [--no-cli] [--no-1d]`.
+ * The machine is shared: print `uptime` with the figures (bench/README.md).
+ */
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { KineticSolver } from '../src/solvers/kinetic/solver.js';
+import { makeGrid, cellAverages } from '../src/grid/grid.js';
+import { velocityGrid } from '../src/velocity/gaussHermite.js';
+import { powerLaw } from '../src/models/rate.js';
+
+export interface SpeedRow {
+  case: string;
+  eps: number;
+  threads: number;
+  /** Warm: median step / (cells × velocities). */
+  warmNs: number;
+  itsPerStep: number;
+  splitSteps: number;
+  /** Through the CLI: process wall seconds / steps / (cells × velocities); NaN when not measured. */
+  cliNs: number;
+  /** run.json wall_s / steps / (cells × velocities) (stepping, series rows and writes; no process start). */
+  cliRunNs: number;
+}
+
+export const SPEED_EPS = [1, 0.1, 3e-2, 1e-2, 1e-4, 1e-8];
+const CLI_STEPS = 8;
+const CLI = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'src', 'cli', 'main.js');
+
+function solver(n: number[], nodes: number, eps: number, threads: number): KineticSolver {
+  const grid = makeGrid(n);
+  const vel = velocityGrid(grid.dim, nodes);
+  const rho0 = cellAverages(grid, (x, y) => 1 + 0.4 * Math.sin(2 * Math.PI * x) * (grid.dim === 2 ? Math.cos(2 * Math.PI * y) : 1));
+  const K = vel.count;
+  const h0 = new Float64Array(grid.cells * K);
+  for (let p = 0; p < grid.cells; p++) h0.fill(rho0[p], p * K, (p + 1) * K);
+  return new KineticSolver({ grid, velocity: vel, rate: powerLaw(1), eps, h0, threads });
+}
+
+function warm(n: number[], nodes: number, eps: number, threads: number, warmSteps: number, steps: number): { ns: number; its: number; split: number } {
+  const s = solver(n, nodes, eps, threads);
+  const dt = s.suggestedDt();
+  for (let i = 0; i < warmSteps; i++) s.step(dt);
+  const it0 = s.counters.solverIterations;
+  const times: number[] = [];
+  for (let i = 0; i < steps; i++) {
+    const t0 = process.hrtime.bigint();
+    s.step(dt);
+    times.push(Number(process.hrtime.bigint() - t0));
+  }
+  times.sort((a, b) => a - b);
+  const r = { ns: times[steps >> 1] / (s.grid.cells * s.count), its: (s.counters.solverIterations - it0) / steps, split: s.counters.substeps };
+  s.dispose();
+  return r;
+}
+
+function cli(n: number, nodes: number, eps: number, threads: number, dir: string): { ns: number; runNs: number } {
+  const dt = 1 / (2 * n);
+  const cfg = path.join(dir, `k${n}-${eps}.yaml`);
+  fs.writeFileSync(
+    cfg,
+    [
+      `model:    { equation: kinetic, dim: 2, alpha: 1, eps: ${eps} }`,
+      `domain:   { cells: [${n}, ${n}] }`,
+      `velocity: { nodes: ${nodes} }`,
+      `initial:  { rho: "1 + 0.4*sin(2*pi*x)*cos(2*pi*y)" }`,
+      `time:     { end: ${CLI_STEPS * dt}, dt: ${dt} }`,
+      '',
+    ].join('\n'),
+  );
+  const out = path.join(dir, `run-${n}-${eps}-${threads}`);
+  const t0 = process.hrtime.bigint();
+  const r = spawnSync(process.execPath, [CLI, 'run', cfg, '--out', out, '--quiet', '--force', '--threads', String(threads)], { encoding: 'utf8' });
+  const wall = Number(process.hrtime.bigint() - t0) * 1e-9;
+  if (r.status !== 0) throw new Error(`nlbgk run failed (${r.status}): ${r.stderr}`);
+  const run = JSON.parse(fs.readFileSync(path.join(out, 'run.json'), 'utf8'));
+  const units = n * n * nodes * nodes * run.steps;
+  fs.rmSync(out, { recursive: true, force: true });
+  return { ns: (wall * 1e9) / units, runNs: (run.wall_s * 1e9) / units };
+}
+
+export interface SpeedOptions {
+  grids?: number[];
+  eps?: number[];
+  threads?: number[];
+  cli?: boolean;
+  oneD?: boolean;
+  steps?: number;
+  log?: (row: SpeedRow) => void;
+}
+
+export function benchSpeed(opts: SpeedOptions = {}): SpeedRow[] {
+  const rows: SpeedRow[] = [];
+  const epsList = opts.eps ?? SPEED_EPS;
+  const steps = opts.steps ?? 3;
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nlbgk-speed-'));
+  try {
+    for (const n of opts.grids ?? [128, 256]) {
+      for (const eps of epsList) {
+        for (const threads of opts.threads ?? [1, 2]) {
+          const w = warm([n, n], 12, eps, threads, 1, steps);
+          const c = opts.cli === false ? { ns: NaN, runNs: NaN } : cli(n, 12, eps, threads, dir);
+          const row = { case: `2D ${n}^2 x 12^2`, eps, threads, warmNs: w.ns, itsPerStep: w.its, splitSteps: w.split, cliNs: c.ns, cliRunNs: c.runNs };
+          opts.log?.(row);
+          rows.push(row);
+        }
+      }
+    }
+    if (opts.oneD !== false) {
+      for (const eps of epsList) {
+        const w = warm([1024], 32, eps, 1, 5, 40);
+        const row = { case: '1D 1024 x 32', eps, threads: 1, warmNs: w.ns, itsPerStep: w.its, splitSteps: w.split, cliNs: NaN, cliRunNs: NaN };
+        opts.log?.(row);
+        rows.push(row);
+      }
+    }
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+  return rows;
+}
+
+function list(args: string[], flag: string): number[] | undefined {
+  const i = args.indexOf(flag);
+  return i >= 0 ? args[i + 1].split(',').map(Number) : undefined;
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const args = process.argv.slice(2);
+  const quick = args.includes('--quick');
+  console.log(`load average ${os.loadavg().map((x) => x.toFixed(2)).join(' ')} on ${os.cpus().length} cores`);
+  const fmt = (x: number) => (Number.isNaN(x) ? '-' : x.toFixed(1));
+  benchSpeed({
+    grids: list(args, '--grids') ?? (quick ? [128] : undefined),
+    eps: list(args, '--eps') ?? (quick ? [0.1, 1e-2, 1e-8] : undefined),
+    threads: list(args, '--threads'),
+    cli: !args.includes('--no-cli'),
+    oneD: !args.includes('--no-1d'),
+    log: (r) =>
+      console.log(
+        `${r.case.padEnd(16)} eps=${String(r.eps).padEnd(6)} threads=${r.threads}  warm ${fmt(r.warmNs)} ns  its/step ${r.itsPerStep.toFixed(1)}  split ${r.splitSteps}  CLI ${fmt(r.cliNs)} ns (run.json ${fmt(r.cliRunNs)})`,
+      ),
+  });
+  console.log(`load average ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}`);
+}

@@ -1,0 +1,516 @@
+/**
+ * The per-velocity and per-cell kernels of the 2D kinetic stepper (kinetic2d.ts), written so that any
+ * number of threads can run them over shared memory with bitwise the same results:
+ *
+ *  - velocity kernels run over *groups*: NG fixed contiguous ranges of the step's active velocities.
+ *    Each group accumulates its own partial face sums <v γ avg q> (accxG, accyG), and ACCSUM adds the
+ *    NG partials in group order. A thread takes whole groups, so every floating-point operation and
+ *    its order are the same for every thread count (the groups do not depend on it);
+ *  - cell kernels (ACCSUM, the bound projection of q, the error estimate's sums) run over cell ranges
+ *    and loop over the velocities in order for each cell: the same per cell for any partition.
+ *
+ * The context is built by `Kinetic2DKernels.from(arrays, layout)` from arrays allocated in a
+ * SharedArena (or plain ones for one thread); tasks name the arrays of the rotating time levels by id
+ * in `args`. Scalars of the step are in `par`. All sizes and tables are copied into the layout.
+ */
+import { applyLineOp, factorCols, factorRows, solveCols, solveRows } from '../transport/factored2d.js';
+import { projectQCells } from '../limiter.js';
+import { estimateSumsCells } from '../microMacro/levels.js';
+import type { ArenaArray } from '../parallel/arena.js';
+import { Gmres, type LinearOperator } from '../linear/gmres.js';
+
+/** Number of velocity groups (fixed, independent of the thread count: it fixes the summation order). */
+export const VELOCITY_GROUPS = 8;
+
+export const enum Task2D {
+  FACTOR = 1,
+  HIST = 2,
+  SCHUR = 3,
+  CORRECT = 4,
+  INACTIVE = 5,
+  ACCSUM = 6,
+  PROJECT = 7,
+  ESTIMATE = 8,
+}
+
+/** Indices into `par` (step scalars, written by the stepper before a task). */
+export const enum Par {
+  DT = 0,
+  C0 = 1,
+  A1 = 2,
+  A2 = 3,
+  /** Estimate: predictor coefficients. */
+  P0 = 4,
+  P1 = 5,
+  P2 = 6,
+  NACT = 7,
+  NINACT = 8,
+  NUNITS = 9,
+  /** 1: per-velocity solves converge to the exact M_k^{-1} (reference mode); 0: stabilised factorisation. */
+  EXACT = 10,
+  SIZE = 12,
+}
+
+/** Indices into `args` (array ids of the rotating levels and the vectors of a task). */
+export const enum Arg {
+  RHO = 0,
+  QN = 1,
+  QOLD = 2,
+  QNEW = 3,
+  X = 4,
+  RHON = 5,
+  RHOOLD = 6,
+  RHOOLD2 = 7,
+  QOLD2 = 8,
+  SIZE = 10,
+}
+
+/** What every thread needs to rebuild the context: sizes, constant tables and the ids of the fixed arrays. */
+export interface Kinetic2DLayout {
+  nx: number;
+  ny: number;
+  K: number;
+  dx: number;
+  dy: number;
+  eps: number;
+  lo: number;
+  hi: number;
+  useLimiter: boolean;
+  vx: number[];
+  vy: number[];
+  w: number[];
+  axIdx: number[];
+  ayIdx: number[];
+  /** x unit of velocity k (signed vx, |vy|) and y unit (signed vy, |vx|); y units follow the x units. */
+  unitX: number[];
+  unitY: number[];
+  nUnitsX: number;
+  nUnitsY: number;
+  ids: Record<string, number>;
+}
+
+/** The fixed arrays, by name (allocated by the stepper in this order of names). */
+export const FIXED_ARRAYS = [
+  'gx', 'gy', 'gax', 'gay', 'Dfx', 'Dfy', 'aC', 'histRho',
+  'invU', 'zU', 'invSU', 'unitS', 'unitC', 'unitUsed',
+  'accxG', 'accyG', 'accx', 'accy', 'actX', 'actY', 'actList', 'inactList', 'groupStart',
+  'sum', 'qmax', 'qmin', 'limitedC', 'er', 'filt', 'se', 'sy', 'par', 'args', 'result',
+] as const;
+
+export class Kinetic2DKernels {
+  readonly N: number;
+  private readonly a: Record<string, ArenaArray>;
+  // scratch (this thread's own)
+  private readonly t1: Float64Array;
+  private readonly t2: Float64Array;
+  private readonly t3: Float64Array;
+  private readonly lineA: Float64Array;
+  private readonly lineB: Float64Array;
+  private readonly southBuf: Float64Array;
+  private exact: { gmres: Gmres; k: number; op: LinearOperator; r: Float64Array; y: Float64Array } | null = null;
+
+  constructor(
+    private readonly arrays: ArenaArray[],
+    readonly L: Kinetic2DLayout,
+  ) {
+    this.N = L.nx * L.ny;
+    this.a = {};
+    for (const name of FIXED_ARRAYS) this.a[name] = arrays[L.ids[name]];
+    this.t1 = new Float64Array(this.N);
+    this.t2 = new Float64Array(this.N);
+    this.t3 = new Float64Array(this.N);
+    this.lineA = new Float64Array(Math.max(L.nx, L.ny));
+    this.lineB = new Float64Array(Math.max(L.nx, L.ny));
+    this.southBuf = new Float64Array(L.nx);
+  }
+
+  private f(name: string): Float64Array {
+    return this.a[name] as Float64Array;
+  }
+
+  private arg(i: Arg): Float64Array {
+    return this.arrays[(this.a.args as Int32Array)[i]] as Float64Array;
+  }
+
+  /** Run this thread's share (thread t of T) of a task. */
+  run(task: Task2D, t: number, T: number): void {
+    const par = this.f('par');
+    const res = this.a.result as Int32Array;
+    const share = (n: number): [number, number] => [Math.floor((n * t) / T), Math.floor((n * (t + 1)) / T)];
+    switch (task) {
+      case Task2D.FACTOR: {
+        const [u0, u1] = share(par[Par.NUNITS]);
+        this.factor(u0, u1);
+        break;
+      }
+      case Task2D.HIST:
+      case Task2D.SCHUR:
+      case Task2D.CORRECT: {
+        const [g0, g1] = share(VELOCITY_GROUPS);
+        for (let g = g0; g < g1; g++) this.group(task, g);
+        break;
+      }
+      case Task2D.INACTIVE: {
+        const [j0, j1] = share(par[Par.NINACT]);
+        for (let j = j0; j < j1; j++) this.inactive((this.a.inactList as Int32Array)[j]);
+        break;
+      }
+      case Task2D.ACCSUM: {
+        const [p0, p1] = share(this.N);
+        this.accSum(p0, p1);
+        break;
+      }
+      case Task2D.PROJECT: {
+        const [p0, p1] = share(this.N);
+        const L = this.L;
+        res[t] = projectQCells(this.N, L.K, this.w, L.lo, L.hi, L.useLimiter, this.arg(Arg.RHO), this.arg(Arg.QNEW), this.f('sum'), this.f('qmax'), this.f('qmin'), this.a.limitedC as Uint8Array, p0, p1);
+        break;
+      }
+      case Task2D.ESTIMATE: {
+        const [p0, p1] = share(this.N);
+        estimateSumsCells(this.N, this.L.K, this.w, this.arg(Arg.RHON), this.arg(Arg.QN), this.arg(Arg.QOLD), this.arg(Arg.QOLD2), this.arg(Arg.QNEW), this.f('er'), this.f('filt'), this.f('se'), this.f('sy'), par[Par.P0], par[Par.P1], par[Par.P2], p0, p1);
+        break;
+      }
+      default:
+        throw new Error(`Kinetic2DKernels: unknown task ${task as number}`);
+    }
+  }
+
+  private get w(): Float64Array {
+    return (this.wArr ??= Float64Array.from(this.L.w));
+  }
+  private wArr: Float64Array | null = null;
+
+  // --- factorisation -------------------------------------------------------------------------------
+
+  /** Factor the used units u0..u1-1 (x units, then y units). */
+  private factor(u0: number, u1: number): void {
+    const { nx, ny, nUnitsX } = this.L;
+    const N = this.N;
+    const used = this.a.unitUsed as Uint8Array;
+    const us = this.f('unitS');
+    const uc = this.f('unitC');
+    const inv = this.f('invU');
+    const z = this.f('zU');
+    const invS = this.f('invSU');
+    const aC = this.f('aC');
+    for (let u = u0; u < u1; u++) {
+      if (!used[u]) continue;
+      const gOff = this.unitG(u);
+      if (u < nUnitsX) factorRows(nx, ny, us[u], uc[u], this.f('gx'), this.f('gax'), gOff, aC, inv, z, u * N, invS, u * Math.max(nx, ny));
+      else factorCols(nx, ny, us[u], uc[u], this.f('gy'), this.f('gay'), gOff, aC, inv, z, u * N, invS, u * Math.max(nx, ny), this.lineA, this.lineB);
+    }
+  }
+
+  /** Offset of a unit's γ arrays (by its |v| component along its direction). */
+  private unitG(u: number): number {
+    return (this.unitAbs ??= this.unitAbsTable())[u] * this.N;
+  }
+  private unitAbs: Int32Array | null = null;
+  private unitAbsTable(): Int32Array {
+    const { K, nUnitsX, nUnitsY, unitX, unitY, axIdx, ayIdx } = this.L;
+    const t = new Int32Array(nUnitsX + nUnitsY);
+    for (let k = 0; k < K; k++) {
+      t[unitX[k]] = axIdx[k];
+      t[unitY[k]] = ayIdx[k];
+    }
+    return t;
+  }
+
+  // --- per-velocity solves -------------------------------------------------------------------------
+
+  /** x <- Mt_k^{-1} x (stabilised factorisation), or M_k^{-1} x to tolerance in the exact mode. */
+  solveVel(k: number, x: Float64Array, off: number): void {
+    if (this.f('par')[Par.EXACT]) {
+      this.solveExact(k, x, off);
+      return;
+    }
+    this.solveFactored(k, x, off);
+  }
+
+  private solveFactored(k: number, x: Float64Array, off: number): void {
+    const { nx, ny, unitX, unitY } = this.L;
+    const N = this.N;
+    const ax = (this.a.actX as Uint8Array)[k];
+    const ay = (this.a.actY as Uint8Array)[k];
+    const us = this.f('unitS');
+    const uc = this.f('unitC');
+    const inv = this.f('invU');
+    const z = this.f('zU');
+    const invS = this.f('invSU');
+    const aC = this.f('aC');
+    const ls = Math.max(nx, ny);
+    if (ax) {
+      const u = unitX[k];
+      solveRows(nx, ny, us[u], uc[u], this.f('gx'), this.f('gax'), this.unitG(u), inv, z, u * N, invS, u * ls, x, off);
+    }
+    if (ax && ay) this.scaleBy(x, off, aC);
+    if (ay) {
+      const u = unitY[k];
+      solveCols(nx, ny, us[u], uc[u], this.f('gy'), this.f('gay'), this.unitG(u), inv, z, u * N, invS, u * ls, x, off, this.lineA);
+    }
+    if (!ax && !ay) this.divideBy(x, off, aC);
+  }
+
+  private scaleBy(x: Float64Array, off: number, a: Float64Array): void {
+    const N = this.N;
+    for (let p = 0; p < N; p++) x[off + p] *= a[p];
+  }
+
+  private divideBy(x: Float64Array, off: number, a: Float64Array): void {
+    const N = this.N;
+    for (let p = 0; p < N; p++) x[off + p] /= a[p];
+  }
+
+  /** out = M_k x = a x + Tx x + Ty x (the exact per-velocity operator). */
+  applyM(k: number, x: Float64Array, off: number, out: Float64Array): void {
+    const { nx, ny, unitX, unitY } = this.L;
+    const N = this.N;
+    const us = this.f('unitS');
+    const aC = this.f('aC');
+    const t = this.t2;
+    applyLineOp(nx, ny, 0, us[unitX[k]], 0, this.f('gx'), this.f('gax'), this.unitG(unitX[k]), x, off, out);
+    applyLineOp(nx, ny, 1, us[unitY[k]], 0, this.f('gy'), this.f('gay'), this.unitG(unitY[k]), x, off, t);
+    for (let p = 0; p < N; p++) out[p] += t[p] + aC[p] * x[off + p];
+  }
+
+  /** Inner GMRES iterations of the reference mode (this thread). */
+  exactIterations = 0;
+
+  /** Reference mode: x <- M_k^{-1} x by GMRES(60) right-preconditioned with the plain factorisation (relative residual 1e-12). */
+  private solveExact(k: number, x: Float64Array, off: number): void {
+    const N = this.N;
+    const ax = (this.a.actX as Uint8Array)[k];
+    const ay = (this.a.actY as Uint8Array)[k];
+    if (!(ax && ay)) {
+      this.solveFactored(k, x, off); // one direction (or none): the lines are the exact operator
+      return;
+    }
+    if (!this.exact) {
+      const self = this;
+      const ex = {
+        gmres: new Gmres(N, 60),
+        k: 0,
+        r: new Float64Array(N),
+        y: new Float64Array(N),
+        op: {
+          apply(v: Float64Array, out: Float64Array): void {
+            self.applyM(ex.k, v, 0, out);
+          },
+          precondition(r: Float64Array, zz: Float64Array): void {
+            zz.set(r);
+            self.solveFactored(ex.k, zz, 0);
+          },
+        } as LinearOperator,
+      };
+      this.exact = ex;
+    }
+    const ex = this.exact;
+    ex.k = k;
+    for (let p = 0; p < N; p++) ex.r[p] = x[off + p];
+    const out = ex.gmres.solve(ex.op, ex.r, ex.y, 1e-12, 3000, true);
+    this.exactIterations += out.iterations;
+    if (!(out.relResidual <= 1e-10)) throw new Error(`exact per-velocity solve did not converge (velocity ${k}, relative residual ${out.relResidual})`);
+    for (let p = 0; p < N; p++) x[off + p] = ex.y[p];
+  }
+
+  /** out = E_k q (the splitting term of the stabilised factorisation: Ax + Ay + (Ax + Tx) a^{-1} (Ay + Ty)); out must not be t1 or t3. */
+  private applyE(k: number, q: Float64Array, off: number, out: Float64Array): void {
+    const { nx, ny, unitX, unitY } = this.L;
+    const N = this.N;
+    const us = this.f('unitS');
+    const uc = this.f('unitC');
+    const aC = this.f('aC');
+    const ux = unitX[k];
+    const uy = unitY[k];
+    const t1 = this.t1;
+    const t2 = this.t3;
+    applyLineOp(nx, ny, 1, us[uy], uc[uy], this.f('gy'), this.f('gay'), this.unitG(uy), q, off, t1);
+    for (let p = 0; p < N; p++) t1[p] /= aC[p];
+    applyLineOp(nx, ny, 0, us[ux], uc[ux], this.f('gx'), this.f('gax'), this.unitG(ux), t1, 0, out);
+    // + Ax q + Ay q
+    applyLineOp(nx, ny, 0, 0, uc[ux], this.f('gx'), this.f('gax'), this.unitG(ux), q, off, t1);
+    applyLineOp(nx, ny, 1, 0, uc[uy], this.f('gy'), this.f('gay'), this.unitG(uy), q, off, t2);
+    for (let p = 0; p < N; p++) out[p] += t1[p] + t2[p];
+  }
+
+  // --- G_k and the face sums -----------------------------------------------------------------------
+
+  /**
+   * y = base − G_k x (base = null: y = G_k x), G_k x = c0 x + dt (Dx Φx + Dy Φy), Φ = (v/eps) avg x − v² (1 − γ) Df D x.
+   * One pass (the south face values of the row below kept in a line buffer).
+   */
+  applyG(k: number, x: Float64Array, y: Float64Array, yOff: number, sign: number): void {
+    const { nx, ny, dx, dy, eps, axIdx, ayIdx } = this.L;
+    const N = this.N;
+    const par = this.f('par');
+    const dt = par[Par.DT];
+    const c0 = par[Par.C0];
+    const vx = this.L.vx[k];
+    const vy = this.L.vy[k];
+    const ax = vx / (2 * eps);
+    const ay = vy / (2 * eps);
+    const bx = (vx * vx) / dx;
+    const by = (vy * vy) / dy;
+    const ox = axIdx[k] * N;
+    const oy = ayIdx[k] * N;
+    const gx = this.f('gx');
+    const gy = this.f('gy');
+    const Dfx = this.f('Dfx');
+    const Dfy = this.f('Dfy');
+    const south = this.southBuf;
+    const cx = dt / dx;
+    const cy = dt / dy;
+    {
+      const row = nx * (ny - 1);
+      for (let i = 0; i < nx; i++) {
+        const p = row + i;
+        const xp = x[p];
+        const xn = x[i];
+        south[i] = ay * (xp + xn) - by * (1 - gy[oy + p]) * Dfy[p] * (xn - xp);
+      }
+    }
+    for (let j = 0; j < ny; j++) {
+      const row = nx * j;
+      const rn = nx * (j + 1 === ny ? 0 : j + 1);
+      const pl = row + nx - 1;
+      let west = ax * (x[pl] + x[row]) - bx * (1 - gx[ox + pl]) * Dfx[pl] * (x[row] - x[pl]);
+      for (let i = 0; i < nx; i++) {
+        const p = row + i;
+        const xp = x[p];
+        const xe = i + 1 === nx ? x[row] : x[p + 1];
+        const xn = x[rn + i];
+        const east = ax * (xp + xe) - bx * (1 - gx[ox + p]) * Dfx[p] * (xe - xp);
+        const north = ay * (xp + xn) - by * (1 - gy[oy + p]) * Dfy[p] * (xn - xp);
+        const g = c0 * xp + cx * (east - west) + cy * (north - south[i]);
+        y[yOff + p] = sign < 0 ? y[yOff + p] - g : g;
+        west = east;
+        south[i] = north;
+      }
+    }
+  }
+
+  /** Group g's partial face sums += <v γ avg q_k> of velocity k. */
+  private accumulate(k: number, q: Float64Array, off: number, g: number): void {
+    const { nx, ny, axIdx, ayIdx } = this.L;
+    const N = this.N;
+    const cx = 0.5 * this.L.w[k] * this.L.vx[k];
+    const cy = 0.5 * this.L.w[k] * this.L.vy[k];
+    const bx = axIdx[k] * N;
+    const by = ayIdx[k] * N;
+    const gx = this.f('gx');
+    const gy = this.f('gy');
+    const ax = this.f('accxG');
+    const ay = this.f('accyG');
+    const gb = g * N;
+    for (let j = 0; j < ny; j++) {
+      const row = nx * j;
+      const rn = nx * (j + 1 === ny ? 0 : j + 1);
+      for (let i = 0; i < nx; i++) {
+        const p = i + row;
+        const ie = i + 1 === nx ? row : p + 1;
+        const qp = q[off + p];
+        ax[gb + p] += cx * gx[bx + p] * (qp + q[off + ie]);
+        ay[gb + p] += cy * gy[by + p] * (qp + q[off + i + rn]);
+      }
+    }
+  }
+
+  /** The velocity kernels of one group: HIST (predicted q from rho), SCHUR (M^{-1} G x), CORRECT (q -= M^{-1} G delta). */
+  private group(task: Task2D, g: number): void {
+    const N = this.N;
+    const gs = this.a.groupStart as Int32Array;
+    const list = this.a.actList as Int32Array;
+    const k0 = gs[g];
+    const k1 = gs[g + 1];
+    this.f('accxG').fill(0, g * N, (g + 1) * N);
+    this.f('accyG').fill(0, g * N, (g + 1) * N);
+    for (let j = k0; j < k1; j++) {
+      const k = list[j];
+      if (task === Task2D.HIST) this.histVel(k, g);
+      else if (task === Task2D.SCHUR) this.schurVel(k, g);
+      else this.correctVel(k, g);
+    }
+  }
+
+  /** qNew_k = a1 qN_k − a2 qOld_k + E_k qN_k + histRho − G_k rho, then qNew_k <- Mt_k^{-1} qNew_k, and its face sums. */
+  private histVel(k: number, g: number): void {
+    const N = this.N;
+    const par = this.f('par');
+    const a1 = par[Par.A1];
+    const a2 = par[Par.A2];
+    const qN = this.arg(Arg.QN);
+    const qO = this.arg(Arg.QOLD);
+    const qNew = this.arg(Arg.QNEW);
+    const hr = this.f('histRho');
+    const b = k * N;
+    const both = (this.a.actX as Uint8Array)[k] && (this.a.actY as Uint8Array)[k] && !par[Par.EXACT];
+    if (both) {
+      this.applyE(k, qN, b, this.t2);
+      this.histE(b, a1, a2, qN, qO, hr, qNew);
+    } else this.hist(b, a1, a2, qN, qO, hr, qNew);
+    this.applyG(k, this.arg(Arg.RHO), qNew, b, -1);
+    this.solveVel(k, qNew, b);
+    this.accumulate(k, qNew, b, g);
+  }
+
+  private hist(b: number, a1: number, a2: number, qN: Float64Array, qO: Float64Array, hr: Float64Array, out: Float64Array): void {
+    const N = this.N;
+    for (let p = 0; p < N; p++) out[b + p] = a1 * qN[b + p] - a2 * qO[b + p] + hr[p];
+  }
+
+  private histE(b: number, a1: number, a2: number, qN: Float64Array, qO: Float64Array, hr: Float64Array, out: Float64Array): void {
+    const N = this.N;
+    const e = this.t2;
+    for (let p = 0; p < N; p++) out[b + p] = a1 * qN[b + p] - a2 * qO[b + p] + e[p] + hr[p];
+  }
+
+  private schurVel(k: number, g: number): void {
+    const t = this.t1;
+    this.applyG(k, this.arg(Arg.X), t, 0, 1);
+    this.solveVel(k, t, 0);
+    this.accumulate(k, t, 0, g);
+  }
+
+  private correctVel(k: number, g: number): void {
+    const N = this.N;
+    const t = this.t1;
+    const qNew = this.arg(Arg.QNEW);
+    this.applyG(k, this.arg(Arg.X), t, 0, 1);
+    this.solveVel(k, t, 0);
+    const b = k * N;
+    for (let p = 0; p < N; p++) qNew[b + p] -= t[p];
+    this.accumulate(k, qNew, b, g);
+  }
+
+  /** q_k = (a1 qN_k − a2 qOld_k + histRho − G_k rho) / a for a velocity with γ = 0 everywhere. */
+  private inactive(k: number): void {
+    const N = this.N;
+    const par = this.f('par');
+    const qNew = this.arg(Arg.QNEW);
+    const b = k * N;
+    this.hist(b, par[Par.A1], par[Par.A2], this.arg(Arg.QN), this.arg(Arg.QOLD), this.f('histRho'), qNew);
+    this.applyG(k, this.arg(Arg.RHO), qNew, b, -1);
+    this.divideBy(qNew, b, this.f('aC'));
+  }
+
+  /** accx, accy = the sum of the groups' partial face sums, in group order. */
+  private accSum(p0: number, p1: number): void {
+    const N = this.N;
+    const ax = this.f('accxG');
+    const ay = this.f('accyG');
+    const sx = this.f('accx');
+    const sy = this.f('accy');
+    for (let p = p0; p < p1; p++) {
+      sx[p] = 0;
+      sy[p] = 0;
+    }
+    for (let g = 0; g < VELOCITY_GROUPS; g++) {
+      const b = g * N;
+      for (let p = p0; p < p1; p++) {
+        sx[p] += ax[b + p];
+        sy[p] += ay[b + p];
+      }
+    }
+  }
+}
