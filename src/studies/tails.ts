@@ -35,7 +35,7 @@ function onset(xs: number[], dev: number[], kn: number[], kng: number[], level: 
 export async function tailsStudy(opts: StudyOptions): Promise<StudyResult> {
   const t0 = nowSeconds();
   const q = opts.quick;
-  const L = q ? 30 : 200;
+  const L = q ? 30 : 400;
   const dx = 0.1;
   const Nv = q ? 8 : 16;
   const rtol = 1e-5;
