@@ -487,3 +487,17 @@ test('walls: 2D specular walls (mirror images) give the 1D specular box for x-de
     assert.ok(e < 1e-10, `eps ${eps}: the walled quadrant and the symmetric torus differ by ${e}`);
   }
 });
+
+test('walls: the limit equation\'s dirichlet distance is a Robin condition: the steady heat profile through the extrapolated points (-d, 1) and (1 + d, 0)', () => {
+  for (const d of [0, 0.05, 0.3]) {
+    const N = 20;
+    const lo = { kind: 'dirichlet', value: 1, distance: d } as const;
+    const hi = { kind: 'dirichlet', value: 0, distance: d } as const;
+    const grid = interval(N, 0, 1, lo, hi);
+    const s = new DiffusionSolver({ grid, rate: powerLaw(0), rho0: new Float64Array(N).fill(0.5) });
+    for (let j = 0; j < 400; j++) s.step(0.01);
+    const exact = cellAverages(grid, (x) => (1 + d - x) / (1 + 2 * d));
+    const e = maxAbs(s.rho(), exact);
+    assert.ok(e < 1e-8, `distance ${d}: steady profile off by ${e}`);
+  }
+});
