@@ -307,22 +307,34 @@ export class KineticSeries {
     let rE = 0;
     let dl2 = 0;
     const [lx, ly] = this.fieldsA;
+    const lambda = this.opts.lambda;
+    const { rho, q2, s0 } = M;
+    const jx = M.j[0];
+    const jy = dim === 2 ? M.j[1] : jx;
+    const exx = M.E[0];
+    const exy = dim === 2 ? M.E[1] : exx;
+    const eyy = dim === 2 ? M.E[2] : exx;
     for (let c = 0; c < N; c++) {
-      const l = this.opts.lambda(M.rho[c]);
+      const l = lambda(rho[c]);
       lam[c] = l;
-      let jj = 0;
-      for (const jd of M.j) jj += jd[c] * jd[c];
-      let ee = M.E[0][c] ** 2;
-      if (dim === 2) ee += 2 * M.E[1][c] ** 2 + M.E[2][c] ** 2;
+      const a = jx[c];
+      const e = exx[c];
+      let jj = a * a;
+      let ee = e * e;
+      lx[c] = l * a;
+      if (dim === 2) {
+        const b = jy[c];
+        jj += b * b;
+        ee += 2 * exy[c] * exy[c] + eyy[c] * eyy[c];
+        ly[c] = l * b;
+      }
       e2 += ee;
-      const s = Math.max(0, M.q2[c] - M.s0[c] * M.s0[c]);
+      const s = Math.max(0, q2[c] - s0[c] * s0[c]);
       if (s > 1e-300) {
         rj = Math.max(rj, Math.sqrt(jj / s));
         rE = Math.max(rE, Math.sqrt(ee / s));
       }
       dl2 += l * s;
-      lx[c] = l * M.j[0][c];
-      if (dim === 2) ly[c] = l * M.j[1][c];
     }
     const [cross, dcross] = this.spectral(M, lx, ly);
     const resolved = eps >= THEOREM_EPS_MIN;

@@ -12,28 +12,21 @@
  * is added in accept()); saveState includes it.
  */
 import type { RateLaw } from '../../models/rate.js';
-import { NumericalFailure, type StepperState, type Tolerances } from '../stepper.js';
+import { NumericalFailure, type StepperState } from '../stepper.js';
 import { Gmres, type LinearOperator } from '../linear/gmres.js';
 import { WallTransport1D, type WallSide1D } from '../transport/walls1d.js';
 import { WallLimiter1D } from '../limiterWalls.js';
-import { Levels1D, newCounters } from '../microMacro/levels.js';
-import { stepOrThrow, type MicroMacroImpl, type MicroMacroSetup } from '../microMacro/facade.js';
+import { Levels1D } from '../microMacro/levels.js';
+import type { MicroMacroSetup } from '../microMacro/facade.js';
+import { MicroMacroStepper } from '../microMacro/stepperBase.js';
 import { wallLayer } from './milne.js';
 
-export class KineticWalls1D implements MicroMacroImpl {
-  readonly counters = newCounters();
-  tolerances: Tolerances = { rtol: 1e-4, atol: 1e-4 };
-  lastError = NaN;
-  lastFailure = '';
-  errorPlace = -1;
-  estimateNoise = 0;
+export class KineticWalls1D extends MicroMacroStepper {
   readonly levels: Levels1D;
   readonly transport: WallTransport1D;
   /** Cumulative outflow through the left and right walls (accepted steps). */
   readonly out = new Float64Array(2);
-  private solveStop = 0;
-  private pendingDt = 0;
-  private pendingError = NaN;
+  protected readonly who = 'KineticSolver';
 
   private readonly N: number;
   private readonly K: number;
@@ -41,11 +34,10 @@ export class KineticWalls1D implements MicroMacroImpl {
   private readonly rate: RateLaw;
   private readonly lo: number;
   private readonly hi: number;
-  private readonly bdf2: boolean;
   private readonly rtol: number;
-  private readonly limiter: WallLimiter1D;
+  protected readonly limiter: WallLimiter1D;
   private readonly histRho: Float64Array;
-  private readonly aC: Float64Array;
+  protected readonly aC: Float64Array;
   private readonly res: Float64Array;
   private readonly delta: Float64Array;
   private readonly gx: Float64Array;
@@ -56,12 +48,12 @@ export class KineticWalls1D implements MicroMacroImpl {
   private readonly inactiveMask: Uint8Array;
   private readonly gmres: Gmres;
   private readonly op: LinearOperator;
-  private c0 = 1;
   private dtCur = 0;
   /** Which walls are absorbing (their flux is outflow only). */
   private readonly absorbing: [boolean, boolean];
 
   constructor(s: MicroMacroSetup, walls: readonly [WallSide1D, WallSide1D]) {
+    super(s.bdf2);
     const N = s.grid.cells;
     const K = s.velocity.count;
     this.N = N;
@@ -70,7 +62,6 @@ export class KineticWalls1D implements MicroMacroImpl {
     this.rate = s.rate;
     this.lo = s.lo;
     this.hi = s.hi;
-    this.bdf2 = s.bdf2;
     this.rtol = s.rtol;
     const v = Float64Array.from(s.velocity.v[0]);
     const w = Float64Array.from(s.velocity.w);
@@ -96,42 +87,14 @@ export class KineticWalls1D implements MicroMacroImpl {
     };
   }
 
-  step(dt: number): void {
-    stepOrThrow(this, dt);
-  }
-
-  attempt(dt: number): number {
-    this.lastFailure = '';
-    this.pendingDt = 0;
-    try {
-      this.attemptWalls(dt);
-    } catch (err) {
-      if (!(err instanceof NumericalFailure)) throw err;
-      this.lastFailure = err.message;
-      return Infinity;
-    }
-    this.pendingDt = dt;
-    const L = this.levels;
-    this.pendingError = L.estimate(dt, this.counters.steps > 0 && this.bdf2 ? 2 : 1, this.c0, this.aC, this.limiter.limitedC, this.tolerances, this.solveStop);
-    this.errorPlace = L.place;
-    this.estimateNoise = L.noise;
-    return this.pendingError;
-  }
-
-  accept(): void {
-    if (!(this.pendingDt > 0)) throw new Error('KineticSolver.accept: no attempt to accept');
+  /** Commit the attempt (../microMacro/stepperBase.ts) and add its wall fluxes to the outflow. */
+  override accept(): void {
     const F = this.levels.Fnew;
-    this.out[0] -= F[0];
-    this.out[1] += F[this.N];
-    this.levels.commit(this.pendingDt);
-    this.counters.steps++;
-    this.lastError = this.pendingError;
-    this.pendingDt = 0;
-  }
-
-  setLastError(e: number): void {
-    this.lastError = e;
-    this.pendingDt = 0;
+    const left = F[0];
+    const right = F[this.N];
+    super.accept();
+    this.out[0] -= left;
+    this.out[1] += right;
   }
 
   outflow(): Float64Array {
@@ -148,15 +111,11 @@ export class KineticWalls1D implements MicroMacroImpl {
     this.out.set(o);
   }
 
-  private attemptWalls(dt: number): void {
+  protected attemptStep(dt: number): void {
     const L = this.levels;
     const T = this.transport;
-    const useB2 = this.bdf2 && this.counters.steps > 0;
-    const om = useB2 ? dt / L.dtPrev : 0;
-    const c0 = useB2 ? (1 + 2 * om) / (1 + om) : 1;
-    const a1 = useB2 ? 1 + om : 1;
-    const a2 = useB2 ? (om * om) / (1 + om) : 0;
-    this.c0 = c0;
+    const useB2 = this.secondOrder;
+    const { om, c0, a1, a2 } = this.bdf2Step(dt);
     this.dtCur = dt;
     T.prepare(this.rate, L.rhoN, L.rhoOld, useB2, om, this.lo, this.hi, c0, dt, L.time + dt);
     this.history(a1, a2);
