@@ -229,21 +229,21 @@ export class WallTransport2D {
    * div[k N + c] = σx u (H_R − H_L) + σy (…) of the state (x, q) (x or q null: that part left out; div
    * null: only the flux sums), PhiX/PhiY the face flux sums Σ w u H.
    */
-  transport(x: Float64Array | null, q: Float64Array | null, div: Float64Array | null, PhiX: Float64Array, PhiY: Float64Array): void {
+  transport(x: Float64Array | null, xo: number, q: Float64Array | null, qo: number, div: Float64Array | null, PhiX: Float64Array, PhiY: Float64Array): void {
     PhiX.fill(0);
     PhiY.fill(0);
     if (div) div.fill(0);
-    if (q) this.reemission(q);
+    if (q) this.reemission(q, qo);
     for (let k = 0; k < this.K; k++) {
-      this.direction(0, k, x, q, div, PhiX);
-      this.direction(1, k, x, q, div, PhiY);
+      this.direction(0, k, x, xo, q, qo, div, PhiX);
+      this.direction(1, k, x, xo, q, qo, div, PhiY);
     }
     if (this.dirs[0] === null) for (let j = 0; j < this.ny; j++) PhiX[this.nx + (this.nx + 1) * j] = PhiX[(this.nx + 1) * j];
     if (this.dirs[1] === null) for (let i = 0; i < this.nx; i++) PhiY[i + this.nx * this.ny] = PhiY[i];
   }
 
   /** Σ_out π q at every diffuse wall face (π = w|u|γ / Σ_out w|u|γ). */
-  private reemission(q: Float64Array): void {
+  private reemission(q: Float64Array, qo: number): void {
     for (let d = 0 as 0 | 1; d < 2; d = (d + 1) as 0 | 1) {
       const dir = this.dirs[d];
       if (dir === null) continue;
@@ -263,7 +263,7 @@ export class WallTransport2D {
           if (o > 0) {
             for (let k = 0; k < this.K; k++) {
               const un = s === 0 ? -u[k] : u[k];
-              if (un > 0) acc += this.w[k] * un * gam[k * nf + f] * q[k * this.N + c];
+              if (un > 0) acc += this.w[k] * un * gam[k * nf + f] * q[qo + k * this.N + c];
             }
             acc /= o;
           }
@@ -273,7 +273,7 @@ export class WallTransport2D {
     }
   }
 
-  private direction(d: 0 | 1, k: number, x: Float64Array | null, q: Float64Array | null, div: Float64Array | null, Phi: Float64Array): void {
+  private direction(d: 0 | 1, k: number, x: Float64Array | null, xo: number, q: Float64Array | null, qo: number, div: Float64Array | null, Phi: Float64Array): void {
     const { nx, ny, N, eps, w } = this;
     const uk = d === 0 ? this.vx[k] : this.vy[k];
     if (uk === 0) return;
@@ -285,6 +285,7 @@ export class WallTransport2D {
     const nf = d === 0 ? this.nfx : this.nfy;
     const gb = k * nf;
     const qb = k * N;
+    const qq = qo + qb;
     const n = d === 0 ? nx : ny; // cells along the direction
     const M = d === 0 ? ny : nx; // lines
     const stride = d === 0 ? 1 : nx;
@@ -306,10 +307,10 @@ export class WallTransport2D {
         let H = 0;
         let avg = 0;
         if (x) {
-          avg = 0.5 * (x[cL] + x[cR]);
-          H = -(1 - g) * e0 * Df[f] * uk * (x[cR] - x[cL]);
+          avg = 0.5 * (x[xo + cL] + x[xo + cR]);
+          H = -(1 - g) * e0 * Df[f] * uk * (x[xo + cR] - x[xo + cL]);
         }
-        if (q && g !== 0) H += 0.5 * g * (q[qb + cL] + q[qb + cR]);
+        if (q && g !== 0) H += 0.5 * g * (q[qq + cL] + q[qq + cR]);
         Phi[f] += wu * H;
         H += avg;
         if (div) {
@@ -324,7 +325,7 @@ export class WallTransport2D {
         const f = f00 + F * fstride;
         const g = gam[gb + f];
         const un = s === 0 ? uk : -uk; // > 0: incoming
-        const xc = x ? x[c] : 0;
+        const xc = x ? x[xo + c] : 0;
         let H = 0;
         // the part of H whose velocity sum Σ w u vanishes (left out of Φ, as above)
         let even = 0;
@@ -332,13 +333,13 @@ export class WallTransport2D {
           case 'specular': {
             H = xc;
             even = H;
-            if (q && g !== 0) H += 0.5 * g * (q[qb + c] + q[(d === 0 ? this.mirX[k] : this.mirY[k]) * N + c]);
+            if (q && g !== 0) H += 0.5 * g * (q[qq + c] + q[qo + (d === 0 ? this.mirX[k] : this.mirY[k]) * N + c]);
             break;
           }
           case 'diffuse': {
             H = xc;
             even = H;
-            if (q && g !== 0) H += un > 0 ? g * (d === 0 ? this.rpX : this.rpY)[s * M + m] : g * q[qb + c];
+            if (q && g !== 0) H += un > 0 ? g * (d === 0 ? this.rpX : this.rpY)[s * M + m] : g * q[qq + c];
             break;
           }
           case 'absorbing': {
@@ -348,7 +349,7 @@ export class WallTransport2D {
             if (un > 0) H = (1 - g) * (x0 - un) * e * xc;
             else {
               H = g * xc + (1 - g) * (x0 - un) * e * xc;
-              if (q && g !== 0) H += g * q[qb + c];
+              if (q && g !== 0) H += g * q[qq + c];
             }
             break;
           }
@@ -363,7 +364,7 @@ export class WallTransport2D {
   }
 
   /** out_c = c0 x_c + σx (Φx_R − Φx_L) + σy (Φy_T − Φy_B): the density rows. */
-  densityRows(x: Float64Array | null, PhiX: Float64Array, PhiY: Float64Array, out: Float64Array): void {
+  densityRows(x: Float64Array | null, xo: number, PhiX: Float64Array, PhiY: Float64Array, out: Float64Array, oo: number): void {
     const { nx, ny, c0, eps } = this;
     const sx = this.dt / (eps * this.dx);
     const sy = this.dt / (eps * this.dy);
@@ -371,7 +372,7 @@ export class WallTransport2D {
       for (let i = 0; i < nx; i++) {
         const c = i + nx * j;
         const fx = i + (nx + 1) * j;
-        out[c] = (x ? c0 * x[c] : 0) + sx * (PhiX[fx + 1] - PhiX[fx]) + sy * (PhiY[c + nx] - PhiY[c]);
+        out[oo + c] = (x ? c0 * x[xo + c] : 0) + sx * (PhiX[fx + 1] - PhiX[fx]) + sy * (PhiY[c + nx] - PhiY[c]);
       }
     }
   }
