@@ -12,9 +12,8 @@
  *      starts from that mass-losing profile on [0, L] (specular at 0, absorbing at L: vacuum outside, lost
  *      mass counted); which candidate does it follow as eps → 0 and L grows? The maximal solution is computed
  *      by the limit equation on a radial d = 1 mesh to R = 1e6 (zero flux there: its flux 2/R is negligible).
- *      2D kinetic runs are not possible yet: in 2D the kinetic solver has specular walls only (mirror images),
- *      no absorbing ones, and specular or periodic boxes keep the mass (wrong for this question); the 2D box
- *      would also have to be ≫ eps^(-1/2) with a resolved core.
+ *      2D kinetic runs are not part of it: absorbing 2D kinetic walls arrived only at the end, and one step on a
+ *      40² × 6² quarter box takes ~0.7 s, so an eps sweep on boxes ≫ eps^(-1/2) is hours (docs/studies.md).
  */
 import { runSeries, ReportWriter, mdTable, checksMarkdown, nowSeconds, num, type StudyOptions, type StudyResult, type StudyCheck } from './common.js';
 import { linearFit } from '../fitting/rates.js';
@@ -288,8 +287,9 @@ Candidates: maximal 4π, extinction at M/(4π) = 2; the sphere 8(1 − t)/(1 + r
 Why analogous: in 1D, 1 ≤ alpha < 2 the limit's finite-mass solutions are not unique either; they differ by the flux at
 ±∞ (zero for the maximal solution, 2 per side for the exact mass-losing one), as the 2D solutions differ by their
 decay exponent gamma (4π for the maximal, 8π for the sphere). The question "does the kinetic limit pick the maximal
-solution?" is the same. Why not 2D: in 2D the kinetic solver has specular walls only, no absorbing ones yet (specular and
-periodic boxes conserve mass: wrong here), and a 2D box must be ≫ eps^(−1/2) with the core resolved (N² × Nv² unknowns).
+solution?" is the same. Why not 2D: a 2D box must be ≫ eps^(−1/2) with the core resolved (N² × Nv² unknowns); with
+absorbing 2D walls one step on a 40² × 6² quarter box takes ~0.7 s (docs/studies.md), so an eps sweep is hours, and
+specular or periodic boxes keep the mass (wrong here).
 
 Kinetic runs start from the mass-losing profile 2 sinh 2/(cosh 2x + cosh 2) (mass 4) on [0, L] (specular at 0, absorbing at L,
 dx = ${dx}, Nv = ${Nv}) to t = ${T1}. "Lost" = twice the outflow at L (both sides of the line).
@@ -311,7 +311,7 @@ ${mdTable(rows1.map((r) => ({ eps: num(r.eps as number), L: r.L as number, 'kine
 - How sure: eps down to ${num(Math.min(...members.map((m) => m.eps)))}, two box sizes, one grid (dx = ${dx}); the maximal solution itself
   is the limit solver's on a 1e6 log mesh (mass kept to round-off); the core distance levels off near 0.035, the
   size of the grid and time-step differences between the two solvers (not separated here).
-- What remains: the 2D kinetic run (absorbing walls in 2D) to see whether the kinetic mass loss tends to 4π(1 + 1/ln L) through
+- What remains: the 2D kinetic sweep (cost, above) to see whether the kinetic mass loss tends to 4π(1 + 1/ln L) through
   a box of size L, i.e. the maximal 2D solution, as the 1D analogue suggests.
 
 ## Checks
