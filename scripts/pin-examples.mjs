@@ -17,7 +17,7 @@ for (const f of fs.readdirSync(path.join(root, 'examples')).filter((f) => /\.(ya
   const head = lines[0].split(',');
   const last = lines[lines.length - 1].split(',').map(Number);
   // species runs: also each species' mass, extremes and distance to the limit system
-  const keep = (h) => ['t', 'mass', 'rho_min', 'rho_max', 'rho_l2_dev', 'l2_sq', 'dist_eq', 'flux_l2_sq', 'tail_mass', 'energy', 'T_max'].includes(h) || h.startsWith('outflow_') || h.startsWith('front_') || /^(mass|min|max|distrho)_/.test(h);
+  const keep = (h) => ['t', 'mass', 'rho_min', 'rho_max', 'rho_l2_dev', 'l2_sq', 'dist_eq', 'flux_l2_sq', 'tail_mass', 'energy', 'T_max'].includes(h) || h.startsWith('outflow_') || h.startsWith('absorbed_') || h.startsWith('front_') || /^(mass|min|max|distrho)_/.test(h);
   pinned[f] = Object.fromEntries(head.map((h, i) => [h, last[i]]).filter(([h]) => keep(h)));
   fs.rmSync(out, { recursive: true, force: true });
 }

@@ -18,6 +18,9 @@ export { BgkSolver, type BgkOptions, type BgkScaling } from './solvers/bgk/solve
 export { DiscreteMaxwellian } from './solvers/bgk/maxwellian.js';
 export { exactRiemann, freeMolecularDensity, type EulerState, type KineticState, type RiemannSolution } from './solvers/bgk/riemann.js';
 export { ParticleSolver, chooseParticleScheme, particleDefaultDt, type ParticleSolverOptions, type ParticleScheme } from './solvers/particles/solver.js';
+export { wallCodes } from './solvers/particles/walls.js';
+export type { WallSide1D, WallKind } from './solvers/transport/walls1d.js';
+export { milneLength, milneLengthH, milneRoots, inflowWeights, halfRangeGaussHermite, compositeHalfRange, positiveHalf, wallLayer, type HalfRange, type WallLayer } from './solvers/kinetic/milne.js';
 export { NumericalFailure, isAdaptive, type TimeStepper, type AdaptiveStepper, type Tolerances, type StepperState } from './solvers/stepper.js';
 export { milneConstant, predictorCoefficients, weightedDistance } from './solvers/errorEstimate.js';
 export { FixedClock, AdaptiveClock } from './simulation/clock.js';

@@ -93,12 +93,20 @@ for (const [list, base] of [[refusals, box1d], [radialRefusals, radial]] as cons
   }
 }
 
-test('what each equation accepts: kinetic and particles only the unit torus; the limit equation refuses far fields it has no condition for', () => {
+test('what each equation accepts: kinetic walls (1D) and periodic boxes, particles walls on the unit box; the limit equation refuses far fields it has no condition for and kinetic walls', () => {
   const kin = (d: Cfg) => ({ model: { equation: 'kinetic', alpha: 1, eps: 0.1 }, domain: d, initial: { rho: '1 + x' }, time: { end: 0.01 } });
-  assert.match(issueOf(() => buildProblem(validateConfig(kin({ cells: [16], box: [[0, 1]], boundary: { x: ['zero-flux', 'zero-flux'] } })))), /^domain\.boundary: equation kinetic runs on the periodic unit torus only/);
-  assert.match(issueOf(() => buildProblem(validateConfig(kin({ cells: [16], box: [[0, 2]] })))), /^domain\.box: equation kinetic runs on the periodic unit torus only/);
+  assert.match(issueOf(() => buildProblem(validateConfig(kin({ cells: [16], box: [[0, 1]], boundary: { x: ['zero-flux', 'zero-flux'] } })))), /^domain\.boundary\.x\[0\]: zero-flux is a boundary of the limit equation; the kinetic walls with zero flux are specular/);
+  assert.match(issueOf(() => buildProblem(validateConfig(kin({ cells: [16], box: [[0, 1]], boundary: { x: ['specular', { kind: 'dirichlet', value: 1 }] } })))), /^domain\.boundary\.x\[1\]: dirichlet is a boundary of the limit equation; the kinetic equation takes inflow/);
+  assert.match(issueOf(() => buildProblem(validateConfig(kin({ cells: [16], geometry: 'radial', box: [[0, 1]] })))), /^domain\.geometry: the kinetic equation runs on Cartesian boxes/);
+  assert.ok(buildProblem(validateConfig(kin({ cells: [16], box: [[0, 2]] }))));
+  assert.ok(buildProblem(validateConfig(kin({ cells: [16], box: [[-1, 1]], boundary: { x: ['specular', { kind: 'inflow', h: '1 + v^2' }] } }))));
+  assert.match(issueOf(() => buildProblem(validateConfig(kin({ cells: [16], box: [[-1, 1]], boundary: { x: ['diffuse', { kind: 'inflow', h: 'v' }] } })))), /^domain\.boundary\.x\[1\]\.h: the incoming h must be finite and >= 0 .* h\(t = 0, v = -/);
+  assert.match(issueOf(() => validateConfig(kin({ cells: [16], box: [[-1, 1]], boundary: { x: ['inflow', 'absorbing'] } }))), /^domain\.boundary\.x\[0\]: inflow needs the incoming h/);
+  const lim = (b: Cfg) => issueOf(() => buildProblem(validateConfig({ ...box1d(), domain: { ...box1d().domain, boundary: { x: b } } })));
+  assert.match(lim(['specular', 'zero-flux']), /^domain\.boundary\.x\[0\]: specular is a wall of the kinetic equation and of particles; its limit is zero-flux/);
+  assert.match(lim(['zero-flux', 'absorbing']), /^domain\.boundary\.x\[1\]: absorbing is a wall of the kinetic equation .*dirichlet, value: 0/);
   const par = { ...kin({ cells: [16], geometry: 'radial', box: [[0, 1]] }), model: { equation: 'particles', alpha: 1, eps: 0.1 }, initial: { rho: '1 + r' } };
-  assert.match(issueOf(() => buildProblem(validateConfig({ ...par, model: { ...par.model, dim: 2 } }))), /^domain\.geometry: equation particles runs on the periodic unit torus only/);
+  assert.match(issueOf(() => buildProblem(validateConfig({ ...par, model: { ...par.model, dim: 2 } }))), /^domain\.geometry: particles run on the unit box \[0, 1\]\^d/);
   // far fields without a condition
   const far = (model: Cfg, domain: Cfg = box1d().domain) => issueOf(() => buildProblem(validateConfig({ ...box1d(), model: { equation: 'diffusion', ...model }, domain, initial: { rho: '1' } })));
   assert.match(far({ rate: '1 + rho' }), /^domain\.boundary\.x\[1\]: far-field needs a power law/);
@@ -120,8 +128,9 @@ test('vacuum: allowed for alpha < 1 (and rates finite and > 0 at 0), refused wit
   const walls = { cells: [32], box: [[-2, 2]], boundary: { x: ['zero-flux', 'zero-flux'] } };
   assert.ok(buildProblem(validateConfig({ ...data({ rate: '1 + rho' }, 'max(1 - x^2, 0)'), domain: walls })));
   assert.match(issueOf(() => buildProblem(validateConfig({ ...data({ rate: 'rho' }, 'max(1 - x^2, 0)'), domain: walls }))), /^model\.rate: lambda\(rho\) must be finite and > 0 for rho in \[0, /);
-  // the kinetic equation still needs rho > 0 (on its torus)
-  assert.match(issueOf(() => buildProblem(validateConfig({ model: { equation: 'kinetic', alpha: -1, eps: 0.1 }, domain: { cells: [16] }, initial: { rho: 'step(x - 0.5)' }, time: { end: 0.01 } }))), /^initial\.rho: .*> 0 everywhere/);
+  // the kinetic equation takes vacuum (lambda(0) = 0 or infinity: docs/kinetic-scheme.md "Vacuum"); the bounds go down to 0
+  for (const alpha of [-1, 1]) assert.equal(buildProblem(validateConfig({ model: { equation: 'kinetic', alpha, eps: 0.1 }, domain: { cells: [16] }, initial: { rho: 'step(x - 0.5)' }, time: { end: 0.01 } })).bounds.lo, 0);
+  assert.match(issueOf(() => buildProblem(validateConfig({ model: { equation: 'kinetic', alpha: -1, eps: 0.1 }, domain: { cells: [16] }, initial: { rho: '-step(x - 0.5)' }, time: { end: 0.01 } }))), /^initial\.rho: .*finite and >= 0 everywhere/);
 });
 
 test('nlbgk run: an inconsistent boundary spec exits 2 with one line naming the key and writes nothing', () => {

@@ -20,8 +20,11 @@ interface Issue {
 type Domain = ParsedConfig['domain'];
 type Resolved = Omit<Domain, 'box' | 'boundary' | 'spacing'> & { box: [number, number][]; boundary: BoundaryInput; spacing: Domain['spacing'] };
 
-const SIDE_KINDS = ['periodic', 'zero-flux', 'dirichlet', 'far-field', 'centre'];
-const SIDE_PARAMS: Record<string, string[]> = { periodic: [], 'zero-flux': [], dirichlet: ['value'], 'far-field': ['gamma'], centre: [] };
+const SIDE_KINDS = ['periodic', 'zero-flux', 'dirichlet', 'far-field', 'centre', 'specular', 'diffuse', 'absorbing', 'inflow'];
+const SIDE_PARAMS: Record<string, string[]> = {
+  periodic: [], 'zero-flux': [], dirichlet: ['value', 'distance'], 'far-field': ['gamma'], centre: [],
+  specular: [], diffuse: [], absorbing: [], inflow: ['h'],
+};
 
 function show(v: unknown): string {
   return JSON.stringify(v) ?? String(v);
@@ -162,6 +165,10 @@ function checkSide(s: unknown, path: string, issues: Issue[]): SideInput | null 
       issues.push({ path, message: 'dirichlet needs a value: { kind: dirichlet, value: v }' });
       return null;
     }
+    if (s === 'inflow') {
+      issues.push({ path, message: 'inflow needs the incoming h: { kind: inflow, h: "expression in t, v (2D: t, vx, vy)" }' });
+      return null;
+    }
     return s;
   }
   if (typeof s !== 'object' || s === null || Array.isArray(s)) {
@@ -189,6 +196,20 @@ function checkSide(s: unknown, path: string, issues: Issue[]): SideInput | null 
       ok = false;
     }
   }
+  if (kind === 'dirichlet' && o.distance !== undefined) {
+    const d = o.distance;
+    if (typeof d !== 'number' || !Number.isFinite(d) || d < 0) {
+      issues.push({ path: `${path}.distance`, message: `expected a finite distance >= 0 (got ${show(d)})` });
+      ok = false;
+    }
+  }
+  if (kind === 'inflow') {
+    const h = o.h;
+    if (typeof h === 'number' ? !(Number.isFinite(h) && h >= 0) : typeof h !== 'string' || h.trim() === '') {
+      issues.push({ path: `${path}.h`, message: `expected the incoming h = f/M as an expression in t, v (2D: t, vx, vy) or a number >= 0 (got ${show(h)})` });
+      ok = false;
+    }
+  }
   if (kind === 'far-field' && o.gamma !== undefined) {
     const g = o.gamma;
     if (typeof g !== 'number' || !Number.isFinite(g) || g < 2) {
@@ -197,7 +218,8 @@ function checkSide(s: unknown, path: string, issues: Issue[]): SideInput | null 
     }
   }
   if (!ok) return null;
-  if (kind === 'dirichlet') return { kind, value: o.value as number };
+  if (kind === 'dirichlet') return o.distance !== undefined ? { kind, value: o.value as number, distance: o.distance as number } : { kind, value: o.value as number };
+  if (kind === 'inflow') return { kind, h: String(o.h) };
   if (kind === 'far-field' && o.gamma !== undefined) return { kind, gamma: o.gamma as number };
   return kind;
 }

@@ -38,7 +38,7 @@ export const MAX_CELLS_PER_DIM = 65536;
 export const EPS_MIN = 1e-100;
 
 /** One side of a domain as written in a config (resolved by src/config/domain.ts). */
-export type SideInput = string | { kind: string; value?: number; gamma?: number };
+export type SideInput = string | { kind: string; value?: number; gamma?: number; distance?: number; h?: string };
 /** `domain.boundary` as written: `periodic`, or per direction `periodic` or [lo side, hi side]. */
 export type BoundaryInput = string | Record<string, string | SideInput[]>;
 /**
@@ -146,7 +146,7 @@ export const ConfigSchema = section({
       ),
       boundary: v.pipe(
         v.optional(v.custom<BoundaryInput>((x) => typeof x === 'string' || (typeof x === 'object' && x !== null && !Array.isArray(x)), 'expected periodic or a mapping of directions, e.g. { x: [zero-flux, { kind: dirichlet, value: 1 }] }')),
-        v.description('`periodic` (every direction; the default for Cartesian meshes), or per direction (`x`, `y`; radial: `r`) either `periodic` or `[lo side, hi side]`. A side is `zero-flux`, `{ kind: dirichlet, value: v }`, `far-field` (the side stands for infinity: vacuum for alpha <= 0, the universal tail for fast diffusion, the maximal solution of 2D log diffusion, `{ kind: far-field, gamma: g }` for its solutions with decay rate g > 2; docs/diffusion-scheme.md), or `centre` (r = 0 of a radial mesh, where it is required). Only the limit equation (`diffusion`) runs on non-periodic domains so far. Default for radial meshes: `{ r: [centre, zero-flux] }` (`[zero-flux, zero-flux]` when r0 > 0).'),
+        v.description('`periodic` (every direction; the default for Cartesian meshes), or per direction (`x`, `y`; radial: `r`) either `periodic` or `[lo side, hi side]`. Sides of the limit equation (`diffusion`): `zero-flux`, `{ kind: dirichlet, value: v }` (optionally `distance: d`: the value is taken d beyond the side, a Robin condition), `far-field` (the side stands for infinity: vacuum for alpha <= 0, the universal tail for fast diffusion, the maximal solution of 2D log diffusion, `{ kind: far-field, gamma: g }` for its solutions with decay rate g > 2; docs/diffusion-scheme.md), or `centre` (r = 0 of a radial mesh, where it is required). Walls of the kinetic equation (boxes of any size; 2D: specular only; docs/kinetic-scheme.md "Walls") and of particles (the unit box, 1D and 2D; docs/particles.md "Walls"): `specular` (v -> -v), `diffuse` (what leaves is re-emitted as a Maxwellian), `absorbing` (nothing enters; the outflow is counted: series columns outflow_x_lo, outflow_x_hi, and for particles absorbed_x_lo, absorbed_x_hi), and for the kinetic equation `{ kind: inflow, h: "expression in t, v" }` (the incoming h = f/M). Default for radial meshes: `{ r: [centre, zero-flux] }` (`[zero-flux, zero-flux]` when r0 > 0).'),
       ),
     }),
     v.description('The domain and its mesh (docs/diffusion-scheme.md "Domains").'),

@@ -13,9 +13,9 @@
  * Boundaries: `sides[dim] = [lo side, hi side]`, each a kind plus its parameters (BoundarySide). A
  * direction is periodic iff both its sides are `periodic`. Which kinds an equation accepts is the
  * equation's business (its builder refuses the others with a ConfigError naming domain.boundary):
- * the limit equation takes periodic, zero-flux, dirichlet, far-field and centre; the kinetic and
- * particle solvers (for now) only the periodic unit torus. New kinds (specular, diffuse, absorbing,
- * inflow for the kinetic equation) join the BoundarySide union with their parameters.
+ * the limit equation takes periodic, zero-flux, dirichlet, far-field and centre; the kinetic equation
+ * periodic, specular, diffuse, absorbing and inflow (src/solvers/kinetic/boundary.ts); particles
+ * periodic, specular, diffuse and absorbing.
  *
  * Geometry for finite volumes: per dimension the face positions `faces[d]` (n_d + 1), centres
  * (face midpoints) and widths; per cell the volume `volumes[c]`; per face the area `areas[d][f]`
@@ -35,14 +35,24 @@ export type Geometry = 'cartesian' | 'radial';
  *  - far-field: the side stands for infinity (whole-space problems); what it imposes depends on the
  *    equation (the limit equation: docs/diffusion-scheme.md "Far-field boundaries"); `gamma` selects the
  *    decay rate of 2D logarithmic diffusion;
- *  - centre: r = 0 of a radial mesh (no boundary: the face has zero area).
+ *  - centre: r = 0 of a radial mesh (no boundary: the face has zero area);
+ *  - `distance` (dirichlet): the value is taken that far beyond the side (a Robin condition: the
+ *    extrapolated boundary of a kinetic wall, x0 eps/lambda by the Milne problem);
+ * kinetic walls (the kinetic equation and particles; docs/kinetic-scheme.md "Walls"):
+ *  - specular: v -> v - 2 (v.n) n; diffuse: what leaves is re-emitted as a Maxwellian (net flux 0);
+ *  - absorbing: nothing enters (vacuum outside), what leaves is counted;
+ *  - inflow: the incoming h = f/M is the expression `h` in t and v (2D: t, vx, vy).
  */
 export type BoundarySide =
   | { readonly kind: 'periodic' }
   | { readonly kind: 'zero-flux' }
-  | { readonly kind: 'dirichlet'; readonly value: number }
+  | { readonly kind: 'dirichlet'; readonly value: number; readonly distance?: number }
   | { readonly kind: 'far-field'; readonly gamma?: number }
-  | { readonly kind: 'centre' };
+  | { readonly kind: 'centre' }
+  | { readonly kind: 'specular' }
+  | { readonly kind: 'diffuse' }
+  | { readonly kind: 'absorbing' }
+  | { readonly kind: 'inflow'; readonly h: string };
 
 export type BoundaryKind = BoundarySide['kind'];
 
@@ -114,7 +124,7 @@ export function makeGrid(n: readonly number[]): Grid {
   });
 }
 
-/** Whether the grid is the periodic unit torus (the only domain of the kinetic and particle solvers for now). */
+/** Whether the grid is the periodic unit torus (the paper's domain). */
 export function isUnitTorus(grid: Grid): boolean {
   return grid.geometry === 'cartesian' && grid.periodic.every((p) => p) && grid.box.every(([a, b]) => a === 0 && b === 1);
 }

@@ -45,6 +45,7 @@ export const DATASET_DESCRIPTIONS: Record<string, string> = {
   j: 'flux j = int v f dv (cell averages; not squared), shape (S, Nx)',
   jx: 'flux component j_x = int v_x f dv (cell averages; not squared), shape (S, Ny, Nx)',
   jy: 'flux component j_y = int v_y f dv (cell averages; not squared), shape (S, Ny, Nx)',
+  knudsen: 'local Knudsen number eps/lambda(rho) per cell (1e300 eps where lambda = 0: free streaming; 0 where lambda is infinite), shape (S, Nx) or (S, Ny, Nx)',
   h: 'kinetic unknown h = f/M at the velocity nodes (cell averages), shape (S, Nx, Nv) or (S, Ny, Nx, Nv)',
   v: 'Gauss-Hermite velocity nodes (standard Gaussian M), shape (Nv)',
   vx: 'velocity nodes, x component (tensor-product Gauss-Hermite), shape (Nv)',

@@ -88,3 +88,18 @@ export function seriesChannels(field: string, domain: string[], opts: { title?: 
 
 /** Superscript-style tick labels for log axes: 1e-4 → "1e−4" (plain, readable in every font). */
 export const LOG_AXIS = { format: '.0e', labelExpr: "replace(datum.label, '-', '−')" };
+
+/**
+ * The encoding of a density map on the unit square as rect marks: data rows carry the cell's corners
+ * x, x2, y, y2 and its value in `field` (viridis colour scale).
+ */
+export function unitSquareMapEncoding(field = 'rho'): VlSpec {
+  const axis = (name: string) => ({ field: name, type: 'quantitative', title: name, scale: { domain: [0, 1], nice: false }, axis: { values: [0, 0.5, 1] } });
+  return {
+    x: axis('x'),
+    x2: { field: 'x2' },
+    y: axis('y'),
+    y2: { field: 'y2' },
+    color: { field, type: 'quantitative', scale: { scheme: 'viridis' }, title: field },
+  };
+}

@@ -5,7 +5,7 @@
  * (1D runs with output.store_h). Vega-Lite specs rendered by render.ts with the shared theme.
  */
 import type { RunRecord } from '../io/readRun.js';
-import { LOG_AXIS, type VlSpec } from './render.js';
+import { LOG_AXIS, unitSquareMapEncoding, type VlSpec } from './render.js';
 import { SEQUENTIAL } from './theme.js';
 
 const round = (x: number) => (Number.isFinite(x) ? Number(x.toPrecision(8)) : null);
@@ -44,13 +44,7 @@ export function snapshotsSpec(run: RunRecord): VlSpec {
         width: 200,
         height: 200,
         mark: { type: 'rect' },
-        encoding: {
-          x: { field: 'x', type: 'quantitative', title: 'x', scale: { domain: [0, 1], nice: false }, axis: { values: [0, 0.5, 1] } },
-          x2: { field: 'x2' },
-          y: { field: 'y', type: 'quantitative', title: 'y', scale: { domain: [0, 1], nice: false }, axis: { values: [0, 0.5, 1] } },
-          y2: { field: 'y2' },
-          color: { field: 'rho', type: 'quantitative', scale: { scheme: 'viridis' }, title: 'rho' },
-        },
+        encoding: unitSquareMapEncoding(),
       },
     };
   }

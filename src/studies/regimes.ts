@@ -5,6 +5,7 @@
  *   positive floor); logarithmic diffusion d = 2, alpha = 1 (a 2D bump, rho_t = Δ log rho).
  */
 import { ReportWriter, mdTable, checksMarkdown, nowSeconds, num, type StudyOptions, type StudyResult, type StudyCheck } from './common.js';
+import { unitSquareMapEncoding } from '../plot/render.js';
 import { KineticSolver } from '../solvers/kinetic/solver.js';
 import { DiffusionSolver } from '../solvers/diffusion/solver.js';
 import { makeGrid, cellAverages, cellCentres, type Grid } from '../grid/grid.js';
@@ -135,13 +136,7 @@ export async function regimesStudy(opts: StudyOptions): Promise<StudyResult> {
         width: 220,
         height: 220,
         mark: { type: 'rect' },
-        encoding: {
-          x: { field: 'x', type: 'quantitative', title: 'x', scale: { domain: [0, 1], nice: false }, axis: { values: [0, 0.5, 1] } },
-          x2: { field: 'x2' },
-          y: { field: 'y', type: 'quantitative', title: 'y', scale: { domain: [0, 1], nice: false }, axis: { values: [0, 0.5, 1] } },
-          y2: { field: 'y2' },
-          color: { field: 'rho', type: 'quantitative', scale: { scheme: 'viridis' }, title: 'rho' },
-        },
+        encoding: unitSquareMapEncoding(),
       },
       title: { text: 'Logarithmic diffusion in 2D (alpha = 1)', subtitle: `kinetic eps = ${num(eps)} (left) and the limit rho_t = Δ log rho (right), ${N2}² cells, Nv = ${nv2}²` },
     },

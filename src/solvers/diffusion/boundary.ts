@@ -7,7 +7,9 @@
  *  - periodic, centre: no boundary face;
  *  - zero-flux: B = 0;
  *  - value (dirichlet, and far-field for alpha <= 0 and for fast diffusion): the density is g at the
- *    face, B = (A / delta) (Phi(rho_p) - Phi(g)), dB/dPhi = A / delta;
+ *    face, B = (A / delta) (Phi(rho_p) - Phi(g)), dB/dPhi = A / delta; a dirichlet `distance` l puts g
+ *    at l beyond the face (delta -> delta + l: a Robin condition, the extrapolated wall of a kinetic
+ *    absorbing or inflow wall);
  *  - log-flux (far-field of 2D logarithmic diffusion, alpha = 1, radial, outer side r = R):
  *    B = 2 pi gamma_R with gamma_R = -R d_r log rho at R. For the maximal solution (gamma = 2) the tail
  *    beyond the mesh is U = r^2 rho = 2 t / (log r + c)^2 (an exact solution of U_t = (log U)_ss,
@@ -33,7 +35,7 @@ import type { RateLaw } from '../../models/rate.js';
 export type SideLaw =
   | { readonly type: 'none' }
   | { readonly type: 'wall' }
-  | { readonly type: 'value'; readonly far: boolean; value(t: number, pos2: number): number }
+  | { readonly type: 'value'; readonly far: boolean; value(t: number, pos2: number): number; readonly distance?: number }
   | { readonly type: 'log-flux'; readonly gamma: number };
 
 /** A side whose kind the limit equation cannot take with this rate and mesh: which side, and why. */
@@ -72,8 +74,15 @@ function sideLaw(grid: Grid, rate: RateLaw, side: BoundarySide, dim: number, s: 
     case 'dirichlet': {
       const g = side.value;
       if (alpha !== undefined && alpha >= 1 && !(g > 0)) fail(`the density must be > 0 at a dirichlet side for alpha >= 1 (Phi(0) = -infinity) (got value ${g})`);
-      return { type: 'value', far: false, value: () => g };
+      return { type: 'value', far: false, value: () => g, distance: side.distance ?? 0 };
     }
+    case 'specular':
+    case 'diffuse':
+      return fail(`${side.kind} is a wall of the kinetic equation and of particles; its limit is zero-flux (use zero-flux)`);
+    case 'absorbing':
+      return fail('absorbing is a wall of the kinetic equation and of particles; its limit is { kind: dirichlet, value: 0 } (at the Milne distance x0 eps/lambda beyond the side: distance)');
+    case 'inflow':
+      return fail('inflow is a wall of the kinetic equation; its limit is { kind: dirichlet, value: rho_b } with rho_b the Milne-weighted incoming density (docs/kinetic-scheme.md "Walls")');
     case 'far-field': {
       if (grid.geometry === 'radial' && s === 0) fail('far-field stands for infinity: only the outer side r = R of a radial mesh');
       if (alpha === undefined) fail('far-field needs a power law lambda = rho^alpha (no far-field condition for a general rate); use dirichlet or zero-flux');

@@ -147,7 +147,7 @@ export class MeshSpace implements NewtonSpace {
           const face = s === 0 ? 0 : m;
           bc.push(base + i * stride);
           bs.push(2 * d + s);
-          bt.push(A[face] / Math.abs(f[face] - c[i]));
+          bt.push(A[face] / (Math.abs(f[face] - c[i]) + (law.type === 'value' ? (law.distance ?? 0) : 0)));
           const other = grid.dim === 2 ? grid.centres[1 - d][l] : 0;
           bp.push(f[face] * f[face] + other * other);
           br.push(f[face]);

@@ -23,26 +23,19 @@
  * V8: each hot loop nest is its own method with nothing after it.
  */
 import type { RateLaw } from '../../models/rate.js';
-import { NumericalFailure, type Tolerances } from '../stepper.js';
+import { NumericalFailure } from '../stepper.js';
 import { Gmres, type LinearOperator } from '../linear/gmres.js';
 import { ApFaces1D, addTo, norm2 } from '../transport/apFaces1d.js';
 import { BoundLimiter1D } from '../limiter.js';
-import { Levels1D, newCounters } from '../microMacro/levels.js';
-import { stepOrThrow, type MicroMacroImpl, type MicroMacroSetup } from '../microMacro/facade.js';
+import { Levels1D } from '../microMacro/levels.js';
+import type { MicroMacroSetup } from '../microMacro/facade.js';
+import { MicroMacroStepper } from '../microMacro/stepperBase.js';
 import { BlockLines1D } from './blockLines1d.js';
 import type { BirthDeathOperator } from './velocityOperator.js';
 
-export class FokkerPlanck1D implements MicroMacroImpl {
-  readonly counters = newCounters();
-  tolerances: Tolerances = { rtol: 1e-4, atol: 1e-4 };
-  lastError = NaN;
-  lastFailure = '';
-  errorPlace = -1;
-  estimateNoise = 0;
+export class FokkerPlanck1D extends MicroMacroStepper {
+  protected readonly who = 'FokkerPlanckSolver';
   readonly levels: Levels1D;
-  private solveStop = 0;
-  private pendingDt = 0;
-  private pendingError = NaN;
   private readonly N: number;
   private readonly K: number;
   private readonly dx: number;
@@ -52,15 +45,14 @@ export class FokkerPlanck1D implements MicroMacroImpl {
   private readonly rate: RateLaw;
   private readonly lo: number;
   private readonly hi: number;
-  private readonly bdf2: boolean;
   private readonly rtol: number;
   private readonly op: BirthDeathOperator;
   private readonly faces: ApFaces1D;
   private readonly blocks: BlockLines1D;
-  private readonly limiter: BoundLimiter1D;
+  protected readonly limiter: BoundLimiter1D;
   private readonly histRho: Float64Array;
   /** c0 + σ per cell (the estimate's filter) and σ = dt λ / eps². */
-  private readonly aC: Float64Array;
+  protected readonly aC: Float64Array;
   private readonly sig: Float64Array;
   /** γ per face and velocity, cell-major [f*K + k] (0 for inactive velocities). */
   private readonly gam: Float64Array;
@@ -73,10 +65,10 @@ export class FokkerPlanck1D implements MicroMacroImpl {
   private readonly tc: Float64Array;
   private readonly gmres: Gmres;
   private readonly linop: LinearOperator;
-  private c0 = 1;
   private dtCur = 0;
 
   constructor(s: MicroMacroSetup, op: BirthDeathOperator) {
+    super(s.bdf2);
     const N = s.grid.cells;
     const K = s.velocity.count;
     this.N = N;
@@ -88,7 +80,6 @@ export class FokkerPlanck1D implements MicroMacroImpl {
     this.rate = s.rate;
     this.lo = s.lo;
     this.hi = s.hi;
-    this.bdf2 = s.bdf2;
     this.rtol = s.rtol;
     this.op = op;
     this.levels = new Levels1D(N, K, this.w, s.h0);
@@ -114,51 +105,12 @@ export class FokkerPlanck1D implements MicroMacroImpl {
     };
   }
 
-  step(dt: number): void {
-    stepOrThrow(this, dt);
-  }
-
-  attempt(dt: number): number {
-    this.lastFailure = '';
-    this.pendingDt = 0;
-    try {
-      this.attemptStep(dt);
-    } catch (err) {
-      if (!(err instanceof NumericalFailure)) throw err;
-      this.lastFailure = err.message;
-      return Infinity;
-    }
-    this.pendingDt = dt;
-    const L = this.levels;
-    this.pendingError = L.estimate(dt, this.counters.steps > 0 && this.bdf2 ? 2 : 1, this.c0, this.aC, this.limiter.limitedC, this.tolerances, this.solveStop);
-    this.errorPlace = L.place;
-    this.estimateNoise = L.noise;
-    return this.pendingError;
-  }
-
-  accept(): void {
-    if (!(this.pendingDt > 0)) throw new Error('FokkerPlanckSolver.accept: no attempt to accept');
-    this.levels.commit(this.pendingDt);
-    this.counters.steps++;
-    this.lastError = this.pendingError;
-    this.pendingDt = 0;
-  }
-
-  setLastError(e: number): void {
-    this.lastError = e;
-    this.pendingDt = 0;
-  }
-
-  private attemptStep(dt: number): void {
+  protected attemptStep(dt: number): void {
     const L = this.levels;
     const faces = this.faces;
     const N = this.N;
-    const useB2 = this.bdf2 && this.counters.steps > 0;
-    const om = useB2 ? dt / L.dtPrev : 0;
-    const c0 = useB2 ? (1 + 2 * om) / (1 + om) : 1;
-    const a1 = useB2 ? 1 + om : 1;
-    const a2 = useB2 ? (om * om) / (1 + om) : 0;
-    this.c0 = c0;
+    const { om, c0, a1, a2 } = this.bdf2Step(dt);
+    const useB2 = this.secondOrder;
     this.dtCur = dt;
     faces.computeLambda(this.rate, L.rhoN, L.rhoOld, useB2, om, this.lo, this.hi);
     faces.computeDf();

@@ -14,38 +14,30 @@
  * limit operator (PCG to 1e-13), q cell by cell from A.
  */
 import type { RateLaw } from '../../models/rate.js';
-import { NumericalFailure, type Tolerances } from '../stepper.js';
+import { NumericalFailure } from '../stepper.js';
 import { Gmres, type LinearOperator } from '../linear/gmres.js';
 import { ApTransport2D } from '../transport/apTransport2d.js';
 import { BoundLimiter2D } from '../limiter.js';
-import { Levels2D, newCounters } from '../microMacro/levels.js';
-import type { MicroMacroImpl, MicroMacroSetup } from '../microMacro/facade.js';
+import { Levels2D } from '../microMacro/levels.js';
+import type { MicroMacroSetup } from '../microMacro/facade.js';
+import { MicroMacroStepper } from '../microMacro/stepperBase.js';
 import { OURelaxation2D } from './relaxation2d.js';
 import type { BirthDeathOperator } from './velocityOperator.js';
 
-export class FokkerPlanck2D implements MicroMacroImpl {
+export class FokkerPlanck2D extends MicroMacroStepper {
   readonly N: number;
   readonly K: number;
-  readonly counters = newCounters();
+  protected readonly who = 'FokkerPlanck2D';
   readonly levels: Levels2D;
-  tolerances: Tolerances = { rtol: 1e-4, atol: 1e-4 };
-  lastError = NaN;
-  lastFailure = '';
-  errorPlace = -1;
-  estimateNoise = 0;
-  private solveStop = 0;
-  private pendingDt = 0;
-  private pendingError = NaN;
   private readonly rate: RateLaw;
   private readonly eps: number;
   private readonly lo: number;
   private readonly hi: number;
-  private readonly bdf2: boolean;
   private readonly rtol: number;
   private readonly tr: ApTransport2D;
   private readonly relax: OURelaxation2D;
-  private readonly limiter: BoundLimiter2D;
-  private readonly aC: Float64Array;
+  protected readonly limiter: BoundLimiter2D;
+  protected readonly aC: Float64Array;
   private readonly sig: Float64Array;
   private readonly histRho: Float64Array;
   private readonly b: Float64Array;
@@ -60,12 +52,12 @@ export class FokkerPlanck2D implements MicroMacroImpl {
   private readonly tmp2: Float64Array;
   private readonly gmres: Gmres;
   private readonly op: LinearOperator;
-  private c0 = 1;
   private a1 = 1;
   private a2 = 0;
   private dt = 0;
 
   constructor(s: MicroMacroSetup, op: BirthDeathOperator) {
+    super(s.bdf2);
     const { grid, velocity } = s;
     const nx = grid.n[0];
     const ny = grid.n[1];
@@ -78,7 +70,6 @@ export class FokkerPlanck2D implements MicroMacroImpl {
     this.eps = s.eps;
     this.lo = s.lo;
     this.hi = s.hi;
-    this.bdf2 = s.bdf2;
     this.rtol = s.rtol;
     const w = Float64Array.from(velocity.w);
     this.levels = new Levels2D(N, K, w, s.h0);
@@ -106,52 +97,12 @@ export class FokkerPlanck2D implements MicroMacroImpl {
     };
   }
 
-  step(dt: number): void {
-    if (this.attempt(dt) === Infinity) throw new NumericalFailure(this.lastFailure);
-    this.accept();
-  }
-
-  attempt(dt: number): number {
-    this.pendingDt = 0;
-    this.lastFailure = '';
-    try {
-      this.stepOnce(dt);
-    } catch (err) {
-      if (!(err instanceof NumericalFailure)) throw err;
-      this.lastFailure = err.message;
-      return Infinity;
-    }
-    this.pendingDt = dt;
-    const L = this.levels;
-    this.pendingError = L.estimate(dt, this.bdf2 && this.counters.steps > 0 ? 2 : 1, this.c0, this.aC, this.limiter.limitedC, this.tolerances, this.solveStop);
-    this.errorPlace = L.place;
-    this.estimateNoise = L.noise;
-    return this.pendingError;
-  }
-
-  accept(): void {
-    if (!(this.pendingDt > 0)) throw new Error('FokkerPlanck2D.accept: no attempt to accept');
-    this.levels.commit(this.pendingDt);
-    this.counters.steps++;
-    this.lastError = this.pendingError;
-    this.pendingDt = 0;
-  }
-
-  setLastError(e: number): void {
-    this.lastError = e;
-    this.pendingDt = 0;
-  }
-
-  private stepOnce(dt: number): void {
+  protected attemptStep(dt: number): void {
     const { N, K } = this;
     const L = this.levels;
     const tr = this.tr;
-    const useB2 = this.bdf2 && this.counters.steps > 0;
-    const om = useB2 ? dt / L.dtPrev : 0;
-    const c0 = useB2 ? (1 + 2 * om) / (1 + om) : 1;
-    const a1 = useB2 ? 1 + om : 1;
-    const a2 = useB2 ? (om * om) / (1 + om) : 0;
-    this.c0 = c0;
+    const { om, c0, a1, a2 } = this.bdf2Step(dt);
+    const useB2 = this.secondOrder;
     this.a1 = a1;
     this.a2 = a2;
     this.dt = dt;

@@ -20,27 +20,18 @@
  * V8: each hot loop nest is its own method with nothing after it.
  */
 import type { RateLaw } from '../../models/rate.js';
-import { NumericalFailure, type Tolerances } from '../stepper.js';
+import { NumericalFailure } from '../stepper.js';
 import { Gmres, type LinearOperator } from '../linear/gmres.js';
 import { ApFaces1D, addTo, norm2 } from '../transport/apFaces1d.js';
 import { InterleavedLines1D } from '../transport/lines1d.js';
 import { BoundLimiter1D } from '../limiter.js';
-import { Levels1D, newCounters } from '../microMacro/levels.js';
-import { stepOrThrow, type MicroMacroImpl, type MicroMacroSetup } from '../microMacro/facade.js';
+import { Levels1D } from '../microMacro/levels.js';
+import type { MicroMacroSetup } from '../microMacro/facade.js';
+import { MicroMacroStepper } from '../microMacro/stepperBase.js';
 
-export class Kinetic1D implements MicroMacroImpl {
-  readonly counters = newCounters();
-  tolerances: Tolerances = { rtol: 1e-4, atol: 1e-4 };
-  lastError = NaN;
-  lastFailure = '';
-  errorPlace = -1;
-  estimateNoise = 0;
+export class Kinetic1D extends MicroMacroStepper {
+  protected readonly who = 'KineticSolver';
   readonly levels: Levels1D;
-  /** GMRES's stopping bound on the density in the last solve: ||res||_2 / c0 (absolute, in rho). */
-  private solveStop = 0;
-  /** The attempt waiting for accept(): its length (0: none) and estimate. */
-  private pendingDt = 0;
-  private pendingError = NaN;
 
   private readonly N: number;
   private readonly K: number;
@@ -53,14 +44,13 @@ export class Kinetic1D implements MicroMacroImpl {
   private readonly lambdaField: Float64Array | null;
   private readonly lo: number;
   private readonly hi: number;
-  private readonly bdf2: boolean;
   private readonly rtol: number;
   private readonly faces: ApFaces1D;
   private readonly lines: InterleavedLines1D;
-  private readonly limiter: BoundLimiter1D;
+  protected readonly limiter: BoundLimiter1D;
   private readonly histRho: Float64Array;
   /** a = c0 + dt lambda / eps^2 per cell (this step). */
-  private readonly aC: Float64Array;
+  protected readonly aC: Float64Array;
   private readonly res: Float64Array;
   private readonly delta: Float64Array;
   /** Per-cell extremes of the projected q (when formAllInactive projects, i.e. no active velocity). */
@@ -72,12 +62,12 @@ export class Kinetic1D implements MicroMacroImpl {
   private readonly run3: Float64Array;
   private readonly gmres: Gmres;
   private readonly op: LinearOperator;
-  private c0 = 1;
   private dtCur = 0;
   /** q was projected onto <q> = 0 while it was formed (formAllInactive). */
   private projected = false;
 
   constructor(s: MicroMacroSetup) {
+    super(s.bdf2);
     const N = s.grid.cells;
     const K = s.velocity.count;
     this.N = N;
@@ -90,7 +80,6 @@ export class Kinetic1D implements MicroMacroImpl {
     this.lambdaField = s.lambdaField ?? null;
     this.lo = s.lo;
     this.hi = s.hi;
-    this.bdf2 = s.bdf2;
     this.rtol = s.rtol;
     this.levels = new Levels1D(N, K, this.w, s.h0);
     this.faces = new ApFaces1D(N, K, this.v, this.w, this.dx, s.eps);
@@ -115,54 +104,14 @@ export class Kinetic1D implements MicroMacroImpl {
     };
   }
 
-  step(dt: number): void {
-    stepOrThrow(this, dt);
-  }
-
-  /** The step of length dt into work buffers (nothing committed) and its weighted local error estimate. */
-  attempt(dt: number): number {
-    this.lastFailure = '';
-    this.pendingDt = 0;
-    try {
-      this.attempt1D(dt);
-    } catch (err) {
-      if (!(err instanceof NumericalFailure)) throw err;
-      this.lastFailure = err.message;
-      return Infinity;
-    }
-    this.pendingDt = dt;
-    const L = this.levels;
-    this.pendingError = L.estimate(dt, this.counters.steps > 0 && this.bdf2 ? 2 : 1, this.c0, this.aC, this.limiter.limitedC, this.tolerances, this.solveStop);
-    this.errorPlace = L.place;
-    this.estimateNoise = L.noise;
-    return this.pendingError;
-  }
-
-  accept(): void {
-    if (!(this.pendingDt > 0)) throw new Error('KineticSolver.accept: no attempt to accept');
-    this.levels.commit(this.pendingDt);
-    this.counters.steps++;
-    this.lastError = this.pendingError;
-    this.pendingDt = 0;
-  }
-
-  setLastError(e: number): void {
-    this.lastError = e;
-    this.pendingDt = 0;
-  }
-
-  private attempt1D(dt: number): void {
+  protected attemptStep(dt: number): void {
     // (V8: every hot loop nest below sits in its own method, after all the other code of that method;
     // loops followed by code that has not run yet when on-stack replacement compiles them deoptimise
     // repeatedly, and the deoptimised code allocates a heap number per floating-point operation.)
     const L = this.levels;
     const faces = this.faces;
-    const useB2 = this.bdf2 && this.counters.steps > 0;
-    const om = useB2 ? dt / L.dtPrev : 0;
-    const c0 = useB2 ? (1 + 2 * om) / (1 + om) : 1;
-    const a1 = useB2 ? 1 + om : 1;
-    const a2 = useB2 ? (om * om) / (1 + om) : 0;
-    this.c0 = c0;
+    const { om, c0, a1, a2 } = this.bdf2Step(dt);
+    const useB2 = this.secondOrder;
     this.dtCur = dt;
 
     // lambda at the extrapolated density (second order), clamped into the bounds; face diffusivities;

@@ -15,13 +15,15 @@
  * scaling of q towards rho), which keeps mass to round-off and h within [min h0, max h0].
  *
  * Where it lives: this facade (the AdaptiveStepper surface, ../microMacro.ts) over the 1D stepper
- * (kinetic1d.ts) and the 2D stepper (kinetic2d.ts); the transport faces and line solves they share
+ * (kinetic1d.ts; on an interval with walls kinetic1dWalls.ts) and the 2D stepper (kinetic2d.ts; specular walls by mirror images, mirror2d.ts); the transport faces and line solves they share
  * with other micro–macro schemes are in ../transport/, the bound limiter in ../limiter.ts.
  */
 import { MicroMacroSolver, type MicroMacroOptions } from '../microMacro/facade.js';
 import type { MicroMacroCounters } from '../microMacro/levels.js';
 import { Kinetic1D } from './kinetic1d.js';
 import { Kinetic2D } from './kinetic2d.js';
+import { KineticWalls1D } from './kinetic1dWalls.js';
+import { MirroredKinetic2D } from './mirror2d.js';
 
 export type KineticOptions = MicroMacroOptions;
 export type KineticCounters = MicroMacroCounters;
@@ -30,7 +32,23 @@ export class KineticSolver extends MicroMacroSolver {
   readonly scheme: string;
 
   constructor(opts: KineticOptions) {
-    super('KineticSolver', opts, (s) => (s.grid.dim === 2 ? new Kinetic2D(s) : new Kinetic1D(s)));
+    super('KineticSolver', opts, (s) => {
+      if (s.grid.dim === 2) {
+        if (s.grid.periodic.every((p) => p)) return new Kinetic2D(s);
+        // walls in 2D: specular ones, by mirror images (./mirror2d.ts)
+        const mirror = s.grid.periodic.map((p, d) => {
+          if (p) return false;
+          const w = s.walls?.[d];
+          if (!w || w[0].kind !== 'specular' || w[1].kind !== 'specular') throw new RangeError('KineticSolver: 2D walls must be specular on both sides of a direction (diffuse, absorbing and inflow walls are 1D only)');
+          return true;
+        });
+        return new MirroredKinetic2D(s, mirror[0], mirror[1]);
+      }
+      if (s.grid.periodic[0]) return new Kinetic1D(s);
+      const walls = s.walls?.[0];
+      if (!walls) throw new RangeError('KineticSolver: a grid with walls needs opts.walls (the kind of each side)');
+      return new KineticWalls1D(s, walls);
+    });
     this.scheme = `kinetic AP micro-macro, centred/Chapman-Enskog blended faces, ${this.bdf2 ? 'BDF2' : 'backward Euler'}, GMRES Schur solve${this.useLimiter ? ', FCT + q-scaling bound limiter' : ''}`;
   }
 }

@@ -8,8 +8,32 @@ import type { RateLaw } from '../../models/rate.js';
 import type { VelocityGrid } from '../../velocity/gaussHermite.js';
 import { NumericalFailure, type AdaptiveStepper, type StepperState, type Tolerances } from '../stepper.js';
 import { weightedDistance } from '../errorEstimate.js';
-import { newCounters, type Levels1D, type Levels2D, type MicroLevel, type MicroMacroCounters } from './levels.js';
+import { newCounters, type MicroLevel, type MicroMacroCounters } from './levels.js';
 import { resolveThreads } from '../parallel/pool.js';
+import type { WallSide1D } from '../transport/walls1d.js';
+
+/**
+ * What the facade reads of an implementation's time levels (./levels.ts Levels1D, Levels2D; a view of the
+ * box for mirrored walls, ../kinetic/mirror2d.ts): q of the current and previous level in the layout of
+ * microLevel() (1D cell-major, 2D velocity-major), their ids, the step lengths.
+ */
+export interface MicroMacroLevels {
+  readonly time: number;
+  /** rho at t_n, one value per cell of the facade's grid. */
+  readonly rhoN: Float64Array;
+  readonly qN: Float64Array;
+  readonly rhoOld: Float64Array;
+  readonly qOld: Float64Array;
+  readonly idN: number;
+  readonly idOld: number;
+  readonly dtPrev: number;
+  h(out: Float64Array): Float64Array;
+  previousH(out: Float64Array): number;
+  q(i: number, k: number): number;
+  flux(out: Float64Array, v: Float64Array): Float64Array;
+  save(steps: number, lastError: number): StepperState;
+  restore(state: StepperState, who: string): number;
+}
 
 /** One dimension's implementation behind a MicroMacroSolver facade. */
 export interface MicroMacroImpl {
@@ -19,16 +43,23 @@ export interface MicroMacroImpl {
   readonly lastFailure: string;
   readonly errorPlace: number;
   readonly estimateNoise: number;
-  readonly levels: Levels1D | Levels2D;
+  readonly levels: MicroMacroLevels;
   /** Fixed step (2D may split it into halves when its Schur solve fails). */
   step(dt: number): void;
   attempt(dt: number): number;
   accept(): void;
   /** Restore lastError with the levels (the checkpoint's value, NaN when there was none). */
   setLastError(e: number): void;
+  /** Domains with walls: cumulative outflow per side (index 2 dim + side), and its checkpoint entries. */
+  outflow?(): Float64Array;
+  saveExtra?(state: StepperState): void;
+  restoreExtra?(state: StepperState): void;
   /** Release worker-thread resources (threaded implementations). */
   dispose?(): void;
 }
+
+/** One wall of a kinetic domain (src/solvers/transport/walls1d.ts); null pairs are periodic directions. */
+export type MicroMacroWalls = readonly (readonly [WallSide1D, WallSide1D] | null)[];
 
 export interface MicroMacroOptions {
   grid: Grid;
@@ -47,6 +78,8 @@ export interface MicroMacroOptions {
   time?: 'bdf2' | 'euler';
   /** Relative tolerance of the implicit solve's Krylov iteration (default 1e-12). */
   rtol?: number;
+  /** The walls of each direction that is not periodic (grid.sides: specular, diffuse, absorbing, inflow). */
+  walls?: MicroMacroWalls;
   /**
    * Threads for the kernels (2D): a count, or undefined for automatic (the machine's cores when the
    * grid is large enough to pay for them, 1 in a browser). Results are bitwise the same for every count.
@@ -78,6 +111,7 @@ export interface MicroMacroSetup {
   useLimiter: boolean;
   bdf2: boolean;
   rtol: number;
+  walls?: MicroMacroWalls;
   /** Threads to use (resolved: >= 1). */
   threads: number;
   perVelocitySolve: 'factored' | 'exact' | 'plain';
@@ -112,6 +146,7 @@ export abstract class MicroMacroSolver implements AdaptiveStepper {
   protected readonly useLimiter: boolean;
   protected readonly bdf2: boolean;
   private readonly hOut: Float64Array;
+  private readonly noOutflow: Float64Array;
 
   constructor(
     protected readonly who: string,
@@ -152,7 +187,8 @@ export abstract class MicroMacroSolver implements AdaptiveStepper {
     this.hOut = new Float64Array(N * K);
     if (opts.lambdaField && (grid.dim !== 1 || opts.lambdaField.length !== N)) throw new RangeError(`${who}: a lambda field needs a 1D grid and one value per cell`);
     const threads = resolveThreads(opts.threads, N * K);
-    this.impl = make({ grid, velocity, rate, eps, h0, lo, hi, useLimiter: this.useLimiter, bdf2: this.bdf2, rtol: opts.rtol ?? 1e-12, threads, perVelocitySolve: opts.perVelocitySolve ?? 'factored', lambdaField: opts.lambdaField });
+    this.impl = make({ grid, velocity, rate, eps, h0, lo, hi, useLimiter: this.useLimiter, bdf2: this.bdf2, rtol: opts.rtol ?? 1e-12, threads, perVelocitySolve: opts.perVelocitySolve ?? 'factored', lambdaField: opts.lambdaField, walls: opts.walls });
+    this.noOutflow = new Float64Array(2 * grid.dim);
   }
 
   suggestedDt(): number {
@@ -227,6 +263,14 @@ export abstract class MicroMacroSolver implements AdaptiveStepper {
     return this.impl.levels.flux(out, this.velocity.v[dir]);
   }
 
+  /**
+   * Cumulative mass that left through each side (index 2 dim + side; 0 for periodic and zero-flux
+   * sides): mass() + Σ outflow is the initial mass to round-off.
+   */
+  outflow(): Float64Array {
+    return this.impl.outflow?.() ?? this.noOutflow;
+  }
+
   /** Total mass sum_i rho_i dx. */
   mass(): number {
     const r = this.rho();
@@ -289,13 +333,16 @@ export abstract class MicroMacroSolver implements AdaptiveStepper {
 
   saveState(): StepperState {
     const lastError = Number.isFinite(this.lastError) ? this.lastError : -1;
-    return this.impl.levels.save(this.impl.counters.steps, lastError);
+    const state = this.impl.levels.save(this.impl.counters.steps, lastError);
+    this.impl.saveExtra?.(state);
+    return state;
   }
 
   restoreState(state: StepperState): void {
     const le = Number(state.lastError);
     this.lastError = le >= 0 ? le : NaN;
     const steps = this.impl.levels.restore(state, this.who);
+    this.impl.restoreExtra?.(state);
     this.impl.counters.steps = this.counters.steps = steps;
     this.impl.setLastError(this.lastError);
   }

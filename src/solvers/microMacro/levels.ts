@@ -92,6 +92,8 @@ export class Levels1D {
     readonly K: number,
     private readonly w: Float64Array,
     h0: Float64Array,
+    /** Number of faces with a mass flux: N on the periodic line, N + 1 on an interval with walls. */
+    faces = N,
   ) {
     this.rhoN = new Float64Array(N);
     this.qN = new Float64Array(N * K);
@@ -99,10 +101,10 @@ export class Levels1D {
     this.qOld = new Float64Array(N * K);
     this.rhoOld2 = new Float64Array(N);
     this.qOld2 = new Float64Array(N * K);
-    this.Fprev = new Float64Array(N);
+    this.Fprev = new Float64Array(faces);
     this.rhoNew = new Float64Array(N);
     this.qNew = new Float64Array(N * K);
-    this.Fnew = new Float64Array(N);
+    this.Fnew = new Float64Array(faces);
     for (let i = 0; i < N; i++) {
       let s = 0;
       for (let k = 0; k < K; k++) s += w[k] * h0[i * K + k];

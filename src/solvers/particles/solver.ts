@@ -31,6 +31,8 @@ import type { RateLaw } from '../../models/rate.js';
 import { NumericalFailure, type StepperState, type TimeStepper } from '../stepper.js';
 import { makeStreams, RandomStream, STREAM_STATE_SIZE } from './random.js';
 import { histogram1D, histogram2D, kernel1D, kernel2D, kernelSpan } from './density.js';
+import { PERIODIC } from './walls.js';
+import { stepApWalls, stepExactWalls, type WallStepContext } from './wallSteps.js';
 
 export type ParticleScheme = 'exact' | 'ap';
 
@@ -95,6 +97,11 @@ export interface ParticleSolverOptions {
    * O(dt). false leaves the plain Euler–Maruyama step (drift-correct to first order in dt).
    */
   metropolis?: boolean;
+  /**
+   * Walls of the unit box (./walls.ts wallCodes: per direction d and side s, code [2 d + s]: periodic,
+   * specular, diffuse, absorbing); default: the periodic torus. Histogram density only.
+   */
+  walls?: Int8Array;
 }
 
 const RATE_MODE_CELLS = 0;
@@ -145,6 +152,10 @@ export class ParticleSolver implements TimeStepper {
   private readonly kWy: Float64Array;
   private readonly grad3 = new Float64Array(3);
   private readonly metropolis: boolean;
+  /** Walls (null: the torus), live particles per member, absorbed particles per side, the wall steps' view. */
+  private readonly wallCtx: WallStepContext | null;
+  private readonly live: Int32Array;
+  private readonly absorbed: Float64Array;
 
   constructor(opts: ParticleSolverOptions) {
     const { grid } = opts;
@@ -209,8 +220,37 @@ export class ParticleSolver implements TimeStepper {
     const kind = this.method === 'exact' ? 'exact (thinning)' : this.driftCorrection ? 'ap (drift-corrected)' : 'ap (NAIVE, no drift correction)';
     this.scheme = `particles-${kind}, ${this.densityMethod}${this.densityMethod === 'kernel' ? ` b=${this.bandwidth}` : ''}, N=${this.count}x${ensembles}`;
 
+    this.live = new Int32Array(ensembles).fill(this.count);
+    this.absorbed = new Float64Array(2 * this.dim);
+    const codes = opts.walls;
+    if (codes && codes.length !== 2 * this.dim) throw new RangeError(`particles: walls need ${2 * this.dim} side codes`);
+    const walled = codes !== undefined && codes.some((k) => k !== PERIODIC);
+    if (walled && this.densityMethod !== 'histogram') throw new RangeError('particles: walls need the histogram density estimator');
+    this.wallCtx = walled
+      ? {
+          dim: this.dim, nx: this.nx, ny: this.ny, count: this.count, eps: this.eps, codes: Int8Array.from(codes),
+          px: this.px, py: this.py, vx: this.vx, vy: this.vy, streams: this.streams, live: this.live, absorbed: this.absorbed,
+          st: new Float64Array(4), g: new Float64Array(3),
+        }
+      : null;
+
     this.sampleInitial(opts.rho0);
     this.refreshDensity();
+  }
+
+  /**
+   * Particles absorbed per side (index 2 d + s; all ensemble members together): the counts behind
+   * outflow(). Zeros on the torus and at zero-flux walls.
+   */
+  absorbedCounts(): Float64Array {
+    return this.absorbed;
+  }
+
+  /** Mass that left per side (index 2 d + s), averaged over members: mass() + Σ outflow = the initial mass exactly. */
+  outflow(out: Float64Array): Float64Array {
+    const per = (this.mass / this.count) / this.ensembles;
+    for (let k = 0; k < out.length; k++) out[k] = this.absorbed[k] * per;
+    return out;
   }
 
   suggestedDt(): number {
@@ -221,7 +261,8 @@ export class ParticleSolver implements TimeStepper {
     if (!(dt > 0 && Number.isFinite(dt))) throw new NumericalFailure(`particles: invalid time step ${dt}`);
     if (this.coupled && this.densityStale) this.refreshDensity();
     for (let e = 0; e < this.ensembles; e++) {
-      if (this.method === 'exact') this.stepExact(e, dt);
+      if (this.wallCtx) this.stepWalls(e, dt);
+      else if (this.method === 'exact') this.stepExact(e, dt);
       else this.stepAp(e, dt);
     }
     if (this.coupled) this.refreshDensity();
@@ -289,6 +330,10 @@ export class ParticleSolver implements TimeStepper {
       density: this.dens.slice(),
       densityStale: this.densityStale ? 1 : 0,
     };
+    if (this.wallCtx) {
+      state.live = Float64Array.from(this.live);
+      state.absorbed = this.absorbed.slice();
+    }
     if (this.dim === 2) {
       state.y = this.py.slice();
       state.vy = this.vy.slice();
@@ -316,6 +361,10 @@ export class ParticleSolver implements TimeStepper {
     this.streams.forEach((s, e) => s.restore(rng, e * STREAM_STATE_SIZE));
     this.dens.set(get('density', this.cells * this.ensembles));
     this.densityStale = state.densityStale === 1;
+    if (this.wallCtx) {
+      this.live.set(get('live', this.ensembles));
+      this.absorbed.set(get('absorbed', 2 * this.dim));
+    }
     this.averageMembers();
   }
 
@@ -358,7 +407,7 @@ export class ParticleSolver implements TimeStepper {
   /** Adds member e's deposit of weights w (null: 1) to out[offset...] with the density estimator. */
   private deposit(e: number, w: Float64Array | null, out: Float64Array, offset: number): void {
     const from = e * this.count;
-    const to = from + this.count;
+    const to = from + this.live[e];
     if (this.densityMethod === 'histogram') {
       if (this.dim === 1) histogram1D(this.px, from, to, this.nx, out, offset, w);
       else histogram2D(this.px, this.py, from, to, this.nx, this.ny, out, offset, w);
@@ -419,6 +468,43 @@ export class ParticleSolver implements TimeStepper {
     }
     return max;
   }
+
+  /** One step of member e on a box with walls (./wallSteps.ts): the same two schemes. */
+  private stepWalls(e: number, dt: number): void {
+    const ctx = this.wallCtx!;
+    const inv2 = 1 / (this.eps * this.eps);
+    if (this.method === 'exact') {
+      const R = this.tabA;
+      let B: number;
+      if (this.rateOfX) B = this.rateBound * inv2;
+      else {
+        B = this.cellRates(e) * inv2;
+        for (let c = 0; c < this.cells; c++) R[c] = this.lam[c] * inv2;
+      }
+      stepExactWalls(ctx, e, dt, B, R, this.rateOfX, this.rateBound);
+      return;
+    }
+    const eps2 = this.eps * this.eps;
+    const lmax = this.cellRates(e);
+    const mu = this.tabA;
+    const pc = this.tabB;
+    for (let c = 0; c < this.cells; c++) {
+      const l = this.lam[c];
+      mu[c] = 1 / l;
+      pc[c] = (l * dt) / (eps2 + l * dt);
+    }
+    const abar = this.eps / (eps2 + lmax * dt);
+    const cc = 1 - abar * this.eps * (abar * this.eps);
+    const k = this.apK;
+    k.cc = cc;
+    k.b0 = 0.5 * abar * abar * dt;
+    k.driftK = this.driftCorrection ? cc * dt : 0;
+    k.adt = abar * dt;
+    k.mh = this.driftCorrection && this.metropolis;
+    stepApWalls(ctx, e, dt, mu, pc, k);
+  }
+
+  private readonly apK = { cc: 0, b0: 0, driftK: 0, adt: 0, mh: true };
 
   private stepExact(e: number, dt: number): void {
     const inv2 = 1 / (this.eps * this.eps);

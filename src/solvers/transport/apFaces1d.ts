@@ -21,6 +21,7 @@
 import type { RateLaw } from '../../models/rate.js';
 import { NumericalFailure } from '../stepper.js';
 import { PeriodicTridiagFactor } from '../linear/periodicTridiag.js';
+import { vacuumLambda } from './vacuum.js';
 
 export class ApFaces1D {
   /** lambda at cells (this step). */
@@ -79,10 +80,18 @@ export class ApFaces1D {
     }
   }
 
-  /** lambda at the extrapolated density (1+om) rho^n − om rho^{n-1} (second order), clamped into [lo, hi]. */
+  /**
+   * lambda at the extrapolated density (1+om) rho^n − om rho^{n-1} (second order), clamped into [lo, hi].
+   * With vacuum (lo = 0) the vacuum rule of ./walls1d.ts (vacuumLambda): lambda in [0, ∞], 1/lambda capped,
+   * and the extrapolation takes at most half of rho^n.
+   */
   computeLambda(rate: RateLaw, rhoN: Float64Array, rhoO: Float64Array, useB2: boolean, om: number, lo: number, hi: number): void {
+    if (!(lo > 0)) {
+      this.computeLambdaVacuum(rate, rhoN, rhoO, useB2, om, hi);
+      return;
+    }
     const { N, lamC, tmp } = this;
-    const floor = lo > 0 ? lo : 1e-300;
+    const floor = lo;
     for (let i = 0; i < N; i++) {
       let r = useB2 ? (1 + om) * rhoN[i] - om * rhoO[i] : rhoN[i];
       if (r < floor) r = floor;
@@ -91,6 +100,19 @@ export class ApFaces1D {
       if (!(lam > 0) || !Number.isFinite(lam)) throw new NumericalFailure(`lambda(${r}) = ${lam} is not positive and finite`, { cell: i });
       lamC[i] = lam;
       tmp[i] = 1 / lam;
+    }
+  }
+
+  private computeLambdaVacuum(rate: RateLaw, rhoN: Float64Array, rhoO: Float64Array, useB2: boolean, om: number, hi: number): void {
+    const { N, lamC, tmp } = this;
+    for (let i = 0; i < N; i++) {
+      let r = useB2 ? (1 + om) * rhoN[i] - om * rhoO[i] : rhoN[i];
+      if (r < 0.5 * rhoN[i]) r = 0.5 * rhoN[i];
+      if (r < 0) r = 0;
+      if (r > hi) r = hi;
+      const l = vacuumLambda(rate, r, i);
+      lamC[i] = l.lam;
+      tmp[i] = l.inv;
     }
   }
 
