@@ -90,3 +90,26 @@ test('nlbgk run --threads 0 / two / 65: exit 2, one line naming --threads, nothi
   assert.equal(v.status, 2);
   assert.match(v.stderr, /compute\.threads/);
 });
+
+test('automatic thread count: capped by a concurrent runner (local sweeps with several jobs give each run its share of the cores); explicit counts kept', async () => {
+  const { resolveThreads, availableThreads, AUTO_THREADS_ENV, AUTO_THREADS_MIN_WORK } = await import('../src/solvers/parallel/pool.js');
+  const { childEnvironment } = await import('../src/sweeps/backends/local.js');
+  const saved = process.env[AUTO_THREADS_ENV];
+  try {
+    delete process.env[AUTO_THREADS_ENV];
+    assert.equal(resolveThreads(undefined, AUTO_THREADS_MIN_WORK), availableThreads());
+    assert.equal(resolveThreads(undefined, AUTO_THREADS_MIN_WORK - 1), 1, 'small problems: one thread');
+    process.env[AUTO_THREADS_ENV] = '1';
+    assert.equal(resolveThreads(undefined, AUTO_THREADS_MIN_WORK), 1);
+    assert.equal(resolveThreads(3, AUTO_THREADS_MIN_WORK), 3, 'an explicit count is not capped');
+    process.env[AUTO_THREADS_ENV] = 'x';
+    assert.equal(resolveThreads(undefined, AUTO_THREADS_MIN_WORK), availableThreads(), 'a malformed cap is ignored');
+  } finally {
+    if (saved === undefined) delete process.env[AUTO_THREADS_ENV];
+    else process.env[AUTO_THREADS_ENV] = saved;
+  }
+  assert.equal(childEnvironment(1, 2)[AUTO_THREADS_ENV], process.env[AUTO_THREADS_ENV]);
+  assert.equal(childEnvironment(2, 2)[AUTO_THREADS_ENV], '1');
+  assert.equal(childEnvironment(3, 2)[AUTO_THREADS_ENV], '1');
+  assert.equal(childEnvironment(4, 16)[AUTO_THREADS_ENV], '4');
+});
