@@ -6,7 +6,7 @@
 import type { Grid } from '../../grid/grid.js';
 import type { RateLaw } from '../../models/rate.js';
 import type { VelocityGrid } from '../../velocity/gaussHermite.js';
-import { NumericalFailure, type AdaptiveStepper, type StepperState, type Tolerances } from '../stepper.js';
+import { type AdaptiveStepper, type StepperState, type Tolerances } from '../stepper.js';
 import { weightedDistance } from '../errorEstimate.js';
 import { newCounters, type MicroLevel, type MicroMacroCounters } from './levels.js';
 import { resolveThreads } from '../parallel/pool.js';
@@ -346,10 +346,4 @@ export abstract class MicroMacroSolver implements AdaptiveStepper {
     this.impl.counters.steps = this.counters.steps = steps;
     this.impl.setLastError(this.lastError);
   }
-}
-
-/** A step that failed in a way a smaller step can cure (used by the 1D implementations' step()). */
-export function stepOrThrow(impl: { attempt(dt: number): number; accept(): void; readonly lastFailure: string }, dt: number): void {
-  if (impl.attempt(dt) === Infinity) throw new NumericalFailure(impl.lastFailure);
-  impl.accept();
 }
