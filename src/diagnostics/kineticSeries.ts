@@ -4,7 +4,8 @@
  * kinetic.ts and theorems.ts (they agree to round-off: test/diagnostics-theorems.test.ts), computed
  *
  *  - from q directly (no h = rho + q copied out), one pass per time level over q in its own layout
- *    (velocity-major q in 2D: blocks of cells that stay in cache, four velocities at a time), kept under the
+ *    (velocity-major q in 2D: ../solvers/microMacro/moments.ts, which the 2D stepper also runs on its threads,
+ *    MomentProvider), kept under the
  *    level's id (MicroLevel.id), so that with a row every step the previous level costs nothing; per cell
  *    s0 = Σ w q, j = Σ w v q, E = Σ w (v⊗v − I) q, Σ w q², min q and max q. With W = Σ w:
  *      rho_h = rho + s0,  Σ w (h − rho_h)² = Σ w q² − s0²,  Σ w h² = W rho² + 2 rho s0 + Σ w q²,
