@@ -1,6 +1,6 @@
 /**
  * The kinetic series row (KINETIC_COLUMNS and THEOREM_COLUMNS, kinetic.ts) of a micro–macro state
- * h = rho + q, at a cost small beside a step: the same quantities as the reference formulas of
+ * h = rho + q, at a fraction of a step's cost (docs/kinetic-scheme.md, "Speed (issue 18)"): the same quantities as the reference formulas of
  * kinetic.ts and theorems.ts (they agree to round-off: test/diagnostics-theorems.test.ts), computed
  *
  *  - from q directly (no h = rho + q copied out), one pass per time level over q in its own layout
