@@ -2,7 +2,8 @@
  * The domains the kinetic equation accepts (the domain contract, docs/diffusion-scheme.md "Domains",
  * with the kinetic walls of docs/kinetic-scheme.md "Walls"): Cartesian boxes of any size whose sides
  * are periodic, specular, diffuse, absorbing or inflow (the incoming h = f/M as an expression in t and
- * v) in 1D; in 2D periodic or specular (by mirror images, ./mirror2d.ts). Everything else is refused
+ * v) in 1D; in 2D periodic, specular (by mirror images, ./mirror2d.ts when every wall is specular), diffuse
+ * or absorbing (./kinetic2dWalls.ts). Everything else is refused
  * with a ConfigError naming the key. The maximum
  * principle's interval follows from the data and the walls: [min h_in, max h_in] widened by the inflow
  * values over the run, and down to 0 at absorbing walls (vacuum outside).
@@ -57,8 +58,8 @@ export function kineticDomain(config: Config, grid: Grid, velocities: readonly F
     }
     if (grid.dim === 2) {
       pair.forEach((side, s) => {
-        if (side.kind !== 'specular') {
-          const why = KINETIC_KINDS.includes(side.kind) ? `${side.kind} walls of the 2D kinetic equation are not implemented yet (2D walls: specular, by mirror images; ${side.kind} walls run in 1D)` : refusal(side.kind);
+        if (side.kind === 'inflow' || !KINETIC_KINDS.includes(side.kind)) {
+          const why = side.kind === 'inflow' ? 'inflow walls of the 2D kinetic equation are not implemented yet (2D walls: specular, diffuse, absorbing; inflow walls run in 1D)' : refusal(side.kind);
           throw new ConfigError([{ path: `domain.boundary.${names[d]}[${s}]`, message: why }]);
         }
       });

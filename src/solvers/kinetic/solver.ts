@@ -15,7 +15,7 @@
  * scaling of q towards rho), which keeps mass to round-off and h within [min h0, max h0].
  *
  * Where it lives: this facade (the AdaptiveStepper surface, ../microMacro.ts) over the 1D stepper
- * (kinetic1d.ts; on an interval with walls kinetic1dWalls.ts) and the 2D stepper (kinetic2d.ts; specular walls by mirror images, mirror2d.ts); the transport faces and line solves they share
+ * (kinetic1d.ts; on an interval with walls kinetic1dWalls.ts) and the 2D stepper (kinetic2d.ts; specular walls by mirror images, mirror2d.ts; diffuse and absorbing walls kinetic2dWalls.ts); the transport faces and line solves they share
  * with other micro–macro schemes are in ../transport/, the bound limiter in ../limiter.ts.
  */
 import { MicroMacroSolver, type MicroMacroOptions } from '../microMacro/facade.js';
@@ -24,6 +24,8 @@ import { Kinetic1D } from './kinetic1d.js';
 import { Kinetic2D } from './kinetic2d.js';
 import { KineticWalls1D } from './kinetic1dWalls.js';
 import { MirroredKinetic2D } from './mirror2d.js';
+import { KineticWalls2D } from './kinetic2dWalls.js';
+import type { Direction2D } from '../transport/walls2d.js';
 
 export type KineticOptions = MicroMacroOptions;
 export type KineticCounters = MicroMacroCounters;
@@ -35,14 +37,17 @@ export class KineticSolver extends MicroMacroSolver {
     super('KineticSolver', opts, (s) => {
       if (s.grid.dim === 2) {
         if (s.grid.periodic.every((p) => p)) return new Kinetic2D(s);
-        // walls in 2D: specular ones, by mirror images (./mirror2d.ts)
-        const mirror = s.grid.periodic.map((p, d) => {
-          if (p) return false;
+        // walls in 2D: specular on every walled side by mirror images (./mirror2d.ts); diffuse and absorbing
+        // (mixed with specular or periodic directions) by the walled 2D stepper (./kinetic2dWalls.ts)
+        const dirs = s.grid.periodic.map((p, d) => {
+          if (p) return null;
           const w = s.walls?.[d];
-          if (!w || w[0].kind !== 'specular' || w[1].kind !== 'specular') throw new RangeError('KineticSolver: 2D walls must be specular on both sides of a direction (diffuse, absorbing and inflow walls are 1D only)');
-          return true;
-        });
-        return new MirroredKinetic2D(s, mirror[0], mirror[1]);
+          if (!w) throw new RangeError('KineticSolver: a grid with walls needs opts.walls (the kind of each side)');
+          if (w[0].kind === 'inflow' || w[1].kind === 'inflow') throw new RangeError('KineticSolver: inflow walls are 1D only (2D walls: specular, diffuse, absorbing)');
+          return [w[0].kind, w[1].kind] as const;
+        }) as [Direction2D, Direction2D];
+        if (dirs.every((d) => d === null || (d[0] === 'specular' && d[1] === 'specular'))) return new MirroredKinetic2D(s, dirs[0] !== null, dirs[1] !== null);
+        return new KineticWalls2D(s, dirs);
       }
       if (s.grid.periodic[0]) return new Kinetic1D(s);
       const walls = s.walls?.[0];

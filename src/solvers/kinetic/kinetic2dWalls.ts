@@ -1,0 +1,487 @@
+/**
+ * The 2D stepper of the kinetic AP scheme on a box with diffuse, absorbing or specular walls (a direction
+ * may stay periodic) — docs/kinetic-scheme.md "Walls", 2D. The scheme of kinetic1dWalls.ts per direction:
+ * unknowns rho and q = h − rho (velocity-major), face values of ../transport/walls2d.ts, fully implicit
+ * variable-step BDF2 with λ at the extrapolated density, then the conservative bound limiter and the
+ * Milne estimate (../microMacro/stepperBase.ts: attempt/accept, save/restore).
+ *
+ * Solve: the whole implicit system — the h-rows c0 rho + a q_k + σ div(u H_k) = a1 h^n − a2 h^{n−1}
+ * scaled by 1/a (a = c0 + dt λ/eps²; rows with λ = ∞ read q = 0) and the density rows
+ * c0 rho + σ div Φ = a1 rho^n − a2 rho^{n−1} — by right-preconditioned GMRES to round-off tolerance
+ * (no approximate factorisation: the splitting error of the periodic 2D scheme is absent here).
+ * Preconditioner: the block factorisation with M̃_k (velocity k's transport with its own face terms
+ * only; the walls' couplings between velocities — the specular mirror, the diffuse re-emission — left
+ * to GMRES) by banded LU, and the density Schur complement approximated by the limit operator L (the
+ * density rows with q = 0, banded LU): exact as eps → 0, where every γ = 0, M = a and S = L.
+ * Cost: a banded LU per active velocity per step, O(N b²) with b the cells across the fast direction;
+ * memory K N (2b + 1): meant for moderate grids (≤ 64² cells).
+ *
+ * Outflow: the step's face mass fluxes carry BDF2's history, F = (a2/c0) F_prev + (dt/c0) Φ/eps, rho^{n+1}
+ * = rho^n − div F exactly, so mass + the summed wall fluxes (accepted steps) equal the initial mass to
+ * round-off. A step's flux into the domain through an absorbing wall face is cut to 0 (that cell left out
+ * of the estimate).
+ */
+import type { RateLaw } from '../../models/rate.js';
+import { NumericalFailure, type StepperState } from '../stepper.js';
+import { Gmres, type LinearOperator } from '../linear/gmres.js';
+import { BandedLU } from '../linear/banded.js';
+import { WallTransport2D, type Direction2D } from '../transport/walls2d.js';
+import { BoundLimiter2D } from '../limiter.js';
+import { WallFct2D } from '../limiterWalls2d.js';
+import { Levels2D } from '../microMacro/levels.js';
+import type { MicroMacroSetup } from '../microMacro/facade.js';
+import { MicroMacroStepper } from '../microMacro/stepperBase.js';
+import { wallLayer } from './milne.js';
+
+export class KineticWalls2D extends MicroMacroStepper {
+  readonly levels: Levels2D;
+  readonly transport: WallTransport2D;
+  /** Cumulative outflow: x low, x high, y low, y high (accepted steps). */
+  readonly out = new Float64Array(4);
+  protected readonly who = 'KineticSolver';
+  protected readonly limiter: BoundLimiter2D;
+  protected readonly aC: Float64Array;
+  private readonly fct: WallFct2D;
+  private readonly nx: number;
+  private readonly ny: number;
+  private readonly N: number;
+  private readonly K: number;
+  private readonly eps: number;
+  private readonly rate: RateLaw;
+  private readonly lo: number;
+  private readonly hi: number;
+  private readonly rtol: number;
+  private readonly dirs: readonly [Direction2D, Direction2D];
+  private readonly ia: Float64Array;
+  private readonly hist: Float64Array;
+  private readonly sol: Float64Array;
+  private readonly res: Float64Array;
+  /** GMRES's correction of sol. */
+  private readonly dsol: Float64Array;
+  private readonly div: Float64Array;
+  private readonly tq: Float64Array;
+  private readonly tr: Float64Array;
+  private readonly PhiX: Float64Array;
+  private readonly PhiY: Float64Array;
+  /** Face mass fluxes with history (full face sets; Levels2D's periodic ones are unused). */
+  private FXprev: Float64Array;
+  private FXnew: Float64Array;
+  private FYprev: Float64Array;
+  private FYnew: Float64Array;
+  private readonly band: BandedLU;
+  private readonly perm: Int32Array;
+  private readonly Mk: Float64Array;
+  private readonly Lb: Float64Array;
+  private readonly pv: Float64Array;
+  private readonly gmres: Gmres;
+  private readonly op: LinearOperator;
+
+  constructor(s: MicroMacroSetup, dirs: readonly [Direction2D, Direction2D]) {
+    super(s.bdf2);
+    const [nx, ny] = s.grid.n;
+    if (nx < 3 || ny < 3) throw new RangeError('KineticSolver 2D: at least 3 cells per direction');
+    if (dirs[0] === null && dirs[1] === null) throw new RangeError('KineticWalls2D: a box with walls (use Kinetic2D on the torus)');
+    const N = nx * ny;
+    const K = s.velocity.count;
+    this.nx = nx;
+    this.ny = ny;
+    this.N = N;
+    this.K = K;
+    this.eps = s.eps;
+    this.rate = s.rate;
+    this.lo = s.lo;
+    this.hi = s.hi;
+    this.rtol = s.rtol;
+    this.dirs = dirs;
+    const w = Float64Array.from(s.velocity.w);
+    const vx = Float64Array.from(s.velocity.v[0]);
+    const vy = Float64Array.from(s.velocity.v[1]);
+    const x0 = [0, 1].map((d) => {
+      const u = d === 0 ? vx : vy;
+      // the marginal node set of the normal component (tensor set: the 1D nodes and weights)
+      const nodes = Array.from(new Set(Array.from(u))).sort((a, b) => a - b);
+      const wm = nodes.map((z) => {
+        let t = 0;
+        for (let k = 0; k < K; k++) if (u[k] === z) t += w[k];
+        return t;
+      });
+      return wallLayer(nodes, wm).x0;
+    }) as [number, number];
+    this.levels = new Levels2D(N, K, w, s.h0);
+    this.transport = new WallTransport2D(nx, ny, K, s.grid.dx[0], s.grid.dx[1], s.eps, vx, vy, w, dirs, x0);
+    this.limiter = new BoundLimiter2D(nx, ny, K, s.grid.dx[0], s.grid.dx[1], s.lo, s.hi, s.useLimiter, w, 'KineticSolver');
+    this.fct = new WallFct2D(nx, ny, s.grid.dx[0], s.grid.dx[1], s.lo, s.hi, dirs[0] === null, dirs[1] === null);
+    this.aC = new Float64Array(N);
+    this.ia = new Float64Array(N);
+    const n = N * (K + 1);
+    this.hist = new Float64Array(n);
+    this.sol = new Float64Array(n);
+    this.res = new Float64Array(n);
+    this.dsol = new Float64Array(n);
+    this.div = new Float64Array(N * K);
+    this.tq = new Float64Array(N * K);
+    this.tr = new Float64Array(N);
+    const nfx = (nx + 1) * ny;
+    const nfy = nx * (ny + 1);
+    this.PhiX = new Float64Array(nfx);
+    this.PhiY = new Float64Array(nfy);
+    this.FXprev = new Float64Array(nfx);
+    this.FXnew = new Float64Array(nfx);
+    this.FYprev = new Float64Array(nfy);
+    this.FYnew = new Float64Array(nfy);
+    // banded ordering: the fast index runs along a periodic direction if there is one (its wrap stays in the band)
+    const fastY = dirs[1] === null;
+    this.band = new BandedLU(N, fastY ? ny : nx);
+    this.perm = new Int32Array(N);
+    for (let j = 0; j < ny; j++) for (let i = 0; i < nx; i++) this.perm[i + nx * j] = fastY ? j + ny * i : i + nx * j;
+    this.Mk = new Float64Array(K * this.band.size);
+    this.Lb = new Float64Array(this.band.size);
+    this.pv = new Float64Array(N);
+    this.gmres = new Gmres(n, 60);
+    this.op = {
+      apply: (x, y) => this.apply(x, y),
+      precondition: (r, z) => this.precondition(r, z),
+    };
+  }
+
+  override accept(): void {
+    const { nx, ny } = this;
+    const dxv = this.transport.dx;
+    const dyv = this.transport.dy;
+    let xl = 0;
+    let xh = 0;
+    let yl = 0;
+    let yh = 0;
+    if (this.dirs[0] !== null) {
+      for (let j = 0; j < ny; j++) {
+        xl -= this.FXnew[(nx + 1) * j];
+        xh += this.FXnew[nx + (nx + 1) * j];
+      }
+    }
+    if (this.dirs[1] !== null) {
+      for (let i = 0; i < nx; i++) {
+        yl -= this.FYnew[i];
+        yh += this.FYnew[i + nx * ny];
+      }
+    }
+    super.accept();
+    this.out[0] += xl * dyv;
+    this.out[1] += xh * dyv;
+    this.out[2] += yl * dxv;
+    this.out[3] += yh * dxv;
+    let t = this.FXprev;
+    this.FXprev = this.FXnew;
+    this.FXnew = t;
+    t = this.FYprev;
+    this.FYprev = this.FYnew;
+    this.FYnew = t;
+  }
+
+  outflow(): Float64Array {
+    return this.out;
+  }
+
+  saveExtra(state: StepperState): void {
+    state.outflow = Float64Array.from(this.out);
+    state.wallFluxX = Float64Array.from(this.FXprev);
+    state.wallFluxY = Float64Array.from(this.FYprev);
+  }
+
+  restoreExtra(state: StepperState): void {
+    const o = state.outflow;
+    const fx = state.wallFluxX;
+    const fy = state.wallFluxY;
+    if (!(o instanceof Float64Array) || o.length !== 4) throw new RangeError('KineticSolver.restoreState: missing outflow (4 values)');
+    if (!(fx instanceof Float64Array) || fx.length !== this.FXprev.length) throw new RangeError(`KineticSolver.restoreState: missing wallFluxX (${this.FXprev.length} values)`);
+    if (!(fy instanceof Float64Array) || fy.length !== this.FYprev.length) throw new RangeError(`KineticSolver.restoreState: missing wallFluxY (${this.FYprev.length} values)`);
+    this.out.set(o);
+    this.FXprev.set(fx);
+    this.FYprev.set(fy);
+  }
+
+  protected attemptStep(dt: number): void {
+    const L = this.levels;
+    const T = this.transport;
+    const useB2 = this.secondOrder;
+    const { om, c0, a1, a2 } = this.bdf2Step(dt);
+    T.prepare(this.rate, L.rhoN, L.rhoOld, useB2, om, this.lo, this.hi, c0, dt);
+    const { N, K, eps, aC, ia, hist, sol } = this;
+    const lam = T.lamC;
+    const ie2 = 1 / (eps * eps);
+    const NK = N * K;
+    let hn = 0;
+    for (let c = 0; c < N; c++) {
+      const a = c0 + dt * lam[c] * ie2;
+      aC[c] = a;
+      ia[c] = a === Infinity ? 0 : 1 / a;
+      const hr = a1 * L.rhoN[c] - a2 * L.rhoOld[c];
+      hist[NK + c] = hr;
+      sol[NK + c] = L.rhoN[c];
+      hn += hr * hr;
+    }
+    hn = Math.sqrt(hn);
+    for (let k = 0; k < K; k++) {
+      for (let c = 0; c < N; c++) {
+        const p = k * N + c;
+        hist[p] = ia[c] * (a1 * L.qN[p] - a2 * L.qOld[p] + hist[NK + c]);
+        sol[p] = ia[c] === 0 ? 0 : L.qN[p];
+      }
+    }
+    this.assemble();
+    // GMRES to the solver tolerance on the whole system (true residual checked, restarted if needed)
+    let bn = 0;
+    for (let p = 0; p < hist.length; p++) bn += hist[p] * hist[p];
+    bn = Math.sqrt(bn);
+    let used = 0;
+    let rn = this.residual();
+    // the residual's round-off floor: the density rows sum terms of size |c0 rho| + σ |Φ| (σ Φ ~ 1/eps at
+    // absorbing walls with alpha >= 1, where the wall flux is a Dirichlet condition at distance x0 eps)
+    const target = (): number => Math.max(this.rtol * bn, 1e-14 * this.rowScale);
+    this.solveStop = Math.max(this.rtol * hn, 1e-14 * this.rowScale) / c0;
+    for (let cycle = 0; rn > target() && cycle < 10 && used < 600; cycle++) {
+      const out = this.gmres.solve(this.op, this.res, this.dsol, target() / rn, 600 - used, true);
+      used += out.iterations;
+      const d = this.dsol;
+      for (let p = 0; p < sol.length; p++) sol[p] += d[p];
+      rn = this.residual();
+    }
+    this.counters.solverIterations += used;
+    if (used > this.counters.maxSolverIterations) this.counters.maxSolverIterations = used;
+    if (!(rn <= Math.max(100 * this.rtol * bn, 1e-11 * this.rowScale))) throw new NumericalFailure(`KineticSolver: GMRES did not converge in ${used} iterations (relative residual ${(rn / bn).toExponential(2)}, dt = ${dt})`);
+    // the face mass fluxes of the final state, with BDF2's history
+    T.transport(sol, NK, sol, 0, null, this.PhiX, this.PhiY);
+    const fa = useB2 ? a2 / c0 : 0;
+    const fb = dt / (c0 * eps);
+    for (let f = 0; f < this.FXnew.length; f++) this.FXnew[f] = fa * this.FXprev[f] + fb * this.PhiX[f];
+    for (let f = 0; f < this.FYnew.length; f++) this.FYnew[f] = fa * this.FYprev[f] + fb * this.PhiY[f];
+    const lim = this.limiter.limitedC;
+    lim.fill(0);
+    this.clipAbsorbing(lim);
+    const qNew = L.qNew;
+    for (let p = 0; p < NK; p++) qNew[p] = sol[p];
+    if (this.fct.limit(L.rhoN, L.rhoNew, this.FXnew, this.FYnew, lim, this.limiter.useLimiter)) this.counters.rhoLimiterSteps++;
+    this.counters.hLimiterCells += this.projectKeepingMarks(L.rhoNew, L.qNew);
+  }
+
+  /** projectQ resets nothing of limitedC it did not set: keep the marks of clipping and FCT. */
+  private projectKeepingMarks(r: Float64Array, q: Float64Array): number {
+    const lim = this.limiter.limitedC;
+    const keep = this.pv;
+    for (let c = 0; c < this.N; c++) keep[c] = lim[c];
+    const n = this.limiter.projectQ(r, q);
+    for (let c = 0; c < this.N; c++) if (keep[c]) lim[c] = 1;
+    return n;
+  }
+
+  /** Nothing enters through an absorbing wall: a step's inward flux there is cut to 0, the cell marked. */
+  private clipAbsorbing(lim: Uint8Array): void {
+    const { nx, ny, dirs } = this;
+    const T = this.transport;
+    for (let d = 0 as 0 | 1; d < 2; d = (d + 1) as 0 | 1) {
+      const dir = dirs[d];
+      if (dir === null) continue;
+      const F = d === 0 ? this.FXnew : this.FYnew;
+      const M = d === 0 ? ny : nx;
+      for (let s = 0; s < 2; s++) {
+        if (dir[s] !== 'absorbing') continue;
+        for (let m = 0; m < M; m++) {
+          const f = T.wallFace(d, s, m);
+          if (s === 0 ? F[f] > 0 : F[f] < 0) {
+            F[f] = 0;
+            lim[T.wallCell(d, s, m)] = 1;
+          }
+        }
+      }
+    }
+  }
+
+  // --- the implicit system -----------------------------------------------------------------------
+
+
+  /** y = A x: the scaled h-rows and the density rows of x = [q; rho]. */
+  private apply(x: Float64Array, y: Float64Array): void {
+    const { N, K, ia, div } = this;
+    const NK = N * K;
+    const T = this.transport;
+    T.transport(x, NK, x, 0, div, this.PhiX, this.PhiY);
+    const c0 = this.c0;
+    for (let k = 0; k < K; k++) {
+      const b = k * N;
+      for (let c = 0; c < N; c++) y[b + c] = ia[c] === 0 ? x[b + c] : ia[c] * (c0 * x[NK + c] + div[b + c]) + x[b + c];
+    }
+    T.densityRows(x, NK, this.PhiX, this.PhiY, y, NK);
+  }
+
+  /** res = hist − A sol; its 2-norm. Also rowScale, the 2-norm of the density rows' term sizes. */
+  private residual(): number {
+    const r = this.res;
+    this.apply(this.sol, r);
+    let s = 0;
+    for (let p = 0; p < r.length; p++) {
+      const v = this.hist[p] - r[p];
+      r[p] = v;
+      s += v * v;
+    }
+    const { nx, ny, N, K, PhiX, PhiY } = this;
+    const T = this.transport;
+    const sx = T.dt / (this.eps * T.dx);
+    const sy = T.dt / (this.eps * T.dy);
+    const rho = this.sol;
+    let sc = 0;
+    for (let j = 0; j < ny; j++) {
+      for (let i = 0; i < nx; i++) {
+        const c = i + nx * j;
+        const fx = i + (nx + 1) * j;
+        const t = Math.abs(this.c0 * rho[N * K + c]) + sx * (Math.abs(PhiX[fx]) + Math.abs(PhiX[fx + 1])) + sy * (Math.abs(PhiY[c]) + Math.abs(PhiY[c + nx]));
+        sc += t * t;
+      }
+    }
+    this.rowScale = Math.sqrt(sc);
+    return Math.sqrt(s);
+  }
+
+  private rowScale = 0;
+
+  /**
+   * z ≈ A^{-1} r by the block factorisation: q1 = M̃^{-1} r_q, rho = L^{-1}(r_rho − B q1),
+   * q = q1 − M̃^{-1}(G rho) (M̃, G, B in the scaled rows).
+   */
+  private precondition(r: Float64Array, z: Float64Array): void {
+    const { N, K, ia, div, tr } = this;
+    const NK = N * K;
+    const T = this.transport;
+    for (let p = 0; p < NK; p++) z[p] = r[p];
+    this.solveM(z);
+    T.transport(null, 0, z, 0, null, this.PhiX, this.PhiY);
+    T.densityRows(null, 0, this.PhiX, this.PhiY, tr, 0);
+    for (let c = 0; c < N; c++) tr[c] = r[NK + c] - tr[c];
+    this.solveL(tr);
+    for (let c = 0; c < N; c++) z[NK + c] = tr[c];
+    T.transport(tr, 0, null, 0, div, this.PhiX, this.PhiY);
+    const c0 = this.c0;
+    const tq = this.tq;
+    for (let k = 0; k < K; k++) {
+      const b = k * N;
+      for (let c = 0; c < N; c++) tq[b + c] = ia[c] * (c0 * tr[c] + div[b + c]);
+    }
+    this.solveM(tq);
+    for (let p = 0; p < NK; p++) z[p] -= tq[p];
+  }
+
+  /** y_k ← M̃_k^{-1} y_k for every velocity (diagonal 1 where the velocity is inactive). */
+  private solveM(y: Float64Array): void {
+    const { N, K, perm, pv } = this;
+    const act = this.transport.active;
+    for (let k = 0; k < K; k++) {
+      if (!act[k]) continue;
+      const b = k * N;
+      for (let c = 0; c < N; c++) pv[perm[c]] = y[b + c];
+      this.band.solve(this.Mk, k * this.band.size, pv);
+      for (let c = 0; c < N; c++) y[b + c] = pv[perm[c]];
+    }
+  }
+
+  private solveL(y: Float64Array): void {
+    const { N, perm, pv } = this;
+    for (let c = 0; c < N; c++) pv[perm[c]] = y[c];
+    this.band.solve(this.Lb, 0, pv);
+    for (let c = 0; c < N; c++) y[c] = pv[perm[c]];
+  }
+
+  /** Assemble and factor M̃_k (active velocities, scaled rows) and L. */
+  private assemble(): void {
+    const { nx, ny, N, K, ia, perm, band, dirs } = this;
+    const T = this.transport;
+    const Mk = this.Mk;
+    const size = band.size;
+    for (let k = 0; k < K; k++) {
+      if (!T.active[k]) continue;
+      const base = k * size;
+      Mk.fill(0, base, base + size);
+      for (let c = 0; c < N; c++) band.add(Mk, base, perm[c], perm[c], 1);
+      for (let d = 0 as 0 | 1; d < 2; d = (d + 1) as 0 | 1) {
+        const uk = d === 0 ? T.vx[k] : T.vy[k];
+        if (uk === 0) continue;
+        const h = d === 0 ? T.dx : T.dy;
+        const sig = (T.dt / (this.eps * h)) * uk;
+        const gam = d === 0 ? T.gX : T.gY;
+        const nf = d === 0 ? T.nfx : T.nfy;
+        const n = d === 0 ? nx : ny;
+        const M = d === 0 ? ny : nx;
+        const dir = dirs[d];
+        const cs = d === 0 ? 1 : nx;
+        const cm = d === 0 ? nx : 1;
+        const fs = d === 0 ? 1 : nx;
+        const fm = d === 0 ? nx + 1 : 1;
+        for (let m = 0; m < M; m++) {
+          for (let F = dir === null ? 0 : 1; F < n; F++) {
+            const cL = m * cm + (F === 0 ? n - 1 : F - 1) * cs;
+            const cR = m * cm + F * cs;
+            const g = gam[k * nf + m * fm + F * fs];
+            if (g === 0) continue;
+            const t = 0.5 * sig * g;
+            band.add(Mk, base, perm[cL], perm[cL], ia[cL] * t);
+            band.add(Mk, base, perm[cL], perm[cR], ia[cL] * t);
+            band.add(Mk, base, perm[cR], perm[cL], -ia[cR] * t);
+            band.add(Mk, base, perm[cR], perm[cR], -ia[cR] * t);
+          }
+          if (dir === null) continue;
+          for (let s = 0; s < 2; s++) {
+            const c = m * cm + (s === 0 ? 0 : n - 1) * cs;
+            const g = gam[k * nf + m * fm + (s === 0 ? 0 : n) * fs];
+            const incoming = s === 0 ? uk > 0 : uk < 0;
+            const self = dir[s] === 'specular' ? 0.5 * g : incoming ? 0 : g;
+            if (self === 0) continue;
+            band.add(Mk, base, perm[c], perm[c], (s === 0 ? -sig : sig) * self * ia[c]);
+          }
+        }
+      }
+      band.factor(Mk, base);
+    }
+    this.assembleL();
+  }
+
+  private assembleL(): void {
+    const { nx, ny, N, perm, band, dirs } = this;
+    const T = this.transport;
+    const Lb = this.Lb;
+    Lb.fill(0);
+    for (let c = 0; c < N; c++) band.add(Lb, 0, perm[c], perm[c], T.c0);
+    for (let d = 0 as 0 | 1; d < 2; d = (d + 1) as 0 | 1) {
+      const h = d === 0 ? T.dx : T.dy;
+      const kap = T.dt / (h * h);
+      const sig = T.dt / (this.eps * h);
+      const Df = d === 0 ? T.DfX : T.DfY;
+      const v2b = d === 0 ? T.v2bX : T.v2bY;
+      const n = d === 0 ? nx : ny;
+      const M = d === 0 ? ny : nx;
+      const dir = dirs[d];
+      const cs = d === 0 ? 1 : nx;
+      const cm = d === 0 ? nx : 1;
+      const fs = d === 0 ? 1 : nx;
+      const fm = d === 0 ? nx + 1 : 1;
+      for (let m = 0; m < M; m++) {
+        for (let F = dir === null ? 0 : 1; F < n; F++) {
+          const cL = perm[m * cm + (F === 0 ? n - 1 : F - 1) * cs];
+          const cR = perm[m * cm + F * cs];
+          const f = m * fm + F * fs;
+          const t = kap * Df[f] * v2b[f];
+          band.add(Lb, 0, cL, cL, t);
+          band.add(Lb, 0, cL, cR, -t);
+          band.add(Lb, 0, cR, cR, t);
+          band.add(Lb, 0, cR, cL, -t);
+        }
+        if (dir === null) continue;
+        for (let s = 0; s < 2; s++) {
+          if (dir[s] !== 'absorbing') continue;
+          const f = m * fm + (s === 0 ? 0 : n) * fs;
+          const e = (d === 0 ? T.eX : T.eY)[s * M + m];
+          const o = (d === 0 ? T.outX : T.outY)[s * M + m];
+          const c = perm[m * cm + (s === 0 ? 0 : n - 1) * cs];
+          band.add(Lb, 0, c, c, sig * (o + e * v2b[f]));
+        }
+      }
+    }
+    band.factor(Lb, 0);
+  }
+}
