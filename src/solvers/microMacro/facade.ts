@@ -10,6 +10,7 @@ import { type AdaptiveStepper, type StepperState, type Tolerances } from '../ste
 import { weightedDistance } from '../errorEstimate.js';
 import { newCounters, type MicroLevel, type MicroMacroCounters } from './levels.js';
 import { resolveThreads } from '../parallel/pool.js';
+import type { LevelMomentArrays } from './moments.js';
 import type { WallSide1D } from '../transport/walls1d.js';
 
 /**
@@ -56,6 +57,8 @@ export interface MicroMacroImpl {
   restoreExtra?(state: StepperState): void;
   /** Release worker-thread resources (threaded implementations). */
   dispose?(): void;
+  /** The per-cell moments of a level computed by the implementation's threads (./moments.ts), if it has them. */
+  levelMoments?(previous: boolean): LevelMomentArrays | null;
 }
 
 /** One wall of a kinetic domain (src/solvers/transport/walls1d.ts); null pairs are periodic directions. */
@@ -242,6 +245,15 @@ export abstract class MicroMacroSolver implements AdaptiveStepper {
    */
   dispose(): void {
     this.impl.dispose?.();
+  }
+
+  /**
+   * The per-cell moments (./moments.ts) of the current or previous level as MicroMacroSolver.microLevel gives
+   * it, computed by the stepper's threads; null where the stepper has no such pass (then the caller computes
+   * them: the values are the same bitwise).
+   */
+  levelMoments(previous: boolean): LevelMomentArrays | null {
+    return this.impl.levelMoments?.(previous) ?? null;
   }
 
   /** The length of the step that ended at the current level (0 before the first step). */
