@@ -100,7 +100,7 @@ function sideLaw(grid: Grid, rate: RateLaw, side: BoundarySide, dim: number, s: 
         return { type: 'log-flux', gamma: side.gamma ?? 2 };
       }
       if (a < 1) fail(`no far-field condition for 2/d <= alpha < 1 (d = ${d}, alpha = ${a}): solutions lose their mass in finite time; use { kind: dirichlet, value: 0 }`);
-      return fail(`no far-field condition for alpha = ${a} in d = ${d} (finite-mass solutions exist for alpha < 2/d, and alpha = 1 in 2D is logarithmic diffusion); use dirichlet or zero-flux`);
+      return fail(`no far-field condition for alpha = ${a} in d = ${d}: far fields are the self-similar tail (alpha < min(1, 2/d)) and 2D logarithmic diffusion (alpha = 1, radial); for alpha >= 1 a whole-space solution is not fixed by its data (it needs a flux at infinity: docs/studies.md, whole-space) or, for alpha >= 2/d, does not exist with finite mass; use dirichlet or zero-flux`);
     }
   }
 }

@@ -21,13 +21,14 @@
  * density-sized work (λ, γ, GMRES, the limit operator, face fluxes, FCT) stays on the calling thread.
  */
 import type { RateLaw } from '../../models/rate.js';
-import { NumericalFailure, type Tolerances } from '../stepper.js';
+import { NumericalFailure } from '../stepper.js';
 import { Gmres, type LinearOperator } from '../linear/gmres.js';
 import { ApTransport2D } from '../transport/apTransport2d.js';
 import { STABILISATION_KAPPA } from '../transport/factored2d.js';
 import { BoundLimiter2D } from '../limiter.js';
-import { Levels2D, newCounters } from '../microMacro/levels.js';
-import type { MicroMacroImpl, MicroMacroSetup } from '../microMacro/facade.js';
+import { Levels2D } from '../microMacro/levels.js';
+import type { MicroMacroSetup } from '../microMacro/facade.js';
+import { MicroMacroStepper } from '../microMacro/stepperBase.js';
 import { predictorCoefficients } from '../errorEstimate.js';
 import { SchurDsa2D } from '../transport/dsa2d.js';
 import { SharedArena } from '../parallel/arena.js';
@@ -44,41 +45,31 @@ const PRECONDITIONER_TOL = 1e-2;
 /** The density Schur solve did not converge (step() then retakes the step as two half steps). */
 class SchurNotConverged extends NumericalFailure {}
 
-export class Kinetic2D implements MicroMacroImpl {
+export class Kinetic2D extends MicroMacroStepper {
+  protected readonly who = 'Kinetic2D';
   readonly nx: number;
   readonly ny: number;
   readonly N: number;
   readonly K: number;
-  readonly counters = newCounters();
   readonly levels: Levels2D;
-  tolerances: Tolerances = { rtol: 1e-4, atol: 1e-4 };
-  lastError = NaN;
-  lastFailure = '';
-  errorPlace = -1;
-  estimateNoise = 0;
   /** Threads the kernels run on. */
   readonly threads: number;
-  /** The Schur solve's stopping bound on the density (absolute, in rho). */
-  private solveStop = 0;
-  private pendingDt = 0;
-  private pendingError = NaN;
   private readonly rate: RateLaw;
   private readonly eps: number;
   private readonly lo: number;
   private readonly hi: number;
-  private readonly bdf2: boolean;
   private readonly rtol: number;
   private readonly exact: boolean;
   /** κ of the stabilisation (0: the plain factorisation, kept for comparisons). */
   private readonly kappa: number;
   private readonly tr: ApTransport2D;
-  private readonly limiter: BoundLimiter2D;
+  protected readonly limiter: BoundLimiter2D;
   private readonly arena: SharedArena;
   private readonly par: Parallel;
   private readonly kern: Kinetic2DKernels;
   private readonly layout: Kinetic2DLayout;
   private readonly fixed: Record<string, Float64Array | Uint8Array | Int32Array> = {};
-  private readonly aC: Float64Array;
+  protected readonly aC: Float64Array;
   private readonly res: Float64Array;
   private readonly delta: Float64Array;
   private readonly histRho: Float64Array;
@@ -88,10 +79,10 @@ export class Kinetic2D implements MicroMacroImpl {
   private readonly op: LinearOperator;
   private readonly pc = new Float64Array(3);
   private readonly dsa: SchurDsa2D;
-  private c0 = 1;
   private dt = 0;
 
   constructor(s: MicroMacroSetup) {
+    super(s.bdf2);
     const { grid, velocity } = s;
     const nx = grid.n[0];
     const ny = grid.n[1];
@@ -106,7 +97,6 @@ export class Kinetic2D implements MicroMacroImpl {
     this.eps = s.eps;
     this.lo = s.lo;
     this.hi = s.hi;
-    this.bdf2 = s.bdf2;
     this.rtol = s.rtol;
     this.exact = s.perVelocitySolve === 'exact';
     this.kappa = s.perVelocitySolve === 'plain' ? 0 : STABILISATION_KAPPA;
@@ -225,7 +215,7 @@ export class Kinetic2D implements MicroMacroImpl {
    * counts the extra steps. (With the stabilised factorisation this is not expected to happen: the
    * Schur complement stays away from singular. Error-controlled runs treat a failure as a rejection.)
    */
-  step(dt: number, depth = 0): void {
+  override step(dt: number, depth = 0): void {
     if (this.attempt(dt) === Infinity) {
       if (!this.schurFailed || depth >= 4) throw new NumericalFailure(this.lastFailure);
       this.counters.substeps++;
@@ -239,34 +229,13 @@ export class Kinetic2D implements MicroMacroImpl {
   /** Whether the last attempt failed in the Schur solve (as opposed to a non-finite state). */
   private schurFailed = false;
 
-  /** The step of length dt into work buffers (nothing committed); its weighted local error estimate, Infinity on failure. */
-  attempt(dt: number): number {
-    this.pendingDt = 0;
-    this.lastFailure = '';
+  protected attemptStep(dt: number): void {
     this.schurFailed = false;
-    try {
-      this.stepOnce(dt);
-    } catch (err) {
-      if (!(err instanceof NumericalFailure)) throw err;
-      this.schurFailed = err instanceof SchurNotConverged;
-      this.lastFailure = err.message;
-      return Infinity;
-    }
-    this.pendingDt = dt;
-    this.pendingError = this.estimate(dt);
-    return this.pendingError;
+    this.stepOnce(dt);
   }
 
-  accept(): void {
-    if (!(this.pendingDt > 0)) throw new Error('Kinetic2D.accept: no attempt to accept');
-    this.levels.commit(this.pendingDt);
-    this.counters.steps++;
-    this.lastError = this.pendingError;
-    this.pendingDt = 0;
-  }
-
-  setLastError(e: number): void {
-    this.lastError = e;
+  protected override onFailure(err: NumericalFailure): void {
+    this.schurFailed = err instanceof SchurNotConverged;
   }
 
   private setArgs(rho: Float64Array | null, x: Float64Array | null): void {
@@ -289,12 +258,8 @@ export class Kinetic2D implements MicroMacroImpl {
     const L = this.levels;
     const tr = this.tr;
     const par = this.fixed.par as Float64Array;
-    const useB2 = this.bdf2 && this.counters.steps > 0;
-    const om = useB2 ? dt / L.dtPrev : 0;
-    const c0 = useB2 ? (1 + 2 * om) / (1 + om) : 1;
-    const a1 = useB2 ? 1 + om : 1;
-    const a2 = useB2 ? (om * om) / (1 + om) : 0;
-    this.c0 = c0;
+    const { om, c0, a1, a2 } = this.bdf2Step(dt);
+    const useB2 = this.secondOrder;
     this.dt = dt;
     tr.prepare(this.rate, L.rhoN, L.rhoOld, useB2, om, this.lo, this.hi, c0, dt);
     this.relaxation(dt);
@@ -372,9 +337,10 @@ export class Kinetic2D implements MicroMacroImpl {
   }
 
   /** The Milne estimate (Levels2D's, with the per-cell sums shared out). */
-  private estimate(dt: number): number {
+  /** The Milne estimate with its per-cell pass shared among the threads. */
+  protected override estimate(dt: number): number {
     const L = this.levels;
-    const K = L.estimateBegin(dt, this.bdf2 ? 2 : 1, this.c0, this.aC);
+    const K = L.estimateBegin(dt, this.secondOrder ? 2 : 1, this.c0, this.aC);
     if (Number.isNaN(K)) {
       this.errorPlace = -1;
       this.estimateNoise = 0;

@@ -100,11 +100,17 @@ export abstract class MicroMacroStepper implements MicroMacroImpl {
       return Infinity;
     }
     this.pendingDt = dt;
+    this.pendingError = this.estimate(dt);
+    return this.pendingError;
+  }
+
+  /** The attempt's weighted local error estimate (NaN while the history is too short); sets errorPlace and estimateNoise. */
+  protected estimate(dt: number): number {
     const L = this.levels;
-    this.pendingError = L.estimate(dt, this.secondOrder ? 2 : 1, this.c0, this.aC, this.limiter.limitedC, this.tolerances, this.solveStop);
+    const e = L.estimate(dt, this.secondOrder ? 2 : 1, this.c0, this.aC, this.limiter.limitedC, this.tolerances, this.solveStop);
     this.errorPlace = L.place;
     this.estimateNoise = L.noise;
-    return this.pendingError;
+    return e;
   }
 
   accept(): void {
