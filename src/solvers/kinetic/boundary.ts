@@ -19,6 +19,9 @@ import type { MicroMacroDomain } from '../microMacro/problem.js';
 /** What the kinetic solver does at its walls, and the interval the walls add to the maximum principle. */
 export type KineticDomain = MicroMacroDomain;
 
+/** Memory bound of the walled 2D solve (doubles: 1.5 GiB). */
+const WALLS2D_MAX_DOUBLES = 2 * 2 ** 27;
+
 const KINETIC_KINDS = ['periodic', 'specular', 'diffuse', 'absorbing', 'inflow'];
 
 /** Why a limit-equation side is not a kinetic one, and what to write instead. */
@@ -99,5 +102,16 @@ export function kineticDomain(config: Config, grid: Grid, velocities: readonly F
     }) as [WallSide1D, WallSide1D];
     walls.push(out);
   });
+  if (grid.dim === 2 && grid.sides.some((pair) => pair.some((side) => side.kind === 'diffuse' || side.kind === 'absorbing'))) {
+    // the walled 2D solve (./kinetic2dWalls.ts) keeps banded factors per velocity and a GMRES basis
+    const [nx, ny] = grid.n;
+    const K = velocities[0].length;
+    const N = nx * ny;
+    const b = grid.periodic[1] ? ny : nx;
+    const doubles = K * N * (2 * b + 1) + 62 * N * (K + 1);
+    if (doubles > WALLS2D_MAX_DOUBLES) {
+      throw new ConfigError([{ path: 'domain.cells', message: `2D kinetic boxes with diffuse or absorbing walls keep banded factors per velocity: ${nx} x ${ny} cells with ${K} velocities need ${((doubles * 8) / 2 ** 30).toFixed(1)} GiB (at most ${((WALLS2D_MAX_DOUBLES * 8) / 2 ** 30).toFixed(0)}; e.g. 64 x 64 cells with 6^2 nodes, docs/kinetic-scheme.md "Walls")` }]);
+    }
+  }
   return { walls, range: lo <= hi ? [lo, hi] : null, outflowColumns: cols, outflowSides: sides };
 }
