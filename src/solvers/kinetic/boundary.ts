@@ -19,7 +19,7 @@ import type { MicroMacroDomain } from '../microMacro/problem.js';
 /** What the kinetic solver does at its walls, and the interval the walls add to the maximum principle. */
 export type KineticDomain = MicroMacroDomain;
 
-/** Memory bound of the walled 2D solve (doubles: 1.5 GiB). */
+/** Memory bound of the walled 2D solve (doubles: 2 GiB). */
 const WALLS2D_MAX_DOUBLES = 2 * 2 ** 27;
 
 const KINETIC_KINDS = ['periodic', 'specular', 'diffuse', 'absorbing', 'inflow'];
