@@ -1,5 +1,5 @@
 /**
- * The 2D stepper of the kinetic AP scheme on a box with diffuse, absorbing or specular walls (a direction
+ * The 2D stepper of the kinetic AP scheme on a box with diffuse, absorbing, inflow or specular walls (a direction
  * may stay periodic) — docs/kinetic-scheme.md "Walls", 2D. The scheme of kinetic1dWalls.ts per direction:
  * unknowns rho and q = h − rho (velocity-major), face values of ../transport/walls2d.ts, fully implicit
  * variable-step BDF2 with λ at the extrapolated density, then the conservative bound limiter and the

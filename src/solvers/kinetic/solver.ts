@@ -37,7 +37,7 @@ export class KineticSolver extends MicroMacroSolver {
     super('KineticSolver', opts, (s) => {
       if (s.grid.dim === 2) {
         if (s.grid.periodic.every((p) => p)) return new Kinetic2D(s);
-        // walls in 2D: specular on every walled side by mirror images (./mirror2d.ts); diffuse and absorbing
+        // walls in 2D: specular on every walled side by mirror images (./mirror2d.ts); diffuse, absorbing, inflow
         // (mixed with specular or periodic directions) by the walled 2D stepper (./kinetic2dWalls.ts)
         const dirs = s.grid.periodic.map((p, d) => {
           if (p) return null;

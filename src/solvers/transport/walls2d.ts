@@ -1,8 +1,8 @@
 /**
  * Asymptotic-preserving transport faces of the kinetic micro–macro scheme on a 2D box with walls
  * (docs/kinetic-scheme.md "Walls", 2D): the 2D counterpart of the face values of ./walls1d.ts, per
- * direction. A direction is periodic (both sides) or has a wall on each side: specular, diffuse or
- * absorbing (inflow is not implemented in 2D).
+ * direction. A direction is periodic (both sides) or has a wall on each side: specular, diffuse,
+ * absorbing or inflow (the given h in t, vx, vy; C with the Milne-weighted tangential average rho_b).
  *
  * Cells c = i + nx j; velocity-major q[k N + c]. x faces f = F + (nx+1) j (F = 0..nx, F the left face of
  * cell F; on a periodic direction F = 0 is the face between cells nx−1 and 0 and F = nx its copy), y faces
