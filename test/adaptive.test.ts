@@ -259,6 +259,24 @@ test('a tolerance that cannot be met stops the run naming step, time and cell; f
   assert.ok(rep.error_sum! > 1, `a 0.005 step at rtol 1e-6: error sum ${rep.error_sum}`);
 });
 
+test('the first step does not follow a denormal fixed-step guess (0.1 dx / max D of a density floored at 1e-300)', () => {
+  // the limit equation's fixed step is 0.1 dx / max D; a density with a floor of 1e-300 and alpha = 1
+  // made it ~1e-298, where the predictor's step ratios underflow to NaN (an internal error after the
+  // start-up) and the step would have had to grow through 290 decades
+  const input = { model: { equation: 'diffusion', alpha: -1 }, domain: { cells: [32] }, initial: { rho: '1 + 0.5*sin(2*pi*x)' }, time: { end: 0.01 } };
+  const config = validateConfig(input);
+  const problem = buildProblem(config);
+  const stepper = problem.stepper as AdaptiveStepper;
+  stepper.suggestedDt = () => 1e-298;
+  const sim = new Simulation(problem, simulationOptions(config, problem));
+  sim.run();
+  const rep = sim.report();
+  assert.ok(rep.dt_min! >= 1e-8 * 0.01 / 2 ** 10, `dt_min ${rep.dt_min}`);
+  assert.ok(rep.accepted < 200, `${rep.accepted} steps`);
+  const ref = run(input, {});
+  assert.ok(maxAbs(stepper.rho(), ref.rho) < 1e-5, 'the same solution as from the ordinary first step');
+});
+
 test('Milne constant and predictor: exact on cubics, 2/7 at constant steps', () => {
   assert.ok(Math.abs(milneConstant(2, 1, 1, 1) - 2 / 7) < 1e-15);
   assert.equal(milneConstant(1, 0.3, 0.2, 0.1), 1);

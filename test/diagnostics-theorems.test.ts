@@ -101,6 +101,7 @@ test('kinetic series rows (one pass over q per level, Parseval for the Fourier t
       velocity: { nodes: c.nodes },
       initial: { h: c.dim === 2 ? '1 + 0.4*step(x-0.5)*cos(2*pi*y) + 0.2*vx*vy/(1+vx^2)' : '1 + 0.3*step(x-0.5) + 0.2*cos(2*pi*x)*v/(1+v^2)' },
       time: { end: 0.01, dt: 0.0005 },
+      compute: { threads: 2 },
     });
     const problem = buildProblem(config);
     const s = problem.stepper as unknown as import('../src/solvers/kinetic/solver.js').KineticSolver;
@@ -120,6 +121,10 @@ test('kinetic series rows (one pass over q per level, Parseval for the Fourier t
     const got = series.sample(s.microLevel()!, s.microLevel(true), s.previousDt());
     const fresh = new KineticSeries(problem.grid, vel, opts).sample(s.microLevel()!, s.microLevel(true), s.previousDt());
     assert.deepEqual(got, fresh, 'cached and fresh moments give the same row');
+    // the moments computed by the stepper's own pass (2D: its MOMENTS task, here on 2 threads) give the same row bitwise
+    const provided = new KineticSeries(problem.grid, vel, opts).sample(s.microLevel()!, s.microLevel(true), s.previousDt(), (p) => s.levelMoments(p));
+    assert.deepEqual(provided, fresh, 'moments from the stepper give the same row');
+    if (c.dim === 2) assert.ok(s.levelMoments(false) !== null);
     for (const [k, want] of Object.entries(ref)) {
       const g = got[k as keyof typeof got];
       assert.ok(Math.abs(g - want) <= 1e-10 * Math.abs(want) + 1e-300, `${JSON.stringify(c)} ${k}: ${g} against ${want}`);

@@ -150,9 +150,28 @@ function tableDiff(a: number[][], b: number[][]): number {
  */
 const AMPLIFIED = new Set(['res_rho', 'res_j', 'err']);
 
-/** Largest relative difference per column (header `t,...`), largest first. */
+/**
+ * Normwise difference per column (header `t,...`), largest first: max |a − b| over the column's largest
+ * |a|. Normwise, not entrywise: a value that is itself round-off of the column's size (the theorem
+ * column `cross` at t = 0 is a sum cancelling to ~1e-20 against 6e-4 later) differs in its last bits
+ * between Chromium's V8 and Node's, and no entrywise relative measure can call that agreement.
+ */
 function columnDiffs(header: string, a: number[][], b: number[][]): (readonly [string, number])[] {
-  return header.split(',').map((c, j) => [c, tableDiff(a.map((r) => [r[j]]), b.map((r) => [r[j]]))] as const).sort((p, q) => q[1] - p[1]);
+  return header
+    .split(',')
+    .map((c, j) => {
+      let scale = 0;
+      let worst = 0;
+      a.forEach((r, i) => {
+        const x = r[j];
+        const y = b[i][j];
+        if (Number.isNaN(x) && Number.isNaN(y)) return;
+        if (Number.isFinite(x)) scale = Math.max(scale, Math.abs(x));
+        worst = Math.max(worst, x === y ? 0 : Math.abs(x - y));
+      });
+      return [c, worst === 0 ? 0 : worst / Math.max(scale, 1e-300)] as const;
+    })
+    .sort((p, q) => q[1] - p[1]);
 }
 
 function parseCsv(text: string): { header: string; rows: number[][]; lines: string[] } {
@@ -237,9 +256,9 @@ test('bad input gets an inline message at its field; the page stays usable', { s
   assert.match(await page.locator('#msg-expr').innerText(), /column 15/);
   assert.equal(await page.locator('[data-field="expr"].invalid').count(), 1);
   assert.equal(await page.locator('#play').isDisabled(), true);
-  // a density that the schema accepts but that is not > 0 everywhere: the worker's ConfigError lands at the field too
+  // a density that the schema accepts but that is negative somewhere: the worker's ConfigError lands at the field too
   await page.fill('#expr', '0.5*sin(2*pi*x)');
-  await page.waitForFunction(() => /finite and > 0/.test(document.getElementById('msg-expr')?.textContent ?? ''), null, { timeout: 10000 });
+  await page.waitForFunction(() => /finite and >= 0/.test(document.getElementById('msg-expr')?.textContent ?? ''), null, { timeout: 10000 });
   await page.fill('#alpha', '50');
   await page.waitForFunction(() => /\[-20, 20\]/.test(document.getElementById('msg-alpha')?.textContent ?? ''));
   await page.fill('#cells', 'many');
@@ -385,10 +404,10 @@ test('2D: the headline case runs; maps, difference, cut, scrubber, sweep; rho an
   const pageRho = rhoRows.rows.map((r) => r[3]);
   const rhoDiff = tableDiff([pageRho], [kin.last.rho]);
   const identical = pageRho.filter((x, i) => x === kin.last.rho[i]).length;
-  const seriesDiff = tableDiff(parseCsv(pageCsv).rows, parseCsv(kin.csv).rows);
   const perColumn = columnDiffs(parseCsv(pageCsv).header, parseCsv(pageCsv).rows, parseCsv(kin.csv).rows);
+  const seriesDiff = perColumn[0][1];
   for (const [c, d] of perColumn) if (!AMPLIFIED.has(c)) assert.ok(d <= 1e-12, `2D column ${c}: page vs CLI ${d}`);
-  t.diagnostic(`2D page vs nlbgk run: rho max rel diff ${rhoDiff.toExponential(2)} (${identical} of 4096 cells bit-identical); series max rel diff ${seriesDiff.toExponential(2)}, largest: ${perColumn.slice(0, 4).map(([c, d]) => `${c} ${d.toExponential(1)}`).join(', ')}`);
+  t.diagnostic(`2D page vs nlbgk run: rho max rel diff ${rhoDiff.toExponential(2)} (${identical} of 4096 cells bit-identical); series max normwise diff ${seriesDiff.toExponential(2)}, largest: ${perColumn.slice(0, 4).map(([c, d]) => `${c} ${d.toExponential(1)}`).join(', ')}`);
   assert.ok(rhoDiff <= 1e-12, `2D density page vs CLI: ${rhoDiff}`);
   assert.ok(seriesDiff <= 1e-9, `2D series page vs CLI: ${seriesDiff}`);
 
@@ -488,7 +507,7 @@ test('domains: walls and a held side drawn, mass + outflow conserved on the page
   publish(shot, 'explorer-domain.png');
   // kinetic on a box: the solver's message at the domain field
   await page.selectOption('#equation', 'kinetic');
-  await page.waitForFunction(() => /torus only/.test(document.getElementById('msg-domain')?.textContent ?? ''), null, { timeout: 15000 });
+  await page.waitForFunction(() => /specular/.test(document.getElementById('msg-domain')?.textContent ?? ''), null, { timeout: 15000 });
   await noNaN(page);
   assert.deepEqual(pageErrors, []);
   await page.close();

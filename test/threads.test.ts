@@ -14,14 +14,15 @@ import { spawnSync } from 'node:child_process';
 const cli = path.resolve('dist/src/cli/main.js');
 const nlbgk = (...args: string[]) => spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8', timeout: 120_000 });
 
-// rough data (a jump and a velocity-dependent part), intermediate eps, error-controlled steps
+// rough data (a jump and a velocity-dependent part), intermediate eps, error-controlled steps, a series row
+// every step (the rows reuse the previous level's moments: a resumed run recomputes them)
 const config = `
 model:    { equation: kinetic, dim: 2, alpha: -1, eps: 0.1 }
 domain:   { cells: [24, 20] }
 velocity: { nodes: 4 }
 initial:  { h: "1 + 0.4*step(x-0.5)*cos(2*pi*y) + 0.2*vx*vy/(1+vx^2)" }
 time:     { end: 0.003 }
-output:   { times: [0.001, 0.003], series_every: 2, store_h: true }
+output:   { times: [0.001, 0.003], store_h: true }
 checkpoint: { every_steps: 4 }
 `;
 
@@ -89,4 +90,27 @@ test('nlbgk run --threads 0 / two / 65: exit 2, one line naming --threads, nothi
   const v = nlbgk('validate', cfg);
   assert.equal(v.status, 2);
   assert.match(v.stderr, /compute\.threads/);
+});
+
+test('automatic thread count: capped by a concurrent runner (local sweeps with several jobs give each run its share of the cores); explicit counts kept', async () => {
+  const { resolveThreads, availableThreads, AUTO_THREADS_ENV, AUTO_THREADS_MIN_WORK } = await import('../src/solvers/parallel/pool.js');
+  const { childEnvironment } = await import('../src/sweeps/backends/local.js');
+  const saved = process.env[AUTO_THREADS_ENV];
+  try {
+    delete process.env[AUTO_THREADS_ENV];
+    assert.equal(resolveThreads(undefined, AUTO_THREADS_MIN_WORK), availableThreads());
+    assert.equal(resolveThreads(undefined, AUTO_THREADS_MIN_WORK - 1), 1, 'small problems: one thread');
+    process.env[AUTO_THREADS_ENV] = '1';
+    assert.equal(resolveThreads(undefined, AUTO_THREADS_MIN_WORK), 1);
+    assert.equal(resolveThreads(3, AUTO_THREADS_MIN_WORK), 3, 'an explicit count is not capped');
+    process.env[AUTO_THREADS_ENV] = 'x';
+    assert.equal(resolveThreads(undefined, AUTO_THREADS_MIN_WORK), availableThreads(), 'a malformed cap is ignored');
+  } finally {
+    if (saved === undefined) delete process.env[AUTO_THREADS_ENV];
+    else process.env[AUTO_THREADS_ENV] = saved;
+  }
+  assert.equal(childEnvironment(1, 2)[AUTO_THREADS_ENV], process.env[AUTO_THREADS_ENV]);
+  assert.equal(childEnvironment(2, 2)[AUTO_THREADS_ENV], '1');
+  assert.equal(childEnvironment(3, 2)[AUTO_THREADS_ENV], '1');
+  assert.equal(childEnvironment(4, 16)[AUTO_THREADS_ENV], '4');
 });

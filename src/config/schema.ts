@@ -271,7 +271,7 @@ export const ConfigSchema = section({
         threads: v.pipe(
           v.optional(v.union([v.literal('auto'), positiveInt('thread count', 1, MAX_THREADS)], `expected auto or an integer thread count in [1, ${MAX_THREADS}]`), 'auto'),
           v.description(
-            `Threads for the solver's kernels (the 2D kinetic equation; the other solvers run on one): \`auto\` (the machine's cores when the problem has at least 65536 cell-velocity unknowns, else 1) or a count in [1, ${MAX_THREADS}]. Results are bitwise the same for every count (and a resumed run continues with the count its run.json records); \`nlbgk run --threads N\` overrides it. Use 1 when several runs share the cores (the threads spin briefly at every barrier).`,
+            `Threads for the solver's kernels (the 2D kinetic equation; the other solvers run on one): \`auto\` (the machine's cores when the problem has at least 65536 cell-velocity unknowns, else 1; in a local sweep with several jobs, each run's share of the cores) or a count in [1, ${MAX_THREADS}]. Results are bitwise the same for every count (and a resumed run continues with the count its run.json records); \`nlbgk run --threads N\` overrides it. Use 1 when several runs share the cores (the threads spin briefly at every barrier).`,
           ),
         ),
       }),

@@ -1,10 +1,11 @@
 /**
  * The kinetic series row (KINETIC_COLUMNS and THEOREM_COLUMNS, kinetic.ts) of a micro–macro state
- * h = rho + q, at a cost small beside a step: the same quantities as the reference formulas of
+ * h = rho + q, at a fraction of a step's cost (docs/kinetic-scheme.md, "Speed (issue 18)"): the same quantities as the reference formulas of
  * kinetic.ts and theorems.ts (they agree to round-off: test/diagnostics-theorems.test.ts), computed
  *
  *  - from q directly (no h = rho + q copied out), one pass per time level over q in its own layout
- *    (velocity-major q in 2D: blocks of cells that stay in cache, four velocities at a time), kept under the
+ *    (velocity-major q in 2D: ../solvers/microMacro/moments.ts, which the 2D stepper also runs on its threads,
+ *    MomentProvider), kept under the
  *    level's id (MicroLevel.id), so that with a row every step the previous level costs nothing; per cell
  *    s0 = Σ w q, j = Σ w v q, E = Σ w (v⊗v − I) q, Σ w q², min q and max q. With W = Σ w:
  *      rho_h = rho + s0,  Σ w (h − rho_h)² = Σ w q² − s0²,  Σ w h² = W rho² + 2 rho s0 + Σ w q²,
@@ -23,6 +24,7 @@ import type { Grid } from '../grid/grid.js';
 import { GridFourier, type HelmholtzSymbol } from '../grid/fourier.js';
 import type { KineticDiagnostics, VelocityNodes } from './kinetic.js';
 import type { MicroLevel } from '../solvers/microMacro/levels.js';
+import { momentsCells2D, type LevelMomentArrays } from '../solvers/microMacro/moments.js';
 import { THEOREM_EPS_MIN, type MomentResiduals, type TheoremDiagnostics } from './theorems.js';
 
 
@@ -39,6 +41,8 @@ class LevelMoments {
   // Lemma 2.5 terms: (1/eps) div j, and per direction (1/eps)(div E)_d, (1/eps) ∂_d rho, λ j_d / eps²
   readonly divj: Float64Array;
   readonly parts: Float64Array[][];
+  /** The same arrays under the solvers' names (../solvers/microMacro/moments.ts). */
+  readonly view: LevelMomentArrays;
   /** The MicroLevel id these moments are of (-1: none), and whether divj and parts are filled. */
   id = -1;
   terms = false;
@@ -54,11 +58,19 @@ class LevelMoments {
     this.qmax = f();
     this.divj = f();
     this.parts = Array.from({ length: dim }, () => [f(), f(), f()]);
+    const [jx, jy = jx] = this.j;
+    const [exx, exy = exx, eyy = exx] = this.E;
+    this.view = { s0: this.s0, q2: this.q2, jx, jy, exx, exy, eyy, qmin: this.qmin, qmax: this.qmax };
   }
 }
 
-/** Cells per block of the velocity-major moment pass (its per-cell sums stay in the L1 cache). */
-const BLOCK = 256;
+/**
+ * The per-cell moments of the current (previous = false) or the previous level, computed by the stepper
+ * (the 2D kinetic stepper shares the pass among its threads; null: compute them here). Same values bitwise.
+ */
+export type MomentProvider = (previous: boolean) => LevelMomentArrays | null;
+
+const MOMENT_KEYS = ['s0', 'q2', 'jx', 'jy', 'exx', 'exy', 'eyy', 'qmin', 'qmax'] as const;
 
 export class KineticSeries {
   private readonly N: number;
@@ -101,16 +113,16 @@ export class KineticSeries {
   }
 
   /** One series row's kinetic and theorem quantities of the level `now` (`prev`, dt: the level before it and the step between them, or null). */
-  sample(now: MicroLevel, prev: MicroLevel | null, dt: number): KineticDiagnostics & TheoremDiagnostics & MomentResiduals {
+  sample(now: MicroLevel, prev: MicroLevel | null, dt: number, provider?: MomentProvider): KineticDiagnostics & TheoremDiagnostics & MomentResiduals {
     const withPrev = prev !== null && dt > 0 && this.opts.eps >= THEOREM_EPS_MIN;
     // a level's moments are kept under its id: with a row every step, the previous level is the last row's
     let P = withPrev ? this.cached(prev) : null;
-    const A = this.cached(now) ?? this.fill(now, P);
+    const A = this.cached(now) ?? this.fill(now, P, provider?.(false));
     const kin = this.kinetic(now.rho, A);
     const th = this.theorems(A);
     let res: MomentResiduals = { res_rho: NaN, res_j: NaN };
     if (withPrev) {
-      P ??= this.fill(prev, A);
+      P ??= this.fill(prev, A, provider?.(true));
       if (!P.terms) this.lemma25Terms(P);
       if (!A.terms) this.lemma25Terms(A);
       res = this.residuals(P, A, dt);
@@ -123,10 +135,15 @@ export class KineticSeries {
     return this.bufs.find((M) => M.id === L.id) ?? null;
   }
 
-  /** The moments of L in the buffer that does not hold `keep`. */
-  private fill(L: MicroLevel, keep: LevelMoments | null): LevelMoments {
+  /** The moments of L in the buffer that does not hold `keep` (copied from `given` when the stepper computed them). */
+  private fill(L: MicroLevel, keep: LevelMoments | null, given?: LevelMomentArrays | null): LevelMoments {
     const M = this.bufs[0] === keep ? this.bufs[1] : this.bufs[0];
-    this.moments(L, M);
+    if (given && this.dim === 2) {
+      const v = M.view;
+      for (const key of MOMENT_KEYS) v[key].set(given[key]);
+      const rho = L.rho;
+      for (let i = 0; i < this.N; i++) M.rho[i] = rho[i] + M.s0[i];
+    } else this.moments(L, M);
     M.id = L.id ?? -1;
     M.terms = false;
     return M;
@@ -142,90 +159,9 @@ export class KineticSeries {
     const jy = dim === 2 ? M.j[1] : jx;
     const exy = dim === 2 ? M.E[1] : exx;
     const eyy = dim === 2 ? M.E[2] : exx;
-    if (cs === 1) {
-      // velocity-major: blocks of cells, velocities inside
-      for (let i0 = 0; i0 < N; i0 += BLOCK) {
-        const i1 = Math.min(N, i0 + BLOCK);
-        for (let i = i0; i < i1; i++) {
-          s0[i] = 0;
-          jx[i] = 0;
-          exx[i] = 0;
-          q2[i] = 0;
-          qmin[i] = Infinity;
-          qmax[i] = -Infinity;
-          if (dim === 2) {
-            jy[i] = 0;
-            exy[i] = 0;
-            eyy[i] = 0;
-          }
-        }
-        let k = 0;
-        if (dim === 2) {
-          // four velocities at a time: a quarter of the read-modify-writes of the per-cell sums
-          for (; k + 4 <= K; k += 4) {
-            const o0 = k * vs;
-            const o1 = o0 + vs;
-            const o2 = o1 + vs;
-            const o3 = o2 + vs;
-            const a0 = w[k], a1 = w[k + 1], a2 = w[k + 2], a3 = w[k + 3];
-            const x0 = wx[k], x1 = wx[k + 1], x2 = wx[k + 2], x3 = wx[k + 3];
-            const c0 = wxx[k], c1 = wxx[k + 1], c2 = wxx[k + 2], c3 = wxx[k + 3];
-            const d0 = wy[k], d1 = wy[k + 1], d2 = wy[k + 2], d3 = wy[k + 3];
-            const e0 = wxy[k], e1 = wxy[k + 1], e2 = wxy[k + 2], e3 = wxy[k + 3];
-            const f0 = wyy[k], f1 = wyy[k + 1], f2 = wyy[k + 2], f3 = wyy[k + 3];
-            for (let i = i0; i < i1; i++) {
-              const g0 = q[o0 + i];
-              const g1 = q[o1 + i];
-              const g2 = q[o2 + i];
-              const g3 = q[o3 + i];
-              s0[i] += a0 * g0 + a1 * g1 + a2 * g2 + a3 * g3;
-              q2[i] += a0 * g0 * g0 + a1 * g1 * g1 + a2 * g2 * g2 + a3 * g3 * g3;
-              jx[i] += x0 * g0 + x1 * g1 + x2 * g2 + x3 * g3;
-              exx[i] += c0 * g0 + c1 * g1 + c2 * g2 + c3 * g3;
-              jy[i] += d0 * g0 + d1 * g1 + d2 * g2 + d3 * g3;
-              exy[i] += e0 * g0 + e1 * g1 + e2 * g2 + e3 * g3;
-              eyy[i] += f0 * g0 + f1 * g1 + f2 * g2 + f3 * g3;
-              const lo = Math.min(g0, g1, g2, g3);
-              const hi = Math.max(g0, g1, g2, g3);
-              if (lo < qmin[i]) qmin[i] = lo;
-              if (hi > qmax[i]) qmax[i] = hi;
-            }
-          }
-        }
-        for (; k < K; k++) {
-          const o = k * vs;
-          const a0 = w[k];
-          const a1 = wx[k];
-          const a2 = wxx[k];
-          if (dim === 2) {
-            const a3 = wy[k];
-            const a4 = wxy[k];
-            const a5 = wyy[k];
-            for (let i = i0; i < i1; i++) {
-              const g = q[o + i];
-              s0[i] += a0 * g;
-              q2[i] += a0 * g * g;
-              jx[i] += a1 * g;
-              exx[i] += a2 * g;
-              jy[i] += a3 * g;
-              exy[i] += a4 * g;
-              eyy[i] += a5 * g;
-              if (g < qmin[i]) qmin[i] = g;
-              if (g > qmax[i]) qmax[i] = g;
-            }
-          } else {
-            for (let i = i0; i < i1; i++) {
-              const g = q[o + i];
-              s0[i] += a0 * g;
-              q2[i] += a0 * g * g;
-              jx[i] += a1 * g;
-              exx[i] += a2 * g;
-              if (g < qmin[i]) qmin[i] = g;
-              if (g > qmax[i]) qmax[i] = g;
-            }
-          }
-        }
-      }
+    if (cs === 1 && vs === N && dim === 2) {
+      // velocity-major (Levels2D): the solvers' blocked pass (also run by the 2D kernels' threads)
+      momentsCells2D(N, K, wk, q, M.view, 0, N);
     } else {
       for (let i = 0; i < N; i++) {
         const o = i * cs;

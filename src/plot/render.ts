@@ -5,8 +5,8 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import * as vega from 'vega';
-import * as vl from 'vega-lite';
+import type * as VegaModule from 'vega';
+import type * as VegaLiteModule from 'vega-lite';
 import { Resvg } from '@resvg/resvg-js';
 import { themeConfig, FONT, WIDTH, HEIGHT } from './theme.js';
 import { textWidth } from './fontMetrics.js';
@@ -15,12 +15,22 @@ import { textWidth } from './fontMetrics.js';
 // character (fontMetrics.ts). Vega calls a user-defined textMetrics.width for bounds and for label
 // truncation alike, with the untruncated text.
 type TextItem = { fontSize?: number; fontWeight?: string | number };
-// (vega exports textMetrics from vega-scenegraph at runtime; its typings do not declare it)
-((vega as unknown as { textMetrics: { width: (item: TextItem, text: unknown) => number } }).textMetrics).width = (item, text) => {
-  const s = text === null || text === undefined ? '' : String(text).trim();
-  const size = item.fontSize !== undefined && item.fontSize !== null ? Number(item.fontSize) || 0 : 11;
-  return s && size > 0 ? textWidth(s, size, item.fontWeight) : 0;
-};
+
+// vega and vega-lite are loaded on the first figure (about a second of module loading that `nlbgk run` and
+// the other commands without figures need not pay).
+let engines: Promise<{ vega: typeof VegaModule; vl: typeof VegaLiteModule }> | null = null;
+function loadEngines(): Promise<{ vega: typeof VegaModule; vl: typeof VegaLiteModule }> {
+  engines ??= Promise.all([import('vega'), import('vega-lite')]).then(([vega, vl]) => {
+    // (vega exports textMetrics from vega-scenegraph at runtime; its typings do not declare it)
+    (vega as unknown as { textMetrics: { width: (item: TextItem, text: unknown) => number } }).textMetrics.width = (item, text) => {
+      const s = text === null || text === undefined ? '' : String(text).trim();
+      const size = item.fontSize !== undefined && item.fontSize !== null ? Number(item.fontSize) || 0 : 11;
+      return s && size > 0 ? textWidth(s, size, item.fontWeight) : 0;
+    };
+    return { vega, vl };
+  });
+  return engines;
+}
 
 // A Vega-Lite spec: kept as a plain object (vega-lite's TopLevelSpec type is very strict about unions).
 export type VlSpec = Record<string, unknown>;
@@ -37,6 +47,7 @@ export function withTheme(spec: VlSpec): VlSpec {
 }
 
 export async function renderSvg(spec: VlSpec): Promise<string> {
+  const { vega, vl } = await loadEngines();
   const compiled = vl.compile(withTheme(spec) as never).spec;
   const view = new vega.View(vega.parse(compiled), { renderer: 'none' });
   const svg = await view.toSVG();

@@ -114,11 +114,15 @@ export class Simulation {
 
   /**
    * The first step to try: the stepper's fixed step, capped by a hundredth of the first event
-   * interval; the start-up's error test shrinks it until the first-order start meets the tolerance.
+   * interval and floored at 1e-8 of it; the start-up's error test shrinks it until the first-order
+   * start meets the tolerance, or enlarges it. (The floor: the limit equation's fixed step is
+   * 0.1 dx / max D, and D = rho^-alpha of a density floored at 1e-300 made it 1e-298, where the
+   * predictor's step ratios underflow.)
    */
   private initialDt(): number {
     const first = this.clock.events[1];
-    return Math.min(this.problem.stepper.suggestedDt(), first / 100, this.options.dtMax ?? Infinity);
+    const guess = Math.min(this.problem.stepper.suggestedDt(), first / 100, this.options.dtMax ?? Infinity);
+    return Math.max(guess, Math.min(1e-8 * first, this.options.dtMax ?? Infinity));
   }
 
   /** Statistics for run.json. */

@@ -6,6 +6,10 @@ import { regimesStudy } from './regimes.js';
 import { particlesStudy } from './particles.js';
 import { neighboursStudy } from './neighbours.js';
 import { crossDiffusionStudy } from './crossDiffusion.js';
+import { entropyStudy } from './entropy.js';
+import { frontsStudy } from './fronts.js';
+import { tailsStudy } from './tails.js';
+import { wholeSpaceStudy } from './wholeSpace.js';
 import type { StudyOptions, StudyResult } from './common.js';
 
 export type { StudyOptions, StudyResult, StudyCheck } from './common.js';
@@ -17,7 +21,11 @@ export const STUDIES: Record<string, { describe: string; run: (opts: StudyOption
   regimes: { describe: 'Porous medium, heat, fast diffusion (1D) and log diffusion (2D): kinetic at small eps beside the limit', run: regimesStudy },
   neighbours: { describe: 'The kinetic Fokker–Planck (1.5) and full BGK (1.4) equations beside (1.2) from the same data: densities, distance to the shared limit, decay rates against the exact linear theory', run: neighboursStudy },
   'cross-diffusion': { describe: 'Two species with cross-dependent rates: kinetic → Fickian limit system as eps → 0 (order 2), not the Itô form; segregation persisting as δ → 0; entropy', run: crossDiffusionStudy },
+  fronts: { describe: '§1.2 porous-medium fronts (alpha < 0) from Barenblatt data with vacuum: kinetic density beyond the limit\'s front, front positions and ||rho_kin − rho_lim||_1 against eps, with their orders', run: frontsStudy },
+  tails: { describe: '§1.2 fast-diffusion tails (alpha = 1/2): where the kinetic density departs from the limit, against the local Knudsen numbers eps/rho^alpha and its gradient form, across eps and two box sizes', run: tailsStudy },
+  'whole-space': { describe: '§1.2 whole space: 2D log diffusion (alpha = 1) loses 4π per unit time (radial limit, far field at R = 1e2 … 1e6); the 1D analogue alpha = 1 with the kinetic model from the mass-losing profile: which limit solution it follows as eps → 0', run: wholeSpaceStudy },
+  entropy: { describe: '§1.2 long-time behaviour: nonlinear decay of the kinetic entropy ||f − mM||² at decreasing eps against the porous-medium / fast-diffusion limit (torus and zero-flux box), rates → κ² at O(eps²), best-delta hypocoercive functional', run: entropyStudy },
   particles: { describe: 'Run-and-tumble particles against the kinetic solver (alpha = 1, eps = 0.1): densities, distance vs the binomial noise level, error ~ N^-1/2', run: particlesStudy },
 };
 
-export { boundsStudy, decayStudy, limitStudy, regimesStudy, particlesStudy, neighboursStudy, crossDiffusionStudy };
+export { boundsStudy, decayStudy, limitStudy, regimesStudy, particlesStudy, neighboursStudy, crossDiffusionStudy, entropyStudy, frontsStudy, tailsStudy, wholeSpaceStudy };

@@ -61,15 +61,16 @@ const firstErrorLine = (text: string) =>
     .filter((l) => l.startsWith('nlbgk:'))
     .pop() ?? text.trim().split('\n').pop() ?? '';
 
-export function spawnExecutor(options: { node?: string; cli?: string } = {}): Executor {
+export function spawnExecutor(options: { node?: string; cli?: string; env?: NodeJS.ProcessEnv } = {}): Executor {
   const node = options.node ?? process.execPath;
   const cli = options.cli ?? CLI_MAIN;
+  const env = options.env;
   return {
     name: 'spawn',
     exec(task, hooks = {}) {
       const args = task.action === 'resume' ? [cli, 'resume', task.runDir, '--quiet'] : [cli, 'run', task.configFile, '--out', task.runDir, '--quiet', ...(task.force ? ['--force'] : [])];
       return new Promise((resolve) => {
-        const child = spawn(node, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+        const child = spawn(node, args, { stdio: ['ignore', 'ignore', 'pipe'], ...(env ? { env } : {}) });
         let err = '';
         child.stderr.on('data', (d: Buffer) => {
           err = (err + d.toString('utf8')).slice(-8192);

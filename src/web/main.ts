@@ -474,7 +474,8 @@ function wire(): void {
     const p = DOMAIN_PRESETS[state.dim].find((q) => q.id === select('domain-preset').value);
     if (!p) return;
     state.domain = p.domain;
-    // walls and outflow: the limit equation runs on them (kinetic and particles on the torus only)
+    // the presets' sides (zero-flux walls, held densities, outflow) are the limit equation's; kinetic
+    // walls (specular, diffuse, absorbing, inflow) are typed in the domain field
     if (p.domain !== '' && state.equation !== 'diffusion') {
       state.equation = 'diffusion';
       if (state.initialKind === 'h') {

@@ -16,6 +16,7 @@
 import { applyLineOp, factorCols, factorRows, solveCols, solveRows } from '../transport/factored2d.js';
 import { projectQCells } from '../limiter.js';
 import { estimateSumsCells } from '../microMacro/levels.js';
+import { momentWeights2D, momentsCells2D, type LevelMomentArrays } from '../microMacro/moments.js';
 import type { ArenaArray } from '../parallel/arena.js';
 import { Gmres, type LinearOperator } from '../linear/gmres.js';
 
@@ -31,6 +32,8 @@ export const enum Task2D {
   ACCSUM = 6,
   PROJECT = 7,
   ESTIMATE = 8,
+  /** The per-cell moments of the level args[QMOM] (series diagnostics; ../microMacro/moments.ts). */
+  MOMENTS = 9,
 }
 
 /** Indices into `par` (step scalars, written by the stepper before a task). */
@@ -62,8 +65,12 @@ export const enum Arg {
   RHOOLD = 6,
   RHOOLD2 = 7,
   QOLD2 = 8,
+  QMOM = 9,
   SIZE = 10,
 }
+
+/** The arrays of the MOMENTS task's output (LevelMomentArrays' fields, prefixed). */
+export const MOMENT_ARRAYS = ['mS0', 'mQ2', 'mJx', 'mJy', 'mExx', 'mExy', 'mEyy', 'mQmin', 'mQmax'] as const;
 
 /** What every thread needs to rebuild the context: sizes, constant tables and the ids of the fixed arrays. */
 export interface Kinetic2DLayout {
@@ -95,6 +102,7 @@ export const FIXED_ARRAYS = [
   'invU', 'zU', 'invSU', 'unitS', 'unitC', 'unitUsed',
   'accxG', 'accyG', 'accx', 'accy', 'actX', 'actY', 'actList', 'inactList', 'groupStart',
   'sum', 'qmax', 'qmin', 'limitedC', 'er', 'filt', 'se', 'sy', 'par', 'args', 'result',
+  ...MOMENT_ARRAYS,
 ] as const;
 
 export class Kinetic2DKernels {
@@ -171,9 +179,22 @@ export class Kinetic2DKernels {
         estimateSumsCells(this.N, this.L.K, this.w, this.arg(Arg.RHON), this.arg(Arg.QN), this.arg(Arg.QOLD), this.arg(Arg.QOLD2), this.arg(Arg.QNEW), this.f('er'), this.f('filt'), this.f('se'), this.f('sy'), par[Par.P0], par[Par.P1], par[Par.P2], p0, p1);
         break;
       }
+      case Task2D.MOMENTS: {
+        const [p0, p1] = share(this.N);
+        momentsCells2D(this.N, this.L.K, (this.mw ??= momentWeights2D(this.L.w, this.L.vx, this.L.vy)), this.arg(Arg.QMOM), this.momentArrays(), p0, p1);
+        break;
+      }
       default:
         throw new Error(`Kinetic2DKernels: unknown task ${task as number}`);
     }
+  }
+
+  private mw: Float64Array[] | null = null;
+
+  /** The MOMENTS task's output arrays. */
+  momentArrays(): LevelMomentArrays {
+    const f = (n: (typeof MOMENT_ARRAYS)[number]) => this.f(n);
+    return { s0: f('mS0'), q2: f('mQ2'), jx: f('mJx'), jy: f('mJy'), exx: f('mExx'), exy: f('mExy'), eyy: f('mEyy'), qmin: f('mQmin'), qmax: f('mQmax') };
   }
 
   private get w(): Float64Array {

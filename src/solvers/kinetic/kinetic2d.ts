@@ -32,7 +32,8 @@ import { predictorCoefficients } from '../errorEstimate.js';
 import { SchurDsa2D } from '../transport/dsa2d.js';
 import { SharedArena } from '../parallel/arena.js';
 import { Parallel, workspaceRegistry } from '../parallel/pool.js';
-import { Arg, FIXED_ARRAYS, Kinetic2DKernels, Par, Task2D, VELOCITY_GROUPS, type Kinetic2DLayout } from './kernels2d.js';
+import { Arg, FIXED_ARRAYS, Kinetic2DKernels, MOMENT_ARRAYS, Par, Task2D, VELOCITY_GROUPS, type Kinetic2DLayout } from './kernels2d.js';
+import type { LevelMomentArrays } from '../microMacro/moments.js';
 
 /** γ < e^-69 ≈ 1e-30 counts as 0 (the velocity leaves the Schur complement; far below round-off). */
 const GAMMA_CUTOFF = 69;
@@ -170,6 +171,7 @@ export class Kinetic2D implements MicroMacroImpl {
       args: () => arena.i32(Arg.SIZE),
       result: () => arena.i32(Math.max(2, this.threads)),
     };
+    for (const name of MOMENT_ARRAYS) own[name] = () => arena.f64(N);
     const ids: Record<string, number> = {};
     for (const name of FIXED_ARRAYS) {
       const a = own[name]();
@@ -198,6 +200,18 @@ export class Kinetic2D implements MicroMacroImpl {
       apply: (x, y) => this.applySchur(x, y),
       precondition: (r, z) => this.dsa.apply(r, z, PRECONDITIONER_TOL),
     };
+  }
+
+  /**
+   * The per-cell moments of the current (or previous) level for the series diagnostics, the pass shared
+   * among the threads (bitwise the same for every count). A view, overwritten by the next call.
+   */
+  levelMoments(previous: boolean): LevelMomentArrays | null {
+    const L = this.levels;
+    if (previous && !(L.dtPrev > 0)) return null;
+    (this.fixed.args as Int32Array)[Arg.QMOM] = this.arena.id(previous ? L.qOld : L.qN);
+    this.par.run(Task2D.MOMENTS);
+    return this.kern.momentArrays();
   }
 
   /** Release the worker threads' references to this stepper's memory. */

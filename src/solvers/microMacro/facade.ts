@@ -6,10 +6,11 @@
 import type { Grid } from '../../grid/grid.js';
 import type { RateLaw } from '../../models/rate.js';
 import type { VelocityGrid } from '../../velocity/gaussHermite.js';
-import { NumericalFailure, type AdaptiveStepper, type StepperState, type Tolerances } from '../stepper.js';
+import { type AdaptiveStepper, type StepperState, type Tolerances } from '../stepper.js';
 import { weightedDistance } from '../errorEstimate.js';
 import { newCounters, type MicroLevel, type MicroMacroCounters } from './levels.js';
 import { resolveThreads } from '../parallel/pool.js';
+import type { LevelMomentArrays } from './moments.js';
 import type { WallSide1D } from '../transport/walls1d.js';
 
 /**
@@ -56,6 +57,8 @@ export interface MicroMacroImpl {
   restoreExtra?(state: StepperState): void;
   /** Release worker-thread resources (threaded implementations). */
   dispose?(): void;
+  /** The per-cell moments of a level computed by the implementation's threads (./moments.ts), if it has them. */
+  levelMoments?(previous: boolean): LevelMomentArrays | null;
 }
 
 /** One wall of a kinetic domain (src/solvers/transport/walls1d.ts); null pairs are periodic directions. */
@@ -244,6 +247,15 @@ export abstract class MicroMacroSolver implements AdaptiveStepper {
     this.impl.dispose?.();
   }
 
+  /**
+   * The per-cell moments (./moments.ts) of the current or previous level as MicroMacroSolver.microLevel gives
+   * it, computed by the stepper's threads; null where the stepper has no such pass (then the caller computes
+   * them: the values are the same bitwise).
+   */
+  levelMoments(previous: boolean): LevelMomentArrays | null {
+    return this.impl.levelMoments?.(previous) ?? null;
+  }
+
   /** The length of the step that ended at the current level (0 before the first step). */
   previousDt(): number {
     return this.impl.levels.dtPrev;
@@ -346,10 +358,4 @@ export abstract class MicroMacroSolver implements AdaptiveStepper {
     this.impl.counters.steps = this.counters.steps = steps;
     this.impl.setLastError(this.lastError);
   }
-}
-
-/** A step that failed in a way a smaller step can cure (used by the 1D implementations' step()). */
-export function stepOrThrow(impl: { attempt(dt: number): number; accept(): void; readonly lastFailure: string }, dt: number): void {
-  if (impl.attempt(dt) === Infinity) throw new NumericalFailure(impl.lastFailure);
-  impl.accept();
 }

@@ -125,6 +125,7 @@ export function microMacroProblem(config: Config, grid: Grid, makeStepper: (d: M
   const delta = defaultDelta(eps, lamMin, lamMax);
   // one pass over q per level and four FFTs per row (the reference formulas of kinetic.ts / theorems.ts to round-off)
   const series = walled ? null : new KineticSeries(grid, velocity, { eps, lambda });
+  const momentProvider = (previous: boolean) => stepper.levelMoments(previous);
   // walled domains: the kinetic columns by the reference formulas (the theorem columns are the torus's)
   const hNow = walled ? new Float64Array(grid.cells * velocity.count) : null;
   const knudsen = new Float64Array(grid.cells);
@@ -161,7 +162,7 @@ export function microMacroProblem(config: Config, grid: Grid, makeStepper: (d: M
         return [d.mass, d.rho_min, d.rho_max, d.rho_l2_dev, ...KINETIC_COLUMNS.map((c) => k[c]), ...domain.outflowSides.map((s) => out[s])];
       }
       // Lemma 2.5 residuals over the last step (the stepper's previous level; NaN before the first step)
-      const s = series!.sample(stepper.microLevel()!, stepper.microLevel(true), stepper.previousDt());
+      const s = series!.sample(stepper.microLevel()!, stepper.microLevel(true), stepper.previousDt(), momentProvider);
       const extra = [s.E_l2, s.lemma24_j, s.lemma24_E, s.cross, s.l2_sq + delta * s.cross, s.dl2_dt, s.dcross_dt, s.dl2_dt + delta * s.dcross_dt, s.res_rho, s.res_j];
       return [d.mass, d.rho_min, d.rho_max, d.rho_l2_dev, ...KINETIC_COLUMNS.map((c) => s[c]), ...extra];
     },

@@ -67,13 +67,27 @@ export function availableThreads(): number {
 export const AUTO_THREADS_MIN_WORK = 1 << 16;
 
 /**
+ * Environment variable through which a runner of concurrent runs (a local sweep with several jobs) gives each
+ * run its share of the cores: the automatic thread count is capped by it (an explicit count is not).
+ */
+export const AUTO_THREADS_ENV = 'NLBGK_AUTO_THREADS';
+
+/** The cap of AUTO_THREADS_ENV (Infinity when unset or not a positive integer). */
+function autoThreadsCap(): number {
+  const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env;
+  const n = Number(env?.[AUTO_THREADS_ENV]);
+  return Number.isInteger(n) && n >= 1 ? n : Infinity;
+}
+
+/**
  * The thread count of a solver: the requested one (clamped to >= 1; 1 where threads are unsupported),
- * or, when none is requested, the available cores for problems of at least AUTO_THREADS_MIN_WORK unknowns.
+ * or, when none is requested, the available cores (at most AUTO_THREADS_ENV's cap) for problems of at least
+ * AUTO_THREADS_MIN_WORK unknowns.
  */
 export function resolveThreads(requested: number | undefined, work: number): number {
   if (!threadsSupported()) return 1;
   if (requested !== undefined) return Math.max(1, Math.floor(requested));
-  return work >= AUTO_THREADS_MIN_WORK ? availableThreads() : 1;
+  return work >= AUTO_THREADS_MIN_WORK ? Math.max(1, Math.min(availableThreads(), autoThreadsCap())) : 1;
 }
 
 /** Whether worker threads can be started here. */

@@ -11,8 +11,10 @@
  * Done points are skipped, interrupted ones resumed, failed ones skipped unless retryFailed.
  */
 import { fork, type ChildProcess } from 'node:child_process';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { AUTO_THREADS_ENV } from '../../solvers/parallel/pool.js';
 import { readSweep, type Sweep } from '../manifest.js';
 import { runPoint, type PointResult } from '../point.js';
 import { pointStatus } from '../state.js';
@@ -42,6 +44,16 @@ export interface LocalSummary {
 
 const POOL_CHILD = path.join(path.dirname(fileURLToPath(import.meta.url)), 'poolChild.js');
 
+/**
+ * The environment of the runs of a sweep with `jobs` at a time: with several jobs, each run's automatic
+ * solver thread count (compute.threads: auto) is capped at its share of the cores, so that the jobs' threads
+ * do not oversubscribe the machine (an explicit compute.threads is kept).
+ */
+export function childEnvironment(jobs: number, cores = os.availableParallelism()): NodeJS.ProcessEnv {
+  if (jobs <= 1) return process.env;
+  return { ...process.env, [AUTO_THREADS_ENV]: String(Math.max(1, Math.floor(cores / jobs))) };
+}
+
 export async function runLocal(sweepOrDir: Sweep | string, options: LocalOptions = {}): Promise<LocalSummary> {
   const sweep = typeof sweepOrDir === 'string' ? readSweep(sweepOrDir) : sweepOrDir;
   const mode = options.mode ?? 'spawn';
@@ -64,7 +76,7 @@ export async function runLocal(sweepOrDir: Sweep | string, options: LocalOptions
   }
   if (mode === 'pool' && queue.length > 0) await runPool(sweep, queue, Math.min(jobs, queue.length), options, record);
   else {
-    const executor = mode === 'spawn' ? spawnExecutor() : inProcessExecutor();
+    const executor = mode === 'spawn' ? spawnExecutor({ env: childEnvironment(jobs) }) : inProcessExecutor();
     const backend = mode === 'spawn' ? 'local' : 'in-process';
     const worker = async () => {
       while (queue.length > 0 && !options.signal?.aborted) {
@@ -105,7 +117,7 @@ async function runPool(sweep: Sweep, queue: number[], n: number, options: LocalO
         child.send({ dir: sweep.dir, i: current, retryFailed: options.retryFailed ?? false });
       };
       const start = () => {
-        child = fork(POOL_CHILD, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], serialization: 'advanced' });
+        child = fork(POOL_CHILD, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], serialization: 'advanced', env: childEnvironment(n) });
         children.add(child);
         child.on('message', (m: PoolMessage) => {
           if (m.fatal) {
