@@ -2,7 +2,7 @@
  * 2D kinetic walls, diffuse and absorbing (src/solvers/kinetic/kinetic2dWalls.ts, src/solvers/transport/walls2d.ts;
  * docs/kinetic-scheme.md "Walls"): y-independent data reproduce the 1D walled solver, mass + outflow per
  * side and the bounds on rough and vacuum data over eps x alpha, eps -> 0 against the limit equation's 2D
- * box (zero flux; Dirichlet at the Milne distance x0 eps), rejected attempts, save/restore and resume.
+ * box (zero flux; Dirichlet at the Milne distance x0 eps), inflow against 1D, rejected attempts, save/restore and resume.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -55,7 +55,7 @@ const maxAbs = (a: ArrayLike<number>, b: ArrayLike<number>) => {
 
 const sum = (a: ArrayLike<number>) => Array.from(a).reduce((s, x) => s + x, 0);
 
-test('walls2d: y-independent data between diffuse or absorbing x walls (y periodic) reproduce the 1D walled solver', () => {
+test('walls2d: y-independent data between diffuse or absorbing x walls (y periodic), and x-independent data between y walls, reproduce the 1D walled solver', () => {
   const n = 4;
   const N = 16;
   const v1 = velocityGrid(1, n);
@@ -77,14 +77,23 @@ test('walls2d: y-independent data between diffuse or absorbing x walls (y period
         const h2 = new Float64Array(g2.cells * K);
         for (let c = 0; c < g2.cells; c++) for (let k = 0; k < K; k++) h2[c * K + k] = h1[(c % N) * n + (k % n)];
         const s2 = new KineticSolver({ grid: g2, velocity: v2, rate, eps, h0: h2, walls: [w, null] });
+        // the same with the walls in y (x periodic, x-independent data): the y faces' code path
+        const g3 = box(4, N, ['periodic', 'periodic'], [kind, kind]);
+        const h3 = new Float64Array(g3.cells * K);
+        for (let c = 0; c < g3.cells; c++) for (let k = 0; k < K; k++) h3[c * K + k] = h1[Math.floor(c / 4) * n + Math.floor(k / n)];
+        const s3 = new KineticSolver({ grid: g3, velocity: v2, rate, eps, h0: h3, walls: [null, w] });
         for (let j = 0; j < 10; j++) {
           s1.step(0.01);
           s2.step(0.01);
+          s3.step(0.01);
         }
         const r1 = s1.rho();
         const r2 = s2.rho();
+        const r3 = s3.rho();
         let e = 0;
-        for (let c = 0; c < g2.cells; c++) e = Math.max(e, Math.abs(r2[c] - r1[c % N]));
+        for (let c = 0; c < g2.cells; c++) e = Math.max(e, Math.abs(r2[c] - r1[c % N]), Math.abs(r3[c] - r1[Math.floor(c / 4)]));
+        const o3 = s3.outflow();
+        assert.ok(Math.abs(o3[2] - s1.outflow()[0]) < 1e-10 && Math.abs(o3[3] - s1.outflow()[1]) < 1e-10 && o3[0] === 0 && o3[1] === 0, `y walls: outflow ${Array.from(o3)}`);
         diffs.push(`${kind} a${alpha} e${eps}: ${e.toExponential(1)}`);
         // the 2D walled scheme solves its implicit system to round-off (no approximate factorisation): the 1D
         // scheme exactly, up to the solvers' tolerance 1e-12
@@ -98,6 +107,48 @@ test('walls2d: y-independent data between diffuse or absorbing x walls (y period
     }
   }
   console.log(`# 2D vs 1D walled box, max |Δrho|: ${diffs.join('; ')}`);
+});
+
+test('walls2d: a y-independent inflow wall (x low, the given h in t and vx) against an absorbing one reproduces the 1D walled solver; mass + outflow', () => {
+  const n = 4;
+  const N = 16;
+  const v1 = velocityGrid(1, n);
+  const v2 = velocityGrid(2, n);
+  const K = n * n;
+  const g = (t: number, v: number) => 1 + 0.5 * Math.sin(20 * t) + (0.2 * v * v) / (1 + v * v);
+  const diffs: string[] = [];
+  // (alpha = 1 at eps = 1e-8 with an absorbing wall is the case whose wall layer needs dt ~ eps (1D docs): at this
+  // fixed dt neither scheme resolves it and the two differ after their limiters act; not compared)
+  for (const [alpha, eps] of [[1, 1], [1, 0.1], [1, 1e-3], [-1, 1], [-1, 0.1], [-1, 1e-3], [-1, 1e-8]]) {
+    const rate = powerLaw(alpha);
+    const f = (x: number, u: number) => (0.5 + (x > 0.3 ? 1 : 0)) * (1 + (0.3 * u) / (1 + u * u));
+    const sides: [BoundarySide, BoundarySide] = [{ kind: 'inflow', h: '(given)' }, { kind: 'absorbing' }];
+    const g1 = makeDomainGrid({ geometry: 'cartesian', spaceDim: 1, cells: [N], box: [[0, 1]], sides: [sides], spacing: { kind: 'uniform' } });
+    const h1 = new Float64Array(N * n);
+    for (let k = 0; k < n; k++) cellAverages(g1, (x) => f(x, v1.v[0][k])).forEach((a, i) => (h1[i * n + k] = a));
+    const s1 = new KineticSolver({ grid: g1, velocity: v1, rate, eps, h0: h1, walls: [[{ kind: 'inflow', g }, { kind: 'absorbing' }]], bounds: [0, 2] });
+    const g2 = makeDomainGrid({ geometry: 'cartesian', spaceDim: 2, cells: [N, 4], box: [[0, 1], [0, 1]], sides: [sides, [{ kind: 'periodic' }, { kind: 'periodic' }]], spacing: { kind: 'uniform' } });
+    const h2 = new Float64Array(g2.cells * K);
+    for (let c = 0; c < g2.cells; c++) for (let k = 0; k < K; k++) h2[c * K + k] = h1[(c % N) * n + (k % n)];
+    const s2 = new KineticSolver({ grid: g2, velocity: v2, rate, eps, h0: h2, walls: [[{ kind: 'inflow', g2: (t, vx) => g(t, vx) }, { kind: 'absorbing' }], null], bounds: [0, 2] });
+    const m0 = s2.mass();
+    for (let j = 0; j < 10; j++) {
+      s1.step(0.01);
+      s2.step(0.01);
+      const err = Math.abs(s2.mass() + sum(s2.outflow()) - m0);
+      assert.ok(err < 1e-12, `alpha ${alpha}, eps ${eps}: mass + outflow off by ${err}`);
+    }
+    const r1 = s1.rho();
+    const r2 = s2.rho();
+    let e = 0;
+    for (let c = 0; c < g2.cells; c++) e = Math.max(e, Math.abs(r2[c] - r1[c % N]));
+    diffs.push(`a${alpha} e${eps}: ${e.toExponential(1)}`);
+    assert.ok(e < 1e-9, `alpha ${alpha}, eps ${eps}: 2D and 1D inflow boxes differ by ${e}`);
+    const o1 = s1.outflow();
+    const o2 = s2.outflow();
+    assert.ok(o2[0] < 0 && Math.abs(o2[0] - o1[0]) < 1e-9 && Math.abs(o2[1] - o1[1]) < 1e-9, `outflow ${Array.from(o2)} vs 1D ${Array.from(o1)}`);
+  }
+  console.log(`# 2D vs 1D inflow | absorbing box, max |Δrho|: ${diffs.join('; ')}`);
 });
 
 /** Rough data on an n x n box: a jump in x, a ripple in y, anisotropic in v. */

@@ -2,8 +2,8 @@
  * The domains the kinetic equation accepts (the domain contract, docs/diffusion-scheme.md "Domains",
  * with the kinetic walls of docs/kinetic-scheme.md "Walls"): Cartesian boxes of any size whose sides
  * are periodic, specular, diffuse, absorbing or inflow (the incoming h = f/M as an expression in t and
- * v) in 1D; in 2D periodic, specular (by mirror images, ./mirror2d.ts when every wall is specular), diffuse
- * or absorbing (./kinetic2dWalls.ts). Everything else is refused
+ * v; in 2D t, vx, vy); in 2D a box whose walls are all specular runs by mirror images (./mirror2d.ts),
+ * any other by ./kinetic2dWalls.ts. Everything else is refused
  * with a ConfigError naming the key. The maximum
  * principle's interval follows from the data and the walls: [min h_in, max h_in] widened by the inflow
  * values over the run, and down to 0 at absorbing walls (vacuum outside).
@@ -18,6 +18,9 @@ import type { MicroMacroDomain } from '../microMacro/problem.js';
 
 /** What the kinetic solver does at its walls, and the interval the walls add to the maximum principle. */
 export type KineticDomain = MicroMacroDomain;
+
+/** Memory bound of the walled 2D solve (doubles: 2 GiB). */
+const WALLS2D_MAX_DOUBLES = 2 * 2 ** 27;
 
 const KINETIC_KINDS = ['periodic', 'specular', 'diffuse', 'absorbing', 'inflow'];
 
@@ -58,8 +61,8 @@ export function kineticDomain(config: Config, grid: Grid, velocities: readonly F
     }
     if (grid.dim === 2) {
       pair.forEach((side, s) => {
-        if (side.kind === 'inflow' || !KINETIC_KINDS.includes(side.kind)) {
-          const why = side.kind === 'inflow' ? 'inflow walls of the 2D kinetic equation are not implemented yet (2D walls: specular, diffuse, absorbing; inflow walls run in 1D)' : refusal(side.kind);
+        if (!KINETIC_KINDS.includes(side.kind)) {
+          const why = refusal(side.kind);
           throw new ConfigError([{ path: `domain.boundary.${names[d]}[${s}]`, message: why }]);
         }
       });
@@ -78,6 +81,7 @@ export function kineticDomain(config: Config, grid: Grid, velocities: readonly F
         const vars = grid.dim === 1 ? ['t', 'v'] : ['t', 'vx', 'vy'];
         const expr = compileField(side.h, vars, `${path}.h`);
         const g = (t: number, v: number): number => expr.fn(t, v);
+        const g2 = (t: number, vx: number, vy: number): number => expr.fn(t, vx, vy);
         // the incoming nodes of this side (v > 0 enters at lo, v < 0 at hi), over [0, end]
         const vn = velocities[d];
         for (let m = 0; m <= 256; m++) {
@@ -85,19 +89,31 @@ export function kineticDomain(config: Config, grid: Grid, velocities: readonly F
           for (let k = 0; k < vn.length; k++) {
             const v = vn[k];
             if (!(s === 0 ? v > 0 : v < 0)) continue;
-            const val = g(t, v);
+            const val = grid.dim === 1 ? g(t, v) : g2(t, velocities[0][k], velocities[1][k]);
             if (!(Number.isFinite(val) && val >= 0)) {
-              throw new ConfigError([{ path: `${path}.h`, message: `the incoming h must be finite and >= 0 at the incoming velocity nodes for t in [0, ${end}], but h(t = ${t}, v = ${v}) = ${val}` }]);
+              const at = grid.dim === 1 ? `v = ${v}` : `vx = ${velocities[0][k]}, vy = ${velocities[1][k]}`;
+              throw new ConfigError([{ path: `${path}.h`, message: `the incoming h must be finite and >= 0 at the incoming velocity nodes for t in [0, ${end}], but h(t = ${t}, ${at}) = ${val}` }]);
             }
             lo = Math.min(lo, val);
             hi = Math.max(hi, val);
           }
         }
-        return { kind: 'inflow', g } as WallSide1D;
+        return (grid.dim === 1 ? { kind: 'inflow', g } : { kind: 'inflow', g2 }) as WallSide1D;
       }
       return { kind: side.kind } as WallSide1D;
     }) as [WallSide1D, WallSide1D];
     walls.push(out);
   });
+  if (grid.dim === 2 && grid.sides.some((pair) => pair.some((side) => side.kind === 'diffuse' || side.kind === 'absorbing' || side.kind === 'inflow'))) {
+    // the walled 2D solve (./kinetic2dWalls.ts) keeps banded factors per velocity and a GMRES basis
+    const [nx, ny] = grid.n;
+    const K = velocities[0].length;
+    const N = nx * ny;
+    const b = grid.periodic[1] ? ny : nx;
+    const doubles = K * N * (2 * b + 1) + 62 * N * (K + 1);
+    if (doubles > WALLS2D_MAX_DOUBLES) {
+      throw new ConfigError([{ path: 'domain.cells', message: `2D kinetic boxes with diffuse, absorbing or inflow walls keep banded factors per velocity: ${nx} x ${ny} cells with ${K} velocities need ${((doubles * 8) / 2 ** 30).toFixed(1)} GiB (at most ${((WALLS2D_MAX_DOUBLES * 8) / 2 ** 30).toFixed(0)}; e.g. 64 x 64 cells with 6^2 nodes, docs/kinetic-scheme.md "Walls")` }]);
+    }
+  }
   return { walls, range: lo <= hi ? [lo, hi] : null, outflowColumns: cols, outflowSides: sides };
 }

@@ -1,5 +1,5 @@
 /**
- * The 2D stepper of the kinetic AP scheme on a box with diffuse, absorbing or specular walls (a direction
+ * The 2D stepper of the kinetic AP scheme on a box with diffuse, absorbing, inflow or specular walls (a direction
  * may stay periodic) — docs/kinetic-scheme.md "Walls", 2D. The scheme of kinetic1dWalls.ts per direction:
  * unknowns rho and q = h − rho (velocity-major), face values of ../transport/walls2d.ts, fully implicit
  * variable-step BDF2 with λ at the extrapolated density, then the conservative bound limiter and the
@@ -52,6 +52,7 @@ export class KineticWalls2D extends MicroMacroStepper {
   private readonly hi: number;
   private readonly rtol: number;
   private readonly dirs: readonly [Direction2D, Direction2D];
+  private readonly hasInflow: boolean;
   private readonly ia: Float64Array;
   private readonly hist: Float64Array;
   private readonly sol: Float64Array;
@@ -93,10 +94,11 @@ export class KineticWalls2D extends MicroMacroStepper {
     this.hi = s.hi;
     this.rtol = s.rtol;
     this.dirs = dirs;
+    this.hasInflow = dirs.some((d) => d !== null && (d[0].kind === 'inflow' || d[1].kind === 'inflow'));
     const w = Float64Array.from(s.velocity.w);
     const vx = Float64Array.from(s.velocity.v[0]);
     const vy = Float64Array.from(s.velocity.v[1]);
-    const x0 = [0, 1].map((d) => {
+    const layers = [0, 1].map((d) => {
       const u = d === 0 ? vx : vy;
       // the marginal node set of the normal component (tensor set: the 1D nodes and weights)
       const nodes = Array.from(new Set(Array.from(u))).sort((a, b) => a - b);
@@ -105,10 +107,10 @@ export class KineticWalls2D extends MicroMacroStepper {
         for (let k = 0; k < K; k++) if (u[k] === z) t += w[k];
         return t;
       });
-      return wallLayer(nodes, wm).x0;
-    }) as [number, number];
+      return wallLayer(nodes, wm);
+    });
     this.levels = new Levels2D(N, K, w, s.h0);
-    this.transport = new WallTransport2D(nx, ny, K, s.grid.dx[0], s.grid.dx[1], s.eps, vx, vy, w, dirs, x0);
+    this.transport = new WallTransport2D(nx, ny, K, s.grid.dx[0], s.grid.dx[1], s.eps, vx, vy, w, dirs, [layers[0].x0, layers[1].x0], [layers[0].beta, layers[1].beta], [layers[0].nodes, layers[1].nodes]);
     this.limiter = new BoundLimiter2D(nx, ny, K, s.grid.dx[0], s.grid.dx[1], s.lo, s.hi, s.useLimiter, w, 'KineticSolver');
     this.fct = new WallFct2D(nx, ny, s.grid.dx[0], s.grid.dx[1], s.lo, s.hi, dirs[0] === null, dirs[1] === null);
     this.aC = new Float64Array(N);
@@ -204,7 +206,7 @@ export class KineticWalls2D extends MicroMacroStepper {
     const T = this.transport;
     const useB2 = this.secondOrder;
     const { om, c0, a1, a2 } = this.bdf2Step(dt);
-    T.prepare(this.rate, L.rhoN, L.rhoOld, useB2, om, this.lo, this.hi, c0, dt);
+    T.prepare(this.rate, L.rhoN, L.rhoOld, useB2, om, this.lo, this.hi, c0, dt, L.time + dt);
     const { N, K, eps, aC, ia, hist, sol } = this;
     const lam = T.lamC;
     const ie2 = 1 / (eps * eps);
@@ -227,6 +229,7 @@ export class KineticWalls2D extends MicroMacroStepper {
         sol[p] = ia[c] === 0 ? 0 : L.qN[p];
       }
     }
+    if (this.hasInflow) this.constants();
     this.assemble();
     // GMRES to the solver tolerance on the whole system (true residual checked, restarted if needed)
     let bn = 0;
@@ -249,7 +252,7 @@ export class KineticWalls2D extends MicroMacroStepper {
     if (used > this.counters.maxSolverIterations) this.counters.maxSolverIterations = used;
     if (!(rn <= Math.max(100 * this.rtol * bn, 1e-11 * this.rowScale))) throw new NumericalFailure(`KineticSolver: GMRES did not converge in ${used} iterations (relative residual ${(rn / bn).toExponential(2)}, dt = ${dt})`);
     // the face mass fluxes of the final state, with BDF2's history
-    T.transport(sol, NK, sol, 0, null, this.PhiX, this.PhiY);
+    T.transport(sol, NK, sol, 0, null, this.PhiX, this.PhiY, true);
     const fa = useB2 ? a2 / c0 : 0;
     const fb = dt / (c0 * eps);
     for (let f = 0; f < this.FXnew.length; f++) this.FXnew[f] = fa * this.FXprev[f] + fb * this.PhiX[f];
@@ -261,6 +264,20 @@ export class KineticWalls2D extends MicroMacroStepper {
     for (let p = 0; p < NK; p++) qNew[p] = sol[p];
     if (this.fct.limit(L.rhoN, L.rhoNew, this.FXnew, this.FYnew, lim, this.limiter.useLimiter)) this.counters.rhoLimiterSteps++;
     this.counters.hLimiterCells += this.projectKeepingMarks(L.rhoNew, L.qNew);
+  }
+
+  /** hist −= the rows' constant part (the inflow sides' given h and rho_b). */
+  private constants(): void {
+    const { N, K, ia, div, tr, hist } = this;
+    const NK = N * K;
+    const T = this.transport;
+    T.transport(null, 0, null, 0, div, this.PhiX, this.PhiY, true);
+    for (let k = 0; k < K; k++) {
+      const b = k * N;
+      for (let c = 0; c < N; c++) hist[b + c] -= ia[c] * div[b + c];
+    }
+    T.densityRows(null, 0, this.PhiX, this.PhiY, tr, 0);
+    for (let c = 0; c < N; c++) hist[NK + c] -= tr[c];
   }
 
   /** projectQ resets nothing of limitedC it did not set: keep the marks of clipping and FCT. */
@@ -283,7 +300,7 @@ export class KineticWalls2D extends MicroMacroStepper {
       const F = d === 0 ? this.FXnew : this.FYnew;
       const M = d === 0 ? ny : nx;
       for (let s = 0; s < 2; s++) {
-        if (dir[s] !== 'absorbing') continue;
+        if (dir[s].kind !== 'absorbing') continue;
         for (let m = 0; m < M; m++) {
           const f = T.wallFace(d, s, m);
           if (s === 0 ? F[f] > 0 : F[f] < 0) {
@@ -430,7 +447,7 @@ export class KineticWalls2D extends MicroMacroStepper {
             const c = m * cm + (s === 0 ? 0 : n - 1) * cs;
             const g = gam[k * nf + m * fm + (s === 0 ? 0 : n) * fs];
             const incoming = s === 0 ? uk > 0 : uk < 0;
-            const self = dir[s] === 'specular' ? 0.5 * g : incoming ? 0 : g;
+            const self = dir[s].kind === 'specular' ? 0.5 * g : incoming ? 0 : g;
             if (self === 0) continue;
             band.add(Mk, base, perm[c], perm[c], (s === 0 ? -sig : sig) * self * ia[c]);
           }
@@ -473,7 +490,7 @@ export class KineticWalls2D extends MicroMacroStepper {
         }
         if (dir === null) continue;
         for (let s = 0; s < 2; s++) {
-          if (dir[s] !== 'absorbing') continue;
+          if (dir[s].kind !== 'absorbing' && dir[s].kind !== 'inflow') continue;
           const f = m * fm + (s === 0 ? 0 : n) * fs;
           const e = (d === 0 ? T.eX : T.eY)[s * M + m];
           const o = (d === 0 ? T.outX : T.outY)[s * M + m];

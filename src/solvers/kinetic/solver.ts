@@ -37,16 +37,16 @@ export class KineticSolver extends MicroMacroSolver {
     super('KineticSolver', opts, (s) => {
       if (s.grid.dim === 2) {
         if (s.grid.periodic.every((p) => p)) return new Kinetic2D(s);
-        // walls in 2D: specular on every walled side by mirror images (./mirror2d.ts); diffuse and absorbing
+        // walls in 2D: specular on every walled side by mirror images (./mirror2d.ts); diffuse, absorbing, inflow
         // (mixed with specular or periodic directions) by the walled 2D stepper (./kinetic2dWalls.ts)
         const dirs = s.grid.periodic.map((p, d) => {
           if (p) return null;
           const w = s.walls?.[d];
           if (!w) throw new RangeError('KineticSolver: a grid with walls needs opts.walls (the kind of each side)');
-          if (w[0].kind === 'inflow' || w[1].kind === 'inflow') throw new RangeError('KineticSolver: inflow walls are 1D only (2D walls: specular, diffuse, absorbing)');
-          return [w[0].kind, w[1].kind] as const;
+          if ((w[0].kind === 'inflow' && !w[0].g2) || (w[1].kind === 'inflow' && !w[1].g2)) throw new RangeError('KineticSolver: a 2D inflow wall needs g2 (the incoming h in t, vx, vy)');
+          return w;
         }) as [Direction2D, Direction2D];
-        if (dirs.every((d) => d === null || (d[0] === 'specular' && d[1] === 'specular'))) return new MirroredKinetic2D(s, dirs[0] !== null, dirs[1] !== null);
+        if (dirs.every((d) => d === null || (d[0].kind === 'specular' && d[1].kind === 'specular'))) return new MirroredKinetic2D(s, dirs[0] !== null, dirs[1] !== null);
         return new KineticWalls2D(s, dirs);
       }
       if (s.grid.periodic[0]) return new Kinetic1D(s);

@@ -43,6 +43,8 @@ export type WallKind = 'specular' | 'diffuse' | 'absorbing' | 'inflow';
 export interface WallSide1D {
   readonly kind: WallKind;
   readonly g?: (t: number, v: number) => number;
+  /** 2D inflow (../kinetic/kinetic2dWalls.ts): the incoming h at time t and velocity (vx, vy). */
+  readonly g2?: (t: number, vx: number, vy: number) => number;
 }
 
 export class WallTransport1D {

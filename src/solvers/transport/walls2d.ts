@@ -1,8 +1,8 @@
 /**
  * Asymptotic-preserving transport faces of the kinetic micro–macro scheme on a 2D box with walls
  * (docs/kinetic-scheme.md "Walls", 2D): the 2D counterpart of the face values of ./walls1d.ts, per
- * direction. A direction is periodic (both sides) or has a wall on each side: specular, diffuse or
- * absorbing (inflow is not implemented in 2D).
+ * direction. A direction is periodic (both sides) or has a wall on each side: specular, diffuse,
+ * absorbing or inflow (the given h in t, vx, vy; C with the Milne-weighted tangential average rho_b).
  *
  * Cells c = i + nx j; velocity-major q[k N + c]. x faces f = F + (nx+1) j (F = 0..nx, F the left face of
  * cell F; on a periodic direction F = 0 is the face between cells nx−1 and 0 and F = nx its copy), y faces
@@ -27,10 +27,10 @@
 import type { RateLaw } from '../../models/rate.js';
 import { NumericalFailure } from '../stepper.js';
 import { kirchhoffSecant, vacuumLambda } from './vacuum.js';
-import type { WallKind } from './walls1d.js';
+import type { WallSide1D } from './walls1d.js';
 
 /** One direction of the box: periodic, or the kinds of its low and high walls. */
-export type Direction2D = null | readonly [WallKind, WallKind];
+export type Direction2D = null | readonly [WallSide1D, WallSide1D];
 
 export class WallTransport2D {
   readonly N: number;
@@ -62,8 +62,14 @@ export class WallTransport2D {
   /** Diffuse re-emission: Σ_out π q at each wall face (x then y), per transport() call. */
   private readonly rpX: Float64Array;
   private readonly rpY: Float64Array;
+  /** Inflow sides (index 2 d + s): the incoming h per velocity at t_{n+1}, and the Milne-weighted density rho_b. */
+  readonly gIn: Float64Array;
+  readonly rhoB = new Float64Array(4);
+  private readonly tmarg: Float64Array;
+  private readonly wmarg: Float64Array;
   c0 = 1;
   dt = 0;
+  time = 0;
 
   constructor(
     readonly nx: number,
@@ -78,6 +84,9 @@ export class WallTransport2D {
     readonly dirs: readonly [Direction2D, Direction2D],
     /** Milne lengths of the x and y marginal node sets. */
     readonly x0: readonly [number, number],
+    /** Inflow weights of the marginal sets' positive nodes (ascending) and those nodes. */
+    readonly beta: readonly [Float64Array, Float64Array],
+    readonly pnodes: readonly [ArrayLike<number>, ArrayLike<number>],
   ) {
     const N = nx * ny;
     this.N = N;
@@ -99,6 +108,9 @@ export class WallTransport2D {
     this.rpX = new Float64Array(2 * ny);
     this.rpY = new Float64Array(2 * nx);
     this.active = new Uint8Array(K);
+    this.gIn = new Float64Array(4 * K);
+    this.tmarg = new Float64Array(Math.max(pnodes[0].length, pnodes[1].length));
+    this.wmarg = new Float64Array(this.tmarg.length);
     this.mirX = new Int32Array(K);
     this.mirY = new Int32Array(K);
     for (let k = 0; k < K; k++) {
@@ -112,9 +124,10 @@ export class WallTransport2D {
   }
 
   /** λ at the extrapolated density (clamped; the vacuum rule as in 1D), face diffusivities, γ, wall coefficients. */
-  prepare(rate: RateLaw, rhoN: Float64Array, rhoO: Float64Array, useB2: boolean, om: number, lo: number, hi: number, c0: number, dt: number): void {
+  prepare(rate: RateLaw, rhoN: Float64Array, rhoO: Float64Array, useB2: boolean, om: number, lo: number, hi: number, c0: number, dt: number, time: number): void {
     this.c0 = c0;
     this.dt = dt;
+    this.time = time;
     const { N, nx, ny, lamC, invLam, rhoStar } = this;
     const vac = !(lo > 0);
     for (let c = 0; c < N; c++) {
@@ -153,8 +166,49 @@ export class WallTransport2D {
     let n = 0;
     for (let k = 0; k < this.K; k++) n += this.active[k];
     this.nAct = n;
+    this.inflow(0);
+    this.inflow(1);
     this.walls(rate, 0);
     this.walls(rate, 1);
+  }
+
+  /**
+   * Inflow sides of direction d: g at the incoming velocities (time t_{n+1}) and rho_b = Σ_j beta_j ḡ(u_j), ḡ the
+   * tangential (w-weighted) average of g at the normal component u_j: the far-field density of the half-space
+   * problem (its density sees g only through ḡ).
+   */
+  private inflow(d: 0 | 1): void {
+    const dir = this.dirs[d];
+    if (dir === null) return;
+    const { K, w } = this;
+    const u = d === 0 ? this.vx : this.vy;
+    const nodes = this.pnodes[d];
+    const nP = nodes.length;
+    for (let s = 0; s < 2; s++) {
+      const side = dir[s];
+      if (side.kind !== 'inflow') continue;
+      const g2 = side.g2!;
+      this.tmarg.fill(0);
+      this.wmarg.fill(0);
+      for (let k = 0; k < K; k++) {
+        const un = s === 0 ? u[k] : -u[k];
+        let g = 0;
+        if (un > 0) {
+          g = g2(this.time, this.vx[k], this.vy[k]);
+          if (!(g >= 0 && Number.isFinite(g))) throw new NumericalFailure(`inflow h = ${g} at t = ${this.time}, v = (${this.vx[k]}, ${this.vy[k]}) is not finite and >= 0`);
+          for (let j = 0; j < nP; j++) {
+            if (nodes[j] === un) {
+              this.tmarg[j] += w[k] * g;
+              this.wmarg[j] += w[k];
+            }
+          }
+        }
+        this.gIn[(2 * d + s) * K + k] = g;
+      }
+      let rb = 0;
+      for (let j = 0; j < nP; j++) if (this.wmarg[j] > 0) rb += this.beta[d][j] * (this.tmarg[j] / this.wmarg[j]);
+      this.rhoB[2 * d + s] = rb;
+    }
   }
 
   private blend(u: Float64Array, h: number, Df: Float64Array, gam: Float64Array, v2b: Float64Array, nf: number): void {
@@ -203,14 +257,13 @@ export class WallTransport2D {
           if (un > 0) o += w[k] * un * gam[k * nf + f];
         }
         out[s * M + m] = o;
-        if (dir[s] === 'absorbing') {
+        if (dir[s].kind === 'absorbing' || dir[s].kind === 'inflow') {
           const c = this.wallCell(d, s, m);
-          const D = kirchhoffSecant(rate, this.rhoStar[c], 0);
+          const D = kirchhoffSecant(rate, this.rhoStar[c], this.rhoB[2 * d + s]);
           eW[s * M + m] = eps / ((0.5 * h) / D + this.x0[d] * eps);
         }
       }
     }
-    void nx;
   }
 
   /** The face index of wall face m (a row or column) on side s of direction d. */
@@ -229,14 +282,14 @@ export class WallTransport2D {
    * div[k N + c] = σx u (H_R − H_L) + σy (…) of the state (x, q) (x or q null: that part left out; div
    * null: only the flux sums), PhiX/PhiY the face flux sums Σ w u H.
    */
-  transport(x: Float64Array | null, xo: number, q: Float64Array | null, qo: number, div: Float64Array | null, PhiX: Float64Array, PhiY: Float64Array): void {
+  transport(x: Float64Array | null, xo: number, q: Float64Array | null, qo: number, div: Float64Array | null, PhiX: Float64Array, PhiY: Float64Array, cst = false): void {
     PhiX.fill(0);
     PhiY.fill(0);
     if (div) div.fill(0);
     if (q) this.reemission(q, qo);
     for (let k = 0; k < this.K; k++) {
-      this.direction(0, k, x, xo, q, qo, div, PhiX);
-      this.direction(1, k, x, xo, q, qo, div, PhiY);
+      this.direction(0, k, x, xo, q, qo, div, PhiX, cst);
+      this.direction(1, k, x, xo, q, qo, div, PhiY, cst);
     }
     if (this.dirs[0] === null) for (let j = 0; j < this.ny; j++) PhiX[this.nx + (this.nx + 1) * j] = PhiX[(this.nx + 1) * j];
     if (this.dirs[1] === null) for (let i = 0; i < this.nx; i++) PhiY[i + this.nx * this.ny] = PhiY[i];
@@ -254,7 +307,7 @@ export class WallTransport2D {
       const rp = d === 0 ? this.rpX : this.rpY;
       const M = d === 0 ? this.ny : this.nx;
       for (let s = 0; s < 2; s++) {
-        if (dir[s] !== 'diffuse') continue;
+        if (dir[s].kind !== 'diffuse') continue;
         for (let m = 0; m < M; m++) {
           const f = this.wallFace(d, s, m);
           const c = this.wallCell(d, s, m);
@@ -273,7 +326,7 @@ export class WallTransport2D {
     }
   }
 
-  private direction(d: 0 | 1, k: number, x: Float64Array | null, xo: number, q: Float64Array | null, qo: number, div: Float64Array | null, Phi: Float64Array): void {
+  private direction(d: 0 | 1, k: number, x: Float64Array | null, xo: number, q: Float64Array | null, qo: number, div: Float64Array | null, Phi: Float64Array, cst: boolean): void {
     const { nx, ny, N, eps, w } = this;
     const uk = d === 0 ? this.vx[k] : this.vy[k];
     if (uk === 0) return;
@@ -329,7 +382,7 @@ export class WallTransport2D {
         let H = 0;
         // the part of H whose velocity sum Σ w u vanishes (left out of Φ, as above)
         let even = 0;
-        switch (dir[s]) {
+        switch (dir[s].kind) {
           case 'specular': {
             H = xc;
             even = H;
@@ -342,22 +395,27 @@ export class WallTransport2D {
             if (q && g !== 0) H += un > 0 ? g * (d === 0 ? this.rpX : this.rpY)[s * M + m] : g * q[qq + c];
             break;
           }
-          case 'absorbing': {
+          case 'absorbing':
+          case 'inflow': {
+            // (1 − γ) C, C = rho_b + (x0 − un) e (x_c − rho_b), plus γ times the incoming g or the outgoing trace
             const e = (d === 0 ? this.eX : this.eY)[s * M + m];
             const x0 = this.x0[d];
-            even = (1 - g) * x0 * e * xc;
-            if (un > 0) H = (1 - g) * (x0 - un) * e * xc;
-            else {
-              H = g * xc + (1 - g) * (x0 - un) * e * xc;
+            const rb = cst ? this.rhoB[2 * d + s] : 0;
+            even = (1 - g) * (x0 * e * (xc - rb) + rb);
+            H = (1 - g) * (rb + (x0 - un) * e * (xc - rb));
+            if (un > 0) {
+              if (cst) H += g * this.gIn[(2 * d + s) * this.K + k];
+            } else {
+              H += g * xc;
               if (q && g !== 0) H += g * q[qq + c];
             }
             break;
           }
           default:
-            throw new NumericalFailure(`WallTransport2D: ${dir[s]} walls are not implemented in 2D`);
+            throw new NumericalFailure(`WallTransport2D: ${dir[s].kind} walls are not implemented in 2D`);
         }
         // zero-flux walls: Φ = 0 exactly (their net flux vanishes identically)
-        if (dir[s] === 'absorbing') Phi[f] += wu * (H - even);
+        if (dir[s].kind === 'absorbing' || dir[s].kind === 'inflow') Phi[f] += wu * (H - even);
         if (div) div[qb + c] += s === 0 ? -sig * H : sig * H;
       }
     }
