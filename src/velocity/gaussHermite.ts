@@ -21,6 +21,7 @@
  * rescaled by powers of two as it runs. Tail weights below the smallest double (n >~ 700, |v| >~ 38.6)
  * underflow to 0; they are far below any use.
  */
+import { symmetricTridiagonalEigenvalues } from './tridiagonalEigen.js';
 
 export interface Quadrature1D {
   readonly nodes: Float64Array;
@@ -96,7 +97,8 @@ function computeRule(n: number): Quadrature1D {
   const sqrtK = new Float64Array(n + 1);
   for (let k = 0; k <= n; k++) sqrtK[k] = Math.sqrt(k);
 
-  const eig = jacobiEigenvalues(n, sqrtK);
+  // the Jacobi matrix of He_n: zero diagonal, off-diagonal sqrt(1), …, sqrt(n − 1)
+  const eig = symmetricTridiagonalEigenvalues(new Float64Array(n), sqrtK, `gaussHermite(${n})`);
   const half = n >> 1; // number of strictly positive nodes
   // eig is ascending; the largest `half` eigenvalues approximate the positive zeros.
   for (let i = 0; i < half; i++) {
@@ -183,60 +185,4 @@ function christoffelWeight(n: number, x: number, sqrtK: Float64Array): number {
   let w = 1 / r.sumSq;
   for (let s = 0; s < 2 * r.scale; s++) w *= INV_BIG;
   return w;
-}
-
-/**
- * Eigenvalues (ascending) of the n x n Jacobi matrix of He_n: zero diagonal, off-diagonal
- * sqrt(1), ..., sqrt(n-1). Implicit QL with Wilkinson shifts (tql1 / Numerical Recipes tqli),
- * eigenvalues only, O(n^2).
- */
-function jacobiEigenvalues(n: number, sqrtK: Float64Array): Float64Array {
-  const d = new Float64Array(n);
-  const e = new Float64Array(n); // e[i] couples i and i+1; e[n-1] = 0
-  for (let i = 0; i < n - 1; i++) e[i] = sqrtK[i + 1];
-  for (let l = 0; l < n; l++) {
-    let iter = 0;
-    let m: number;
-    do {
-      for (m = l; m < n - 1; m++) {
-        const dd = Math.abs(d[m]) + Math.abs(d[m + 1]);
-        if (Math.abs(e[m]) <= Number.EPSILON * dd) break;
-      }
-      if (m !== l) {
-        if (iter++ === 60) throw new Error(`gaussHermite(${n}): QL iteration did not converge (internal error)`);
-        let g = (d[l + 1] - d[l]) / (2 * e[l]);
-        let r = Math.hypot(g, 1);
-        g = d[m] - d[l] + e[l] / (g + (g >= 0 ? r : -r));
-        let s = 1;
-        let c = 1;
-        let p = 0;
-        let i: number;
-        let underflow = false;
-        for (i = m - 1; i >= l; i--) {
-          const f = s * e[i];
-          const b = c * e[i];
-          r = Math.hypot(f, g);
-          e[i + 1] = r;
-          if (r === 0) {
-            d[i + 1] -= p;
-            e[m] = 0;
-            underflow = true;
-            break;
-          }
-          s = f / r;
-          c = g / r;
-          g = d[i + 1] - p;
-          r = (d[i] - g) * s + 2 * c * b;
-          p = s * r;
-          d[i + 1] = g + p;
-          g = c * r - b;
-        }
-        if (underflow) continue;
-        d[l] -= p;
-        e[l] = g;
-        e[m] = 0;
-      }
-    } while (m !== l);
-  }
-  return d.sort();
 }

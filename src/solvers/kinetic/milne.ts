@@ -30,6 +30,7 @@
  * half-range Gauss–Hermite nodes converge fast, full-range Gauss–Hermite nodes (the solver's) slowly,
  * because the half-space solution is not smooth in u at u = 0. For v = ±1, x0 = 1 exactly.
  */
+import { symmetricTridiagonalEigenvalues } from '../../velocity/tridiagonalEigen.js';
 
 /** Nodes and weights of a quadrature on (0, ∞) for ∫_0^∞ g(u) M(u) du (weights sum to 1/2). */
 export interface HalfRange {
@@ -273,7 +274,7 @@ export function halfRangeGaussHermite(n: number): HalfRange {
     p = q;
   }
   const off = Float64Array.from({ length: n }, (_, k) => (k === 0 ? 0 : Math.sqrt(beta[k])));
-  const nodes = symmetricTridiagonalEigenvalues(alpha, off);
+  const nodes = symmetricTridiagonalEigenvalues(alpha, off, 'halfRangeGaussHermite');
   const weights = new Float64Array(n);
   for (let j = 0; j < n; j++) {
     // orthonormal recurrence at the node: p_0 = 1/sqrt(mu0), b_{k+1} p_{k+1} = (u − a_k) p_k − b_k p_{k−1}
@@ -290,54 +291,6 @@ export function halfRangeGaussHermite(n: number): HalfRange {
     weights[j] = 1 / s;
   }
   return { nodes, weights };
-}
-
-/** Eigenvalues (ascending) of the symmetric tridiagonal matrix (diagonal d, off-diagonal e[k] between k-1 and k). */
-function symmetricTridiagonalEigenvalues(diag: Float64Array, offd: Float64Array): Float64Array {
-  const n = diag.length;
-  const d = Float64Array.from(diag);
-  const e = new Float64Array(n);
-  for (let i = 0; i < n - 1; i++) e[i] = offd[i + 1];
-  for (let l = 0; l < n; l++) {
-    for (let iter = 0; iter < 100; iter++) {
-      let m = l;
-      for (; m < n - 1; m++) {
-        const dd = Math.abs(d[m]) + Math.abs(d[m + 1]);
-        if (Math.abs(e[m]) <= Number.EPSILON * dd) break;
-      }
-      if (m === l) break;
-      let g = (d[l + 1] - d[l]) / (2 * e[l]);
-      let r = Math.hypot(g, 1);
-      g = d[m] - d[l] + e[l] / (g + (g >= 0 ? r : -r));
-      let s = 1;
-      let c = 1;
-      let p = 0;
-      let i = m - 1;
-      for (; i >= l; i--) {
-        const f = s * e[i];
-        const b = c * e[i];
-        r = Math.hypot(f, g);
-        e[i + 1] = r;
-        if (r === 0) {
-          d[i + 1] -= p;
-          e[m] = 0;
-          break;
-        }
-        s = f / r;
-        c = g / r;
-        g = d[i + 1] - p;
-        r = (d[i] - g) * s + 2 * c * b;
-        p = s * r;
-        d[i + 1] = g + p;
-        g = c * r - b;
-      }
-      if (r === 0 && i >= l) continue;
-      d[l] -= p;
-      e[l] = g;
-      e[m] = 0;
-    }
-  }
-  return d.sort();
 }
 
 /** Everything a wall of the kinetic solver needs from the Milne problem of its velocity set. */
