@@ -31,8 +31,9 @@ import type { RateLaw } from '../../models/rate.js';
 import { NumericalFailure, type StepperState, type TimeStepper } from '../stepper.js';
 import { makeStreams, RandomStream, STREAM_STATE_SIZE } from './random.js';
 import { histogram1D, histogram2D, kernel1D, kernel2D, kernelSpan } from './density.js';
-import { PERIODIC } from './walls.js';
+import { PERIODIC, wrap } from './walls.js';
 import { stepApWalls, stepExactWalls, type WallStepContext } from './wallSteps.js';
+import { stepApTorus, stepExactTorus, type ApCoefficients, type ParticleStepContext } from './torusSteps.js';
 
 export type ParticleScheme = 'exact' | 'ap';
 
@@ -104,9 +105,6 @@ export interface ParticleSolverOptions {
   walls?: Int8Array;
 }
 
-const RATE_MODE_CELLS = 0;
-const RATE_MODE_FUNCTION = 1;
-
 export class ParticleSolver implements TimeStepper {
   readonly grid: Grid;
   readonly scheme: string;
@@ -150,7 +148,8 @@ export class ParticleSolver implements TimeStepper {
   private readonly kW: Float64Array;
   private readonly kIdy: Int32Array;
   private readonly kWy: Float64Array;
-  private readonly grad3 = new Float64Array(3);
+  /** The step kernels' view of this solver's arrays (torus). */
+  private readonly ctx: ParticleStepContext;
   private readonly metropolis: boolean;
   /** Walls (null: the torus), live particles per member, absorbed particles per side, the wall steps' view. */
   private readonly wallCtx: WallStepContext | null;
@@ -226,13 +225,11 @@ export class ParticleSolver implements TimeStepper {
     if (codes && codes.length !== 2 * this.dim) throw new RangeError(`particles: walls need ${2 * this.dim} side codes`);
     const walled = codes !== undefined && codes.some((k) => k !== PERIODIC);
     if (walled && this.densityMethod !== 'histogram') throw new RangeError('particles: walls need the histogram density estimator');
-    this.wallCtx = walled
-      ? {
-          dim: this.dim, nx: this.nx, ny: this.ny, count: this.count, eps: this.eps, codes: Int8Array.from(codes),
-          px: this.px, py: this.py, vx: this.vx, vy: this.vy, streams: this.streams, live: this.live, absorbed: this.absorbed,
-          st: new Float64Array(4), g: new Float64Array(3),
-        }
-      : null;
+    this.ctx = {
+      dim: this.dim, nx: this.nx, ny: this.ny, count: this.count, eps: this.eps,
+      px: this.px, py: this.py, vx: this.vx, vy: this.vy, streams: this.streams, g: new Float64Array(3),
+    };
+    this.wallCtx = walled ? { ...this.ctx, codes: Int8Array.from(codes), live: this.live, absorbed: this.absorbed, st: new Float64Array(4), g: new Float64Array(3) } : null;
 
     this.sampleInitial(opts.rho0);
     this.refreshDensity();
@@ -261,9 +258,7 @@ export class ParticleSolver implements TimeStepper {
     if (!(dt > 0 && Number.isFinite(dt))) throw new NumericalFailure(`particles: invalid time step ${dt}`);
     if (this.coupled && this.densityStale) this.refreshDensity();
     for (let e = 0; e < this.ensembles; e++) {
-      if (this.wallCtx) this.stepWalls(e, dt);
-      else if (this.method === 'exact') this.stepExact(e, dt);
-      else this.stepAp(e, dt);
+      this.stepMember(e, dt);
     }
     if (this.coupled) this.refreshDensity();
     else this.densityStale = true;
@@ -469,181 +464,21 @@ export class ParticleSolver implements TimeStepper {
     return max;
   }
 
-  /** One step of member e on a box with walls (./wallSteps.ts): the same two schemes. */
-  private stepWalls(e: number, dt: number): void {
-    const ctx = this.wallCtx!;
+  /**
+   * The exact step's thinning bound B = λ_max/eps², with the per-cell rates λ/eps² in tabA (unless λ is
+   * a function of position: then B = rateBound/eps²).
+   */
+  private exactRates(e: number): number {
     const inv2 = 1 / (this.eps * this.eps);
-    if (this.method === 'exact') {
-      const R = this.tabA;
-      let B: number;
-      if (this.rateOfX) B = this.rateBound * inv2;
-      else {
-        B = this.cellRates(e) * inv2;
-        for (let c = 0; c < this.cells; c++) R[c] = this.lam[c] * inv2;
-      }
-      stepExactWalls(ctx, e, dt, B, R, this.rateOfX, this.rateBound);
-      return;
-    }
-    const eps2 = this.eps * this.eps;
-    const lmax = this.cellRates(e);
-    const mu = this.tabA;
-    const pc = this.tabB;
-    for (let c = 0; c < this.cells; c++) {
-      const l = this.lam[c];
-      mu[c] = 1 / l;
-      pc[c] = (l * dt) / (eps2 + l * dt);
-    }
-    const abar = this.eps / (eps2 + lmax * dt);
-    const cc = 1 - abar * this.eps * (abar * this.eps);
-    const k = this.apK;
-    k.cc = cc;
-    k.b0 = 0.5 * abar * abar * dt;
-    k.driftK = this.driftCorrection ? cc * dt : 0;
-    k.adt = abar * dt;
-    k.mh = this.driftCorrection && this.metropolis;
-    stepApWalls(ctx, e, dt, mu, pc, k);
-  }
-
-  private readonly apK = { cc: 0, b0: 0, driftK: 0, adt: 0, mh: true };
-
-  private stepExact(e: number, dt: number): void {
-    const inv2 = 1 / (this.eps * this.eps);
-    let B: number;
-    let mode: number;
+    if (this.rateOfX) return this.rateBound * inv2;
     const R = this.tabA;
-    if (this.rateOfX) {
-      B = this.rateBound * inv2;
-      mode = RATE_MODE_FUNCTION;
-    } else {
-      const lmax = this.cellRates(e);
-      for (let c = 0; c < this.cells; c++) R[c] = this.lam[c] * inv2;
-      B = lmax * inv2;
-      mode = RATE_MODE_CELLS;
-    }
-    const q = -Math.expm1(-B * dt);
-    const s = 1 / this.eps;
-    const rs = this.streams[e];
-    const from = e * this.count;
-    const to = from + this.count;
-    const { px, vx, nx } = this;
-    const f = this.rateOfX;
-    const bound = this.rateBound;
-    if (this.dim === 1) {
-      for (let i = from; i < to; i++) {
-        let x = px[i];
-        let v = vx[i];
-        const u = rs.uniform();
-        if (u >= q) {
-          x += v * dt * s;
-        } else {
-          // First candidate tumble at t < dt (inverse CDF reusing u, since u < q ⇔ t < dt).
-          let t = -Math.log1p(-u) / B;
-          x = wrap(x + v * t * s);
-          for (;;) {
-            let r: number;
-            if (mode === RATE_MODE_CELLS) {
-              let c = (x * nx) | 0;
-              if (c >= nx) c = nx - 1;
-              r = R[c];
-            } else {
-              const l = f!(x, 0);
-              if (!(l >= 0 && l <= bound)) throw new NumericalFailure(`particles: rateOfX(${x}) = ${l} outside [0, bound ${bound}]`);
-              r = l * inv2;
-            }
-            if (r >= B || rs.uniform() * B < r) v = rs.gaussian();
-            const tau = -Math.log1p(-rs.uniform()) / B;
-            if (t + tau >= dt) {
-              x += v * (dt - t) * s;
-              break;
-            }
-            t += tau;
-            x = wrap(x + v * tau * s);
-          }
-        }
-        px[i] = wrap(x);
-        vx[i] = v;
-      }
-    } else {
-      const { py, vy, ny } = this;
-      for (let i = from; i < to; i++) {
-        let x = px[i];
-        let y = py[i];
-        let v = vx[i];
-        let w = vy[i];
-        const u = rs.uniform();
-        if (u >= q) {
-          x += v * dt * s;
-          y += w * dt * s;
-        } else {
-          let t = -Math.log1p(-u) / B;
-          x = wrap(x + v * t * s);
-          y = wrap(y + w * t * s);
-          for (;;) {
-            let r: number;
-            if (mode === RATE_MODE_CELLS) {
-              let cx = (x * nx) | 0;
-              if (cx >= nx) cx = nx - 1;
-              let cy = (y * ny) | 0;
-              if (cy >= ny) cy = ny - 1;
-              r = R[cx + nx * cy];
-            } else {
-              const l = f!(x, y);
-              if (!(l >= 0 && l <= bound)) throw new NumericalFailure(`particles: rateOfX(${x}, ${y}) = ${l} outside [0, bound ${bound}]`);
-              r = l * inv2;
-            }
-            if (r >= B || rs.uniform() * B < r) {
-              v = rs.gaussian();
-              w = rs.gaussian();
-            }
-            const tau = -Math.log1p(-rs.uniform()) / B;
-            if (t + tau >= dt) {
-              x += v * (dt - t) * s;
-              y += w * (dt - t) * s;
-              break;
-            }
-            t += tau;
-            x = wrap(x + v * tau * s);
-            y = wrap(y + w * tau * s);
-          }
-        }
-        px[i] = wrap(x);
-        py[i] = wrap(y);
-        vx[i] = v;
-        vy[i] = w;
-      }
-    }
+    const lmax = this.cellRates(e);
+    for (let c = 0; c < this.cells; c++) R[c] = this.lam[c] * inv2;
+    return lmax * inv2;
   }
 
-  /** 2D: [μ, ∂x μ, ∂y μ] of the bilinear interpolant of μ = this.tabA at (x, y) (into a scratch triple). */
-  private muGradAt(x: number, y: number): Float64Array {
-    const { nx, ny } = this;
-    const mu = this.tabA;
-    const sx = x * nx - 0.5;
-    let i0 = Math.floor(sx);
-    const tx = sx - i0;
-    if (i0 < 0) i0 += nx;
-    let i1 = i0 + 1;
-    if (i1 >= nx) i1 -= nx;
-    const sy = y * ny - 0.5;
-    let j0 = Math.floor(sy);
-    const ty = sy - j0;
-    if (j0 < 0) j0 += ny;
-    let j1 = j0 + 1;
-    if (j1 >= ny) j1 -= ny;
-    const m00 = mu[i0 + nx * j0];
-    const m10 = mu[i1 + nx * j0];
-    const m01 = mu[i0 + nx * j1];
-    const m11 = mu[i1 + nx * j1];
-    const mLo = m00 + tx * (m10 - m00);
-    const mHi = m01 + tx * (m11 - m01);
-    const g = this.grad3;
-    g[0] = mLo + ty * (mHi - mLo);
-    g[1] = ((1 - ty) * (m10 - m00) + ty * (m11 - m01)) * nx;
-    g[2] = (mHi - mLo) * ny;
-    return g;
-  }
-
-  private stepAp(e: number, dt: number): void {
+  /** The AP step's μ = 1/λ (tabA) and tumble probabilities (tabB) per cell and its coefficients (apK). */
+  private apCoefficients(e: number, dt: number): ApCoefficients {
     const eps = this.eps;
     const eps2 = eps * eps;
     const lmax = this.cellRates(e);
@@ -657,131 +492,30 @@ export class ParticleSolver implements TimeStepper {
     }
     const abar = eps / (eps2 + lmax * dt);
     const cc = 1 - abar * eps * (abar * eps);
-    const b0 = 0.5 * abar * abar * dt;
-    const driftK = this.driftCorrection ? cc * dt : 0;
-    const adt = abar * dt;
-    const twoDt = 2 * dt;
-    const mh = this.driftCorrection && this.metropolis;
-    const rs = this.streams[e];
-    const from = e * this.count;
-    const to = from + this.count;
-    const { px, vx, nx } = this;
-    if (this.dim === 1) {
-      for (let i = from; i < to; i++) {
-        let x = px[i];
-        let v = vx[i];
-        // μ = 1/λ, linear between cell centres (periodic).
-        const sc = x * nx - 0.5;
-        let i0 = Math.floor(sc);
-        const th = sc - i0;
-        if (i0 < 0) i0 += nx;
-        let i1 = i0 + 1;
-        if (i1 >= nx) i1 -= nx;
-        const m0 = mu[i0];
-        const dm = mu[i1] - m0;
-        const D = cc * (m0 + th * dm) - b0;
-        const drift = driftK * dm * nx;
-        const xi = rs.gaussian();
-        const disp = drift + Math.sqrt(twoDt * D) * xi;
-        if (mh) {
-          // Metropolis–Hastings against the uniform density (the invariant law of every
-          // Fickian diffusion on the torus): accept x + disp w.p. min(1, q(x'→x)/q(x→x')).
-          const xn = wrap(x + disp);
-          const sn = xn * nx - 0.5;
-          let k0 = Math.floor(sn);
-          const tn = sn - k0;
-          if (k0 < 0) k0 += nx;
-          let k1 = k0 + 1;
-          if (k1 >= nx) k1 -= nx;
-          const n0 = mu[k0];
-          const dn = mu[k1] - n0;
-          const Dn = cc * (n0 + tn * dn) - b0;
-          const back = disp + driftK * dn * nx;
-          const ratio = Math.sqrt(D / Dn) * Math.exp(0.5 * xi * xi - (back * back) / (2 * twoDt * Dn));
-          if (rs.uniform() < ratio) x = xn;
-        } else {
-          x = wrap(x + disp);
-        }
-        x = wrap(x + adt * v);
-        let c = (x * nx) | 0;
-        if (c >= nx) c = nx - 1;
-        if (rs.uniform() < pc[c]) v = rs.gaussian();
-        px[i] = x;
-        vx[i] = v;
-      }
-    } else {
-      const { py, vy, ny } = this;
-      for (let i = from; i < to; i++) {
-        let x = px[i];
-        let y = py[i];
-        let v = vx[i];
-        let w = vy[i];
-        const sx = x * nx - 0.5;
-        let i0 = Math.floor(sx);
-        const tx = sx - i0;
-        if (i0 < 0) i0 += nx;
-        let i1 = i0 + 1;
-        if (i1 >= nx) i1 -= nx;
-        const sy = y * ny - 0.5;
-        let j0 = Math.floor(sy);
-        const ty = sy - j0;
-        if (j0 < 0) j0 += ny;
-        let j1 = j0 + 1;
-        if (j1 >= ny) j1 -= ny;
-        const m00 = mu[i0 + nx * j0];
-        const m10 = mu[i1 + nx * j0];
-        const m01 = mu[i0 + nx * j1];
-        const m11 = mu[i1 + nx * j1];
-        const mLo = m00 + tx * (m10 - m00);
-        const mHi = m01 + tx * (m11 - m01);
-        const m = mLo + ty * (mHi - mLo);
-        const dmx = ((1 - ty) * (m10 - m00) + ty * (m11 - m01)) * nx;
-        const dmy = (mHi - mLo) * ny;
-        const D = cc * m - b0;
-        const amp = Math.sqrt(twoDt * D);
-        const xi = rs.gaussian();
-        const eta = rs.gaussian();
-        const dispX = driftK * dmx + amp * xi;
-        const dispY = driftK * dmy + amp * eta;
-        if (mh) {
-          const xn = wrap(x + dispX);
-          const yn = wrap(y + dispY);
-          const g = this.muGradAt(xn, yn);
-          const Dn = cc * g[0] - b0;
-          const bx = dispX + driftK * g[1];
-          const by = dispY + driftK * g[2];
-          const ratio = (D / Dn) * Math.exp(0.5 * (xi * xi + eta * eta) - (bx * bx + by * by) / (2 * twoDt * Dn));
-          if (rs.uniform() < ratio) {
-            x = xn;
-            y = yn;
-          }
-        } else {
-          x = wrap(x + dispX);
-          y = wrap(y + dispY);
-        }
-        x = wrap(x + adt * v);
-        y = wrap(y + adt * w);
-        let cx = (x * nx) | 0;
-        if (cx >= nx) cx = nx - 1;
-        let cy = (y * ny) | 0;
-        if (cy >= ny) cy = ny - 1;
-        if (rs.uniform() < pc[cx + nx * cy]) {
-          v = rs.gaussian();
-          w = rs.gaussian();
-        }
-        px[i] = x;
-        py[i] = y;
-        vx[i] = v;
-        vy[i] = w;
-      }
-    }
+    const k = this.apK;
+    k.cc = cc;
+    k.b0 = 0.5 * abar * abar * dt;
+    k.driftK = this.driftCorrection ? cc * dt : 0;
+    k.adt = abar * dt;
+    k.mh = this.driftCorrection && this.metropolis;
+    return k;
   }
-}
 
-/** Reduce to [0, 1). (x − floor(x) can round up to 1 for tiny negative x.) */
-function wrap(x: number): number {
-  const r = x - Math.floor(x);
-  return r >= 1 ? r - 1 : r;
+  private readonly apK: ApCoefficients = { cc: 0, b0: 0, driftK: 0, adt: 0, mh: true };
+
+  /** One step of member e: the exact or the AP scheme, on the torus (./torusSteps.ts) or with walls (./wallSteps.ts). */
+  private stepMember(e: number, dt: number): void {
+    const walls = this.wallCtx;
+    if (this.method === 'exact') {
+      const B = this.exactRates(e);
+      if (walls) stepExactWalls(walls, e, dt, B, this.tabA, this.rateOfX, this.rateBound);
+      else stepExactTorus(this.ctx, e, dt, B, this.tabA, this.rateOfX, this.rateBound);
+      return;
+    }
+    const k = this.apCoefficients(e, dt);
+    if (walls) stepApWalls(walls, e, dt, this.tabA, this.tabB, k);
+    else stepApTorus(this.ctx, e, dt, this.tabA, this.tabB, k);
+  }
 }
 
 function sampleMax(f: (x: number, y: number) => number, dim: 1 | 2): number {

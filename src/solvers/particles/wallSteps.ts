@@ -9,30 +9,18 @@
  * exp(−d0 d1/(D dt)) of having touched the absorbing side in between.
  */
 import { NumericalFailure } from '../stepper.js';
-import type { RandomStream } from './random.js';
 import { ABSORBING, flight, PERIODIC, wrap } from './walls.js';
+import type { ApCoefficients, ParticleStepContext } from './torusSteps.js';
 
-/** What a wall step reads and writes of the solver (live views of its arrays). */
-export interface WallStepContext {
-  readonly dim: 1 | 2;
-  readonly nx: number;
-  readonly ny: number;
-  readonly count: number;
-  readonly eps: number;
+/** What a wall step reads and writes of the solver: the torus steps' view and the walls' state. */
+export interface WallStepContext extends ParticleStepContext {
   readonly codes: Int8Array;
-  readonly px: Float64Array;
-  readonly py: Float64Array;
-  readonly vx: Float64Array;
-  readonly vy: Float64Array;
-  readonly streams: RandomStream[];
   /** Live particles per member (member e: [e·count, e·count + live[e])). */
   readonly live: Int32Array;
   /** Absorbed particles per side 2 d + s (all members). */
   readonly absorbed: Float64Array;
   /** Scratch [x, y, vx, vy]. */
   readonly st: Float64Array;
-  /** Scratch [μ, ∂x μ, ∂y μ]. */
-  readonly g: Float64Array;
 }
 
 function load(c: WallStepContext, i: number): void {
@@ -188,15 +176,6 @@ function muAt(c: WallStepContext, mu: Float64Array, x: number, y: number): Float
   g[1] = ((1 - ty) * (m10 - m00) + ty * (m11 - m01)) * step0;
   g[2] = (mHi - mLo) * step1;
   return g;
-}
-
-/** The AP step's coefficients (see ./solver.ts stepAp): cc = 1 − ā² eps², b0 = ā² dt/2, driftK, ā dt. */
-export interface ApCoefficients {
-  cc: number;
-  b0: number;
-  driftK: number;
-  adt: number;
-  mh: boolean;
 }
 
 /**
