@@ -173,7 +173,7 @@ function vacuum(n: number, vx: ArrayLike<number>, vy: ArrayLike<number>): Float6
   return h0;
 }
 
-test('walls2d: mass + outflow per side to 1e-12 and 0 <= h <= A on rough and vacuum data, eps in {10, 1, 1e-2, 1e-4, 1e-8} x alpha in {-2, -1, 1, 2} (vacuum with alpha > 0 only at eps >= 1)', () => {
+test('walls2d: mass + outflow per side to 1e-12 and 0 <= h <= A on rough and vacuum data, eps in {10, 1, 1e-2, 1e-4, 1e-8} x alpha in {-2, -1, 1, 2} (vacuum with alpha > 0 next to absorbing walls not at eps = 1e-8)', () => {
   const n = 12;
   const nv = 4;
   const vel = velocityGrid(2, nv);
@@ -193,17 +193,22 @@ test('walls2d: mass + outflow per side to 1e-12 and 0 <= h <= A on rough and vac
       const A = Math.max(...h0);
       for (const eps of [10, 1, 1e-2, 1e-4, 1e-8]) {
         for (const alpha of [-2, -1, 1, 2]) {
-          // not covered (open, docs/kinetic-scheme.md "Walls"): vacuum with alpha > 0 at eps <= 1e-2, where the
-          // free streaming through the vacuum at CFL dt/(eps dx) >> 1 leaves the density preconditioner (the
-          // limit operator, blind to streaming) far off and GMRES stagnates even at dt / 128
-          if (data === 'vacuum' && alpha > 0 && eps <= 1e-2) continue;
           const absorbing = x.includes('absorbing') || y.includes('absorbing');
+          // not covered (open, docs/kinetic-scheme.md "Walls"): vacuum with alpha > 0 at eps = 1e-8 next to an
+          // absorbing wall (the occupied cells' absorbing wall layer, as in 1D: GMRES diverges at any dt tried)
+          const streaming = data === 'vacuum' && alpha > 0 && eps <= 1e-2;
+          if (streaming && absorbing && eps < 1e-4) continue;
           const lo = data === 'vacuum' || absorbing ? 0 : Math.min(...h0);
           const s = solver2d(n, nv, eps, powerLaw(alpha), h0, x, y, [lo, A]);
           const m0 = s.mass();
           for (let j = 0; j < 4; j++) {
-            retries += advance(s, 0.02);
+            const r = advance(s, 0.02);
+            retries += r;
             steps++;
+            // free streaming through the vacuum to diffuse and specular walls (CFL dt/(eps dx) up to 2.4e8): the
+            // preconditioner takes the walls' couplings between velocities (Woodbury), so no attempt fails
+            // (without them GMRES stagnates: 7 halvings at eps = 1e-4, none enough at 1e-8)
+            if (streaming) assert.equal(r, 0, `${x}/${y} vacuum, eps ${eps}, alpha ${alpha}: ${r} retried attempts`);
             const out = s.outflow();
             const err = Math.abs(s.mass() + sum(out) - m0);
             worstMass = Math.max(worstMass, err);
