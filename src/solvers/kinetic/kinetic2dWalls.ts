@@ -13,7 +13,7 @@
  * only) by banded LU, the walls' couplings between velocities — the specular mirror, the diffuse
  * re-emission — where strong (|coefficient| ≥ 1: free streaming to the wall face; weaker ones are left to
  * GMRES) added back by Woodbury (rank one per diffuse face, per velocity at a specular face; at
- * most wMax, dense capacitance matrix), and the density Schur complement approximated by the limit operator L
+ * most WallCouplings2D.max, dense capacitance matrix; ./wallCouplings2d.ts), and the density Schur complement approximated by the limit operator L
  * (the density rows with q = 0, banded LU): exact as eps → 0, where every γ = 0, M = a and S = L. Without the
  * couplings, a vacuum next to such walls (λ = 0, γ = 1, coefficients σ/c0 up to 1e9) left them O(σ) errors
  * of the preconditioner and restarted GMRES stagnated. The target includes the h-rows' round-off floor.
@@ -36,10 +36,9 @@ import { Levels2D } from '../microMacro/levels.js';
 import type { MicroMacroSetup } from '../microMacro/facade.js';
 import { MicroMacroStepper } from '../microMacro/stepperBase.js';
 import { wallLayer } from './milne.js';
+import { WallCouplings2D } from './wallCouplings2d.js';
 
 export class KineticWalls2D extends MicroMacroStepper {
-  /** The most wall couplings taken into the preconditioner (Woodbury; its dense capacitance matrix is wMax²). */
-  static readonly wMax = 1024;
   readonly levels: Levels2D;
   readonly transport: WallTransport2D;
   /** Cumulative outflow: x low, x high, y low, y high (accepted steps). */
@@ -82,19 +81,9 @@ export class KineticWalls2D extends MicroMacroStepper {
   private readonly pv: Float64Array;
   private readonly gmres: Gmres;
   private readonly op: LinearOperator;
-  /**
-   * The walls' couplings between velocities in the preconditioner (Woodbury, see assembleW): rank-one terms
-   * U_i V_iᵀ of the h-rows at wall cell wC[i] (U_i, V_i over the velocities: Uw[i K + k], Vw[i K + k]), the
-   * capacitance matrix Cw = I + Vᵀ M̃^{-1} U (LU, pivots wP); wMax = wP.length of them at most.
-   */
-  private readonly Uw: Float64Array;
-  private readonly Vw: Float64Array;
-  private readonly wC: Int32Array;
-  private readonly Cw: Float64Array;
-  private readonly wP: Int32Array;
-  private readonly ws: Float64Array;
-  private readonly wk: Float64Array;
-  private nW = 0;
+  /** The walls' strong couplings between velocities, added back to the preconditioner (Woodbury). */
+  private readonly couplings: WallCouplings2D;
+  private readonly solveMBound = (y: Float64Array) => this.solveM(y);
 
   constructor(s: MicroMacroSetup, dirs: readonly [Direction2D, Direction2D]) {
     super(s.bdf2);
@@ -159,20 +148,7 @@ export class KineticWalls2D extends MicroMacroStepper {
     this.Lb = new Float64Array(this.band.size);
     this.pv = new Float64Array(N);
     this.gmres = new Gmres(n, 60);
-    let nd = 0;
-    for (let d = 0; d < 2; d++) {
-      const dir = dirs[d];
-      if (dir === null) continue;
-      for (let t = 0; t < 2; t++) if (dir[t].kind === 'diffuse' || dir[t].kind === 'specular') nd += (d === 0 ? ny : nx) * (dir[t].kind === 'specular' ? K : 1);
-    }
-    nd = Math.min(nd, KineticWalls2D.wMax);
-    this.Uw = new Float64Array(nd * K);
-    this.Vw = new Float64Array(nd * K);
-    this.wC = new Int32Array(nd);
-    this.Cw = new Float64Array(nd * nd);
-    this.wP = new Int32Array(nd);
-    this.ws = new Float64Array(nd);
-    this.wk = new Float64Array(nd > 0 ? N * K : 0);
+    this.couplings = new WallCouplings2D(nx, ny, K, dirs);
     this.op = {
       apply: (x, y) => this.apply(x, y),
       precondition: (r, z) => this.precondition(r, z),
@@ -427,7 +403,7 @@ export class KineticWalls2D extends MicroMacroStepper {
     const NK = N * K;
     const T = this.transport;
     for (let p = 0; p < NK; p++) z[p] = r[p];
-    this.solveMW(z);
+    this.couplings.apply(z, this.solveMBound);
     T.transport(null, 0, z, 0, null, this.PhiX, this.PhiY);
     T.densityRows(null, 0, this.PhiX, this.PhiY, tr, 0);
     for (let c = 0; c < N; c++) tr[c] = r[NK + c] - tr[c];
@@ -440,7 +416,7 @@ export class KineticWalls2D extends MicroMacroStepper {
       const b = k * N;
       for (let c = 0; c < N; c++) tq[b + c] = ia[c] * (c0 * tr[c] + div[b + c]);
     }
-    this.solveMW(tq);
+    this.couplings.apply(tq, this.solveMBound);
     for (let p = 0; p < NK; p++) z[p] -= tq[p];
   }
 
@@ -514,7 +490,7 @@ export class KineticWalls2D extends MicroMacroStepper {
       }
       band.factor(Mk, base);
     }
-    this.assembleW();
+    this.couplings.assemble(this.transport, this.dirs, this.ia, this.eps, this.band, this.Mk, this.perm, this.pv);
     this.assembleL();
   }
 
@@ -560,144 +536,5 @@ export class KineticWalls2D extends MicroMacroStepper {
       }
     }
     band.factor(Lb, 0);
-  }
-
-  /**
-   * The walls' couplings between velocities whose rows carry them strongly (some |U| entry ≥ 1, i.e. as large as
-   * the row's diagonal: free streaming to the wall, γ ≈ 1 at CFL dt/(eps dx) ≳ 1), as rank-one terms U_i V_iᵀ at the wall cell wC[i]: a diffuse face
-   * (U on its incoming rows, V = π over its outgoing velocities) and a specular face per velocity k (U on row k,
-   * V picking the mirror velocity k'); at most wMax of them. Then Cw = I + Vᵀ M̃^{-1} U by M̃_k solves of U's
-   * columns, LU with partial pivoting.
-   */
-  private assembleW(): void {
-    const { nx, ny, K, dirs, perm, pv, band, Uw, Vw } = this;
-    const T = this.transport;
-    let nW = 0;
-    const cap = this.wP.length;
-    for (let d = 0 as 0 | 1; d < 2; d = (d + 1) as 0 | 1) {
-      const dir = dirs[d];
-      if (dir === null) continue;
-      const M = d === 0 ? ny : nx;
-      const out = d === 0 ? T.outX : T.outY;
-      const u = d === 0 ? T.vx : T.vy;
-      const gam = d === 0 ? T.gX : T.gY;
-      const nf = d === 0 ? T.nfx : T.nfy;
-      const mir = d === 0 ? T.mirX : T.mirY;
-      const sg = T.dt / (this.eps * (d === 0 ? T.dx : T.dy));
-      for (let s = 0; s < 2; s++) {
-        const kind = dir[s].kind;
-        if (kind !== 'diffuse' && kind !== 'specular') continue;
-        for (let m = 0; m < M; m++) {
-          const f = T.wallFace(d, s, m);
-          const c = T.wallCell(d, s, m);
-          const iac = this.ia[c];
-          if (kind === 'diffuse') {
-            const o = out[s * M + m];
-            if (!(o > 0) || nW >= cap) continue;
-            let big = 0;
-            for (let k = 0; k < K; k++) {
-              const un = s === 0 ? u[k] : -u[k]; // > 0: incoming
-              const g = gam[k * nf + f];
-              const uv = un > 0 && T.active[k] ? (s === 0 ? -sg : sg) * u[k] * g * iac : 0;
-              Uw[nW * K + k] = uv;
-              Vw[nW * K + k] = un < 0 ? (T.w[k] * -un * g) / o : 0;
-              big = Math.max(big, Math.abs(uv));
-            }
-            if (big >= 1) this.wC[nW++] = c;
-          } else {
-            for (let k = 0; k < K; k++) {
-              const g = gam[k * nf + f];
-              const uv = (s === 0 ? -sg : sg) * u[k] * 0.5 * g * iac;
-              if (!(Math.abs(uv) >= 1) || !T.active[k] || nW >= cap) continue;
-              Uw.fill(0, nW * K, nW * K + K);
-              Vw.fill(0, nW * K, nW * K + K);
-              Uw[nW * K + k] = uv;
-              Vw[nW * K + mir[k]] = 1;
-              this.wC[nW++] = c;
-            }
-          }
-        }
-      }
-    }
-    this.nW = nW;
-    if (nW === 0) return;
-    const C = this.Cw;
-    C.fill(0, 0, nW * nW);
-    for (let i = 0; i < nW; i++) C[i * nW + i] = 1;
-    for (let i = 0; i < nW; i++) {
-      for (let k = 0; k < K; k++) {
-        const v = Uw[i * K + k];
-        if (v === 0) continue;
-        pv.fill(0);
-        pv[perm[this.wC[i]]] = v;
-        band.solve(this.Mk, k * band.size, pv);
-        for (let j = 0; j < nW; j++) {
-          const p = Vw[j * K + k];
-          if (p !== 0) C[j * nW + i] += p * pv[perm[this.wC[j]]];
-        }
-      }
-    }
-    // LU with partial pivoting (in place)
-    const P = this.wP;
-    for (let c = 0; c < nW; c++) {
-      let pr = c;
-      for (let r = c + 1; r < nW; r++) if (Math.abs(C[r * nW + c]) > Math.abs(C[pr * nW + c])) pr = r;
-      P[c] = pr;
-      if (pr !== c) {
-        for (let q = 0; q < nW; q++) {
-          const t = C[c * nW + q];
-          C[c * nW + q] = C[pr * nW + q];
-          C[pr * nW + q] = t;
-        }
-      }
-      const piv = C[c * nW + c];
-      for (let r = c + 1; r < nW; r++) {
-        const l = (C[r * nW + c] /= piv);
-        if (l !== 0) for (let q = c + 1; q < nW; q++) C[r * nW + q] -= l * C[c * nW + q];
-      }
-    }
-  }
-
-  /** y ← (M̃ + U Vᵀ)^{-1} y by Woodbury: M̃^{-1} y − M̃^{-1} U Cw^{-1} Vᵀ M̃^{-1} y. */
-  private solveMW(y: Float64Array): void {
-    this.solveM(y);
-    const nW = this.nW;
-    if (nW === 0) return;
-    const { N, K, ws, wk, Uw, Vw } = this;
-    const C = this.Cw;
-    for (let j = 0; j < nW; j++) {
-      let t = 0;
-      const c = this.wC[j];
-      for (let k = 0; k < K; k++) {
-        const p = Vw[j * K + k];
-        if (p !== 0) t += p * y[k * N + c];
-      }
-      ws[j] = t;
-    }
-    const P = this.wP;
-    for (let c = 0; c < nW; c++) {
-      const pr = P[c];
-      if (pr !== c) {
-        const t = ws[c];
-        ws[c] = ws[pr];
-        ws[pr] = t;
-      }
-    }
-    for (let c = 0; c < nW; c++) for (let r = c + 1; r < nW; r++) ws[r] -= C[r * nW + c] * ws[c];
-    for (let r = nW - 1; r >= 0; r--) {
-      let t = ws[r];
-      for (let q = r + 1; q < nW; q++) t -= C[r * nW + q] * ws[q];
-      ws[r] = t / C[r * nW + r];
-    }
-    wk.fill(0);
-    for (let i = 0; i < nW; i++) {
-      const c = this.wC[i];
-      for (let k = 0; k < K; k++) {
-        const v = Uw[i * K + k];
-        if (v !== 0) wk[k * N + c] += v * ws[i];
-      }
-    }
-    this.solveM(wk);
-    for (let p = 0; p < N * K; p++) y[p] -= wk[p];
   }
 }
