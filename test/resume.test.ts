@@ -4,6 +4,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { spawn, spawnSync } from 'node:child_process';
+import { assertResumesAfterPowerCut } from './support/powerCut.js';
 
 const cli = path.resolve('dist/src/cli/main.js');
 const nlbgk = (...args: string[]) => spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8' });
@@ -72,8 +73,6 @@ test('same config twice gives byte-identical outputs', () => {
 
 test('particles: a run interrupted after a checkpoint resumes to the same bytes (random streams included)', async () => {
   const { validateConfig } = await import('../src/config/validate.js');
-  const { buildProblem } = await import('../src/simulation/build.js');
-  const { runProblem, runConfig, resumeRun } = await import('../src/run.js');
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'nlbgk-presume-'));
   const config = validateConfig({
     model: { equation: 'particles', dim: 2, alpha: -1, eps: 0.2 },
@@ -84,26 +83,11 @@ test('particles: a run interrupted after a checkpoint resumes to the same bytes 
     output: { times: [0.005, 0.02], series_every: 2 },
     checkpoint: { every_steps: 5 },
   });
-  await runConfig(config, { outDir: path.join(root, 'whole') });
-  const problem = buildProblem(config);
-  const step = problem.stepper.step.bind(problem.stepper);
-  let n = 0;
-  problem.stepper.step = (dt: number) => {
-    if (++n === 13) throw new Error('simulated power cut');
-    step(dt);
-  };
-  const cut = path.join(root, 'cut');
-  await assert.rejects(runProblem(problem, { outDir: cut }), /power cut/);
-  await resumeRun(cut);
-  for (const f of ['series.csv', 'summary.json', 'fields.h5']) {
-    assert.ok(fs.readFileSync(path.join(cut, f)).equals(fs.readFileSync(path.join(root, 'whole', f))), `${f} differs after resume`);
-  }
+  await assertResumesAfterPowerCut(config, root, 13);
 });
 
 test('error-controlled kinetic run: a power cut after a checkpoint resumes to the same bytes (controller state included)', async () => {
   const { validateConfig } = await import('../src/config/validate.js');
-  const { buildProblem } = await import('../src/simulation/build.js');
-  const { runProblem, runConfig, resumeRun } = await import('../src/run.js');
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'nlbgk-aresume-'));
   const config = validateConfig({
     model: { equation: 'kinetic', alpha: 1, eps: 0.05 },
@@ -114,22 +98,8 @@ test('error-controlled kinetic run: a power cut after a checkpoint resumes to th
     output: { times: [0.005, 0.02], series_every: 3 },
     checkpoint: { every_steps: 7 },
   });
-  await runConfig(config, { outDir: path.join(root, 'whole') });
-  const problem = buildProblem(config);
-  const stepper = problem.stepper as unknown as { attempt(dt: number): number };
-  const attempt = stepper.attempt.bind(stepper);
-  let n = 0;
-  stepper.attempt = (dt: number) => {
-    if (++n === 40) throw new Error('simulated power cut');
-    return attempt(dt);
-  };
-  const cut = path.join(root, 'cut');
-  await assert.rejects(runProblem(problem, { outDir: cut }), /power cut/);
-  await resumeRun(cut);
-  for (const f of ['series.csv', 'summary.json', 'fields.h5']) {
-    assert.ok(fs.readFileSync(path.join(cut, f)).equals(fs.readFileSync(path.join(root, 'whole', f))), `${f} differs after resume`);
-  }
-  const a = JSON.parse(fs.readFileSync(path.join(root, 'whole', 'run.json'), 'utf8'));
+  const { whole, cut } = await assertResumesAfterPowerCut(config, root, 40);
+  const a = JSON.parse(fs.readFileSync(path.join(whole, 'run.json'), 'utf8'));
   const b = JSON.parse(fs.readFileSync(path.join(cut, 'run.json'), 'utf8'));
   assert.equal(a.stepping.mode, 'adaptive');
   assert.deepEqual({ ...b.stepping }, { ...a.stepping }, 'the step statistics continue across the resume');

@@ -24,6 +24,7 @@ import { makeGrid, cellAverages } from '../src/grid/grid.js';
 import { velocityGrid } from '../src/velocity/gaussHermite.js';
 import { fitPowerLaw } from '../src/fitting/rates.js';
 import { main } from '../src/cli/main.js';
+import { assertResumesAfterPowerCut } from './support/powerCut.js';
 
 type Input = Record<string, unknown>;
 
@@ -338,7 +339,6 @@ test('species steppers: a rejected attempt changes nothing, the retry equals a f
 });
 
 test('species runs: a power cut after a checkpoint resumes to the same bytes (kinetic with its limit system, particles)', async () => {
-  const { runProblem, runConfig, resumeRun } = await import('../src/run.js');
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'nlbgk-species-resume-'));
   const inputs: Input[] = [
     { model: { equation: 'kinetic', eps: 0.05 }, domain: { cells: [24] }, velocity: { nodes: 6 }, species: sinCos, time: { end: 0.02, rtol: 1e-5 }, output: { times: [0.005, 0.02], series_every: 3 }, checkpoint: { every_steps: 7 } },
@@ -346,26 +346,7 @@ test('species runs: a power cut after a checkpoint resumes to the same bytes (ki
   ];
   for (const [k, input] of inputs.entries()) {
     const config = validateConfig(input);
-    await runConfig(config, { outDir: path.join(root, `whole${k}`) });
-    const problem = buildProblem(config);
-    const stepper = problem.stepper as unknown as { step(dt: number): void; attempt?(dt: number): number };
-    let n = 0;
-    const cutAt = () => {
-      if (++n === 9) throw new Error('simulated power cut');
-    };
-    if (stepper.attempt) {
-      const attempt = stepper.attempt.bind(stepper);
-      stepper.attempt = (dt: number) => (cutAt(), attempt(dt));
-    } else {
-      const step = stepper.step.bind(stepper);
-      stepper.step = (dt: number) => (cutAt(), step(dt));
-    }
-    const cut = path.join(root, `cut${k}`);
-    await assert.rejects(runProblem(problem, { outDir: cut }), /power cut/);
-    await resumeRun(cut);
-    for (const f of ['series.csv', 'summary.json', 'fields.h5']) {
-      assert.ok(fs.readFileSync(path.join(cut, f)).equals(fs.readFileSync(path.join(root, `whole${k}`, f))), `${(input.model as { equation: string }).equation}: ${f} differs after resume`);
-    }
+    await assertResumesAfterPowerCut(config, root, 9, `${(input.model as { equation: string }).equation}${k}`);
   }
   fs.rmSync(root, { recursive: true, force: true });
 });

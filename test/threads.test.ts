@@ -10,6 +10,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { spawnSync } from 'node:child_process';
+import { assertResumesAfterPowerCut } from './support/powerCut.js';
 
 const cli = path.resolve('dist/src/cli/main.js');
 const nlbgk = (...args: string[]) => spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8', timeout: 120_000 });
@@ -53,24 +54,9 @@ test('nlbgk run --threads 1, 2, 3: series.csv, summary.json and fields.h5 are th
 
 test('a run on 2 threads cut by a power failure resumes to the bytes of an uninterrupted one', async () => {
   const { parseConfigText, validateConfig } = await import('../src/config/validate.js');
-  const { buildProblem } = await import('../src/simulation/build.js');
-  const { runProblem, runConfig, resumeRun } = await import('../src/run.js');
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'nlbgk-tresume-'));
   const cfg = validateConfig({ ...(parseConfigText(config) as object), compute: { threads: 2 } });
-  await runConfig(cfg, { outDir: path.join(root, 'whole') });
-  const problem = buildProblem(cfg);
-  const stepper = problem.stepper as unknown as { attempt(dt: number): number };
-  const attempt = stepper.attempt.bind(stepper);
-  let n = 0;
-  stepper.attempt = (dt: number) => {
-    if (++n === 11) throw new Error('simulated power cut');
-    return attempt(dt);
-  };
-  const cut = path.join(root, 'cut');
-  await assert.rejects(runProblem(problem, { outDir: cut }), /power cut/);
-  assert.ok(fs.existsSync(path.join(cut, 'checkpoint.bin')));
-  await resumeRun(cut);
-  for (const f of ['series.csv', 'summary.json', 'fields.h5']) assert.ok(read(cut, f).equals(read(path.join(root, 'whole'), f)), `${f} differs after resume`);
+  await assertResumesAfterPowerCut(cfg, root, 11);
 });
 
 test('nlbgk run --threads 0 / two / 65: exit 2, one line naming --threads, nothing written', () => {

@@ -15,6 +15,7 @@ import { velocityGrid } from '../src/velocity/gaussHermite.js';
 import { powerLaw } from '../src/models/rate.js';
 import { validateConfig } from '../src/config/validate.js';
 import { buildProblem } from '../src/simulation/build.js';
+import { assertResumesAfterPowerCut } from './support/powerCut.js';
 
 type Kind = 'specular' | 'diffuse' | 'absorbing';
 
@@ -204,7 +205,6 @@ test('particle walls: a run interrupted after a checkpoint resumes to the same b
   const fs = await import('node:fs');
   const os = await import('node:os');
   const path = await import('node:path');
-  const { runProblem, runConfig, resumeRun } = await import('../src/run.js');
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'nlbgk-pwalls-'));
   const config = validateConfig({
     model: { equation: 'particles', dim: 2, alpha: 1, eps: 0.1 },
@@ -215,21 +215,7 @@ test('particle walls: a run interrupted after a checkpoint resumes to the same b
     output: { times: [0.01, 0.02], series_every: 2 },
     checkpoint: { every_steps: 5 },
   });
-  await runConfig(config, { outDir: path.join(root, 'whole') });
-  const problem = buildProblem(config);
-  const stepper = problem.stepper as unknown as { step(dt: number): void };
-  const step = stepper.step.bind(stepper);
-  let n = 0;
-  stepper.step = (dt: number) => {
-    if (++n === 13) throw new Error('simulated power cut');
-    step(dt);
-  };
-  const cut = path.join(root, 'cut');
-  await assert.rejects(runProblem(problem, { outDir: cut }), /power cut/);
-  await resumeRun(cut);
-  for (const f of ['series.csv', 'summary.json', 'fields.h5']) {
-    assert.ok(fs.readFileSync(path.join(cut, f)).equals(fs.readFileSync(path.join(root, 'whole', f))), `${f} differs after resume`);
-  }
+  const { cut } = await assertResumesAfterPowerCut(config, root, 13);
   const rows = fs.readFileSync(path.join(cut, 'series.csv'), 'utf8').trim().split('\n');
   const head = rows[0].split(',');
   const last = rows[rows.length - 1].split(',').map(Number);

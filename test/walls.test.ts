@@ -21,6 +21,7 @@ import { buildProblem } from '../src/simulation/build.js';
 import { Simulation } from '../src/simulation/simulation.js';
 import { simulationOptions } from '../src/simulation/options.js';
 import type { AdaptiveStepper } from '../src/solvers/stepper.js';
+import { assertResumesAfterPowerCut } from './support/powerCut.js';
 
 type Side = WallSide1D['kind'] | WallSide1D;
 
@@ -356,7 +357,6 @@ test('walls: a rejected attempt leaves a walled run untouched and the retry equa
 });
 
 test('walls: a walled error-controlled run interrupted after a checkpoint resumes to the same bytes (outflow columns included)', async () => {
-  const { runProblem, runConfig, resumeRun } = await import('../src/run.js');
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'nlbgk-walls-'));
   const config = validateConfig({
     model: { equation: 'kinetic', alpha: -1, eps: 0.05 },
@@ -367,21 +367,7 @@ test('walls: a walled error-controlled run interrupted after a checkpoint resume
     output: { times: [0.005, 0.02], series_every: 3 },
     checkpoint: { every_steps: 7 },
   });
-  await runConfig(config, { outDir: path.join(root, 'whole') });
-  const problem = buildProblem(config);
-  const stepper = problem.stepper as unknown as { attempt(dt: number): number };
-  const attempt = stepper.attempt.bind(stepper);
-  let n = 0;
-  stepper.attempt = (dt: number) => {
-    if (++n === 30) throw new Error('simulated power cut');
-    return attempt(dt);
-  };
-  const cut = path.join(root, 'cut');
-  await assert.rejects(runProblem(problem, { outDir: cut }), /power cut/);
-  await resumeRun(cut);
-  for (const f of ['series.csv', 'summary.json', 'fields.h5']) {
-    assert.ok(fs.readFileSync(path.join(cut, f)).equals(fs.readFileSync(path.join(root, 'whole', f))), `${f} differs after resume`);
-  }
+  const { cut } = await assertResumesAfterPowerCut(config, root, 30);
   const header = fs.readFileSync(path.join(cut, 'series.csv'), 'utf8').split('\n')[0];
   assert.match(header, /outflow_x_lo,outflow_x_hi/);
   fs.rmSync(root, { recursive: true, force: true });

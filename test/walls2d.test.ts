@@ -21,6 +21,7 @@ import { buildProblem } from '../src/simulation/build.js';
 import { Simulation } from '../src/simulation/simulation.js';
 import { simulationOptions } from '../src/simulation/options.js';
 import type { AdaptiveStepper } from '../src/solvers/stepper.js';
+import { assertResumesAfterPowerCut } from './support/powerCut.js';
 
 type Kind = 'specular' | 'diffuse' | 'absorbing' | 'periodic';
 
@@ -336,24 +337,9 @@ test('walls2d: a rejected attempt leaves a diffuse/absorbing 2D run untouched; s
   assert.ok(bits(d.stepper.outflow()).equals(bits(c.stepper.outflow())) && d.stepper.outflow()[1] > 0, 'outflow after the restored run');
 
   // through the run directory: a power cut after a checkpoint, then resume
-  const { runProblem, runConfig, resumeRun } = await import('../src/run.js');
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'nlbgk-walls2d-'));
   const config = validateConfig({ ...input, time: { end: 0.03, rtol: 1e-4 }, output: { times: [0.01, 0.03], series_every: 3 }, checkpoint: { every_steps: 5 } });
-  await runConfig(config, { outDir: path.join(root, 'whole') });
-  const problem = buildProblem(config);
-  const stepper = problem.stepper as unknown as { attempt(dt: number): number };
-  const attempt = stepper.attempt.bind(stepper);
-  let m = 0;
-  stepper.attempt = (h: number) => {
-    if (++m === 12) throw new Error('simulated power cut');
-    return attempt(h);
-  };
-  const cut = path.join(root, 'cut');
-  await assert.rejects(runProblem(problem, { outDir: cut }), /power cut/);
-  await resumeRun(cut);
-  for (const f of ['series.csv', 'summary.json', 'fields.h5']) {
-    assert.ok(fs.readFileSync(path.join(cut, f)).equals(fs.readFileSync(path.join(root, 'whole', f))), `${f} differs after resume`);
-  }
+  const { cut } = await assertResumesAfterPowerCut(config, root, 12);
   const header = fs.readFileSync(path.join(cut, 'series.csv'), 'utf8').split('\n')[0];
   assert.match(header, /outflow_x_lo,outflow_x_hi,outflow_y_lo,outflow_y_hi/);
   fs.rmSync(root, { recursive: true, force: true });
