@@ -32,7 +32,7 @@ import type { RateLaw } from '../../models/rate.js';
 import { NumericalFailure, type StepperState } from '../stepper.js';
 import { Gmres, type LinearOperator } from '../linear/gmres.js';
 import { BandedLU } from '../linear/banded.js';
-import { WallTransport2D, type Direction2D } from '../transport/walls2d.js';
+import { WallTransport2D, lineGeometry, type Direction2D } from '../transport/walls2d.js';
 import { BoundLimiter2D } from '../limiter.js';
 import { WallFct2D } from '../limiterWalls2d.js';
 import { Levels2D } from '../microMacro/levels.js';
@@ -511,10 +511,12 @@ export class KineticWalls2D extends MicroMacroStepper {
     else this.assembleL();
   }
 
-  /** Assemble and factor the banded M̃_k of the active velocities. */
+  /** Assemble (I + X_k + Y_k from the lines' entries, WallLines2D.lineEntries) and factor the banded M̃_k of the active velocities. */
   private assembleBanded(): void {
-    const { nx, ny, N, K, ia, perm, band, dirs } = this;
+    const { nx, ny, N, K, ia, perm, band } = this;
     const T = this.transport;
+    const L = this.lines;
+    const { la, da, ua } = L;
     const size = band.size;
     const Mk = (this.Mk ??= new Float64Array(K * size));
     for (let k = 0; k < K; k++) {
@@ -523,39 +525,14 @@ export class KineticWalls2D extends MicroMacroStepper {
       Mk.fill(0, base, base + size);
       for (let c = 0; c < N; c++) band.add(Mk, base, perm[c], perm[c], 1);
       for (let d = 0 as 0 | 1; d < 2; d = (d + 1) as 0 | 1) {
-        const uk = d === 0 ? T.vx[k] : T.vy[k];
-        if (uk === 0) continue;
-        const h = d === 0 ? T.dx : T.dy;
-        const sig = (T.dt / (this.eps * h)) * uk;
-        const gam = d === 0 ? T.gX : T.gY;
-        const nf = d === 0 ? T.nfx : T.nfy;
-        const n = d === 0 ? nx : ny;
-        const M = d === 0 ? ny : nx;
-        const dir = dirs[d];
-        const cs = d === 0 ? 1 : nx;
-        const cm = d === 0 ? nx : 1;
-        const fs = d === 0 ? 1 : nx;
-        const fm = d === 0 ? nx + 1 : 1;
+        const { n, M, cs, cm } = lineGeometry(d, nx, ny);
         for (let m = 0; m < M; m++) {
-          for (let F = dir === null ? 0 : 1; F < n; F++) {
-            const cL = m * cm + (F === 0 ? n - 1 : F - 1) * cs;
-            const cR = m * cm + F * cs;
-            const g = gam[k * nf + m * fm + F * fs];
-            if (g === 0) continue;
-            const t = 0.5 * sig * g;
-            band.add(Mk, base, perm[cL], perm[cL], ia[cL] * t);
-            band.add(Mk, base, perm[cL], perm[cR], ia[cL] * t);
-            band.add(Mk, base, perm[cR], perm[cL], -ia[cR] * t);
-            band.add(Mk, base, perm[cR], perm[cR], -ia[cR] * t);
-          }
-          if (dir === null) continue;
-          for (let s = 0; s < 2; s++) {
-            const c = m * cm + (s === 0 ? 0 : n - 1) * cs;
-            const g = gam[k * nf + m * fm + (s === 0 ? 0 : n) * fs];
-            const incoming = s === 0 ? uk > 0 : uk < 0;
-            const self = dir[s].kind === 'specular' ? 0.5 * g : incoming ? 0 : g;
-            if (self === 0) continue;
-            band.add(Mk, base, perm[c], perm[c], (s === 0 ? -sig : sig) * self * ia[c]);
+          L.lineEntries(k, d, m, T, ia, this.eps);
+          for (let i = 0; i < n; i++) {
+            const c = perm[m * cm + i * cs];
+            band.add(Mk, base, c, c, da[i]);
+            if (la[i] !== 0) band.add(Mk, base, c, perm[m * cm + (i === 0 ? n - 1 : i - 1) * cs], la[i]);
+            if (ua[i] !== 0) band.add(Mk, base, c, perm[m * cm + (i === n - 1 ? 0 : i + 1) * cs], ua[i]);
           }
         }
       }
@@ -563,46 +540,27 @@ export class KineticWalls2D extends MicroMacroStepper {
     }
   }
 
+  /** The banded L: the faces and wall terms WallLimit2D assembles, factored. */
   private assembleL(): void {
-    const { nx, ny, N, perm, band, dirs } = this;
-    const T = this.transport;
+    const { N, perm, band } = this;
+    const W = this.limit;
+    W.prepare(this.transport, this.eps, false);
+    const { ax, ay, dg } = W;
     const Lb = (this.Lb ??= new Float64Array(band.size));
     Lb.fill(0);
-    for (let c = 0; c < N; c++) band.add(Lb, 0, perm[c], perm[c], T.c0);
-    for (let d = 0 as 0 | 1; d < 2; d = (d + 1) as 0 | 1) {
-      const h = d === 0 ? T.dx : T.dy;
-      const kap = T.dt / (h * h);
-      const sig = T.dt / (this.eps * h);
-      const Df = d === 0 ? T.DfX : T.DfY;
-      const v2b = d === 0 ? T.v2bX : T.v2bY;
-      const n = d === 0 ? nx : ny;
-      const M = d === 0 ? ny : nx;
-      const dir = dirs[d];
-      const cs = d === 0 ? 1 : nx;
-      const cm = d === 0 ? nx : 1;
-      const fs = d === 0 ? 1 : nx;
-      const fm = d === 0 ? nx + 1 : 1;
-      for (let m = 0; m < M; m++) {
-        for (let F = dir === null ? 0 : 1; F < n; F++) {
-          const cL = perm[m * cm + (F === 0 ? n - 1 : F - 1) * cs];
-          const cR = perm[m * cm + F * cs];
-          const f = m * fm + F * fs;
-          const t = kap * Df[f] * v2b[f];
-          band.add(Lb, 0, cL, cL, t);
-          band.add(Lb, 0, cL, cR, -t);
-          band.add(Lb, 0, cR, cR, t);
-          band.add(Lb, 0, cR, cL, -t);
-        }
-        if (dir === null) continue;
-        for (let s = 0; s < 2; s++) {
-          if (dir[s].kind !== 'absorbing' && dir[s].kind !== 'inflow') continue;
-          const f = m * fm + (s === 0 ? 0 : n) * fs;
-          const e = (d === 0 ? T.eX : T.eY)[s * M + m];
-          const o = (d === 0 ? T.outX : T.outY)[s * M + m];
-          const c = perm[m * cm + (s === 0 ? 0 : n - 1) * cs];
-          band.add(Lb, 0, c, c, sig * (o + e * v2b[f]));
-        }
-      }
+    const face = (c: number, nb: number, t: number) => {
+      if (nb < 0) return;
+      const a = perm[c];
+      const b = perm[nb];
+      band.add(Lb, 0, a, a, t);
+      band.add(Lb, 0, a, b, -t);
+      band.add(Lb, 0, b, b, t);
+      band.add(Lb, 0, b, a, -t);
+    };
+    for (let c = 0; c < N; c++) band.add(Lb, 0, perm[c], perm[c], dg[c]);
+    for (let c = 0; c < N; c++) {
+      face(c, W.east(c), ax[c]);
+      face(c, W.north(c), ay[c]);
     }
     band.factor(Lb, 0);
   }

@@ -10,51 +10,39 @@
  * s = (c0 + wall terms)/K (../linear/multigrid.ts with walls; the scaling as ../transport/limitSolve2d.ts on
  * the torus): O(N) per iteration where the banded LU cost O(N b²) to factor (b the cells across the box).
  */
-import { HelmholtzMG } from '../linear/multigrid.js';
-import { pcg, PcgWork, type PcgResult, type SpdOperator } from '../linear/pcg.js';
-import type { Direction2D, WallTransport2D } from '../transport/walls2d.js';
+import { ScaledMgCg } from '../linear/scaledMgCg.js';
+import { lineGeometry, type Direction2D, type WallTransport2D } from '../transport/walls2d.js';
 
-export class WallLimit2D {
-  private readonly N: number;
-  private readonly mg: HelmholtzMG;
+export class WallLimit2D extends ScaledMgCg {
   /** Face coefficients dt/h² <v²(1−γ)> Df of the face east of cell c (ax) and north of c (ay); 0 at a wall. */
-  private readonly ax: Float64Array;
-  private readonly ay: Float64Array;
+  readonly ax: Float64Array;
+  readonly ay: Float64Array;
   /** c0 + the walls' diagonal terms. */
-  private readonly dg: Float64Array;
-  private readonly isk: Float64Array;
-  private readonly s: Float64Array;
-  private readonly t: Float64Array;
-  private readonly work: PcgWork;
-  private readonly out: PcgResult = { iterations: 0, converged: true, relResidual: 0 };
-  private readonly op: SpdOperator;
-  /** CG iterations (summed). */
-  iterations = 0;
+  readonly dg: Float64Array;
 
   constructor(
     private readonly nx: number,
     private readonly ny: number,
     private readonly dirs: readonly [Direction2D, Direction2D],
   ) {
-    const N = nx * ny;
-    this.N = N;
-    this.mg = new HelmholtzMG(nx, ny, { periodic: [dirs[0] === null, dirs[1] === null] });
-    const f = () => new Float64Array(N);
-    this.ax = f();
-    this.ay = f();
-    this.dg = f();
-    this.isk = f();
-    this.s = f();
-    this.t = f();
-    this.work = new PcgWork(N);
-    this.op = {
-      apply: (x, y) => this.apply(x, y),
-      precondition: (r, z) => this.vcycle(r, z),
-    };
+    super(nx, ny, [dirs[0] === null, dirs[1] === null]);
+    this.ax = new Float64Array(this.N);
+    this.ay = new Float64Array(this.N);
+    this.dg = new Float64Array(this.N);
   }
 
-  /** This step's L from the prepared transport (its c0, dt, faces and wall terms). */
-  prepare(T: WallTransport2D, eps: number): void {
+  /** East and north neighbours of cell c (−1: a wall). */
+  east(c: number): number {
+    const i = c % this.nx;
+    return i < this.nx - 1 ? c + 1 : this.dirs[0] === null ? c - this.nx + 1 : -1;
+  }
+
+  north(c: number): number {
+    return c + this.nx < this.N ? c + this.nx : this.dirs[1] === null ? c + this.nx - this.N : -1;
+  }
+
+  /** This step's L from the prepared transport (its c0, dt, faces and wall terms): the faces, then the V-cycle's scaling. */
+  prepare(T: WallTransport2D, eps: number, vcycle = true): void {
     const { nx, ny, N, ax, ay, dg, dirs } = this;
     ax.fill(0);
     ay.fill(0);
@@ -65,19 +53,13 @@ export class WallLimit2D {
       const sig = T.dt / (eps * h);
       const Df = d === 0 ? T.DfX : T.DfY;
       const v2b = d === 0 ? T.v2bX : T.v2bY;
-      const n = d === 0 ? nx : ny;
-      const M = d === 0 ? ny : nx;
+      const { n, M, cs, cm, fs, fm } = lineGeometry(d, nx, ny);
       const dir = dirs[d];
-      const cs = d === 0 ? 1 : nx;
-      const cm = d === 0 ? nx : 1;
-      const fs = d === 0 ? 1 : nx;
-      const fm = d === 0 ? nx + 1 : 1;
       const a = d === 0 ? ax : ay;
       for (let m = 0; m < M; m++) {
         for (let F = dir === null ? 0 : 1; F < n; F++) {
-          const cL = m * cm + (F === 0 ? n - 1 : F - 1) * cs;
           const f = m * fm + F * fs;
-          a[cL] = kap * Df[f] * v2b[f];
+          a[m * cm + (F === 0 ? n - 1 : F - 1) * cs] = kap * Df[f] * v2b[f];
         }
         if (dir === null) continue;
         for (let s = 0; s < 2; s++) {
@@ -89,57 +71,41 @@ export class WallLimit2D {
         }
       }
     }
-    // Kirchhoff scaling: K = the mean of the four faces' coefficients in units of dt/h² (a wall face counts 0)
+    if (!vcycle) return;
+    // K = the mean of the four faces' coefficients in units of dt/h² (a wall face counts 0)
     const kx = T.dt / (T.dx * T.dx);
     const ky = T.dt / (T.dy * T.dy);
-    const s = this.s;
-    for (let j = 0; j < ny; j++) {
-      for (let i = 0; i < nx; i++) {
-        const c = i + nx * j;
-        const w = i > 0 ? c - 1 : dirs[0] === null ? c + nx - 1 : -1;
-        const so = j > 0 ? c - nx : dirs[1] === null ? c - nx + N : -1;
-        const k = 0.25 * ((ax[c] + (w >= 0 ? ax[w] : 0)) / kx + (ay[c] + (so >= 0 ? ay[so] : 0)) / ky);
-        const kk = Math.max(k, 1e-300);
-        this.isk[c] = 1 / Math.sqrt(kk);
-        s[c] = dg[c] / kk;
-      }
-    }
-    this.mg.setOperator(s, kx, ky);
+    const west = (c: number) => (c % nx > 0 ? c - 1 : dirs[0] === null ? c + nx - 1 : -1);
+    const south = (c: number) => (c >= nx ? c - nx : dirs[1] === null ? c - nx + N : -1);
+    this.setScaling(
+      (c) => {
+        const w = west(c);
+        const so = south(c);
+        return 0.25 * ((ax[c] + (w >= 0 ? ax[w] : 0)) / kx + (ay[c] + (so >= 0 ? ay[so] : 0)) / ky);
+      },
+      (c) => dg[c],
+      kx,
+      ky,
+    );
   }
 
   /** y = L x. */
   apply(x: Float64Array, y: Float64Array): void {
-    const { nx, ny, N, ax, ay, dg, dirs } = this;
+    const { N, ax, ay, dg } = this;
     for (let c = 0; c < N; c++) y[c] = dg[c] * x[c];
-    for (let j = 0; j < ny; j++) {
-      for (let i = 0; i < nx; i++) {
-        const c = i + nx * j;
-        const e = i < nx - 1 ? c + 1 : dirs[0] === null ? c - nx + 1 : -1;
-        if (e >= 0) {
-          const t = ax[c] * (x[c] - x[e]);
-          y[c] += t;
-          y[e] -= t;
-        }
-        const n = j < ny - 1 ? c + nx : dirs[1] === null ? c + nx - N : -1;
-        if (n >= 0) {
-          const t = ay[c] * (x[c] - x[n]);
-          y[c] += t;
-          y[n] -= t;
-        }
+    for (let c = 0; c < N; c++) {
+      const e = this.east(c);
+      if (e >= 0) {
+        const t = ax[c] * (x[c] - x[e]);
+        y[c] += t;
+        y[e] -= t;
+      }
+      const n = this.north(c);
+      if (n >= 0) {
+        const t = ay[c] * (x[c] - x[n]);
+        y[c] += t;
+        y[n] -= t;
       }
     }
-  }
-
-  private vcycle(r: Float64Array, z: Float64Array): void {
-    const { N, isk, t } = this;
-    for (let p = 0; p < N; p++) t[p] = r[p] * isk[p];
-    this.mg.precondition(t, z);
-    for (let p = 0; p < N; p++) z[p] *= isk[p];
-  }
-
-  /** z ≈ L⁻¹ r to a relative residual rtol (z is overwritten). */
-  solve(r: Float64Array, z: Float64Array, rtol: number): void {
-    pcg(this.op, r, z, rtol, 500, this.work, this.out);
-    this.iterations += this.out.iterations;
   }
 }

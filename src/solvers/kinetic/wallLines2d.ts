@@ -21,7 +21,7 @@
  * Storage per velocity and direction: lo, the inverse pivots and cp = up · inv (N each), and for a
  * periodic direction the bordering column (N) and 1/Schur per line.
  */
-import type { Direction2D, WallTransport2D } from '../transport/walls2d.js';
+import { lineGeometry, type Direction2D, type WallTransport2D } from '../transport/walls2d.js';
 
 export class WallLines2D {
   private readonly N: number;
@@ -30,10 +30,10 @@ export class WallLines2D {
   private readonly cp: Float64Array[];
   private readonly z: Float64Array[];
   private readonly invS: Float64Array[];
-  // assembly scratch (one line)
-  private readonly la: Float64Array;
-  private readonly da: Float64Array;
-  private readonly ua: Float64Array;
+  /** One line's entries (lineEntries()). */
+  readonly la: Float64Array;
+  readonly da: Float64Array;
+  readonly ua: Float64Array;
   /** max over the active velocities of ‖X_k‖∞ and ‖Y_k‖∞ (the last factor()). */
   private readonly norms = new Float64Array(2);
 
@@ -71,54 +71,58 @@ export class WallLines2D {
     for (let d = 0 as 0 | 1; d < 2; d = (d + 1) as 0 | 1) this.factorDirection(k, d, T, ia, eps);
   }
 
-  private factorDirection(k: number, d: 0 | 1, T: WallTransport2D, ia: Float64Array, eps: number): void {
-    const { nx, ny, N } = this;
+  /**
+   * Row i of line m of velocity k's line operator along d (I + X_k or I + Y_k, scaled rows), into la[i] (the
+   * coefficient of cell i − 1; of cell n − 1 in row 0 along a periodic direction), da[i] (without the 1) and ua[i]
+   * (cell i + 1; cell 0 in row n − 1 when periodic): each face's centred transport γ-weighted, and the wall faces'
+   * own terms (a specular face keeps half of γ, an absorbing or diffuse one its outgoing part).
+   */
+  lineEntries(k: number, d: 0 | 1, m: number, T: WallTransport2D, ia: Float64Array, eps: number): void {
+    const { la, da, ua } = this;
+    const { n, cs, cm, fs, fm } = lineGeometry(d, this.nx, this.ny);
     const uk = d === 0 ? T.vx[k] : T.vy[k];
     const sig = (T.dt / (eps * (d === 0 ? T.dx : T.dy))) * uk;
     const gam = d === 0 ? T.gX : T.gY;
-    const nf = d === 0 ? T.nfx : T.nfy;
-    const n = d === 0 ? nx : ny;
-    const M = d === 0 ? ny : nx;
+    const gb = k * (d === 0 ? T.nfx : T.nfy) + m * fm;
     const dir = this.dirs[d];
-    const cs = d === 0 ? 1 : nx;
-    const cm = d === 0 ? nx : 1;
-    const fs = d === 0 ? 1 : nx;
-    const fm = d === 0 ? nx + 1 : 1;
+    la.fill(0, 0, n);
+    ua.fill(0, 0, n);
+    da.fill(0, 0, n);
+    if (uk === 0) return;
+    for (let F = dir === null ? 0 : 1; F < n; F++) {
+      const iL = F === 0 ? n - 1 : F - 1;
+      const g = gam[gb + F * fs];
+      if (g === 0) continue;
+      const t = 0.5 * sig * g;
+      const aL = ia[m * cm + iL * cs];
+      const aR = ia[m * cm + F * cs];
+      da[iL] += aL * t;
+      ua[iL] += aL * t;
+      la[F] -= aR * t;
+      da[F] -= aR * t;
+    }
+    if (dir !== null) {
+      for (let s = 0; s < 2; s++) {
+        const i = s === 0 ? 0 : n - 1;
+        const g = gam[gb + (s === 0 ? 0 : n) * fs];
+        const incoming = s === 0 ? uk > 0 : uk < 0;
+        const self = dir[s].kind === 'specular' ? 0.5 * g : incoming ? 0 : g;
+        if (self !== 0) da[i] += (s === 0 ? -sig : sig) * self * ia[m * cm + i * cs];
+      }
+    }
+  }
+
+  private factorDirection(k: number, d: 0 | 1, T: WallTransport2D, ia: Float64Array, eps: number): void {
+    const { n, M, cs, cm } = lineGeometry(d, this.nx, this.ny);
+    const dir = this.dirs[d];
     const { la, da, ua } = this;
     const lo = this.lo[d];
     const inv = this.inv[d];
     const cp = this.cp[d];
-    const b = k * N;
+    const b = k * this.N;
     let norm = this.norms[d];
     for (let m = 0; m < M; m++) {
-      la.fill(0, 0, n);
-      ua.fill(0, 0, n);
-      da.fill(0, 0, n);
-      if (uk !== 0) {
-        // the entries of kinetic2dWalls.ts assemble(), line by line (face F between cells F − 1 and F)
-        for (let F = dir === null ? 0 : 1; F < n; F++) {
-          const iL = F === 0 ? n - 1 : F - 1;
-          const cL = m * cm + iL * cs;
-          const cR = m * cm + F * cs;
-          const g = gam[k * nf + m * fm + F * fs];
-          if (g === 0) continue;
-          const t = 0.5 * sig * g;
-          da[iL] += ia[cL] * t;
-          ua[iL] += ia[cL] * t;
-          la[F] -= ia[cR] * t;
-          da[F] -= ia[cR] * t;
-        }
-        if (dir !== null) {
-          for (let s = 0; s < 2; s++) {
-            const i = s === 0 ? 0 : n - 1;
-            const c = m * cm + i * cs;
-            const g = gam[k * nf + m * fm + (s === 0 ? 0 : n) * fs];
-            const incoming = s === 0 ? uk > 0 : uk < 0;
-            const self = dir[s].kind === 'specular' ? 0.5 * g : incoming ? 0 : g;
-            if (self !== 0) da[i] += (s === 0 ? -sig : sig) * self * ia[c];
-          }
-        }
-      }
+      this.lineEntries(k, d, m, T, ia, eps);
       for (let i = 0; i < n; i++) {
         const r = Math.abs(la[i]) + Math.abs(da[i]) + Math.abs(ua[i]);
         if (r > norm) norm = r;
@@ -184,42 +188,38 @@ export class WallLines2D {
   /** y ← (I + Y_k)⁻¹ (I + X_k)⁻¹ y on the block of velocity k (y[off + c], c = i + nx j). */
   solve(k: number, y: Float64Array, off: number): void {
     for (let d = 0 as 0 | 1; d < 2; d = (d + 1) as 0 | 1) {
-      const { nx, ny } = this;
-      const n = d === 0 ? nx : ny;
-      const M = d === 0 ? ny : nx;
-      const cs = d === 0 ? 1 : nx;
-      const cm = d === 0 ? nx : 1;
+      const { n, M, cs, cm } = lineGeometry(d, this.nx, this.ny);
       if (this.dirs[d] === null) this.solvePeriodic(d, k, y, off, n, M, cs, cm);
       else this.solveLines(d, k, y, off, n, M, cs, cm);
     }
   }
 
   private solveLines(d: 0 | 1, k: number, y: Float64Array, off: number, n: number, M: number, cs: number, cm: number): void {
+    for (let m = 0; m < M; m++) this.thomas(d, k * this.N, y, off, m * cm, cs, n);
+  }
+
+  /** Thomas' sweeps over `count` cells of a line from cell c0 (stride cs), in place. */
+  private thomas(d: 0 | 1, b: number, y: Float64Array, off: number, c0: number, cs: number, count: number): void {
     const lo = this.lo[d];
     const inv = this.inv[d];
     const cp = this.cp[d];
-    const b = k * this.N;
-    for (let m = 0; m < M; m++) {
-      const c0 = m * cm;
-      let c = c0;
-      let v = y[off + c] * inv[b + c];
+    let c = c0;
+    let v = y[off + c] * inv[b + c];
+    y[off + c] = v;
+    for (let i = 1; i < count; i++) {
+      c += cs;
+      v = (y[off + c] - lo[b + c] * v) * inv[b + c];
       y[off + c] = v;
-      for (let i = 1; i < n; i++) {
-        c += cs;
-        v = (y[off + c] - lo[b + c] * v) * inv[b + c];
-        y[off + c] = v;
-      }
-      for (let i = n - 2; i >= 0; i--) {
-        c -= cs;
-        v = y[off + c] - cp[b + c] * v;
-        y[off + c] = v;
-      }
+    }
+    for (let i = count - 2; i >= 0; i--) {
+      c -= cs;
+      v = y[off + c] - cp[b + c] * v;
+      y[off + c] = v;
     }
   }
 
   private solvePeriodic(d: 0 | 1, k: number, y: Float64Array, off: number, n: number, M: number, cs: number, cm: number): void {
     const lo = this.lo[d];
-    const inv = this.inv[d];
     const cp = this.cp[d];
     const z = this.z[d];
     const invS = this.invS[d];
@@ -227,19 +227,7 @@ export class WallLines2D {
     const mm = n - 1;
     for (let m = 0; m < M; m++) {
       const c0 = m * cm;
-      let c = c0;
-      let v = y[off + c] * inv[b + c];
-      y[off + c] = v;
-      for (let i = 1; i < mm; i++) {
-        c += cs;
-        v = (y[off + c] - lo[b + c] * v) * inv[b + c];
-        y[off + c] = v;
-      }
-      for (let i = mm - 2; i >= 0; i--) {
-        c -= cs;
-        v = y[off + c] - cp[b + c] * v;
-        y[off + c] = v;
-      }
+      this.thomas(d, b, y, off, c0, cs, mm);
       const cl = c0 + mm * cs;
       const xl = (y[off + cl] - lo[b + cl] * y[off + cl - cs] - cp[b + cl] * y[off + c0]) * invS[k * M + m];
       y[off + cl] = xl;
@@ -249,4 +237,5 @@ export class WallLines2D {
       }
     }
   }
+
 }

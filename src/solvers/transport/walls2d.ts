@@ -32,6 +32,15 @@ import type { WallSide1D } from './walls1d.js';
 /** One direction of the box: periodic, or the kinds of its low and high walls. */
 export type Direction2D = null | readonly [WallSide1D, WallSide1D];
 
+/**
+ * The grid lines of direction d (0: x, 1: y) on an nx × ny box: n cells per line, M lines; cell i of line m is
+ * m cm + i cs, face F (between cells F − 1 and F; 0 and n the walls) of line m is m fm + F fs in that direction's
+ * face array ((nx + 1) ny x faces, x fastest; nx (ny + 1) y faces).
+ */
+export function lineGeometry(d: 0 | 1, nx: number, ny: number): { n: number; M: number; cs: number; cm: number; fs: number; fm: number } {
+  return d === 0 ? { n: nx, M: ny, cs: 1, cm: nx, fs: 1, fm: nx + 1 } : { n: ny, M: nx, cs: nx, cm: 1, fs: nx, fm: 1 };
+}
+
 export class WallTransport2D {
   readonly N: number;
   readonly nfx: number;
