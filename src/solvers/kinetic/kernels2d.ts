@@ -265,17 +265,12 @@ export class Kinetic2DKernels {
       const u = unitX[k];
       solveRows(nx, ny, us[u], uc[u], this.f('gx'), this.f('gax'), this.unitG(u), inv, z, u * N, invS, u * ls, x, off);
     }
-    if (ax && ay) this.scaleBy(x, off, aC);
     if (ay) {
+      // a x between the two line solves when both act: fused into the column solve's forward sweep
       const u = unitY[k];
-      solveCols(nx, ny, us[u], uc[u], this.f('gy'), this.f('gay'), this.unitG(u), inv, z, u * N, invS, u * ls, x, off, this.lineA);
+      solveCols(nx, ny, us[u], uc[u], this.f('gy'), this.f('gay'), this.unitG(u), inv, z, u * N, invS, u * ls, x, off, this.lineA, ax ? aC : null);
     }
     if (!ax && !ay) this.divideBy(x, off, aC);
-  }
-
-  private scaleBy(x: Float64Array, off: number, a: Float64Array): void {
-    const N = this.N;
-    for (let p = 0; p < N; p++) x[off + p] *= a[p];
   }
 
   private divideBy(x: Float64Array, off: number, a: Float64Array): void {
