@@ -1,0 +1,109 @@
+/**
+ * Issue 18: the line kernels of the 2D per-velocity solve (src/solvers/transport/factored2d.ts), ns per
+ * element (cell) of one unit, the plain formulas (test/support/factored2dReference.ts: one row per
+ * recurrence, the scale by a as its own pass) against the kernels, at 128² and 256².
+ *
+ *  - factorRows, factorCols: one unit's factorisation;
+ *  - solveRows: the x-lines; solveCols + scale: a x then the y-lines (the reference runs the scale as its
+ *    own pass); each solve timed with a copy of the right-hand side before it (repeated solves would
+ *    drift into subnormals), whose own cost is the row `copy`.
+ *
+ * Data: γ uniform in [0, 1] (a tenth of the faces 0), γ/a in [0, 0.5], a in [1, 3], s = 2.5, c = 0.7.
+ * Figures: the best of `reps` interleaved repetitions (the machine is shared: print `uptime` with them).
+ * Run: `npm run bench -- lines` or `node dist/bench/lines.js [--grids 128,256] [--reps 7]`.
+ */
+import * as os from 'node:os';
+import { factorCols, factorRows, solveCols, solveRows } from '../src/solvers/transport/factored2d.js';
+import { factorColsRef, factorRowsRef, scaleByRef, solveColsRef, solveRowsRef } from '../test/support/factored2dReference.js';
+
+export interface LinesRow {
+  n: number;
+  kernel: string;
+  /** ns per cell: the plain formulas. */
+  reference: number;
+  /** ns per cell: the kernel. */
+  kernelNs: number;
+  speedup: number;
+}
+
+function random(n: number, lo: number, hi: number, seed: number): Float64Array {
+  let t = seed >>> 0;
+  const a = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    t = (Math.imul(t, 1664525) + 1013904223) >>> 0;
+    a[i] = lo + ((hi - lo) * t) / 4294967296;
+  }
+  return a;
+}
+
+/** Best ns per cell over `reps` rounds of each variant in turn (each round ~20 ms). */
+function time(N: number, reps: number, variants: (() => void)[]): number[] {
+  const best = variants.map(() => Infinity);
+  const iters = Math.max(1, Math.round(3e5 / N));
+  for (const f of variants) for (let i = 0; i < 3; i++) f();
+  for (let r = 0; r < reps; r++) {
+    variants.forEach((f, v) => {
+      const t0 = process.hrtime.bigint();
+      for (let i = 0; i < iters; i++) f();
+      best[v] = Math.min(best[v], Number(process.hrtime.bigint() - t0) / iters / N);
+    });
+  }
+  return best;
+}
+
+export function benchLines(opts: { grids?: number[]; reps?: number } = {}): LinesRow[] {
+  const rows: LinesRow[] = [];
+  const reps = opts.reps ?? 7;
+  const s = 2.5;
+  const c = 0.7;
+  for (const n of opts.grids ?? [128, 256]) {
+    const N = n * n;
+    const g = random(N, 0, 1, 1).map((v) => (v < 0.1 ? 0 : v));
+    const ga = random(N, 0, 0.5, 2);
+    const a = random(N, 1, 3, 3);
+    const x0 = random(N, -1, 1, 4);
+    const x = new Float64Array(N);
+    const inv = new Float64Array(N);
+    const z = new Float64Array(N);
+    const invS = new Float64Array(n);
+    const lA = new Float64Array(n);
+    const lB = new Float64Array(n);
+    const add = (kernel: string, ref: () => void, ker: () => void) => {
+      const [tr, tk] = time(N, reps, [ref, ker]);
+      rows.push({ n, kernel, reference: tr, kernelNs: tk, speedup: tr / tk });
+    };
+    const [copy] = time(N, reps, [() => x.set(x0)]);
+    rows.push({ n, kernel: 'copy (in the solves below)', reference: copy, kernelNs: copy, speedup: 1 });
+    add('factorRows', () => factorRowsRef(n, n, s, c, g, ga, 0, a, inv, z, 0, invS, 0), () => factorRows(n, n, s, c, g, ga, 0, a, inv, z, 0, invS, 0));
+    add('solveRows', () => {
+      x.set(x0);
+      solveRowsRef(n, n, s, c, g, ga, 0, inv, z, 0, invS, 0, x, 0);
+    }, () => {
+      x.set(x0);
+      solveRows(n, n, s, c, g, ga, 0, inv, z, 0, invS, 0, x, 0);
+    });
+    add('factorCols', () => factorColsRef(n, n, s, c, g, ga, 0, a, inv, z, 0, invS, 0, lA, lB), () => factorCols(n, n, s, c, g, ga, 0, a, inv, z, 0, invS, 0, lA, lB));
+    add('scale + solveCols', () => {
+      x.set(x0);
+      scaleByRef(N, x, 0, a);
+      solveColsRef(n, n, s, c, g, ga, 0, inv, z, 0, invS, 0, x, 0, lA);
+    }, () => {
+      x.set(x0);
+      solveCols(n, n, s, c, g, ga, 0, inv, z, 0, invS, 0, x, 0, lA, a);
+    });
+  }
+  return rows;
+}
+
+function list(args: string[], flag: string): number[] | undefined {
+  const i = args.indexOf(flag);
+  return i >= 0 ? args[i + 1].split(',').map(Number) : undefined;
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const args = process.argv.slice(2);
+  console.log(`load average ${os.loadavg().map((v) => v.toFixed(2)).join(' ')} on ${os.cpus().length} cores`);
+  const rows = benchLines({ grids: list(args, '--grids'), reps: list(args, '--reps')?.[0] });
+  console.table(rows.map((r) => ({ ...r, reference: +r.reference.toFixed(2), kernelNs: +r.kernelNs.toFixed(2), speedup: +r.speedup.toFixed(2) })));
+  console.log(`load average ${os.loadavg().map((v) => v.toFixed(2)).join(' ')}`);
+}
