@@ -14,6 +14,11 @@
  */
 import * as os from 'node:os';
 import { factorCols, factorRows, solveCols, solveRows } from '../src/solvers/transport/factored2d.js';
+import { KineticSolver } from '../src/solvers/kinetic/solver.js';
+import { makeGrid, cellAverages } from '../src/grid/grid.js';
+import { velocityGrid } from '../src/velocity/gaussHermite.js';
+import { powerLaw } from '../src/models/rate.js';
+import { KERNELS_ENV } from '../src/solvers/wasm/lines.js';
 import { factorColsRef, factorRowsRef, scaleByRef, solveColsRef, solveRowsRef } from '../test/support/factored2dReference.js';
 
 export interface LinesRow {
@@ -95,6 +100,63 @@ export function benchLines(opts: { grids?: number[]; reps?: number } = {}): Line
   return rows;
 }
 
+export interface StepRow {
+  n: number;
+  eps: number;
+  threads: number;
+  /** ns per cell-velocity per step (median of the timed steps), JavaScript and WebAssembly kernels. */
+  js: number;
+  wasm: number;
+  speedup: number;
+}
+
+function kineticSolver(n: number, eps: number, threads: number, kernels: 'js' | 'wasm'): KineticSolver {
+  const env = process.env[KERNELS_ENV];
+  process.env[KERNELS_ENV] = kernels;
+  try {
+    const grid = makeGrid([n, n]);
+    const velocity = velocityGrid(2, 12);
+    const rho0 = cellAverages(grid, (x, y) => 1 + 0.4 * Math.sin(2 * Math.PI * x) * Math.cos(2 * Math.PI * y));
+    const K = velocity.count;
+    const h0 = new Float64Array(grid.cells * K);
+    for (let p = 0; p < grid.cells; p++) h0.fill(rho0[p], p * K, (p + 1) * K);
+    return new KineticSolver({ grid, velocity, rate: powerLaw(1), eps, h0, threads });
+  } finally {
+    if (env === undefined) delete process.env[KERNELS_ENV];
+    else process.env[KERNELS_ENV] = env;
+  }
+}
+
+/**
+ * The whole step with either kernels (bench/speed.ts's problem: 12² nodes, dt = dx/2): one solver of each,
+ * one warm-up step each, then `steps` steps timed alternately (js, wasm, js, ...), median of each.
+ */
+export function benchStep(opts: { grids?: number[]; eps?: number[]; threads?: number[]; steps?: number } = {}): StepRow[] {
+  const rows: StepRow[] = [];
+  const steps = opts.steps ?? 7;
+  for (const n of opts.grids ?? [128]) {
+    for (const eps of opts.eps ?? [0.1, 1e-2]) {
+      for (const threads of opts.threads ?? [1, 2]) {
+        const solvers = [kineticSolver(n, eps, threads, 'js'), kineticSolver(n, eps, threads, 'wasm')];
+        const dt = solvers[0].suggestedDt();
+        for (const s of solvers) s.step(dt);
+        const times: number[][] = [[], []];
+        for (let i = 0; i < steps; i++) {
+          solvers.forEach((s, v) => {
+            const t0 = process.hrtime.bigint();
+            s.step(dt);
+            times[v].push(Number(process.hrtime.bigint() - t0) / (n * n * s.count));
+          });
+        }
+        for (const s of solvers) s.dispose();
+        const [js, wasm] = times.map((t) => t.sort((a, b) => a - b)[t.length >> 1]);
+        rows.push({ n, eps, threads, js, wasm, speedup: js / wasm });
+      }
+    }
+  }
+  return rows;
+}
+
 function list(args: string[], flag: string): number[] | undefined {
   const i = args.indexOf(flag);
   return i >= 0 ? args[i + 1].split(',').map(Number) : undefined;
@@ -103,7 +165,13 @@ function list(args: string[], flag: string): number[] | undefined {
 if (import.meta.url === `file://${process.argv[1]}`) {
   const args = process.argv.slice(2);
   console.log(`load average ${os.loadavg().map((v) => v.toFixed(2)).join(' ')} on ${os.cpus().length} cores`);
-  const rows = benchLines({ grids: list(args, '--grids'), reps: list(args, '--reps')?.[0] });
-  console.table(rows.map((r) => ({ ...r, reference: +r.reference.toFixed(2), kernelNs: +r.kernelNs.toFixed(2), speedup: +r.speedup.toFixed(2) })));
+  if (!args.includes('--no-kernels')) {
+    const rows = benchLines({ grids: list(args, '--grids'), reps: list(args, '--reps')?.[0] });
+    console.table(rows.map((r) => ({ ...r, reference: +r.reference.toFixed(2), kernelNs: +r.kernelNs.toFixed(2), speedup: +r.speedup.toFixed(2) })));
+  }
+  if (!args.includes('--no-step')) {
+    const rows = benchStep({ grids: list(args, '--step-grids'), eps: list(args, '--eps'), threads: list(args, '--threads'), steps: list(args, '--steps')?.[0] });
+    console.table(rows.map((r) => ({ ...r, js: +r.js.toFixed(1), wasm: +r.wasm.toFixed(1), speedup: +r.speedup.toFixed(2) })));
+  }
   console.log(`load average ${os.loadavg().map((v) => v.toFixed(2)).join(' ')}`);
 }

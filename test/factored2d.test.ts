@@ -2,11 +2,14 @@
  * The line kernels of src/solvers/transport/factored2d.ts (two rows per pass, the scale by a fused into
  * the column solve) give byte for byte what the plain formulas give (test/support/factored2dReference.ts:
  * one row per recurrence, the scale as its own pass), on random data with odd and even nx, ny ≥ 3 and
- * nonzero offsets into blocks of several units.
+ * nonzero offsets into blocks of several units; the WebAssembly kernels (src/solvers/wasm/lines.wat) give
+ * the same bytes as the JavaScript ones, on arrays of a SharedArena inside a WebAssembly.Memory.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { factorCols, factorRows, solveCols, solveRows } from '../src/solvers/transport/factored2d.js';
+import { SharedArena } from '../src/solvers/parallel/arena.js';
+import { linesInstance } from '../src/solvers/wasm/lines.js';
 import { factorColsRef, factorRowsRef, scaleByRef, solveColsRef, solveRowsRef } from './support/factored2dReference.js';
 
 /** A seeded generator (mulberry32), uniform on [lo, hi). */
@@ -107,6 +110,49 @@ test('factored2d: the y-line solve with the scale fused into its forward sweep i
       const w = x0.slice();
       solveCols(nx, ny, s, c, g, ga, N, inv, z, N, invS, ls, w, 2 * N, new Float64Array(nx), b);
       assert.notDeepEqual(Array.from(w), Array.from(xR));
+    }
+  }
+});
+
+test('factored2d: the WebAssembly line solves are byte for byte the JavaScript ones (odd and even nx, ny; scaled and not; arrays in a shared memory)', () => {
+  const memory = new WebAssembly.Memory({ initial: 1, maximum: 65536, shared: true });
+  const arena = new SharedArena(true, memory);
+  const w = linesInstance(memory);
+  const B = (a: Float64Array, off = 0) => a.byteOffset + 8 * off;
+  for (const [nx, ny] of SIZES.concat([[33, 31], [64, 64]])) {
+    const N = nx * ny;
+    const ls = Math.max(nx, ny);
+    const rnd = uniform(5 + 17 * nx + ny);
+    const g = arena.f64(2 * N);
+    const ga = arena.f64(2 * N);
+    const a = arena.f64(N);
+    g.set(fill(2 * N, rnd, 0, 1).map((v) => (v < 0.1 ? 0 : v)));
+    ga.set(fill(2 * N, rnd, 0, 0.5));
+    a.set(fill(N, rnd, 1, 3));
+    const inv = arena.f64(2 * N);
+    const z = arena.f64(2 * N);
+    const invS = arena.f64(2 * ls);
+    const x = arena.f64(2 * N);
+    const sL = arena.f64(ls);
+    assert.ok(arena.inMemory);
+    const s = -1.9;
+    const c = 0.6;
+    const x0 = fill(N, rnd, -1, 1);
+    // rows (unit at offset N of the factors, γ block 1)
+    factorRows(nx, ny, s, c, g, ga, N, a, inv, z, N, invS, ls);
+    const js = x0.slice();
+    solveRows(nx, ny, s, c, g, ga, N, inv, z, N, invS, ls, js, 0);
+    x.set(x0, N);
+    w.solveRows(nx, ny, s, c, B(g, N), B(ga, N), B(inv, N), B(z, N), B(invS, ls), B(x, N));
+    sameBytes(x.subarray(N), js, `wasm solveRows ${nx}x${ny}`);
+    // columns, then with the scale
+    factorCols(nx, ny, s, c, g, ga, N, a, inv, z, N, invS, ls, new Float64Array(nx), new Float64Array(nx));
+    for (const scaled of [0, 1]) {
+      const jc = x0.slice();
+      solveCols(nx, ny, s, c, g, ga, N, inv, z, N, invS, ls, jc, 0, new Float64Array(nx), scaled ? a : null);
+      x.set(x0, N);
+      w.solveCols(nx, ny, s, c, B(g, N), B(ga, N), B(inv, N), B(z, N), B(invS, ls), B(x, N), B(sL), B(a), scaled);
+      sameBytes(x.subarray(N), jc, `wasm solveCols ${nx}x${ny} scaled ${scaled}`);
     }
   }
 });

@@ -19,6 +19,7 @@ import { estimateSumsCells } from '../microMacro/levels.js';
 import { momentWeights2D, momentsCells2D, type LevelMomentArrays } from '../microMacro/moments.js';
 import type { ArenaArray } from '../parallel/arena.js';
 import { Gmres, type LinearOperator } from '../linear/gmres.js';
+import { linesInstance, type LinesWasm } from '../wasm/lines.js';
 
 /** Number of velocity groups (fixed, independent of the thread count: it fixes the summation order). */
 export const VELOCITY_GROUPS = 8;
@@ -103,7 +104,15 @@ export const FIXED_ARRAYS = [
   'accxG', 'accyG', 'accx', 'accy', 'actX', 'actY', 'actList', 'inactList', 'groupStart',
   'sum', 'qmax', 'qmin', 'limitedC', 'er', 'filt', 'se', 'sy', 'par', 'args', 'result',
   ...MOMENT_ARRAYS,
+  // per thread: a vector of N and two lines of max(nx, ny) (the solves' and G_k's scratch, in the arena so
+  // that the WebAssembly kernels can address it); `lineScratchSize` values per thread
+  'lineScratch',
 ] as const;
+
+/** Values of 'lineScratch' per thread. */
+export function lineScratchSize(nx: number, ny: number): number {
+  return nx * ny + 2 * Math.max(nx, ny);
+}
 
 export class Kinetic2DKernels {
   readonly N: number;
@@ -117,19 +126,37 @@ export class Kinetic2DKernels {
   private readonly southBuf: Float64Array;
   private exact: { gmres: Gmres; k: number; op: LinearOperator; r: Float64Array; y: Float64Array } | null = null;
 
+  /** The WebAssembly line kernels on the arena's memory (null: the JavaScript ones). */
+  private readonly wasm: LinesWasm | null;
+  /** Calls of the WebAssembly kernels on this thread (per-velocity solves, G_k, face sums; 0 with the JavaScript ones). */
+  wasmCalls = 0;
+  /** The memory's buffers (one per growth) of the arrays the WebAssembly kernels can address. */
+  private readonly wasmBuffers = new Set<ArrayBufferLike>();
+
+  /**
+   * `thread`: this thread's index (its scratch in 'lineScratch'); `memory`: the WebAssembly.Memory that holds
+   * every array (SharedArena with a memory, all in it), or null for the JavaScript kernels.
+   */
   constructor(
     private readonly arrays: ArenaArray[],
     readonly L: Kinetic2DLayout,
+    thread = 0,
+    memory: WebAssembly.Memory | null = null,
   ) {
     this.N = L.nx * L.ny;
     this.a = {};
     for (const name of FIXED_ARRAYS) this.a[name] = arrays[L.ids[name]];
-    this.t1 = new Float64Array(this.N);
+    const ls = Math.max(L.nx, L.ny);
+    const sc = this.f('lineScratch');
+    const at = thread * lineScratchSize(L.nx, L.ny);
+    this.t1 = sc.subarray(at, at + this.N);
+    this.lineA = sc.subarray(at + this.N, at + this.N + ls);
     this.t2 = new Float64Array(this.N);
     this.t3 = new Float64Array(this.N);
-    this.lineA = new Float64Array(Math.max(L.nx, L.ny));
-    this.lineB = new Float64Array(Math.max(L.nx, L.ny));
-    this.southBuf = new Float64Array(L.nx);
+    this.lineB = new Float64Array(ls);
+    this.southBuf = sc.subarray(at + this.N + ls, at + this.N + ls + L.nx);
+    this.wasm = memory ? linesInstance(memory) : null;
+    if (memory) for (const x of arrays) this.wasmBuffers.add(x.buffer);
   }
 
   private f(name: string): Float64Array {
@@ -261,14 +288,24 @@ export class Kinetic2DKernels {
     const invS = this.f('invSU');
     const aC = this.f('aC');
     const ls = Math.max(nx, ny);
+    const w = this.wasm && this.wasmBuffers.has(x.buffer) ? this.wasm : null;
+    if (w) this.wasmCalls++;
     if (ax) {
       const u = unitX[k];
-      solveRows(nx, ny, us[u], uc[u], this.f('gx'), this.f('gax'), this.unitG(u), inv, z, u * N, invS, u * ls, x, off);
+      const gx = this.f('gx');
+      const gax = this.f('gax');
+      const gOff = this.unitG(u);
+      if (w) w.solveRows(nx, ny, us[u], uc[u], gx.byteOffset + 8 * gOff, gax.byteOffset + 8 * gOff, inv.byteOffset + 8 * u * N, z.byteOffset + 8 * u * N, invS.byteOffset + 8 * u * ls, x.byteOffset + 8 * off);
+      else solveRows(nx, ny, us[u], uc[u], gx, gax, gOff, inv, z, u * N, invS, u * ls, x, off);
     }
     if (ay) {
       // a x between the two line solves when both act: fused into the column solve's forward sweep
       const u = unitY[k];
-      solveCols(nx, ny, us[u], uc[u], this.f('gy'), this.f('gay'), this.unitG(u), inv, z, u * N, invS, u * ls, x, off, this.lineA, ax ? aC : null);
+      const gy = this.f('gy');
+      const gay = this.f('gay');
+      const gOff = this.unitG(u);
+      if (w) w.solveCols(nx, ny, us[u], uc[u], gy.byteOffset + 8 * gOff, gay.byteOffset + 8 * gOff, inv.byteOffset + 8 * u * N, z.byteOffset + 8 * u * N, invS.byteOffset + 8 * u * ls, x.byteOffset + 8 * off, this.lineA.byteOffset, aC.byteOffset, ax);
+      else solveCols(nx, ny, us[u], uc[u], gy, gay, gOff, inv, z, u * N, invS, u * ls, x, off, this.lineA, ax ? aC : null);
     }
     if (!ax && !ay) this.divideBy(x, off, aC);
   }
@@ -377,6 +414,11 @@ export class Kinetic2DKernels {
     const south = this.southBuf;
     const cx = dt / dx;
     const cy = dt / dy;
+    if (this.wasm && this.wasmBuffers.has(x.buffer) && this.wasmBuffers.has(y.buffer)) {
+      this.wasmCalls++;
+      this.wasm.applyG(nx, ny, ax, ay, bx, by, c0, cx, cy, x.byteOffset, y.byteOffset + 8 * yOff, gx.byteOffset + 8 * ox, gy.byteOffset + 8 * oy, Dfx.byteOffset, Dfy.byteOffset, south.byteOffset, sign < 0 ? 1 : 0);
+      return;
+    }
     {
       const row = nx * (ny - 1);
       for (let i = 0; i < nx; i++) {
@@ -419,6 +461,11 @@ export class Kinetic2DKernels {
     const ax = this.f('accxG');
     const ay = this.f('accyG');
     const gb = g * N;
+    if (this.wasm && this.wasmBuffers.has(q.buffer)) {
+      this.wasmCalls++;
+      this.wasm.accumulate(nx, ny, cx, cy, q.byteOffset + 8 * off, gx.byteOffset + 8 * bx, gy.byteOffset + 8 * by, ax.byteOffset + 8 * gb, ay.byteOffset + 8 * gb);
+      return;
+    }
     for (let j = 0; j < ny; j++) {
       const row = nx * j;
       const rn = nx * (j + 1 === ny ? 0 : j + 1);

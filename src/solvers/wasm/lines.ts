@@ -1,0 +1,69 @@
+/**
+ * The WebAssembly kernels (lines.wat, compiled to lines.wasm next to this module at build time by
+ * scripts/build-wasm.mjs): the 2D per-velocity x- and y-line solves, bitwise the same as the JavaScript
+ * ones in ../transport/factored2d.ts (same IEEE operations in the same order; test/factored2d.test.ts),
+ * and G_k x and the face sums of ../kinetic/kernels2d.ts (likewise; test/kinetic2d.test.ts).
+ *
+ * They work on arrays inside one shared WebAssembly.Memory: a solver that uses them allocates its arrays
+ * in a SharedArena on `kernelMemory()` (../parallel/arena.ts), and every thread instantiates the module
+ * against that memory (`linesInstance`). The environment variable NLBGK_KERNELS selects the kernels:
+ * `js` the JavaScript ones, `wasm` these (an error where they cannot load), unset: these when they load
+ * (Node with the built .wasm), else JavaScript (e.g. the browser explorer, which has no file system here).
+ * No Node built-in is imported statically (the library also runs in the browser).
+ */
+
+/** The environment variable that selects the kernels: js | wasm (default: wasm where available). */
+export const KERNELS_ENV = 'NLBGK_KERNELS';
+
+/** The exports of lines.wasm; pointers are byte addresses in the memory (see lines.wat). */
+export interface LinesWasm {
+  solveRows(nx: number, ny: number, s: number, c: number, g: number, ga: number, inv: number, z: number, invS: number, x: number): void;
+  solveCols(nx: number, ny: number, s: number, c: number, g: number, ga: number, inv: number, z: number, invS: number, x: number, sL: number, sc: number, hasScale: number): void;
+  applyG(nx: number, ny: number, ax: number, ay: number, bx: number, by: number, c0: number, cx: number, cy: number, x: number, y: number, gx: number, gy: number, dfx: number, dfy: number, south: number, sub: number): void;
+  accumulate(nx: number, ny: number, cx: number, cy: number, q: number, gx: number, gy: number, accx: number, accy: number): void;
+}
+
+let compiled: WebAssembly.Module | null | undefined;
+let loadError = '';
+
+type Proc = { env?: Record<string, string | undefined>; getBuiltinModule?: (id: string) => unknown };
+const proc = (): Proc | undefined => (globalThis as { process?: Proc }).process;
+
+/** The compiled module (once per thread), or null where it cannot load (no file system, file missing, no SIMD). */
+function linesModule(): WebAssembly.Module | null {
+  if (compiled !== undefined) return compiled;
+  compiled = null;
+  try {
+    const fs = proc()?.getBuiltinModule?.('node:fs') as { readFileSync(p: URL): Uint8Array<ArrayBuffer> } | undefined;
+    if (!fs) throw new Error('no file system');
+    compiled = new WebAssembly.Module(fs.readFileSync(new URL(/* @vite-ignore */ './lines.wasm', import.meta.url)));
+  } catch (err) {
+    loadError = err instanceof Error ? err.message : String(err);
+  }
+  return compiled;
+}
+
+/** Which kernels a solver built now uses (reads NLBGK_KERNELS each time). */
+export function kernelChoice(): 'js' | 'wasm' {
+  const v = proc()?.env?.[KERNELS_ENV];
+  if (v === 'js') return 'js';
+  if (v === 'wasm') {
+    if (!linesModule()) throw new Error(`${KERNELS_ENV}=wasm: the WebAssembly kernels cannot be loaded (${loadError})`);
+    return 'wasm';
+  }
+  if (v !== undefined && v !== '') throw new Error(`${KERNELS_ENV}=${v}: allowed values are js, wasm`);
+  return linesModule() ? 'wasm' : 'js';
+}
+
+/** A fresh shared memory for a solver's arena when the WebAssembly kernels are chosen, else null. */
+export function kernelMemory(): WebAssembly.Memory | null {
+  if (kernelChoice() !== 'wasm') return null;
+  return new WebAssembly.Memory({ initial: 1, maximum: 65536, shared: true });
+}
+
+/** This thread's instance of the kernels on a memory (from kernelMemory, possibly in another thread). */
+export function linesInstance(memory: WebAssembly.Memory): LinesWasm {
+  const mod = linesModule();
+  if (!mod) throw new Error(`the WebAssembly line kernels cannot be loaded (${loadError})`);
+  return new WebAssembly.Instance(mod, { env: { memory } }).exports as unknown as LinesWasm;
+}
