@@ -156,3 +156,24 @@ test('factored2d: the WebAssembly line solves are byte for byte the JavaScript o
     }
   }
 });
+
+test('SharedArena with a memory: arrays past the memory\'s limit get buffers of their own and inMemory turns false; ids stay valid', () => {
+  const memory = new WebAssembly.Memory({ initial: 1, maximum: 2, shared: true });
+  const arena = new SharedArena(true, memory);
+  const a = arena.f64(1000);
+  const b = arena.i32(10);
+  assert.ok(arena.inMemory);
+  assert.equal(a.buffer.byteLength, memory.buffer.byteLength);
+  const c = arena.f64(20000); // 160 kB: past 2 pages
+  assert.equal(arena.inMemory, false);
+  assert.notEqual(c.buffer.byteLength, memory.buffer.byteLength);
+  const d = arena.u8(5);
+  a[999] = 1.5;
+  c[19999] = 2.5;
+  assert.deepEqual([a, b, c, d].map((x) => arena.id(x)), [0, 1, 2, 3]);
+  assert.throws(() => arena.id(new Float64Array(3)), /not allocated/);
+  const views = SharedArena.views(arena.descriptor());
+  assert.equal((views[0] as Float64Array)[999], 1.5);
+  assert.equal((views[2] as Float64Array)[19999], 2.5);
+  assert.equal(arena.descriptor().inMemory, false);
+});
