@@ -1,7 +1,9 @@
 /**
  * Issue 18: the line kernels of the 2D per-velocity solve (src/solvers/transport/factored2d.ts), ns per
  * element (cell) of one unit, the plain formulas (test/support/factored2dReference.ts: one row per
- * recurrence, the scale by a as its own pass) against the kernels, at 128² and 256².
+ * recurrence, the scale by a as its own pass) against the JavaScript kernels and the WebAssembly ones
+ * (src/solvers/wasm/lines.wat), at 128² and 256², all on arrays in one WebAssembly memory; and the whole
+ * 2D kinetic step with the JavaScript and the WebAssembly kernels (benchStep).
  *
  *  - factorRows, factorCols: one unit's factorisation;
  *  - solveRows: the x-lines; solveCols + scale: a x then the y-lines (the reference runs the scale as its
@@ -10,7 +12,8 @@
  *
  * Data: γ uniform in [0, 1] (a tenth of the faces 0), γ/a in [0, 0.5], a in [1, 3], s = 2.5, c = 0.7.
  * Figures: the best of `reps` interleaved repetitions (the machine is shared: print `uptime` with them).
- * Run: `npm run bench -- lines` or `node dist/bench/lines.js [--grids 128,256] [--reps 7]`.
+ * Run: `npm run bench -- lines` or `node dist/bench/lines.js [--grids 128,256] [--reps 7] [--no-kernels]
+ * [--no-step] [--step-grids 128] [--eps 0.1,1e-2] [--threads 1,2] [--steps 7]`.
  */
 import * as os from 'node:os';
 import { factorCols, factorRows, solveCols, solveRows } from '../src/solvers/transport/factored2d.js';
@@ -18,7 +21,8 @@ import { KineticSolver } from '../src/solvers/kinetic/solver.js';
 import { makeGrid, cellAverages } from '../src/grid/grid.js';
 import { velocityGrid } from '../src/velocity/gaussHermite.js';
 import { powerLaw } from '../src/models/rate.js';
-import { KERNELS_ENV } from '../src/solvers/wasm/lines.js';
+import { KERNELS_ENV, linesInstance } from '../src/solvers/wasm/lines.js';
+import { SharedArena } from '../src/solvers/parallel/arena.js';
 import { factorColsRef, factorRowsRef, scaleByRef, solveColsRef, solveRowsRef } from '../test/support/factored2dReference.js';
 
 export interface LinesRow {
@@ -29,6 +33,8 @@ export interface LinesRow {
   /** ns per cell: the kernel. */
   kernelNs: number;
   speedup: number;
+  /** ns per cell: the WebAssembly kernel (NaN: none). */
+  wasmNs: number;
 }
 
 function random(n: number, lo: number, hi: number, seed: number): Float64Array {
@@ -63,22 +69,32 @@ export function benchLines(opts: { grids?: number[]; reps?: number } = {}): Line
   const c = 0.7;
   for (const n of opts.grids ?? [128, 256]) {
     const N = n * n;
-    const g = random(N, 0, 1, 1).map((v) => (v < 0.1 ? 0 : v));
-    const ga = random(N, 0, 0.5, 2);
-    const a = random(N, 1, 3, 3);
-    const x0 = random(N, -1, 1, 4);
-    const x = new Float64Array(N);
-    const inv = new Float64Array(N);
-    const z = new Float64Array(N);
-    const invS = new Float64Array(n);
-    const lA = new Float64Array(n);
-    const lB = new Float64Array(n);
-    const add = (kernel: string, ref: () => void, ker: () => void) => {
-      const [tr, tk] = time(N, reps, [ref, ker]);
-      rows.push({ n, kernel, reference: tr, kernelNs: tk, speedup: tr / tk });
+    // every array in a WebAssembly memory (as in the solver), so that both kernels run on the same ones
+    const memory = new WebAssembly.Memory({ initial: 1, maximum: 65536, shared: true });
+    const arena = new SharedArena(true, memory);
+    const w = linesInstance(memory);
+    const put = (v: Float64Array) => {
+      const a = arena.f64(v.length);
+      a.set(v);
+      return a;
+    };
+    const g = put(random(N, 0, 1, 1).map((v) => (v < 0.1 ? 0 : v)));
+    const ga = put(random(N, 0, 0.5, 2));
+    const a = put(random(N, 1, 3, 3));
+    const x0 = put(random(N, -1, 1, 4));
+    const x = arena.f64(N);
+    const inv = arena.f64(N);
+    const z = arena.f64(N);
+    const invS = arena.f64(n);
+    const lA = arena.f64(n);
+    const lB = arena.f64(n);
+    const B = (v: Float64Array) => v.byteOffset;
+    const add = (kernel: string, ref: () => void, ker: () => void, wasm: (() => void) | null = null) => {
+      const [tr, tk, tw] = time(N, reps, wasm ? [ref, ker, wasm] : [ref, ker]);
+      rows.push({ n, kernel, reference: tr, kernelNs: tk, speedup: tr / tk, wasmNs: tw ?? NaN });
     };
     const [copy] = time(N, reps, [() => x.set(x0)]);
-    rows.push({ n, kernel: 'copy (in the solves below)', reference: copy, kernelNs: copy, speedup: 1 });
+    rows.push({ n, kernel: 'copy (in the solves below)', reference: copy, kernelNs: copy, speedup: 1, wasmNs: NaN });
     add('factorRows', () => factorRowsRef(n, n, s, c, g, ga, 0, a, inv, z, 0, invS, 0), () => factorRows(n, n, s, c, g, ga, 0, a, inv, z, 0, invS, 0));
     add('solveRows', () => {
       x.set(x0);
@@ -86,6 +102,9 @@ export function benchLines(opts: { grids?: number[]; reps?: number } = {}): Line
     }, () => {
       x.set(x0);
       solveRows(n, n, s, c, g, ga, 0, inv, z, 0, invS, 0, x, 0);
+    }, () => {
+      x.set(x0);
+      w.solveRows(n, n, s, c, B(g), B(ga), B(inv), B(z), B(invS), B(x));
     });
     add('factorCols', () => factorColsRef(n, n, s, c, g, ga, 0, a, inv, z, 0, invS, 0, lA, lB), () => factorCols(n, n, s, c, g, ga, 0, a, inv, z, 0, invS, 0, lA, lB));
     add('scale + solveCols', () => {
@@ -95,6 +114,9 @@ export function benchLines(opts: { grids?: number[]; reps?: number } = {}): Line
     }, () => {
       x.set(x0);
       solveCols(n, n, s, c, g, ga, 0, inv, z, 0, invS, 0, x, 0, lA, a);
+    }, () => {
+      x.set(x0);
+      w.solveCols(n, n, s, c, B(g), B(ga), B(inv), B(z), B(invS), B(x), B(lA), B(a), 1);
     });
   }
   return rows;
@@ -167,7 +189,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   console.log(`load average ${os.loadavg().map((v) => v.toFixed(2)).join(' ')} on ${os.cpus().length} cores`);
   if (!args.includes('--no-kernels')) {
     const rows = benchLines({ grids: list(args, '--grids'), reps: list(args, '--reps')?.[0] });
-    console.table(rows.map((r) => ({ ...r, reference: +r.reference.toFixed(2), kernelNs: +r.kernelNs.toFixed(2), speedup: +r.speedup.toFixed(2) })));
+    console.table(rows.map((r) => ({ ...r, reference: +r.reference.toFixed(2), kernelNs: +r.kernelNs.toFixed(2), speedup: +r.speedup.toFixed(2), wasmNs: +r.wasmNs.toFixed(2) })));
   }
   if (!args.includes('--no-step')) {
     const rows = benchStep({ grids: list(args, '--step-grids'), eps: list(args, '--eps'), threads: list(args, '--threads'), steps: list(args, '--steps')?.[0] });
