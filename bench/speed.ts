@@ -3,7 +3,9 @@
  *
  *  - 2D 128² × 12² and 256² × 12² nodes, eps ∈ {1, 0.1, 3e-2, 1e-2, 1e-4, 1e-8}, 1 and 2 threads:
  *    warm: ns per cell-velocity per step (median of the timed steps after one warm-up step), FGMRES
- *    iterations per step, split steps; CLI: `nlbgk run` of the same problem (8 fixed steps,
+ *    iterations per step, split steps; a series row (the run's `sample()`: kinetic and theorem columns)
+ *    after every step, as a run with the default output writes them, its median cost as a share of the
+ *    median step (issue 18's target: ≤ 10 %); CLI: `nlbgk run` of the same problem (8 fixed steps,
  *    default output: a series row every step, fields.h5 at the end) as a child process, wall seconds
  *    (process start to exit) / steps, in ns per cell-velocity, and the run's own stepping time
  *    (run.json wall_s) / steps.
@@ -11,7 +13,7 @@
  *
  * Data: rho = 1 + 0.4 sin 2πx cos 2πy (well prepared), alpha = 1, dt = dx/2 (the solver's suggested step).
  * Run: `npm run bench:speed` (this suite alone), `npm run bench -- speed`, or
- * `node dist/bench/speed.js [--quick] [--grids 128,256] [--eps 0.1,1e-8] [--threads 1,2] [--no-cli] [--no-1d]`.
+ * `node dist/bench/speed.js [--quick] [--grids 128,256] [--eps 0.1,1e-8] [--threads 1,2] [--no-cli] [--no-rows] [--no-1d]`.
  * The machine is shared: print `uptime` with the figures (bench/README.md).
  */
 import { spawnSync } from 'node:child_process';
@@ -23,6 +25,8 @@ import { KineticSolver } from '../src/solvers/kinetic/solver.js';
 import { makeGrid, cellAverages } from '../src/grid/grid.js';
 import { velocityGrid } from '../src/velocity/gaussHermite.js';
 import { powerLaw } from '../src/models/rate.js';
+import { validateConfig } from '../src/config/validate.js';
+import { buildProblem } from '../src/simulation/build.js';
 
 export interface SpeedRow {
   case: string;
@@ -32,6 +36,9 @@ export interface SpeedRow {
   warmNs: number;
   itsPerStep: number;
   splitSteps: number;
+  /** Median series row after a step (ms) and its share of the median step. */
+  rowMs: number;
+  rowShare: number;
   /** Through the CLI: process wall seconds / steps / (cells × velocities); NaN when not measured. */
   cliNs: number;
   /** run.json wall_s / steps / (cells × velocities) (stepping, series rows and writes; no process start). */
@@ -63,10 +70,42 @@ function warm(n: number[], nodes: number, eps: number, threads: number, warmStep
     s.step(dt);
     times.push(Number(process.hrtime.bigint() - t0));
   }
-  times.sort((a, b) => a - b);
-  const r = { ns: times[steps >> 1] / (s.grid.cells * s.count), its: (s.counters.solverIterations - it0) / steps, split: s.counters.substeps };
+  const r = { ns: median(times) / (s.grid.cells * s.count), its: (s.counters.solverIterations - it0) / steps, split: s.counters.substeps };
   s.dispose();
   return r;
+}
+
+const median = (a: number[]) => a.slice().sort((x, y) => x - y)[a.length >> 1];
+
+/** The problem a run builds from the bench's config (2D), a step then a series row, as with the default output. */
+function seriesRows(n: number, nodes: number, eps: number, threads: number, steps: number): { rowMs: number; share: number } {
+  const dt = 1 / (2 * n);
+  const problem = buildProblem(
+    validateConfig({
+      model: { equation: 'kinetic', dim: 2, alpha: 1, eps },
+      domain: { cells: [n, n] },
+      velocity: { nodes },
+      initial: { rho: '1 + 0.4*sin(2*pi*x)*cos(2*pi*y)' },
+      time: { end: 1, dt },
+      compute: { threads },
+    }),
+  );
+  const stepper = problem.stepper as KineticSolver;
+  problem.sample();
+  stepper.step(dt);
+  problem.sample();
+  const st: number[] = [];
+  const rw: number[] = [];
+  for (let i = 0; i < steps; i++) {
+    let t0 = process.hrtime.bigint();
+    stepper.step(dt);
+    st.push(Number(process.hrtime.bigint() - t0));
+    t0 = process.hrtime.bigint();
+    problem.sample();
+    rw.push(Number(process.hrtime.bigint() - t0));
+  }
+  stepper.dispose();
+  return { rowMs: median(rw) * 1e-6, share: median(rw) / median(st) };
 }
 
 function cli(n: number, nodes: number, eps: number, threads: number, dir: string): { ns: number; runNs: number } {
@@ -99,6 +138,8 @@ export interface SpeedOptions {
   eps?: number[];
   threads?: number[];
   cli?: boolean;
+  /** Measure the series rows' share of a step (default true). */
+  rows?: boolean;
   oneD?: boolean;
   steps?: number;
   log?: (row: SpeedRow) => void;
@@ -114,8 +155,9 @@ export function benchSpeed(opts: SpeedOptions = {}): SpeedRow[] {
       for (const eps of epsList) {
         for (const threads of opts.threads ?? [1, 2]) {
           const w = warm([n, n], 12, eps, threads, 1, steps);
+          const r = opts.rows === false ? { rowMs: NaN, share: NaN } : seriesRows(n, 12, eps, threads, Math.max(steps, 3));
           const c = opts.cli === false ? { ns: NaN, runNs: NaN } : cli(n, 12, eps, threads, dir);
-          const row = { case: `2D ${n}^2 x 12^2`, eps, threads, warmNs: w.ns, itsPerStep: w.its, splitSteps: w.split, cliNs: c.ns, cliRunNs: c.runNs };
+          const row = { case: `2D ${n}^2 x 12^2`, eps, threads, warmNs: w.ns, itsPerStep: w.its, splitSteps: w.split, rowMs: r.rowMs, rowShare: r.share, cliNs: c.ns, cliRunNs: c.runNs };
           opts.log?.(row);
           rows.push(row);
         }
@@ -124,7 +166,7 @@ export function benchSpeed(opts: SpeedOptions = {}): SpeedRow[] {
     if (opts.oneD !== false) {
       for (const eps of epsList) {
         const w = warm([1024], 32, eps, 1, 5, 40);
-        const row = { case: '1D 1024 x 32', eps, threads: 1, warmNs: w.ns, itsPerStep: w.its, splitSteps: w.split, cliNs: NaN, cliRunNs: NaN };
+        const row = { case: '1D 1024 x 32', eps, threads: 1, warmNs: w.ns, itsPerStep: w.its, splitSteps: w.split, rowMs: NaN, rowShare: NaN, cliNs: NaN, cliRunNs: NaN };
         opts.log?.(row);
         rows.push(row);
       }
@@ -150,10 +192,11 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     eps: list(args, '--eps') ?? (quick ? [0.1, 1e-2, 1e-8] : undefined),
     threads: list(args, '--threads'),
     cli: !args.includes('--no-cli'),
+    rows: !args.includes('--no-rows'),
     oneD: !args.includes('--no-1d'),
     log: (r) =>
       console.log(
-        `${r.case.padEnd(16)} eps=${String(r.eps).padEnd(6)} threads=${r.threads}  warm ${fmt(r.warmNs)} ns  its/step ${r.itsPerStep.toFixed(1)}  split ${r.splitSteps}  CLI ${fmt(r.cliNs)} ns (run.json ${fmt(r.cliRunNs)})`,
+        `${r.case.padEnd(16)} eps=${String(r.eps).padEnd(6)} threads=${r.threads}  warm ${fmt(r.warmNs)} ns  its/step ${r.itsPerStep.toFixed(1)}  split ${r.splitSteps}  row ${fmt(r.rowMs)} ms (${fmt(100 * r.rowShare)} %)  CLI ${fmt(r.cliNs)} ns (run.json ${fmt(r.cliRunNs)})`,
       ),
   });
   console.log(`load average ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}`);

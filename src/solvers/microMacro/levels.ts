@@ -180,6 +180,20 @@ export class Levels1D {
     return mx;
   }
 
+  /** Whether every h = rho + q at t_n lies in [lo, hi] (NaN fails), without building h. */
+  hWithin(lo: number, hi: number): boolean {
+    const { N, K, rhoN, qN } = this;
+    for (let i = 0; i < N; i++) {
+      const r = rhoN[i];
+      const b = i * K;
+      for (let k = 0; k < K; k++) {
+        const x = r + qN[b + k];
+        if (!(x >= lo && x <= hi)) return false;
+      }
+    }
+    return true;
+  }
+
   /** h = rho + q at t_n, cells x velocities (velocity fastest). */
   h(out: Float64Array): Float64Array {
     const { N, K, rhoN, qN } = this;
@@ -417,6 +431,21 @@ export class Levels2D {
   h(out: Float64Array): Float64Array {
     transposeH(this.N, this.K, this.rhoN, this.qN, out);
     return out;
+  }
+
+  /** Whether every h = rho + q at t_n (transposeH's sums) lies in [lo, hi] (NaN fails): one pass over q as stored. */
+  hWithin(lo: number, hi: number): boolean {
+    const { N, K, rhoN, qN } = this;
+    let ok = true;
+    for (let k = 0; k < K; k++) {
+      const o = k * N;
+      for (let i = 0; i < N; i++) {
+        const x = rhoN[i] + qN[o + i];
+        ok = ok && x >= lo && x <= hi;
+      }
+      if (!ok) return false;
+    }
+    return true;
   }
 
   previousH(out: Float64Array): number {

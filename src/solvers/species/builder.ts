@@ -19,7 +19,7 @@ import type { Config } from '../../config/schema.js';
 import { ConfigError, type ConfigIssue } from '../../config/validate.js';
 import { velocityGrid } from '../../velocity/gaussHermite.js';
 import { densityDiagnostics } from '../../diagnostics/density.js';
-import { compileField, type Problem } from '../../simulation/problem.js';
+import { compileField, minMax, type Problem } from '../../simulation/problem.js';
 import { chooseParticleScheme, particleDefaultDt } from '../particles/solver.js';
 import { describedRate, SpeciesRates, type LimitFlux } from './rates.js';
 import { SpeciesLimitSolver } from './limit.js';
@@ -110,16 +110,6 @@ function checkRates(rates: SpeciesRates, lo: number[], hi: number[], flux: Limit
   throw new ConfigError(issues);
 }
 
-const rangeOf = (a: Float64Array): [number, number] => {
-  let lo = Infinity;
-  let hi = -Infinity;
-  for (const x of a) {
-    if (x < lo) lo = x;
-    if (x > hi) hi = x;
-  }
-  return [lo, hi];
-};
-
 /** Density of each species from h (cells × nodes) into out. */
 function densityOf(h: Float64Array, w: Float64Array, out: Float64Array): Float64Array {
   const K = w.length;
@@ -142,7 +132,7 @@ function commonValues(grid: Grid, rates: SpeciesRates, total: Float64Array, rho:
   const out = [d.mass, d.rho_min, d.rho_max, d.rho_l2_dev];
   rho.forEach((r, i) => {
     const di = densityDiagnostics(grid, r);
-    const [a, b] = rangeOf(lam[i]);
+    const [a, b] = minMax(lam[i]);
     out.push(di.mass, di.rho_min, di.rho_max, a, b);
   });
   return out;
@@ -161,8 +151,8 @@ export function buildSpeciesKinetic(config: Config, grid: Grid): Problem {
   const N = grid.cells;
   const rates = speciesRates(config);
   const h0 = speciesKineticData(config, grid, velocity);
-  const lo = h0.map((h) => rangeOf(h)[0]);
-  const hi = h0.map((h) => rangeOf(h)[1]);
+  const lo = h0.map((h) => minMax(h)[0]);
+  const hi = h0.map((h) => minMax(h)[1]);
   const rho0 = h0.map((h) => densityOf(h, velocity.w, new Float64Array(N)));
   checkRates(rates, lo, hi, 'fick', rho0);
   const eps = config.model.eps as number;
@@ -208,7 +198,7 @@ export function buildSpeciesKinetic(config: Config, grid: Grid): Problem {
       let en = 0;
       stepper.species.forEach((s, i) => {
         const h = s.h();
-        const [a, b] = rangeOf(h);
+        const [a, b] = minMax(h);
         const lim = companion.speciesRho(i);
         out.push(a, b, kineticDistance(h, velocity.w, lim, grid.dx[0]), l2Distance(rho[i], lim, grid.dx[0]));
         const k = kineticEntropy(h, velocity.w, grid.dx[0]);
@@ -236,8 +226,8 @@ export function buildSpeciesLimit(config: Config, grid: Grid): Problem {
   const rates = speciesRates(config);
   const rho0 = speciesDensities(config, grid);
   const flux: LimitFlux = config.model.flux ?? 'fick';
-  const lo = rho0.map((r) => rangeOf(r)[0]);
-  const hi = rho0.map((r) => rangeOf(r)[1]);
+  const lo = rho0.map((r) => minMax(r)[0]);
+  const hi = rho0.map((r) => minMax(r)[1]);
   checkRates(rates, lo, hi, flux, rho0);
   const stepper = new SpeciesLimitSolver({ grid, rates, rho0, flux });
   const names = rates.names;
@@ -291,8 +281,8 @@ export function buildSpeciesParticles(config: Config, grid: Grid): Problem {
   requireTorus(config, grid);
   const rates = speciesRates(config);
   const rho0 = speciesDensities(config, grid);
-  const lo = rho0.map((r) => rangeOf(r)[0]);
-  const hi = rho0.map((r) => rangeOf(r)[1]);
+  const lo = rho0.map((r) => minMax(r)[0]);
+  const hi = rho0.map((r) => minMax(r)[1]);
   checkRates(rates, lo, hi, 'fick', rho0);
   const eps = config.model.eps as number;
   const lambdaMax = Math.max(...rates.range(lo, hi).map((r) => r[1]));
