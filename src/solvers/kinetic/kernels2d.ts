@@ -9,9 +9,12 @@
  *  - cell kernels (ACCSUM, the bound projection of q, the error estimate's sums) run over cell ranges
  *    and loop over the velocities in order for each cell: the same per cell for any partition.
  *
- * The context is built by `Kinetic2DKernels.from(arrays, layout)` from arrays allocated in a
+ * The context is built by `new Kinetic2DKernels(arrays, layout, thread, memory)` from arrays allocated in a
  * SharedArena (or plain ones for one thread); tasks name the arrays of the rotating time levels by id
  * in `args`. Scalars of the step are in `par`. All sizes and tables are copied into the layout.
+ * When the arena put every array in a WebAssembly.Memory (`memory` given), the line solves, G_k x and the
+ * face sums run as WebAssembly (../wasm/lines.wat; bitwise the same as the JavaScript code here) on any
+ * vector that lives in it; vectors outside it (the exact mode's GMRES) take the JavaScript path.
  */
 import { applyLineOp, factorCols, factorRows, solveCols, solveRows } from '../transport/factored2d.js';
 import { projectQCells } from '../limiter.js';

@@ -32,6 +32,12 @@
  * factored once per step (bordering Thomas, as linear/periodicLines.ts) and only the inverse pivots and
  * the bordering column are stored; lo, up and cp = up·inv are recomputed from γ and γ/a in the solves.
  *
+ * Kernels: factorRows/solveRows take two x-lines per pass (each row's recurrence is a latency chain; the
+ * two overlap), solveCols runs the y-lines interleaved over the columns and can fuse a cell-wise scale (the
+ * a of Mt_k) into its forward sweep. Per line, every kernel performs the same operations in the same
+ * order as the plain one-line formulas (test/support/factored2dReference.ts; test/factored2d.test.ts
+ * compares bytes), and the WebAssembly twins of the solves (../wasm/lines.wat) do too.
+ *
  * All kernels are functions of typed arrays and sizes (the worker threads call them). Layouts: cells
  * p = i + nx j (x fastest); x face p between p and its east neighbour, y face p between p and its north
  * neighbour; arrays of several |v| components or units are blocks of N at offsets.
