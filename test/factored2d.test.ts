@@ -7,7 +7,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { factorCols, factorRows, solveCols, solveRows } from '../src/solvers/transport/factored2d.js';
+import { applyLineOp, factorCols, factorRows, solveCols, solveRows } from '../src/solvers/transport/factored2d.js';
 import { SharedArena } from '../src/solvers/parallel/arena.js';
 import { linesInstance } from '../src/solvers/wasm/lines.js';
 import { factorColsRef, factorRowsRef, scaleByRef, solveColsRef, solveRowsRef } from './support/factored2dReference.js';
@@ -176,4 +176,30 @@ test('SharedArena with a memory: arrays past the memory\'s limit get buffers of 
   assert.equal((views[0] as Float64Array)[999], 1.5);
   assert.equal((views[2] as Float64Array)[19999], 2.5);
   assert.equal(arena.descriptor().inMemory, false);
+});
+
+test('factored2d: the WebAssembly line operators (the splitting term\'s) are byte for byte applyLineOp, both directions, odd and even sizes', () => {
+  const memory = new WebAssembly.Memory({ initial: 1, maximum: 65536, shared: true });
+  const arena = new SharedArena(true, memory);
+  const w = linesInstance(memory);
+  for (const [nx, ny] of SIZES.concat([[2, 3], [33, 31]])) {
+    const N = nx * ny;
+    const rnd = uniform(99 + 7 * nx + ny);
+    const g = arena.f64(2 * N);
+    const ga = arena.f64(2 * N);
+    const q = arena.f64(2 * N);
+    const out = arena.f64(N);
+    g.set(fill(2 * N, rnd, 0, 1));
+    ga.set(fill(2 * N, rnd, 0, 0.5));
+    q.set(fill(2 * N, rnd, -1, 1));
+    for (const dir of [0, 1]) {
+      for (const [s, c] of [[1.3, 0.4], [0, 0.7], [-2.1, 0]]) {
+        const js = new Float64Array(N);
+        applyLineOp(nx, ny, dir, s, c, g, ga, N, q, N, js);
+        out.fill(NaN);
+        w.applyLineOp(nx, ny, dir, s, c, g.byteOffset + 8 * N, ga.byteOffset + 8 * N, q.byteOffset + 8 * N, out.byteOffset);
+        sameBytes(out, js, `applyLineOp ${nx}x${ny} dir ${dir} s ${s} c ${c}`);
+      }
+    }
+  }
 });

@@ -107,14 +107,14 @@ export const FIXED_ARRAYS = [
   'accxG', 'accyG', 'accx', 'accy', 'actX', 'actY', 'actList', 'inactList', 'groupStart',
   'sum', 'qmax', 'qmin', 'limitedC', 'er', 'filt', 'se', 'sy', 'par', 'args', 'result',
   ...MOMENT_ARRAYS,
-  // per thread: a vector of N and two lines of max(nx, ny) (the solves' and G_k's scratch, in the arena so
-  // that the WebAssembly kernels can address it); `lineScratchSize` values per thread
+  // per thread: three vectors of N and two lines of max(nx, ny) (the solves', line operators' and G_k's
+  // scratch, in the arena so that the WebAssembly kernels can address it); `lineScratchSize` values per thread
   'lineScratch',
 ] as const;
 
 /** Values of 'lineScratch' per thread. */
 export function lineScratchSize(nx: number, ny: number): number {
-  return nx * ny + 2 * Math.max(nx, ny);
+  return 3 * nx * ny + 2 * Math.max(nx, ny);
 }
 
 export class Kinetic2DKernels {
@@ -152,12 +152,13 @@ export class Kinetic2DKernels {
     const ls = Math.max(L.nx, L.ny);
     const sc = this.f('lineScratch');
     const at = thread * lineScratchSize(L.nx, L.ny);
-    this.t1 = sc.subarray(at, at + this.N);
-    this.lineA = sc.subarray(at + this.N, at + this.N + ls);
-    this.t2 = new Float64Array(this.N);
-    this.t3 = new Float64Array(this.N);
+    const N = this.N;
+    this.t1 = sc.subarray(at, at + N);
+    this.t2 = sc.subarray(at + N, at + 2 * N);
+    this.t3 = sc.subarray(at + 2 * N, at + 3 * N);
+    this.lineA = sc.subarray(at + 3 * N, at + 3 * N + ls);
+    this.southBuf = sc.subarray(at + 3 * N + ls, at + 3 * N + ls + L.nx);
     this.lineB = new Float64Array(ls);
-    this.southBuf = sc.subarray(at + this.N + ls, at + this.N + ls + L.nx);
     this.wasm = memory ? linesInstance(memory) : null;
     if (memory) for (const x of arrays) this.wasmBuffers.add(x.buffer);
   }
@@ -318,15 +319,26 @@ export class Kinetic2DKernels {
     for (let p = 0; p < N; p++) x[off + p] /= a[p];
   }
 
+  /** out = (c A + T) q along x (dir 0) or y (dir 1) with the γ block at gOff (factored2d.applyLineOp, or its WebAssembly twin). */
+  private lineOp(dir: number, s: number, c: number, gOff: number, q: Float64Array, qOff: number, out: Float64Array): void {
+    const { nx, ny } = this.L;
+    const g = this.f(dir ? 'gy' : 'gx');
+    const ga = this.f(dir ? 'gay' : 'gax');
+    if (this.wasm && this.wasmBuffers.has(q.buffer) && this.wasmBuffers.has(out.buffer)) {
+      this.wasmCalls++;
+      this.wasm.applyLineOp(nx, ny, dir, s, c, g.byteOffset + 8 * gOff, ga.byteOffset + 8 * gOff, q.byteOffset + 8 * qOff, out.byteOffset);
+    } else applyLineOp(nx, ny, dir, s, c, g, ga, gOff, q, qOff, out);
+  }
+
   /** out = M_k x = a x + Tx x + Ty x (the exact per-velocity operator). */
   applyM(k: number, x: Float64Array, off: number, out: Float64Array): void {
-    const { nx, ny, unitX, unitY } = this.L;
+    const { unitX, unitY } = this.L;
     const N = this.N;
     const us = this.f('unitS');
     const aC = this.f('aC');
     const t = this.t2;
-    applyLineOp(nx, ny, 0, us[unitX[k]], 0, this.f('gx'), this.f('gax'), this.unitG(unitX[k]), x, off, out);
-    applyLineOp(nx, ny, 1, us[unitY[k]], 0, this.f('gy'), this.f('gay'), this.unitG(unitY[k]), x, off, t);
+    this.lineOp(0, us[unitX[k]], 0, this.unitG(unitX[k]), x, off, out);
+    this.lineOp(1, us[unitY[k]], 0, this.unitG(unitY[k]), x, off, t);
     for (let p = 0; p < N; p++) out[p] += t[p] + aC[p] * x[off + p];
   }
 
@@ -372,7 +384,7 @@ export class Kinetic2DKernels {
 
   /** out = E_k q (the splitting term of the stabilised factorisation: Ax + Ay + (Ax + Tx) a^{-1} (Ay + Ty)); out must not be t1 or t3. */
   private applyE(k: number, q: Float64Array, off: number, out: Float64Array): void {
-    const { nx, ny, unitX, unitY } = this.L;
+    const { unitX, unitY } = this.L;
     const N = this.N;
     const us = this.f('unitS');
     const uc = this.f('unitC');
@@ -381,12 +393,12 @@ export class Kinetic2DKernels {
     const uy = unitY[k];
     const t1 = this.t1;
     const t2 = this.t3;
-    applyLineOp(nx, ny, 1, us[uy], uc[uy], this.f('gy'), this.f('gay'), this.unitG(uy), q, off, t1);
+    this.lineOp(1, us[uy], uc[uy], this.unitG(uy), q, off, t1);
     for (let p = 0; p < N; p++) t1[p] /= aC[p];
-    applyLineOp(nx, ny, 0, us[ux], uc[ux], this.f('gx'), this.f('gax'), this.unitG(ux), t1, 0, out);
+    this.lineOp(0, us[ux], uc[ux], this.unitG(ux), t1, 0, out);
     // + Ax q + Ay q
-    applyLineOp(nx, ny, 0, 0, uc[ux], this.f('gx'), this.f('gax'), this.unitG(ux), q, off, t1);
-    applyLineOp(nx, ny, 1, 0, uc[uy], this.f('gy'), this.f('gay'), this.unitG(uy), q, off, t2);
+    this.lineOp(0, 0, uc[ux], this.unitG(ux), q, off, t1);
+    this.lineOp(1, 0, uc[uy], this.unitG(uy), q, off, t2);
     for (let p = 0; p < N; p++) out[p] += t1[p] + t2[p];
   }
 

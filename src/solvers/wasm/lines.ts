@@ -2,7 +2,8 @@
  * The WebAssembly kernels (lines.wat, compiled to lines.wasm next to this module at build time by
  * scripts/build-wasm.mjs): the 2D per-velocity x- and y-line solves, bitwise the same as the JavaScript
  * ones in ../transport/factored2d.ts (same IEEE operations in the same order; test/factored2d.test.ts),
- * and G_k x and the face sums of ../kinetic/kernels2d.ts (likewise; test/kinetic2d.test.ts).
+ * the line operators (applyLineOp, for the splitting term), and G_k x and the face sums of
+ * ../kinetic/kernels2d.ts (likewise; test/kinetic2d.test.ts).
  *
  * They work on arrays inside one shared WebAssembly.Memory: a solver that uses them allocates its arrays
  * in a SharedArena on `kernelMemory()` (../parallel/arena.ts), and every thread instantiates the module
@@ -21,6 +22,7 @@ export interface LinesWasm {
   solveCols(nx: number, ny: number, s: number, c: number, g: number, ga: number, inv: number, z: number, invS: number, x: number, sL: number, sc: number, hasScale: number): void;
   applyG(nx: number, ny: number, ax: number, ay: number, bx: number, by: number, c0: number, cx: number, cy: number, x: number, y: number, gx: number, gy: number, dfx: number, dfy: number, south: number, sub: number): void;
   accumulate(nx: number, ny: number, cx: number, cy: number, q: number, gx: number, gy: number, accx: number, accy: number): void;
+  applyLineOp(nx: number, ny: number, dir: number, s: number, c: number, g: number, ga: number, q: number, out: number): void;
 }
 
 let compiled: WebAssembly.Module | null | undefined;
