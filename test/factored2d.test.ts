@@ -114,7 +114,7 @@ test('factored2d: the y-line solve with the scale fused into its forward sweep i
   }
 });
 
-test('factored2d: the WebAssembly line solves are byte for byte the JavaScript ones (odd and even nx, ny; scaled and not; arrays in a shared memory)', () => {
+test('factored2d: the WebAssembly line solves and y-line factorisation are byte for byte the JavaScript ones (odd and even nx, ny; scaled and not; arrays in a shared memory)', () => {
   const memory = new WebAssembly.Memory({ initial: 1, maximum: 65536, shared: true });
   const arena = new SharedArena(true, memory);
   const w = linesInstance(memory);
@@ -145,8 +145,17 @@ test('factored2d: the WebAssembly line solves are byte for byte the JavaScript o
     x.set(x0, N);
     w.solveRows(nx, ny, s, c, B(g, N), B(ga, N), B(inv, N), B(z, N), B(invS, ls), B(x, N));
     sameBytes(x.subarray(N), js, `wasm solveRows ${nx}x${ny}`);
-    // columns, then with the scale
+    // columns: the factorisation, then the solve with and without the scale
     factorCols(nx, ny, s, c, g, ga, N, a, inv, z, N, invS, ls, new Float64Array(nx), new Float64Array(nx));
+    const [invJ, zJ, invSJ] = [inv.slice(), z.slice(), invS.slice()];
+    inv.fill(NaN);
+    z.fill(NaN);
+    invS.fill(NaN);
+    w.factorCols(nx, ny, s, c, B(g, N), B(ga, N), B(a), B(inv, N), B(z, N), B(invS, ls));
+    const lead = N + nx * (ny - 1); // the factors of the leading (ny − 1) rows
+    sameBytes(inv.subarray(N, lead), invJ.subarray(N, lead), `wasm factorCols inv ${nx}x${ny}`);
+    sameBytes(z.subarray(N, lead), zJ.subarray(N, lead), `wasm factorCols z ${nx}x${ny}`);
+    sameBytes(invS.subarray(ls, ls + nx), invSJ.subarray(ls, ls + nx), `wasm factorCols invS ${nx}x${ny}`);
     for (const scaled of [0, 1]) {
       const jc = x0.slice();
       solveCols(nx, ny, s, c, g, ga, N, inv, z, N, invS, ls, jc, 0, new Float64Array(nx), scaled ? a : null);

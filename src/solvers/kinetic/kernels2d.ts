@@ -250,7 +250,12 @@ export class Kinetic2DKernels {
       if (!used[u]) continue;
       const gOff = this.unitG(u);
       if (u < nUnitsX) factorRows(nx, ny, us[u], uc[u], this.f('gx'), this.f('gax'), gOff, aC, inv, z, u * N, invS, u * Math.max(nx, ny));
-      else factorCols(nx, ny, us[u], uc[u], this.f('gy'), this.f('gay'), gOff, aC, inv, z, u * N, invS, u * Math.max(nx, ny), this.lineA, this.lineB);
+      else if (this.wasm) {
+        this.wasmCalls++;
+        const gy = this.f('gy');
+        const gay = this.f('gay');
+        this.wasm.factorCols(nx, ny, us[u], uc[u], gy.byteOffset + 8 * gOff, gay.byteOffset + 8 * gOff, aC.byteOffset, inv.byteOffset + 8 * u * N, z.byteOffset + 8 * u * N, invS.byteOffset + 8 * u * Math.max(nx, ny));
+      } else factorCols(nx, ny, us[u], uc[u], this.f('gy'), this.f('gay'), gOff, aC, inv, z, u * N, invS, u * Math.max(nx, ny), this.lineA, this.lineB);
     }
   }
 
@@ -393,13 +398,16 @@ export class Kinetic2DKernels {
     const uy = unitY[k];
     const t1 = this.t1;
     const t2 = this.t3;
+    const w = this.wasm && this.wasmBuffers.has(out.buffer) ? this.wasm : null;
     this.lineOp(1, us[uy], uc[uy], this.unitG(uy), q, off, t1);
-    for (let p = 0; p < N; p++) t1[p] /= aC[p];
+    if (w) w.divide(t1.byteOffset, aC.byteOffset, N);
+    else for (let p = 0; p < N; p++) t1[p] /= aC[p];
     this.lineOp(0, us[ux], uc[ux], this.unitG(ux), t1, 0, out);
     // + Ax q + Ay q
     this.lineOp(0, 0, uc[ux], this.unitG(ux), q, off, t1);
     this.lineOp(1, 0, uc[uy], this.unitG(uy), q, off, t2);
-    for (let p = 0; p < N; p++) out[p] += t1[p] + t2[p];
+    if (w) w.addSum(out.byteOffset, t1.byteOffset, t2.byteOffset, N);
+    else for (let p = 0; p < N; p++) out[p] += t1[p] + t2[p];
   }
 
   // --- G_k and the face sums -----------------------------------------------------------------------

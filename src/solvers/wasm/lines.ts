@@ -23,6 +23,9 @@ export interface LinesWasm {
   applyG(nx: number, ny: number, ax: number, ay: number, bx: number, by: number, c0: number, cx: number, cy: number, x: number, y: number, gx: number, gy: number, dfx: number, dfy: number, south: number, sub: number): void;
   accumulate(nx: number, ny: number, cx: number, cy: number, q: number, gx: number, gy: number, accx: number, accy: number): void;
   applyLineOp(nx: number, ny: number, dir: number, s: number, c: number, g: number, ga: number, q: number, out: number): void;
+  divide(x: number, a: number, n: number): void;
+  factorCols(nx: number, ny: number, s: number, c: number, g: number, ga: number, a: number, inv: number, z: number, invS: number): void;
+  addSum(out: number, u: number, v: number, n: number): void;
 }
 
 let compiled: WebAssembly.Module | null | undefined;

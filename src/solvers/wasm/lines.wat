@@ -584,4 +584,126 @@
         (local.set $row (i32.add (local.get $row) (local.get $nxb)))
         (br $lj)))))
   )
+  ;; Element-wise passes of the splitting term: x = x / a (divide), out = out + (u + v) (addSum); n values.
+  (func (export "divide") (param $x i32) (param $a i32) (param $n i32)
+    (local $i i32) (local $e i32)
+    (local.set $e (i32.shl (local.get $n) (i32.const 3)))
+    (block $d (loop $l
+      (br_if $d (i32.gt_u (i32.add (local.get $i) (i32.const 16)) (local.get $e)))
+      (v128.store (i32.add (local.get $x) (local.get $i)) (f64x2.div (v128.load (i32.add (local.get $x) (local.get $i))) (v128.load (i32.add (local.get $a) (local.get $i)))))
+      (local.set $i (i32.add (local.get $i) (i32.const 16)))
+      (br $l)))
+    (if (i32.lt_u (local.get $i) (local.get $e)) (then
+      (f64.store (i32.add (local.get $x) (local.get $i)) (f64.div (f64.load (i32.add (local.get $x) (local.get $i))) (f64.load (i32.add (local.get $a) (local.get $i))))))))
+  (func (export "addSum") (param $out i32) (param $u i32) (param $v i32) (param $n i32)
+    (local $i i32) (local $e i32)
+    (local.set $e (i32.shl (local.get $n) (i32.const 3)))
+    (block $d (loop $l
+      (br_if $d (i32.gt_u (i32.add (local.get $i) (i32.const 16)) (local.get $e)))
+      (v128.store (i32.add (local.get $out) (local.get $i))
+        (f64x2.add (v128.load (i32.add (local.get $out) (local.get $i))) (f64x2.add (v128.load (i32.add (local.get $u) (local.get $i))) (v128.load (i32.add (local.get $v) (local.get $i))))))
+      (local.set $i (i32.add (local.get $i) (i32.const 16)))
+      (br $l)))
+    (if (i32.lt_u (local.get $i) (local.get $e)) (then
+      (f64.store (i32.add (local.get $out) (local.get $i))
+        (f64.add (f64.load (i32.add (local.get $out) (local.get $i))) (f64.add (f64.load (i32.add (local.get $u) (local.get $i))) (f64.load (i32.add (local.get $v) (local.get $i)))))))))
+  ;; factored2d.factorCols: the y-lines' inverse pivots and bordering column, f64x2 over the cells of a row.
+  ;; The JavaScript keeps up·inv and z of the row above in line buffers; here they are re-read (inv, z) or
+  ;; recomputed with the same operations from it (same values). Pointers as solveCols, plus a.
+  (func (export "factorCols")
+    (param $nx i32) (param $ny i32) (param $s f64) (param $c f64)
+    (param $g i32) (param $ga i32) (param $a i32) (param $inv i32) (param $z i32) (param $invS i32)
+    (local $nxb i32) (local $m i32) (local $last i32) (local $p i32) (local $end i32) (local $i i32)
+    (local $vs v128) (local $vc v128) (local $ve v128) (local $vlo v128) (local $viv v128)
+    (local $e f64) (local $lo f64) (local $iv f64) (local $up f64) (local $pm i32)
+    (local.set $vs (f64x2.splat (local.get $s)))
+    (local.set $vc (f64x2.splat (local.get $c)))
+    (local.set $nxb (i32.shl (local.get $nx) (i32.const 3)))
+    (local.set $m (i32.sub (local.get $ny) (i32.const 1)))
+    (local.set $last (i32.mul (local.get $nxb) (local.get $m)))
+    ;; r0
+    (local.set $p (i32.const 0))
+    (local.set $end (local.get $nxb))
+    (block $dr0 (loop $lr0
+      (br_if $dr0 (i32.gt_u (i32.add (local.get $p) (i32.const 16)) (local.get $end)))
+      (block
+        (local.set $vlo (f64x2.neg (f64x2.add (f64x2.mul (local.get $vs) (v128.load (i32.add (local.get $g) (i32.add (local.get $last) (local.get $p))))) (f64x2.mul (local.get $vc) (v128.load (i32.add (local.get $ga) (i32.add (local.get $last) (local.get $p))))))))
+        (local.set $viv (f64x2.div (v128.const f64x2 1 1) (f64x2.add (f64x2.add (v128.load (i32.add (local.get $a) (local.get $p))) (f64x2.mul (local.get $vs) (f64x2.sub (v128.load (i32.add (local.get $g) (local.get $p))) (v128.load (i32.add (local.get $g) (i32.add (local.get $last) (local.get $p))))))) (f64x2.mul (local.get $vc) (f64x2.add (v128.load (i32.add (local.get $ga) (local.get $p))) (v128.load (i32.add (local.get $ga) (i32.add (local.get $last) (local.get $p)))))))))
+        (v128.store (i32.add (local.get $inv) (local.get $p)) (local.get $viv))
+        (v128.store (i32.add (local.get $z) (local.get $p)) (f64x2.mul (local.get $vlo) (local.get $viv))))
+      (local.set $p (i32.add (local.get $p) (i32.const 16)))
+      (br $lr0)))
+    (if (i32.lt_u (local.get $p) (local.get $end)) (then
+        (local.set $lo (f64.neg (f64.add (f64.mul (local.get $s) (f64.load (i32.add (local.get $g) (i32.add (local.get $last) (local.get $p))))) (f64.mul (local.get $c) (f64.load (i32.add (local.get $ga) (i32.add (local.get $last) (local.get $p))))))))
+        (local.set $iv (f64.div (f64.const 1) (f64.add (f64.add (f64.load (i32.add (local.get $a) (local.get $p))) (f64.mul (local.get $s) (f64.sub (f64.load (i32.add (local.get $g) (local.get $p))) (f64.load (i32.add (local.get $g) (i32.add (local.get $last) (local.get $p))))))) (f64.mul (local.get $c) (f64.add (f64.load (i32.add (local.get $ga) (local.get $p))) (f64.load (i32.add (local.get $ga) (i32.add (local.get $last) (local.get $p)))))))))
+        (f64.store (i32.add (local.get $inv) (local.get $p)) (local.get $iv))
+        (f64.store (i32.add (local.get $z) (local.get $p)) (f64.mul (local.get $lo) (local.get $iv)))))
+    (local.set $ve (v128.const f64x2 0 0))
+    (local.set $e (f64.const 0))
+    ;; f0
+    (local.set $p (local.get $nxb))
+    (local.set $end (i32.mul (local.get $nxb) (i32.sub (local.get $m) (i32.const 1))))
+    (block $df0 (loop $lf0
+      (br_if $df0 (i32.gt_u (i32.add (local.get $p) (i32.const 16)) (local.get $end)))
+      (block
+        (local.set $vlo (f64x2.neg (f64x2.add (f64x2.mul (local.get $vs) (v128.load (i32.add (local.get $g) (i32.sub (local.get $p) (local.get $nxb))))) (f64x2.mul (local.get $vc) (v128.load (i32.add (local.get $ga) (i32.sub (local.get $p) (local.get $nxb))))))))
+        (local.set $viv (f64x2.div (v128.const f64x2 1 1) (f64x2.sub (f64x2.add (f64x2.add (v128.load (i32.add (local.get $a) (local.get $p))) (f64x2.mul (local.get $vs) (f64x2.sub (v128.load (i32.add (local.get $g) (local.get $p))) (v128.load (i32.add (local.get $g) (i32.sub (local.get $p) (local.get $nxb))))))) (f64x2.mul (local.get $vc) (f64x2.add (v128.load (i32.add (local.get $ga) (local.get $p))) (v128.load (i32.add (local.get $ga) (i32.sub (local.get $p) (local.get $nxb))))))) (f64x2.mul (local.get $vlo) (f64x2.mul (f64x2.sub (f64x2.mul (local.get $vs) (v128.load (i32.add (local.get $g) (i32.sub (local.get $p) (local.get $nxb))))) (f64x2.mul (local.get $vc) (v128.load (i32.add (local.get $ga) (i32.sub (local.get $p) (local.get $nxb)))))) (v128.load (i32.add (local.get $inv) (i32.sub (local.get $p) (local.get $nxb)))))))))
+        (v128.store (i32.add (local.get $inv) (local.get $p)) (local.get $viv))
+        (v128.store (i32.add (local.get $z) (local.get $p)) (f64x2.mul (f64x2.sub (f64x2.mul (local.get $ve) (f64x2.sub (f64x2.mul (local.get $vs) (v128.load (i32.add (local.get $g) (local.get $p)))) (f64x2.mul (local.get $vc) (v128.load (i32.add (local.get $ga) (local.get $p)))))) (f64x2.mul (local.get $vlo) (v128.load (i32.add (local.get $z) (i32.sub (local.get $p) (local.get $nxb)))))) (local.get $viv))))
+      (local.set $p (i32.add (local.get $p) (i32.const 16)))
+      (br $lf0)))
+    (if (i32.lt_u (local.get $p) (local.get $end)) (then
+        (local.set $lo (f64.neg (f64.add (f64.mul (local.get $s) (f64.load (i32.add (local.get $g) (i32.sub (local.get $p) (local.get $nxb))))) (f64.mul (local.get $c) (f64.load (i32.add (local.get $ga) (i32.sub (local.get $p) (local.get $nxb))))))))
+        (local.set $iv (f64.div (f64.const 1) (f64.sub (f64.add (f64.add (f64.load (i32.add (local.get $a) (local.get $p))) (f64.mul (local.get $s) (f64.sub (f64.load (i32.add (local.get $g) (local.get $p))) (f64.load (i32.add (local.get $g) (i32.sub (local.get $p) (local.get $nxb))))))) (f64.mul (local.get $c) (f64.add (f64.load (i32.add (local.get $ga) (local.get $p))) (f64.load (i32.add (local.get $ga) (i32.sub (local.get $p) (local.get $nxb))))))) (f64.mul (local.get $lo) (f64.mul (f64.sub (f64.mul (local.get $s) (f64.load (i32.add (local.get $g) (i32.sub (local.get $p) (local.get $nxb))))) (f64.mul (local.get $c) (f64.load (i32.add (local.get $ga) (i32.sub (local.get $p) (local.get $nxb)))))) (f64.load (i32.add (local.get $inv) (i32.sub (local.get $p) (local.get $nxb)))))))))
+        (f64.store (i32.add (local.get $inv) (local.get $p)) (local.get $iv))
+        (f64.store (i32.add (local.get $z) (local.get $p)) (f64.mul (f64.sub (f64.mul (local.get $e) (f64.sub (f64.mul (local.get $s) (f64.load (i32.add (local.get $g) (local.get $p)))) (f64.mul (local.get $c) (f64.load (i32.add (local.get $ga) (local.get $p)))))) (f64.mul (local.get $lo) (f64.load (i32.add (local.get $z) (i32.sub (local.get $p) (local.get $nxb)))))) (local.get $iv)))))
+    (local.set $ve (v128.const f64x2 1 1))
+    (local.set $e (f64.const 1))
+    ;; f1
+    (local.set $p (select (local.get $nxb) (i32.mul (local.get $nxb) (i32.sub (local.get $m) (i32.const 1))) (i32.lt_s (local.get $m) (i32.const 2))))
+    (local.set $end (local.get $last))
+    (block $df1 (loop $lf1
+      (br_if $df1 (i32.gt_u (i32.add (local.get $p) (i32.const 16)) (local.get $end)))
+      (block
+        (local.set $vlo (f64x2.neg (f64x2.add (f64x2.mul (local.get $vs) (v128.load (i32.add (local.get $g) (i32.sub (local.get $p) (local.get $nxb))))) (f64x2.mul (local.get $vc) (v128.load (i32.add (local.get $ga) (i32.sub (local.get $p) (local.get $nxb))))))))
+        (local.set $viv (f64x2.div (v128.const f64x2 1 1) (f64x2.sub (f64x2.add (f64x2.add (v128.load (i32.add (local.get $a) (local.get $p))) (f64x2.mul (local.get $vs) (f64x2.sub (v128.load (i32.add (local.get $g) (local.get $p))) (v128.load (i32.add (local.get $g) (i32.sub (local.get $p) (local.get $nxb))))))) (f64x2.mul (local.get $vc) (f64x2.add (v128.load (i32.add (local.get $ga) (local.get $p))) (v128.load (i32.add (local.get $ga) (i32.sub (local.get $p) (local.get $nxb))))))) (f64x2.mul (local.get $vlo) (f64x2.mul (f64x2.sub (f64x2.mul (local.get $vs) (v128.load (i32.add (local.get $g) (i32.sub (local.get $p) (local.get $nxb))))) (f64x2.mul (local.get $vc) (v128.load (i32.add (local.get $ga) (i32.sub (local.get $p) (local.get $nxb)))))) (v128.load (i32.add (local.get $inv) (i32.sub (local.get $p) (local.get $nxb)))))))))
+        (v128.store (i32.add (local.get $inv) (local.get $p)) (local.get $viv))
+        (v128.store (i32.add (local.get $z) (local.get $p)) (f64x2.mul (f64x2.sub (f64x2.mul (local.get $ve) (f64x2.sub (f64x2.mul (local.get $vs) (v128.load (i32.add (local.get $g) (local.get $p)))) (f64x2.mul (local.get $vc) (v128.load (i32.add (local.get $ga) (local.get $p)))))) (f64x2.mul (local.get $vlo) (v128.load (i32.add (local.get $z) (i32.sub (local.get $p) (local.get $nxb)))))) (local.get $viv))))
+      (local.set $p (i32.add (local.get $p) (i32.const 16)))
+      (br $lf1)))
+    (if (i32.lt_u (local.get $p) (local.get $end)) (then
+        (local.set $lo (f64.neg (f64.add (f64.mul (local.get $s) (f64.load (i32.add (local.get $g) (i32.sub (local.get $p) (local.get $nxb))))) (f64.mul (local.get $c) (f64.load (i32.add (local.get $ga) (i32.sub (local.get $p) (local.get $nxb))))))))
+        (local.set $iv (f64.div (f64.const 1) (f64.sub (f64.add (f64.add (f64.load (i32.add (local.get $a) (local.get $p))) (f64.mul (local.get $s) (f64.sub (f64.load (i32.add (local.get $g) (local.get $p))) (f64.load (i32.add (local.get $g) (i32.sub (local.get $p) (local.get $nxb))))))) (f64.mul (local.get $c) (f64.add (f64.load (i32.add (local.get $ga) (local.get $p))) (f64.load (i32.add (local.get $ga) (i32.sub (local.get $p) (local.get $nxb))))))) (f64.mul (local.get $lo) (f64.mul (f64.sub (f64.mul (local.get $s) (f64.load (i32.add (local.get $g) (i32.sub (local.get $p) (local.get $nxb))))) (f64.mul (local.get $c) (f64.load (i32.add (local.get $ga) (i32.sub (local.get $p) (local.get $nxb)))))) (f64.load (i32.add (local.get $inv) (i32.sub (local.get $p) (local.get $nxb)))))))))
+        (f64.store (i32.add (local.get $inv) (local.get $p)) (local.get $iv))
+        (f64.store (i32.add (local.get $z) (local.get $p)) (f64.mul (f64.sub (f64.mul (local.get $e) (f64.sub (f64.mul (local.get $s) (f64.load (i32.add (local.get $g) (local.get $p)))) (f64.mul (local.get $c) (f64.load (i32.add (local.get $ga) (local.get $p)))))) (f64.mul (local.get $lo) (f64.load (i32.add (local.get $z) (i32.sub (local.get $p) (local.get $nxb)))))) (local.get $iv)))))
+    ;; backward, [0, nxb (m-1)) descending
+    (local.set $p (i32.mul (local.get $nxb) (i32.sub (local.get $m) (i32.const 1))))
+    (if (i32.and (local.get $p) (i32.const 8)) (then
+      (local.set $p (i32.sub (local.get $p) (i32.const 8)))
+      (f64.store (i32.add (local.get $z) (local.get $p)) (f64.sub (f64.load (i32.add (local.get $z) (local.get $p))) (f64.mul (f64.mul (f64.sub (f64.mul (local.get $s) (f64.load (i32.add (local.get $g) (local.get $p)))) (f64.mul (local.get $c) (f64.load (i32.add (local.get $ga) (local.get $p))))) (f64.load (i32.add (local.get $inv) (local.get $p)))) (f64.load (i32.add (local.get $z) (i32.add (local.get $p) (local.get $nxb)))))))))
+    (block $db (loop $lb
+      (br_if $db (i32.eqz (local.get $p)))
+      (local.set $p (i32.sub (local.get $p) (i32.const 16)))
+      (v128.store (i32.add (local.get $z) (local.get $p)) (f64x2.sub (v128.load (i32.add (local.get $z) (local.get $p))) (f64x2.mul (f64x2.mul (f64x2.sub (f64x2.mul (local.get $vs) (v128.load (i32.add (local.get $g) (local.get $p)))) (f64x2.mul (local.get $vc) (v128.load (i32.add (local.get $ga) (local.get $p))))) (v128.load (i32.add (local.get $inv) (local.get $p)))) (v128.load (i32.add (local.get $z) (i32.add (local.get $p) (local.get $nxb)))))))
+      (br $lb)))
+    ;; the last row: 1 / Schur per column
+    (local.set $i (i32.const 0))
+    (block $dl (loop $ll
+      (br_if $dl (i32.ge_u (local.get $i) (local.get $nxb)))
+      (local.set $pm (i32.add (local.get $last) (local.get $i)))
+      (f64.store (i32.add (local.get $invS) (local.get $i))
+        (f64.div (f64.const 1)
+          (f64.sub
+            (f64.sub
+              (f64.add (f64.add (f64.load (i32.add (local.get $a) (local.get $pm)))
+                                (f64.mul (local.get $s) (f64.sub (f64.load (i32.add (local.get $g) (local.get $pm))) (f64.load (i32.add (local.get $g) (i32.sub (local.get $pm) (local.get $nxb)))))))
+                       (f64.mul (local.get $c) (f64.add (f64.load (i32.add (local.get $ga) (local.get $pm))) (f64.load (i32.add (local.get $ga) (i32.sub (local.get $pm) (local.get $nxb)))))))
+              (f64.mul (f64.neg (f64.add (f64.mul (local.get $s) (f64.load (i32.add (local.get $g) (i32.sub (local.get $pm) (local.get $nxb)))))
+                                         (f64.mul (local.get $c) (f64.load (i32.add (local.get $ga) (i32.sub (local.get $pm) (local.get $nxb)))))))
+                       (f64.load (i32.add (local.get $z) (i32.sub (local.get $pm) (local.get $nxb))))))
+            (f64.mul (f64.sub (f64.mul (local.get $s) (f64.load (i32.add (local.get $g) (local.get $pm)))) (f64.mul (local.get $c) (f64.load (i32.add (local.get $ga) (local.get $pm)))))
+                     (f64.load (i32.add (local.get $z) (local.get $i)))))))
+      (local.set $i (i32.add (local.get $i) (i32.const 8)))
+      (br $ll)))
+  )
 )
