@@ -114,7 +114,7 @@ test('factored2d: the y-line solve with the scale fused into its forward sweep i
   }
 });
 
-test('factored2d: the WebAssembly line solves and y-line factorisation are byte for byte the JavaScript ones (odd and even nx, ny; scaled and not; arrays in a shared memory)', () => {
+test('factored2d: the WebAssembly line solves and factorisations are byte for byte the JavaScript ones (odd and even nx, ny; scaled and not; arrays in a shared memory)', () => {
   const memory = new WebAssembly.Memory({ initial: 1, maximum: 65536, shared: true });
   const arena = new SharedArena(true, memory);
   const w = linesInstance(memory);
@@ -140,6 +140,18 @@ test('factored2d: the WebAssembly line solves and y-line factorisation are byte 
     const x0 = fill(N, rnd, -1, 1);
     // rows (unit at offset N of the factors, γ block 1)
     factorRows(nx, ny, s, c, g, ga, N, a, inv, z, N, invS, ls);
+    const [invR, zR, invSR] = [inv.slice(), z.slice(), invS.slice()];
+    inv.fill(NaN);
+    z.fill(NaN);
+    invS.fill(NaN);
+    w.factorRows(nx, ny, s, c, B(g, N), B(ga, N), B(a), B(inv, N), B(z, N), B(invS, ls));
+    // the factors of each row's leading nx − 1 cells, and 1/Schur per row
+    for (let j = 0; j < ny; j++) {
+      const r = N + j * nx;
+      sameBytes(inv.subarray(r, r + nx - 1), invR.subarray(r, r + nx - 1), `wasm factorRows inv ${nx}x${ny} row ${j}`);
+      sameBytes(z.subarray(r, r + nx - 1), zR.subarray(r, r + nx - 1), `wasm factorRows z ${nx}x${ny} row ${j}`);
+    }
+    sameBytes(invS.subarray(ls, ls + ny), invSR.subarray(ls, ls + ny), `wasm factorRows invS ${nx}x${ny}`);
     const js = x0.slice();
     solveRows(nx, ny, s, c, g, ga, N, inv, z, N, invS, ls, js, 0);
     x.set(x0, N);

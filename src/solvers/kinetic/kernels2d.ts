@@ -249,8 +249,14 @@ export class Kinetic2DKernels {
     for (let u = u0; u < u1; u++) {
       if (!used[u]) continue;
       const gOff = this.unitG(u);
-      if (u < nUnitsX) factorRows(nx, ny, us[u], uc[u], this.f('gx'), this.f('gax'), gOff, aC, inv, z, u * N, invS, u * Math.max(nx, ny));
-      else if (this.wasm) {
+      if (u < nUnitsX) {
+        if (this.wasm) {
+          this.wasmCalls++;
+          const gx = this.f('gx');
+          const gax = this.f('gax');
+          this.wasm.factorRows(nx, ny, us[u], uc[u], gx.byteOffset + 8 * gOff, gax.byteOffset + 8 * gOff, aC.byteOffset, inv.byteOffset + 8 * u * N, z.byteOffset + 8 * u * N, invS.byteOffset + 8 * u * Math.max(nx, ny));
+        } else factorRows(nx, ny, us[u], uc[u], this.f('gx'), this.f('gax'), gOff, aC, inv, z, u * N, invS, u * Math.max(nx, ny));
+      } else if (this.wasm) {
         this.wasmCalls++;
         const gy = this.f('gy');
         const gay = this.f('gay');

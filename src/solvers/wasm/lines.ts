@@ -25,6 +25,7 @@ export interface LinesWasm {
   applyLineOp(nx: number, ny: number, dir: number, s: number, c: number, g: number, ga: number, q: number, out: number): void;
   divide(x: number, a: number, n: number): void;
   factorCols(nx: number, ny: number, s: number, c: number, g: number, ga: number, a: number, inv: number, z: number, invS: number): void;
+  factorRows(nx: number, ny: number, s: number, c: number, g: number, ga: number, a: number, inv: number, z: number, invS: number): void;
   addSum(out: number, u: number, v: number, n: number): void;
 }
 
