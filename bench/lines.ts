@@ -2,7 +2,7 @@
  * Issue 18: the line kernels of the 2D per-velocity solve (src/solvers/transport/factored2d.ts), ns per
  * element (cell) of one unit, the plain formulas (test/support/factored2dReference.ts: one row per
  * recurrence, the scale by a as its own pass) against the JavaScript kernels and the WebAssembly ones
- * (src/solvers/wasm/lines.wat), at 128² and 256², all on arrays in one WebAssembly memory; and the whole
+ * (src/solvers/wasm/factored2d.wat), at 128² and 256², all on arrays in one WebAssembly memory; and the whole
  * 2D kinetic step with the JavaScript and the WebAssembly kernels (benchStep).
  *
  *  - factorRows, factorCols: one unit's factorisation;
@@ -21,7 +21,7 @@ import { KineticSolver } from '../src/solvers/kinetic/solver.js';
 import { makeGrid, cellAverages } from '../src/grid/grid.js';
 import { velocityGrid } from '../src/velocity/gaussHermite.js';
 import { powerLaw } from '../src/models/rate.js';
-import { KERNELS_ENV, linesInstance } from '../src/solvers/wasm/lines.js';
+import { KERNELS_ENV, wasmKernels } from '../src/solvers/wasm/kernels.js';
 import { SharedArena } from '../src/solvers/parallel/arena.js';
 import { factorColsRef, factorRowsRef, scaleByRef, solveColsRef, solveRowsRef } from '../test/support/factored2dReference.js';
 
@@ -72,7 +72,7 @@ export function benchLines(opts: { grids?: number[]; reps?: number } = {}): Line
     // every array in a WebAssembly memory (as in the solver), so that both kernels run on the same ones
     const memory = new WebAssembly.Memory({ initial: 1, maximum: 65536, shared: true });
     const arena = new SharedArena(true, memory);
-    const w = linesInstance(memory);
+    const w = wasmKernels(memory);
     const put = (v: Float64Array) => {
       const a = arena.f64(v.length);
       a.set(v);

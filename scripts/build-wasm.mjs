@@ -1,7 +1,7 @@
 /**
  * Build step (npm run build, after tsc): compile the WebAssembly text sources src/solvers/wasm/*.wat
  * into dist/src/solvers/wasm/*.wasm with wabt (a pinned devDependency; SIMD and shared memory on), next
- * to the loader that reads them (dist/src/solvers/wasm/lines.js). A failure is a build failure.
+ * to the loader that reads them (dist/src/solvers/wasm/kernels.js). A failure is a build failure.
  */
 import fs from 'node:fs';
 import path from 'node:path';

@@ -2,14 +2,14 @@
  * The line kernels of src/solvers/transport/factored2d.ts (two rows per pass, the scale by a fused into
  * the column solve) give byte for byte what the plain formulas give (test/support/factored2dReference.ts:
  * one row per recurrence, the scale as its own pass), on random data with odd and even nx, ny ≥ 3 and
- * nonzero offsets into blocks of several units; the WebAssembly kernels (src/solvers/wasm/lines.wat) give
+ * nonzero offsets into blocks of several units; the WebAssembly kernels (src/solvers/wasm/*.wat) give
  * the same bytes as the JavaScript ones, on arrays of a SharedArena inside a WebAssembly.Memory.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { applyLineOp, factorCols, factorRows, solveCols, solveRows } from '../src/solvers/transport/factored2d.js';
 import { SharedArena } from '../src/solvers/parallel/arena.js';
-import { linesInstance } from '../src/solvers/wasm/lines.js';
+import { wasmKernels } from '../src/solvers/wasm/kernels.js';
 import { factorColsRef, factorRowsRef, scaleByRef, solveColsRef, solveRowsRef } from './support/factored2dReference.js';
 
 /** A seeded generator (mulberry32), uniform on [lo, hi). */
@@ -117,7 +117,7 @@ test('factored2d: the y-line solve with the scale fused into its forward sweep i
 test('factored2d: the WebAssembly line solves and factorisations are byte for byte the JavaScript ones (odd and even nx, ny; scaled and not; arrays in a shared memory)', () => {
   const memory = new WebAssembly.Memory({ initial: 1, maximum: 65536, shared: true });
   const arena = new SharedArena(true, memory);
-  const w = linesInstance(memory);
+  const w = wasmKernels(memory);
   const B = (a: Float64Array, off = 0) => a.byteOffset + 8 * off;
   for (const [nx, ny] of SIZES.concat([[33, 31], [64, 64]])) {
     const N = nx * ny;
@@ -202,7 +202,7 @@ test('SharedArena with a memory: arrays past the memory\'s limit get buffers of 
 test('factored2d: the WebAssembly line operators (the splitting term\'s) are byte for byte applyLineOp, both directions, odd and even sizes', () => {
   const memory = new WebAssembly.Memory({ initial: 1, maximum: 65536, shared: true });
   const arena = new SharedArena(true, memory);
-  const w = linesInstance(memory);
+  const w = wasmKernels(memory);
   for (const [nx, ny] of SIZES.concat([[2, 3], [33, 31]])) {
     const N = nx * ny;
     const rnd = uniform(99 + 7 * nx + ny);

@@ -13,7 +13,7 @@ import { velocityGrid } from '../src/velocity/gaussHermite.js';
 import { powerLaw } from '../src/models/rate.js';
 import { applyLineOp } from '../src/solvers/transport/factored2d.js';
 import type { Kinetic2DKernels } from '../src/solvers/kinetic/kernels2d.js';
-import { KERNELS_ENV } from '../src/solvers/wasm/lines.js';
+import { KERNELS_ENV } from '../src/solvers/wasm/kernels.js';
 
 type Options = ConstructorParameters<typeof KineticSolver>[0];
 

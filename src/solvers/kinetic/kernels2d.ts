@@ -12,9 +12,10 @@
  * The context is built by `new Kinetic2DKernels(arrays, layout, thread, memory)` from arrays allocated in a
  * SharedArena (or plain ones for one thread); tasks name the arrays of the rotating time levels by id
  * in `args`. Scalars of the step are in `par`. All sizes and tables are copied into the layout.
- * When the arena put every array in a WebAssembly.Memory (`memory` given), the line solves, G_k x and the
- * face sums run as WebAssembly (../wasm/lines.wat; bitwise the same as the JavaScript code here) on any
- * vector that lives in it; vectors outside it (the exact mode's GMRES) take the JavaScript path.
+ * When the arena put every array in a WebAssembly.Memory (`memory` given), the line factorisations and
+ * solves, the line operators of the splitting term, G_k x and the face sums run as WebAssembly
+ * (../wasm/kernels.ts; bitwise the same as the JavaScript) on any vector that lives in that memory;
+ * vectors outside it (the exact mode's GMRES) take the JavaScript path.
  */
 import { applyLineOp, factorCols, factorRows, solveCols, solveRows } from '../transport/factored2d.js';
 import { projectQCells } from '../limiter.js';
@@ -22,7 +23,7 @@ import { estimateSumsCells } from '../microMacro/levels.js';
 import { momentWeights2D, momentsCells2D, type LevelMomentArrays } from '../microMacro/moments.js';
 import type { ArenaArray } from '../parallel/arena.js';
 import { Gmres, type LinearOperator } from '../linear/gmres.js';
-import { linesInstance, type LinesWasm } from '../wasm/lines.js';
+import { wasmKernels, type WasmKernels } from '../wasm/kernels.js';
 
 /** Number of velocity groups (fixed, independent of the thread count: it fixes the summation order). */
 export const VELOCITY_GROUPS = 8;
@@ -130,7 +131,7 @@ export class Kinetic2DKernels {
   private exact: { gmres: Gmres; k: number; op: LinearOperator; r: Float64Array; y: Float64Array } | null = null;
 
   /** The WebAssembly line kernels on the arena's memory (null: the JavaScript ones). */
-  private readonly wasm: LinesWasm | null;
+  private readonly wasm: WasmKernels | null;
   /** Calls of the WebAssembly kernels on this thread (per-velocity solves, G_k, face sums; 0 with the JavaScript ones). */
   wasmCalls = 0;
   /** The memory's buffers (one per growth) of the arrays the WebAssembly kernels can address. */
@@ -159,7 +160,7 @@ export class Kinetic2DKernels {
     this.lineA = sc.subarray(at + 3 * N, at + 3 * N + ls);
     this.southBuf = sc.subarray(at + 3 * N + ls, at + 3 * N + ls + L.nx);
     this.lineB = new Float64Array(ls);
-    this.wasm = memory ? linesInstance(memory) : null;
+    this.wasm = memory ? wasmKernels(memory) : null;
     if (memory) for (const x of arrays) this.wasmBuffers.add(x.buffer);
   }
 

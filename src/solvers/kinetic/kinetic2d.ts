@@ -34,7 +34,7 @@ import { SchurDsa2D } from '../transport/dsa2d.js';
 import { SharedArena } from '../parallel/arena.js';
 import { Parallel, workspaceRegistry } from '../parallel/pool.js';
 import { Arg, FIXED_ARRAYS, Kinetic2DKernels, MOMENT_ARRAYS, Par, Task2D, VELOCITY_GROUPS, lineScratchSize, type Kinetic2DLayout } from './kernels2d.js';
-import { kernelMemory } from '../wasm/lines.js';
+import { kernelMemory } from '../wasm/kernels.js';
 import type { LevelMomentArrays } from '../microMacro/moments.js';
 
 /** γ < e^-69 ≈ 1e-30 counts as 0 (the velocity leaves the Schur complement; far below round-off). */

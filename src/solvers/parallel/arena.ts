@@ -5,7 +5,7 @@
  * (no copies) and a task can name an array by its index (`id`), which stays valid when a solver swaps
  * its time levels.
  *
- * With a WebAssembly.Memory (`new SharedArena(shared, memory)`, ../wasm/lines.ts) the arrays are placed
+ * With a WebAssembly.Memory (`new SharedArena(shared, memory)`, ../wasm/kernels.ts) the arrays are placed
  * one after another inside that (shared) memory instead, 64-byte aligned, growing it as needed (a shared
  * memory keeps its address range when it grows, so the views stay valid): WebAssembly kernels and the
  * worker threads' instances then address the same arrays. When the memory cannot grow further (wasm32:

@@ -36,7 +36,7 @@
  * two overlap), solveCols runs the y-lines interleaved over the columns and can fuse a cell-wise scale (the
  * a of Mt_k) into its forward sweep. Per line, every kernel performs the same operations in the same
  * order as the plain one-line formulas (test/support/factored2dReference.ts; test/factored2d.test.ts
- * compares bytes), and the WebAssembly twins of the solves (../wasm/lines.wat) do too.
+ * compares bytes), and the WebAssembly twins (../wasm/factored2d.wat) do too.
  *
  * All kernels are functions of typed arrays and sizes (the worker threads call them). Layouts: cells
  * p = i + nx j (x fastest); x face p between p and its east neighbour, y face p between p and its north

@@ -1,13 +1,13 @@
 /**
- * The WebAssembly kernels (lines.wat, compiled to lines.wasm next to this module at build time by
- * scripts/build-wasm.mjs): the 2D per-velocity x- and y-line solves, bitwise the same as the JavaScript
+ * The WebAssembly kernels (factored2d.wat, kernels2d.wat, compiled to .wasm next to this module at build
+ * time by scripts/build-wasm.mjs): the 2D per-velocity x- and y-line solves, bitwise the same as the JavaScript
  * ones in ../transport/factored2d.ts (same IEEE operations in the same order; test/factored2d.test.ts),
  * the line operators (applyLineOp, for the splitting term), and G_k x and the face sums of
  * ../kinetic/kernels2d.ts (likewise; test/kinetic2d.test.ts).
  *
  * They work on arrays inside one shared WebAssembly.Memory: a solver that uses them allocates its arrays
  * in a SharedArena on `kernelMemory()` (../parallel/arena.ts), and every thread instantiates the module
- * against that memory (`linesInstance`). The environment variable NLBGK_KERNELS selects the kernels:
+ * against that memory (`wasmKernels`). The environment variable NLBGK_KERNELS selects the kernels:
  * `js` the JavaScript ones, `wasm` these (an error where they cannot load), unset: these when they load
  * (Node with the built .wasm), else JavaScript (e.g. the browser explorer, which has no file system here).
  * No Node built-in is imported statically (the library also runs in the browser).
@@ -16,8 +16,8 @@
 /** The environment variable that selects the kernels: js | wasm (default: wasm where available). */
 export const KERNELS_ENV = 'NLBGK_KERNELS';
 
-/** The exports of lines.wasm; pointers are byte addresses in the memory (see lines.wat). */
-export interface LinesWasm {
+/** The exports of both modules; pointers are byte addresses in the memory (see the .wat sources). */
+export interface WasmKernels {
   solveRows(nx: number, ny: number, s: number, c: number, g: number, ga: number, inv: number, z: number, invS: number, x: number): void;
   solveCols(nx: number, ny: number, s: number, c: number, g: number, ga: number, inv: number, z: number, invS: number, x: number, sL: number, sc: number, hasScale: number): void;
   applyG(nx: number, ny: number, ax: number, ay: number, bx: number, by: number, c0: number, cx: number, cy: number, x: number, y: number, gx: number, gy: number, dfx: number, dfy: number, south: number, sub: number): void;
@@ -29,20 +29,21 @@ export interface LinesWasm {
   addSum(out: number, u: number, v: number, n: number): void;
 }
 
-let compiled: WebAssembly.Module | null | undefined;
+const MODULES = ['factored2d.wasm', 'kernels2d.wasm'];
+let compiled: WebAssembly.Module[] | null | undefined;
 let loadError = '';
 
 type Proc = { env?: Record<string, string | undefined>; getBuiltinModule?: (id: string) => unknown };
 const proc = (): Proc | undefined => (globalThis as { process?: Proc }).process;
 
-/** The compiled module (once per thread), or null where it cannot load (no file system, file missing, no SIMD). */
-function linesModule(): WebAssembly.Module | null {
+/** The compiled modules (once per thread), or null where they cannot load (no file system, a file missing, no SIMD). */
+function modules(): WebAssembly.Module[] | null {
   if (compiled !== undefined) return compiled;
   compiled = null;
   try {
     const fs = proc()?.getBuiltinModule?.('node:fs') as { readFileSync(p: URL): Uint8Array<ArrayBuffer> } | undefined;
     if (!fs) throw new Error('no file system');
-    compiled = new WebAssembly.Module(fs.readFileSync(new URL(/* @vite-ignore */ './lines.wasm', import.meta.url)));
+    compiled = MODULES.map((name) => new WebAssembly.Module(fs.readFileSync(new URL(/* @vite-ignore */ `./${name}`, import.meta.url))));
   } catch (err) {
     loadError = err instanceof Error ? err.message : String(err);
   }
@@ -54,11 +55,11 @@ export function kernelChoice(): 'js' | 'wasm' {
   const v = proc()?.env?.[KERNELS_ENV];
   if (v === 'js') return 'js';
   if (v === 'wasm') {
-    if (!linesModule()) throw new Error(`${KERNELS_ENV}=wasm: the WebAssembly kernels cannot be loaded (${loadError})`);
+    if (!modules()) throw new Error(`${KERNELS_ENV}=wasm: the WebAssembly kernels cannot be loaded (${loadError})`);
     return 'wasm';
   }
   if (v !== undefined && v !== '') throw new Error(`${KERNELS_ENV}=${v}: allowed values are js, wasm`);
-  return linesModule() ? 'wasm' : 'js';
+  return modules() ? 'wasm' : 'js';
 }
 
 /** A fresh shared memory for a solver's arena when the WebAssembly kernels are chosen, else null. */
@@ -67,9 +68,10 @@ export function kernelMemory(): WebAssembly.Memory | null {
   return new WebAssembly.Memory({ initial: 1, maximum: 65536, shared: true });
 }
 
-/** This thread's instance of the kernels on a memory (from kernelMemory, possibly in another thread). */
-export function linesInstance(memory: WebAssembly.Memory): LinesWasm {
-  const mod = linesModule();
-  if (!mod) throw new Error(`the WebAssembly line kernels cannot be loaded (${loadError})`);
-  return new WebAssembly.Instance(mod, { env: { memory } }).exports as unknown as LinesWasm;
+/** This thread's instances of the kernels on a memory (from kernelMemory, possibly in another thread). */
+export function wasmKernels(memory: WebAssembly.Memory): WasmKernels {
+  const mods = modules();
+  if (!mods) throw new Error(`the WebAssembly kernels cannot be loaded (${loadError})`);
+  const exports = mods.map((m) => new WebAssembly.Instance(m, { env: { memory } }).exports);
+  return Object.assign({}, ...exports) as WasmKernels;
 }
