@@ -5,7 +5,8 @@
  * (src/solvers/wasm/factored2d.wat), at 128² and 256², all on arrays in one WebAssembly memory; and the whole
  * 2D kinetic step with the JavaScript and the WebAssembly kernels (benchStep).
  *
- *  - factorRows, factorCols: one unit's factorisation;
+ *  - factorRows, factorCols: one unit's factorisation (the y-lines' in place of the x-lines' factors: the
+ *    solves that follow use whichever was factored last, both are well-conditioned);
  *  - solveRows: the x-lines; solveCols + scale: a x then the y-lines (the reference runs the scale as its
  *    own pass); each solve timed with a copy of the right-hand side before it (repeated solves would
  *    drift into subnormals), whose own cost is the row `copy`.
@@ -95,7 +96,7 @@ export function benchLines(opts: { grids?: number[]; reps?: number } = {}): Line
     };
     const [copy] = time(N, reps, [() => x.set(x0)]);
     rows.push({ n, kernel: 'copy (in the solves below)', reference: copy, kernelNs: copy, speedup: 1, wasmNs: NaN });
-    add('factorRows', () => factorRowsRef(n, n, s, c, g, ga, 0, a, inv, z, 0, invS, 0), () => factorRows(n, n, s, c, g, ga, 0, a, inv, z, 0, invS, 0));
+    add('factorRows', () => factorRowsRef(n, n, s, c, g, ga, 0, a, inv, z, 0, invS, 0), () => factorRows(n, n, s, c, g, ga, 0, a, inv, z, 0, invS, 0), () => w.factorRows(n, n, s, c, B(g), B(ga), B(a), B(inv), B(z), B(invS)));
     add('solveRows', () => {
       x.set(x0);
       solveRowsRef(n, n, s, c, g, ga, 0, inv, z, 0, invS, 0, x, 0);
@@ -106,7 +107,7 @@ export function benchLines(opts: { grids?: number[]; reps?: number } = {}): Line
       x.set(x0);
       w.solveRows(n, n, s, c, B(g), B(ga), B(inv), B(z), B(invS), B(x));
     });
-    add('factorCols', () => factorColsRef(n, n, s, c, g, ga, 0, a, inv, z, 0, invS, 0, lA, lB), () => factorCols(n, n, s, c, g, ga, 0, a, inv, z, 0, invS, 0, lA, lB));
+    add('factorCols', () => factorColsRef(n, n, s, c, g, ga, 0, a, inv, z, 0, invS, 0, lA, lB), () => factorCols(n, n, s, c, g, ga, 0, a, inv, z, 0, invS, 0, lA, lB), () => w.factorCols(n, n, s, c, B(g), B(ga), B(a), B(inv), B(z), B(invS)));
     add('scale + solveCols', () => {
       x.set(x0);
       scaleByRef(N, x, 0, a);
