@@ -5,8 +5,7 @@
  * (src/solvers/wasm/factored2d.wat), at 128² and 256², all on arrays in one WebAssembly memory; and the whole
  * 2D kinetic step with the JavaScript and the WebAssembly kernels (benchStep).
  *
- *  - factorRows, factorCols: one unit's factorisation (the y-lines' in place of the x-lines' factors: the
- *    solves that follow use whichever was factored last, both are well-conditioned);
+ *  - factorRows, factorCols: one unit's factorisation (each followed by its solve, on its factors);
  *  - solveRows: the x-lines; solveCols + scale: a x then the y-lines (the reference runs the scale as its
  *    own pass); each solve timed with a copy of the right-hand side before it (repeated solves would
  *    drift into subnormals), whose own cost is the row `copy`.
