@@ -10,15 +10,18 @@
  * c0 rho + σ div Φ = a1 rho^n − a2 rho^{n−1} — by right-preconditioned GMRES to round-off tolerance
  * (no approximate factorisation: the splitting error of the periodic 2D scheme is absent here).
  * Preconditioner: the block factorisation with M̃_k (velocity k's transport with its own face terms
- * only) by banded LU, the walls' couplings between velocities — the specular mirror, the diffuse
+ * only) — by its factored x- and y-lines, (I + X_k)(I + Y_k), O(N) (./wallLines2d.ts), while the splitting
+ * bound ‖X‖∞‖Y‖∞ ≤ LINE_SPLITTING_MAX, else by banded LU, O(N b²) — the walls' couplings between velocities — the specular mirror, the diffuse
  * re-emission — where strong (|coefficient| ≥ 1: free streaming to the wall face; weaker ones are left to
  * GMRES) added back by Woodbury (rank one per diffuse face, per velocity at a specular face; at
  * most WallCouplings2D.max, dense capacitance matrix; ./wallCouplings2d.ts), and the density Schur complement approximated by the limit operator L
- * (the density rows with q = 0, banded LU): exact as eps → 0, where every γ = 0, M = a and S = L. Without the
+ * (the density rows with q = 0; multigrid CG with the lines, ./wallLimit2d.ts, banded LU with the banded blocks):
+ * exact as eps → 0, where every γ = 0, M = a and S = L. Without the
  * couplings, a vacuum next to such walls (λ = 0, γ = 1, coefficients σ/c0 up to 1e9) left them O(σ) errors
  * of the preconditioner and restarted GMRES stagnated. The target includes the h-rows' round-off floor.
- * Cost: a banded LU per active velocity per step, O(N b²) with b the cells across the fast direction;
- * memory K N (2b + 1): meant for moderate grids (≤ 64² cells).
+ * Cost with the lines: O(N K) per GMRES iteration (the banded LU, kept for steps whose splitting is large,
+ * costs O(N K b²) per step and K N (2b + 1) doubles, b the cells across the fast direction: used only where it
+ * fits in WALLS2D_BANDED_MAX_DOUBLES).
  *
  * Outflow: the step's face mass fluxes carry BDF2's history, F = (a2/c0) F_prev + (dt/c0) Φ/eps, rho^{n+1}
  * = rho^n − div F exactly, so mass + the summed wall fluxes (accepted steps) equal the initial mass to
@@ -37,6 +40,21 @@ import type { MicroMacroSetup } from '../microMacro/facade.js';
 import { MicroMacroStepper } from '../microMacro/stepperBase.js';
 import { wallLayer } from './milne.js';
 import { WallCouplings2D } from './wallCouplings2d.js';
+import { WallLines2D } from './wallLines2d.js';
+import { WallLimit2D } from './wallLimit2d.js';
+
+/**
+ * The factored line solves replace the banded LU of the per-velocity blocks when ‖X‖∞ ‖Y‖∞ (a bound of
+ * the splitting term, ./wallLines2d.ts) is at most this: the preconditioner is then within this relative
+ * perturbation of the exact block factorisation (docs/kinetic-scheme.md "Walls", 2D, cost).
+ */
+export const LINE_SPLITTING_MAX = 8;
+
+/** The banded factors (K + 1) N (2b + 1) doubles are used only up to this size (1 GiB); larger boxes always take the lines. */
+export const WALLS2D_BANDED_MAX_DOUBLES = 2 ** 27;
+
+/** Relative residual of the CG solves of L in the preconditioner (with the factored lines). */
+const LIMIT_CG_RTOL = 1e-10;
 
 export class KineticWalls2D extends MicroMacroStepper {
   readonly levels: Levels2D;
@@ -76,8 +94,21 @@ export class KineticWalls2D extends MicroMacroStepper {
   private FYnew: Float64Array;
   private readonly band: BandedLU;
   private readonly perm: Int32Array;
-  private readonly Mk: Float64Array;
-  private readonly Lb: Float64Array;
+  /** The banded per-velocity blocks (allocated when a step first needs them: K N (2b + 1) doubles). */
+  private Mk: Float64Array | null = null;
+  /** The factored line solves of the blocks, and whether this step's preconditioner uses them. */
+  private readonly lines: WallLines2D;
+  /** L by multigrid-preconditioned CG (with the lines; the banded path keeps its banded L). */
+  private readonly limit: WallLimit2D;
+  private useLines = false;
+  /** perVelocitySolve 'exact': always the banded LU (the exact block factorisation; a reference). */
+  private readonly exactBlocks: boolean;
+  /** Whether the banded factors fit in WALLS2D_BANDED_MAX_DOUBLES (else every step takes the lines). */
+  private readonly bandedFits: boolean;
+  /** Steps (attempts) whose preconditioner used the factored lines, and all attempts. */
+  readonly preconditioning = { lines: 0, banded: 0 };
+  /** The banded L (allocated when a step first needs it). */
+  private Lb: Float64Array | null = null;
   private readonly pv: Float64Array;
   private readonly gmres: Gmres;
   private readonly op: LinearOperator;
@@ -144,8 +175,10 @@ export class KineticWalls2D extends MicroMacroStepper {
     this.band = new BandedLU(N, fastY ? ny : nx);
     this.perm = new Int32Array(N);
     for (let j = 0; j < ny; j++) for (let i = 0; i < nx; i++) this.perm[i + nx * j] = fastY ? j + ny * i : i + nx * j;
-    this.Mk = new Float64Array(K * this.band.size);
-    this.Lb = new Float64Array(this.band.size);
+    this.lines = new WallLines2D(nx, ny, K, dirs);
+    this.limit = new WallLimit2D(nx, ny, dirs);
+    this.exactBlocks = s.perVelocitySolve === 'exact';
+    this.bandedFits = (K + 1) * this.band.size <= WALLS2D_BANDED_MAX_DOUBLES;
     this.pv = new Float64Array(N);
     this.gmres = new Gmres(n, 60);
     this.couplings = new WallCouplings2D(nx, ny, K, dirs);
@@ -420,32 +453,70 @@ export class KineticWalls2D extends MicroMacroStepper {
     for (let p = 0; p < NK; p++) z[p] -= tq[p];
   }
 
-  /** y_k ← M̃_k^{-1} y_k for every velocity (diagonal 1 where the velocity is inactive). */
+  /** y_k ← M̃_k^{-1} y_k for every velocity (diagonal 1 where the velocity is inactive): banded LU or factored lines. */
   private solveM(y: Float64Array): void {
-    const { N, K, perm, pv } = this;
+    const { N, K } = this;
     const act = this.transport.active;
     for (let k = 0; k < K; k++) {
       if (!act[k]) continue;
-      const b = k * N;
-      for (let c = 0; c < N; c++) pv[perm[c]] = y[b + c];
-      this.band.solve(this.Mk, k * this.band.size, pv);
-      for (let c = 0; c < N; c++) y[b + c] = pv[perm[c]];
+      if (this.useLines) this.lines.solve(k, y, k * N);
+      else this.solveBanded(k, y, k * N);
     }
   }
 
+  private solveBanded(k: number, y: Float64Array, off: number): void {
+    const { N, perm, pv } = this;
+    for (let c = 0; c < N; c++) pv[perm[c]] = y[off + c];
+    this.band.solve(this.Mk!, k * this.band.size, pv);
+    for (let c = 0; c < N; c++) y[off + c] = pv[perm[c]];
+  }
+
+  /** One velocity's block solve on a vector of N cells (the wall couplings' columns). */
+  private readonly solveVel = (k: number, y: Float64Array): void => {
+    if (this.useLines) this.lines.solve(k, y, 0);
+    else this.solveBanded(k, y, 0);
+  };
+
   private solveL(y: Float64Array): void {
+    if (this.useLines) {
+      // the multigrid-preconditioned CG to well below the outer tolerance's effect (a near-exact block)
+      this.limit.solve(y, this.pv, LIMIT_CG_RTOL);
+      y.set(this.pv);
+      return;
+    }
     const { N, perm, pv } = this;
     for (let c = 0; c < N; c++) pv[perm[c]] = y[c];
-    this.band.solve(this.Lb, 0, pv);
+    this.band.solve(this.Lb!, 0, pv);
     for (let c = 0; c < N; c++) y[c] = pv[perm[c]];
   }
 
-  /** Assemble and factor M̃_k (active velocities, scaled rows) and L. */
+  /**
+   * Factor the blocks M̃_k of the active velocities (scaled rows) — by lines where the splitting is small,
+   * else banded LU — the wall couplings and L.
+   */
   private assemble(): void {
+    const { K, ia } = this;
+    const T = this.transport;
+    const lines = this.lines;
+    lines.reset();
+    for (let k = 0; k < K; k++) if (T.active[k]) lines.factor(k, T, ia, this.eps);
+    this.useLines = !this.bandedFits || (!this.exactBlocks && lines.splitting() <= LINE_SPLITTING_MAX);
+    if (this.useLines) this.preconditioning.lines++;
+    else {
+      this.preconditioning.banded++;
+      this.assembleBanded();
+    }
+    this.couplings.assemble(this.transport, this.dirs, this.ia, this.eps, this.solveVel, this.pv);
+    if (this.useLines) this.limit.prepare(T, this.eps);
+    else this.assembleL();
+  }
+
+  /** Assemble and factor the banded M̃_k of the active velocities. */
+  private assembleBanded(): void {
     const { nx, ny, N, K, ia, perm, band, dirs } = this;
     const T = this.transport;
-    const Mk = this.Mk;
     const size = band.size;
+    const Mk = (this.Mk ??= new Float64Array(K * size));
     for (let k = 0; k < K; k++) {
       if (!T.active[k]) continue;
       const base = k * size;
@@ -490,14 +561,12 @@ export class KineticWalls2D extends MicroMacroStepper {
       }
       band.factor(Mk, base);
     }
-    this.couplings.assemble(this.transport, this.dirs, this.ia, this.eps, this.band, this.Mk, this.perm, this.pv);
-    this.assembleL();
   }
 
   private assembleL(): void {
     const { nx, ny, N, perm, band, dirs } = this;
     const T = this.transport;
-    const Lb = this.Lb;
+    const Lb = (this.Lb ??= new Float64Array(band.size));
     Lb.fill(0);
     for (let c = 0; c < N; c++) band.add(Lb, 0, perm[c], perm[c], T.c0);
     for (let d = 0 as 0 | 1; d < 2; d = (d + 1) as 0 | 1) {

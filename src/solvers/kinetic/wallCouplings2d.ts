@@ -12,7 +12,6 @@
  * C dense (LU with partial pivoting), at most `max` terms (the rest are left to GMRES).
  * Reference: Golub & Van Loan, Matrix Computations, 4th ed., §2.1.4 (the Woodbury formula).
  */
-import type { BandedLU } from '../linear/banded.js';
 import type { Direction2D, WallTransport2D } from '../transport/walls2d.js';
 
 export class WallCouplings2D {
@@ -61,9 +60,10 @@ export class WallCouplings2D {
    * the row's diagonal: free streaming to the wall, γ ≈ 1 at CFL dt/(eps dx) ≳ 1), as rank-one terms U_i V_iᵀ at the wall cell wC[i]: a diffuse face
    * (U on its incoming rows, V = π over its outgoing velocities) and a specular face per velocity k (U on row k,
    * V picking the mirror velocity k'); at most `max` of them. Then Cw = I + Vᵀ M̃^{-1} U by M̃_k solves of U's
-   * columns, LU with partial pivoting.
+   * columns (`solveVel(k, y)`: y ← M̃_k^{-1} y, cells in natural order; the banded LU or the factored lines), LU with
+   * partial pivoting.
    */
-  assemble(T: WallTransport2D, dirs: readonly [Direction2D, Direction2D], ia: Float64Array, eps: number, band: BandedLU, Mk: Float64Array, perm: Int32Array, pv: Float64Array): void {
+  assemble(T: WallTransport2D, dirs: readonly [Direction2D, Direction2D], ia: Float64Array, eps: number, solveVel: (k: number, y: Float64Array) => void, pv: Float64Array): void {
     const { nx, ny, K, Uw, Vw } = this;
     let nW = 0;
     const cap = this.wP.length;
@@ -122,11 +122,11 @@ export class WallCouplings2D {
         const v = Uw[i * K + k];
         if (v === 0) continue;
         pv.fill(0);
-        pv[perm[this.wC[i]]] = v;
-        band.solve(Mk, k * band.size, pv);
+        pv[this.wC[i]] = v;
+        solveVel(k, pv);
         for (let j = 0; j < nW; j++) {
           const p = Vw[j * K + k];
-          if (p !== 0) C[j * nW + i] += p * pv[perm[this.wC[j]]];
+          if (p !== 0) C[j * nW + i] += p * pv[this.wC[j]];
         }
       }
     }

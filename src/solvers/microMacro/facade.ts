@@ -96,6 +96,8 @@ export interface MicroMacroOptions {
    * 2D per-velocity transport solve: 'factored' (default, the stabilised approximate factorisation in delta
    * form), 'exact' (a reference: GMRES per velocity to round-off, no splitting term; tens of times slower) or
    * 'plain' (the unstabilised factorisation, for comparisons: its Schur complement can be nearly singular).
+   * In a 2D box with diffuse, absorbing or inflow walls the scheme has no splitting term (GMRES on the whole
+   * system); there 'exact' makes its preconditioner use the banded LU of every block, never the factored lines.
    */
   perVelocitySolve?: 'factored' | 'exact' | 'plain';
   /**
