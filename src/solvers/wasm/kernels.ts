@@ -1,9 +1,9 @@
 /**
  * The WebAssembly kernels (factored2d.wat, kernels2d.wat, compiled to .wasm next to this module at build
- * time by scripts/build-wasm.mjs): the 2D per-velocity x- and y-line solves, bitwise the same as the JavaScript
- * ones in ../transport/factored2d.ts (same IEEE operations in the same order; test/factored2d.test.ts),
- * the line operators (applyLineOp, for the splitting term), and G_k x and the face sums of
- * ../kinetic/kernels2d.ts (likewise; test/kinetic2d.test.ts).
+ * time by scripts/build-wasm.mjs): the 2D per-velocity x- and y-line factorisations and solves and the line
+ * operators of ../transport/factored2d.ts, and G_k x and the face sums of ../kinetic/kernels2d.ts, bitwise
+ * the same as the JavaScript (same IEEE operations in the same order; test/factored2d.test.ts,
+ * test/kinetic2d.test.ts).
  *
  * They work on arrays inside one shared WebAssembly.Memory: a solver that uses them allocates its arrays
  * in a SharedArena on `kernelMemory()` (../parallel/arena.ts), and every thread instantiates the module
@@ -23,9 +23,9 @@ export interface WasmKernels {
   applyG(nx: number, ny: number, ax: number, ay: number, bx: number, by: number, c0: number, cx: number, cy: number, x: number, y: number, gx: number, gy: number, dfx: number, dfy: number, south: number, sub: number): void;
   accumulate(nx: number, ny: number, cx: number, cy: number, q: number, gx: number, gy: number, accx: number, accy: number): void;
   applyLineOp(nx: number, ny: number, dir: number, s: number, c: number, g: number, ga: number, q: number, out: number): void;
-  divide(x: number, a: number, n: number): void;
   factorCols(nx: number, ny: number, s: number, c: number, g: number, ga: number, a: number, inv: number, z: number, invS: number): void;
   factorRows(nx: number, ny: number, s: number, c: number, g: number, ga: number, a: number, inv: number, z: number, invS: number): void;
+  divide(x: number, a: number, n: number): void;
   addSum(out: number, u: number, v: number, n: number): void;
 }
 
@@ -62,10 +62,18 @@ export function kernelChoice(): 'js' | 'wasm' {
   return modules() ? 'wasm' : 'js';
 }
 
-/** A fresh shared memory for a solver's arena when the WebAssembly kernels are chosen, else null. */
+/**
+ * A fresh shared memory for a solver's arena when the WebAssembly kernels are chosen, else null (also where
+ * the address space for it cannot be reserved, unless NLBGK_KERNELS=wasm asked for them).
+ */
 export function kernelMemory(): WebAssembly.Memory | null {
   if (kernelChoice() !== 'wasm') return null;
-  return new WebAssembly.Memory({ initial: 1, maximum: 65536, shared: true });
+  try {
+    return new WebAssembly.Memory({ initial: 1, maximum: 65536, shared: true });
+  } catch (err) {
+    if (proc()?.env?.[KERNELS_ENV] === 'wasm') throw err;
+    return null;
+  }
 }
 
 /** This thread's instances of the kernels on a memory (from kernelMemory, possibly in another thread). */
