@@ -8,8 +8,9 @@
  * They work on arrays inside one shared WebAssembly.Memory: a solver that uses them allocates its arrays
  * in a SharedArena on `kernelMemory()` (../parallel/arena.ts), and every thread instantiates the module
  * against that memory (`wasmKernels`). The environment variable NLBGK_KERNELS selects the kernels:
- * `js` the JavaScript ones, `wasm` these (an error where they cannot load), unset: these when they load
- * (Node with the built .wasm), else JavaScript (e.g. the browser explorer, which has no file system here).
+ * `js` the JavaScript ones, `wasm` these (an error where they cannot load), unset or anything else: these
+ * when they load (Node with the built .wasm), else JavaScript (e.g. the browser explorer, which has no file
+ * system here). Both give the same bytes: the choice only changes the speed.
  * No Node built-in is imported statically (the library also runs in the browser).
  */
 
@@ -58,7 +59,7 @@ export function kernelChoice(): 'js' | 'wasm' {
     if (!modules()) throw new Error(`${KERNELS_ENV}=wasm: the WebAssembly kernels cannot be loaded (${loadError})`);
     return 'wasm';
   }
-  if (v !== undefined && v !== '') throw new Error(`${KERNELS_ENV}=${v}: allowed values are js, wasm`);
+  // any other value: the default (both kernels give the same bytes; the choice only changes the speed)
   return modules() ? 'wasm' : 'js';
 }
 
