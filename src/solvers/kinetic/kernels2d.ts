@@ -328,6 +328,11 @@ export class Kinetic2DKernels {
 
   private divideBy(x: Float64Array, off: number, a: Float64Array): void {
     const N = this.N;
+    if (this.wasm && this.wasmBuffers.has(x.buffer)) {
+      this.wasmCalls++;
+      this.wasm.divide(x.byteOffset + 8 * off, a.byteOffset, N);
+      return;
+    }
     for (let p = 0; p < N; p++) x[off + p] /= a[p];
   }
 
@@ -549,12 +554,22 @@ export class Kinetic2DKernels {
 
   private hist(b: number, a1: number, a2: number, qN: Float64Array, qO: Float64Array, hr: Float64Array, out: Float64Array): void {
     const N = this.N;
+    if (this.wasm) {
+      this.wasmCalls++;
+      this.wasm.hist(out.byteOffset + 8 * b, qN.byteOffset + 8 * b, qO.byteOffset + 8 * b, 0, hr.byteOffset, a1, a2, N, 0);
+      return;
+    }
     for (let p = 0; p < N; p++) out[b + p] = a1 * qN[b + p] - a2 * qO[b + p] + hr[p];
   }
 
   private histE(b: number, a1: number, a2: number, qN: Float64Array, qO: Float64Array, hr: Float64Array, out: Float64Array): void {
     const N = this.N;
     const e = this.t2;
+    if (this.wasm) {
+      this.wasmCalls++;
+      this.wasm.hist(out.byteOffset + 8 * b, qN.byteOffset + 8 * b, qO.byteOffset + 8 * b, e.byteOffset, hr.byteOffset, a1, a2, N, 1);
+      return;
+    }
     for (let p = 0; p < N; p++) out[b + p] = a1 * qN[b + p] - a2 * qO[b + p] + e[p] + hr[p];
   }
 
@@ -572,7 +587,10 @@ export class Kinetic2DKernels {
     this.applyG(k, this.arg(Arg.X), t, 0, 1);
     this.solveVel(k, t, 0);
     const b = k * N;
-    for (let p = 0; p < N; p++) qNew[b + p] -= t[p];
+    if (this.wasm) {
+      this.wasmCalls++;
+      this.wasm.subtract(qNew.byteOffset + 8 * b, t.byteOffset, N);
+    } else for (let p = 0; p < N; p++) qNew[b + p] -= t[p];
     this.accumulate(k, qNew, b, g);
   }
 

@@ -28,6 +28,8 @@ export interface WasmKernels {
   factorRows(nx: number, ny: number, s: number, c: number, g: number, ga: number, a: number, inv: number, z: number, invS: number): void;
   divide(x: number, a: number, n: number): void;
   addSum(out: number, u: number, v: number, n: number): void;
+  hist(out: number, qN: number, qO: number, e: number, hr: number, a1: number, a2: number, n: number, withE: number): void;
+  subtract(out: number, t: number, n: number): void;
 }
 
 const MODULES = ['factored2d.wasm', 'kernels2d.wasm'];

@@ -1,6 +1,7 @@
 ;; WebAssembly twins of per-velocity kernels of src/solvers/kinetic/kernels2d.ts: applyG (G_k x in one pass)
 ;; and accumulate (the face sums), applyLineOp (the line operators of src/solvers/transport/factored2d.ts, for
-;; the splitting term E_k) and its element-wise passes (divide, addSum); f64x2 where the neighbours allow,
+;; the splitting term E_k) and its element-wise passes (divide, addSum), the history right-hand side (hist)
+;; and the correction's subtraction (subtract); f64x2 where the neighbours allow,
 ;; scalar at the periodic ends. The same IEEE operations in the same order as the JavaScript, so bitwise the
 ;; same results (test/factored2d.test.ts for applyLineOp, test/kinetic2d.test.ts on whole runs). Pointers are
 ;; byte addresses in the imported (shared) memory. Built by scripts/build-wasm.mjs; loaded by kernels.ts.
@@ -247,4 +248,34 @@
     (if (i32.lt_u (local.get $i) (local.get $e)) (then
       (f64.store (i32.add (local.get $out) (local.get $i))
         (f64.add (f64.load (i32.add (local.get $out) (local.get $i))) (f64.add (f64.load (i32.add (local.get $u) (local.get $i))) (f64.load (i32.add (local.get $v) (local.get $i)))))))))
+  ;; The history right-hand side of a velocity: out = ((a1 qN - a2 qO) (+ e)) + hr (withE: the splitting term e),
+  ;; and out = out - t (subtract); n values.
+  (func (export "hist") (param $out i32) (param $qN i32) (param $qO i32) (param $e i32) (param $hr i32) (param $a1 f64) (param $a2 f64) (param $n i32) (param $withE i32)
+    (local $i i32) (local $end i32) (local $v1 v128) (local $v2 v128) (local $v v128) (local $w f64)
+    (local.set $end (i32.shl (local.get $n) (i32.const 3)))
+    (local.set $v1 (f64x2.splat (local.get $a1)))
+    (local.set $v2 (f64x2.splat (local.get $a2)))
+    (block $d (loop $l
+      (br_if $d (i32.gt_u (i32.add (local.get $i) (i32.const 16)) (local.get $end)))
+      (local.set $v (f64x2.sub (f64x2.mul (local.get $v1) (v128.load (i32.add (local.get $qN) (local.get $i))))
+                               (f64x2.mul (local.get $v2) (v128.load (i32.add (local.get $qO) (local.get $i))))))
+      (if (local.get $withE) (then (local.set $v (f64x2.add (local.get $v) (v128.load (i32.add (local.get $e) (local.get $i)))))))
+      (v128.store (i32.add (local.get $out) (local.get $i)) (f64x2.add (local.get $v) (v128.load (i32.add (local.get $hr) (local.get $i)))))
+      (local.set $i (i32.add (local.get $i) (i32.const 16)))
+      (br $l)))
+    (if (i32.lt_u (local.get $i) (local.get $end)) (then
+      (local.set $w (f64.sub (f64.mul (local.get $a1) (f64.load (i32.add (local.get $qN) (local.get $i))))
+                             (f64.mul (local.get $a2) (f64.load (i32.add (local.get $qO) (local.get $i))))))
+      (if (local.get $withE) (then (local.set $w (f64.add (local.get $w) (f64.load (i32.add (local.get $e) (local.get $i)))))))
+      (f64.store (i32.add (local.get $out) (local.get $i)) (f64.add (local.get $w) (f64.load (i32.add (local.get $hr) (local.get $i))))))))
+  (func (export "subtract") (param $out i32) (param $t i32) (param $n i32)
+    (local $i i32) (local $end i32)
+    (local.set $end (i32.shl (local.get $n) (i32.const 3)))
+    (block $d (loop $l
+      (br_if $d (i32.gt_u (i32.add (local.get $i) (i32.const 16)) (local.get $end)))
+      (v128.store (i32.add (local.get $out) (local.get $i)) (f64x2.sub (v128.load (i32.add (local.get $out) (local.get $i))) (v128.load (i32.add (local.get $t) (local.get $i)))))
+      (local.set $i (i32.add (local.get $i) (i32.const 16)))
+      (br $l)))
+    (if (i32.lt_u (local.get $i) (local.get $end)) (then
+      (f64.store (i32.add (local.get $out) (local.get $i)) (f64.sub (f64.load (i32.add (local.get $out) (local.get $i))) (f64.load (i32.add (local.get $t) (local.get $i))))))))
 )
