@@ -105,14 +105,15 @@ export function kineticDomain(config: Config, grid: Grid, velocities: readonly F
     walls.push(out);
   });
   if (grid.dim === 2 && grid.sides.some((pair) => pair.some((side) => side.kind === 'diffuse' || side.kind === 'absorbing' || side.kind === 'inflow'))) {
-    // the walled 2D solve (./kinetic2dWalls.ts) keeps factored lines per velocity (8 K N doubles at most) and a
-    // GMRES basis; its banded factors, for steps whose splitting is large, only where they fit (WALLS2D_BANDED_MAX_DOUBLES)
+    // the walled 2D solve (./kinetic2dWalls.ts) keeps a flexible GMRES(60) basis (121 vectors of N (K + 1)) and its own
+    // 4, the levels and work arrays (~6 K N) and factored lines per velocity (8 K N at most); its banded factors, for
+    // steps whose splitting is large, only where they fit (WALLS2D_BANDED_MAX_DOUBLES)
     const [nx, ny] = grid.n;
     const K = velocities[0].length;
     const N = nx * ny;
-    const doubles = 8 * K * N + 62 * N * (K + 1);
+    const doubles = 125 * N * (K + 1) + 14 * K * N;
     if (doubles > WALLS2D_MAX_DOUBLES) {
-      throw new ConfigError([{ path: 'domain.cells', message: `2D kinetic boxes with diffuse, absorbing or inflow walls keep a GMRES basis and factored lines per velocity: ${nx} x ${ny} cells with ${K} velocities need ${((doubles * 8) / 2 ** 30).toFixed(1)} GiB (at most ${((WALLS2D_MAX_DOUBLES * 8) / 2 ** 30).toFixed(0)}; 256 x 256 cells with 6^2 nodes fit, docs/kinetic-scheme.md "Walls")` }]);
+      throw new ConfigError([{ path: 'domain.cells', message: `2D kinetic boxes with diffuse, absorbing or inflow walls keep a GMRES basis and factored lines per velocity: ${nx} x ${ny} cells with ${K} velocities need ${((doubles * 8) / 2 ** 30).toFixed(1)} GiB (at most ${((WALLS2D_MAX_DOUBLES * 8) / 2 ** 30).toFixed(0)}; 160 x 160 cells with 6^2 nodes fit, docs/kinetic-scheme.md "Walls")` }]);
     }
   }
   return { walls, range: lo <= hi ? [lo, hi] : null, outflowColumns: cols, outflowSides: sides };
