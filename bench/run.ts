@@ -17,6 +17,7 @@ async function main() {
     ['neighbours', './neighbours.js', 'benchNeighbours'],
     ['splitting', './splitting.js', 'benchSplitting'],
     ['speed', './speed.js', 'benchSpeed'],
+    ['lines', './lines.js', 'benchLines'],
   ];
   for (const [name, mod, fn] of suites) {
     if (only && only !== name) continue;

@@ -13,6 +13,7 @@ import { velocityGrid } from '../src/velocity/gaussHermite.js';
 import { powerLaw } from '../src/models/rate.js';
 import { applyLineOp } from '../src/solvers/transport/factored2d.js';
 import type { Kinetic2DKernels } from '../src/solvers/kinetic/kernels2d.js';
+import { KERNELS_ENV } from '../src/solvers/wasm/kernels.js';
 
 type Options = ConstructorParameters<typeof KineticSolver>[0];
 
@@ -231,32 +232,48 @@ test('kinetic 2D: the splitting error against the exact per-velocity solve is at
   }
 });
 
-test('kinetic 2D: results are bitwise the same for 1, 2 and 3 threads (rough data, eps = 1, 0.1, 1e-2, 1e-8; checkpoints too)', () => {
-  for (const eps of [1, 0.1, 1e-2, 1e-8]) {
-    const runs = [1, 2, 3].map((threads) => {
-      const { grid, velocity, h0 } = rough(20, 5);
-      const s = new KineticSolver({ grid, velocity, rate: powerLaw(-1), eps, h0, threads });
-      const dt = s.suggestedDt();
-      for (let i = 0; i < 5; i++) {
-        if (i === 3) assert.ok(Number.isFinite(s.attempt(0.3 * dt)), 'an attempt');
-        s.step(i % 2 ? 0.7 * dt : dt);
-      }
-      const err = s.attempt(dt);
-      s.accept();
-      const st = s.saveState();
-      return { rho: Float64Array.from(s.rho()), h: Float64Array.from(s.h()), counters: { ...s.counters }, err, st };
-    });
-    for (let t = 1; t < runs.length; t++) {
-      const [a, b] = [runs[0], runs[t]];
-      assert.deepEqual(b.counters, a.counters, `eps ${eps}: counters with ${t + 1} threads`);
-      assert.ok(Object.is(b.err, a.err), `eps ${eps}: error estimate with ${t + 1} threads`);
-      for (let i = 0; i < a.h.length; i++) if (!Object.is(a.h[i], b.h[i])) assert.fail(`eps ${eps}: h[${i}] differs with ${t + 1} threads: ${a.h[i]} vs ${b.h[i]}`);
-      for (const key of Object.keys(a.st)) {
-        const x = a.st[key];
-        const y = b.st[key];
-        if (x instanceof Float64Array) assert.ok(y instanceof Float64Array && Buffer.from(x.buffer, x.byteOffset, x.byteLength).equals(Buffer.from(y.buffer, y.byteOffset, y.byteLength)), `eps ${eps}: checkpoint ${key}`);
-        else assert.ok(Object.is(x, y), `eps ${eps}: checkpoint ${key}`);
+test('kinetic 2D: results are bitwise the same for 1, 2 and 3 threads and for the JavaScript and WebAssembly line kernels (rough data, eps = 1, 0.1, 1e-2, 1e-8; checkpoints too)', () => {
+  const env = process.env[KERNELS_ENV];
+  const cases = (['js', 'wasm'] as const).flatMap((kernels) => [1, 2, 3].map((threads) => ({ kernels, threads })));
+  const run = (eps: number, kernels: 'js' | 'wasm', threads: number) => {
+    process.env[KERNELS_ENV] = kernels;
+    const { grid, velocity, h0 } = rough(20, 5);
+    const s = new KineticSolver({ grid, velocity, rate: powerLaw(-1), eps, h0, threads });
+    const dt = s.suggestedDt();
+    for (let i = 0; i < 5; i++) {
+      if (i === 3) assert.ok(Number.isFinite(s.attempt(0.3 * dt)), 'an attempt');
+      s.step(i % 2 ? 0.7 * dt : dt);
+    }
+    const err = s.attempt(dt);
+    s.accept();
+    const st = s.saveState();
+    // the kernels asked for ran (on this thread)
+    if (kernels === 'wasm') assert.ok(kernelsOf(s).wasmCalls > 0, `eps ${eps}, ${threads} threads: WebAssembly kernels ran`);
+    else assert.equal(kernelsOf(s).wasmCalls, 0);
+    const out = { rho: Float64Array.from(s.rho()), h: Float64Array.from(s.h()), counters: { ...s.counters }, err, st };
+    s.dispose();
+    return out;
+  };
+  try {
+    for (const eps of [1, 0.1, 1e-2, 1e-8]) {
+      const runs = cases.map(({ kernels, threads }) => run(eps, kernels, threads));
+      for (let r = 1; r < runs.length; r++) {
+        const [a, b] = [runs[0], runs[r]];
+        const what = `eps ${eps}, ${cases[r].kernels} kernels, ${cases[r].threads} threads`;
+        assert.deepEqual(b.counters, a.counters, `${what}: counters`);
+        assert.ok(Object.is(b.err, a.err), `${what}: error estimate`);
+        for (let i = 0; i < a.h.length; i++) if (!Object.is(a.h[i], b.h[i])) assert.fail(`${what}: h[${i}] differs: ${a.h[i]} vs ${b.h[i]}`);
+        for (const key of Object.keys(a.st)) {
+          const x = a.st[key];
+          const y = b.st[key];
+          if (x instanceof Float64Array) assert.ok(y instanceof Float64Array && Buffer.from(x.buffer, x.byteOffset, x.byteLength).equals(Buffer.from(y.buffer, y.byteOffset, y.byteLength)), `${what}: checkpoint ${key}`);
+          else assert.ok(Object.is(x, y), `${what}: checkpoint ${key}`);
+        }
       }
     }
+  } finally {
+    if (env === undefined) delete process.env[KERNELS_ENV];
+    else process.env[KERNELS_ENV] = env;
   }
 });
+

@@ -9,9 +9,13 @@
  *  - cell kernels (ACCSUM, the bound projection of q, the error estimate's sums) run over cell ranges
  *    and loop over the velocities in order for each cell: the same per cell for any partition.
  *
- * The context is built by `Kinetic2DKernels.from(arrays, layout)` from arrays allocated in a
+ * The context is built by `new Kinetic2DKernels(arrays, layout, thread, memory)` from arrays allocated in a
  * SharedArena (or plain ones for one thread); tasks name the arrays of the rotating time levels by id
  * in `args`. Scalars of the step are in `par`. All sizes and tables are copied into the layout.
+ * When the arena put every array in a WebAssembly.Memory (`memory` given), the line factorisations and
+ * solves, the line operators of the splitting term, G_k x and the face sums run as WebAssembly
+ * (../wasm/kernels.ts; bitwise the same as the JavaScript) on any vector that lives in that memory;
+ * vectors outside it (the exact mode's GMRES) take the JavaScript path.
  */
 import { applyLineOp, factorCols, factorRows, solveCols, solveRows } from '../transport/factored2d.js';
 import { projectQCells } from '../limiter.js';
@@ -19,6 +23,7 @@ import { estimateSumsCells } from '../microMacro/levels.js';
 import { momentWeights2D, momentsCells2D, type LevelMomentArrays } from '../microMacro/moments.js';
 import type { ArenaArray } from '../parallel/arena.js';
 import { Gmres, type LinearOperator } from '../linear/gmres.js';
+import { wasmKernels, type WasmKernels } from '../wasm/kernels.js';
 
 /** Number of velocity groups (fixed, independent of the thread count: it fixes the summation order). */
 export const VELOCITY_GROUPS = 8;
@@ -103,7 +108,15 @@ export const FIXED_ARRAYS = [
   'accxG', 'accyG', 'accx', 'accy', 'actX', 'actY', 'actList', 'inactList', 'groupStart',
   'sum', 'qmax', 'qmin', 'limitedC', 'er', 'filt', 'se', 'sy', 'par', 'args', 'result',
   ...MOMENT_ARRAYS,
+  // per thread: three vectors of N and two lines of max(nx, ny) (the solves', line operators' and G_k's
+  // scratch, in the arena so that the WebAssembly kernels can address it); `lineScratchSize` values per thread
+  'lineScratch',
 ] as const;
+
+/** Values of 'lineScratch' per thread. */
+export function lineScratchSize(nx: number, ny: number): number {
+  return 3 * nx * ny + 2 * Math.max(nx, ny);
+}
 
 export class Kinetic2DKernels {
   readonly N: number;
@@ -117,19 +130,38 @@ export class Kinetic2DKernels {
   private readonly southBuf: Float64Array;
   private exact: { gmres: Gmres; k: number; op: LinearOperator; r: Float64Array; y: Float64Array } | null = null;
 
+  /** The WebAssembly line kernels on the arena's memory (null: the JavaScript ones). */
+  private readonly wasm: WasmKernels | null;
+  /** Calls of the WebAssembly kernels on this thread (per-velocity solves, G_k, face sums; 0 with the JavaScript ones). */
+  wasmCalls = 0;
+  /** The memory's buffers (one per growth) of the arrays the WebAssembly kernels can address. */
+  private readonly wasmBuffers = new Set<ArrayBufferLike>();
+
+  /**
+   * `thread`: this thread's index (its scratch in 'lineScratch'); `memory`: the WebAssembly.Memory that holds
+   * every array (SharedArena with a memory, all in it), or null for the JavaScript kernels.
+   */
   constructor(
     private readonly arrays: ArenaArray[],
     readonly L: Kinetic2DLayout,
+    thread = 0,
+    memory: WebAssembly.Memory | null = null,
   ) {
     this.N = L.nx * L.ny;
     this.a = {};
     for (const name of FIXED_ARRAYS) this.a[name] = arrays[L.ids[name]];
-    this.t1 = new Float64Array(this.N);
-    this.t2 = new Float64Array(this.N);
-    this.t3 = new Float64Array(this.N);
-    this.lineA = new Float64Array(Math.max(L.nx, L.ny));
-    this.lineB = new Float64Array(Math.max(L.nx, L.ny));
-    this.southBuf = new Float64Array(L.nx);
+    const ls = Math.max(L.nx, L.ny);
+    const sc = this.f('lineScratch');
+    const at = thread * lineScratchSize(L.nx, L.ny);
+    const N = this.N;
+    this.t1 = sc.subarray(at, at + N);
+    this.t2 = sc.subarray(at + N, at + 2 * N);
+    this.t3 = sc.subarray(at + 2 * N, at + 3 * N);
+    this.lineA = sc.subarray(at + 3 * N, at + 3 * N + ls);
+    this.southBuf = sc.subarray(at + 3 * N + ls, at + 3 * N + ls + L.nx);
+    this.lineB = new Float64Array(ls);
+    this.wasm = memory ? wasmKernels(memory) : null;
+    if (memory) for (const x of arrays) this.wasmBuffers.add(x.buffer);
   }
 
   private f(name: string): Float64Array {
@@ -218,8 +250,19 @@ export class Kinetic2DKernels {
     for (let u = u0; u < u1; u++) {
       if (!used[u]) continue;
       const gOff = this.unitG(u);
-      if (u < nUnitsX) factorRows(nx, ny, us[u], uc[u], this.f('gx'), this.f('gax'), gOff, aC, inv, z, u * N, invS, u * Math.max(nx, ny));
-      else factorCols(nx, ny, us[u], uc[u], this.f('gy'), this.f('gay'), gOff, aC, inv, z, u * N, invS, u * Math.max(nx, ny), this.lineA, this.lineB);
+      if (u < nUnitsX) {
+        if (this.wasm) {
+          this.wasmCalls++;
+          const gx = this.f('gx');
+          const gax = this.f('gax');
+          this.wasm.factorRows(nx, ny, us[u], uc[u], gx.byteOffset + 8 * gOff, gax.byteOffset + 8 * gOff, aC.byteOffset, inv.byteOffset + 8 * u * N, z.byteOffset + 8 * u * N, invS.byteOffset + 8 * u * Math.max(nx, ny));
+        } else factorRows(nx, ny, us[u], uc[u], this.f('gx'), this.f('gax'), gOff, aC, inv, z, u * N, invS, u * Math.max(nx, ny));
+      } else if (this.wasm) {
+        this.wasmCalls++;
+        const gy = this.f('gy');
+        const gay = this.f('gay');
+        this.wasm.factorCols(nx, ny, us[u], uc[u], gy.byteOffset + 8 * gOff, gay.byteOffset + 8 * gOff, aC.byteOffset, inv.byteOffset + 8 * u * N, z.byteOffset + 8 * u * N, invS.byteOffset + 8 * u * Math.max(nx, ny));
+      } else factorCols(nx, ny, us[u], uc[u], this.f('gy'), this.f('gay'), gOff, aC, inv, z, u * N, invS, u * Math.max(nx, ny), this.lineA, this.lineB);
     }
   }
 
@@ -261,37 +304,58 @@ export class Kinetic2DKernels {
     const invS = this.f('invSU');
     const aC = this.f('aC');
     const ls = Math.max(nx, ny);
+    const w = this.wasm && this.wasmBuffers.has(x.buffer) ? this.wasm : null;
+    if (w) this.wasmCalls++;
     if (ax) {
       const u = unitX[k];
-      solveRows(nx, ny, us[u], uc[u], this.f('gx'), this.f('gax'), this.unitG(u), inv, z, u * N, invS, u * ls, x, off);
+      const gx = this.f('gx');
+      const gax = this.f('gax');
+      const gOff = this.unitG(u);
+      if (w) w.solveRows(nx, ny, us[u], uc[u], gx.byteOffset + 8 * gOff, gax.byteOffset + 8 * gOff, inv.byteOffset + 8 * u * N, z.byteOffset + 8 * u * N, invS.byteOffset + 8 * u * ls, x.byteOffset + 8 * off);
+      else solveRows(nx, ny, us[u], uc[u], gx, gax, gOff, inv, z, u * N, invS, u * ls, x, off);
     }
-    if (ax && ay) this.scaleBy(x, off, aC);
     if (ay) {
+      // a x between the two line solves when both act: fused into the column solve's forward sweep
       const u = unitY[k];
-      solveCols(nx, ny, us[u], uc[u], this.f('gy'), this.f('gay'), this.unitG(u), inv, z, u * N, invS, u * ls, x, off, this.lineA);
+      const gy = this.f('gy');
+      const gay = this.f('gay');
+      const gOff = this.unitG(u);
+      if (w) w.solveCols(nx, ny, us[u], uc[u], gy.byteOffset + 8 * gOff, gay.byteOffset + 8 * gOff, inv.byteOffset + 8 * u * N, z.byteOffset + 8 * u * N, invS.byteOffset + 8 * u * ls, x.byteOffset + 8 * off, this.lineA.byteOffset, aC.byteOffset, ax);
+      else solveCols(nx, ny, us[u], uc[u], gy, gay, gOff, inv, z, u * N, invS, u * ls, x, off, this.lineA, ax ? aC : null);
     }
     if (!ax && !ay) this.divideBy(x, off, aC);
   }
 
-  private scaleBy(x: Float64Array, off: number, a: Float64Array): void {
-    const N = this.N;
-    for (let p = 0; p < N; p++) x[off + p] *= a[p];
-  }
-
   private divideBy(x: Float64Array, off: number, a: Float64Array): void {
     const N = this.N;
+    if (this.wasm && this.wasmBuffers.has(x.buffer)) {
+      this.wasmCalls++;
+      this.wasm.divide(x.byteOffset + 8 * off, a.byteOffset, N);
+      return;
+    }
     for (let p = 0; p < N; p++) x[off + p] /= a[p];
+  }
+
+  /** out = (c A + T) q along x (dir 0) or y (dir 1) with the γ block at gOff (factored2d.applyLineOp, or its WebAssembly twin). */
+  private lineOp(dir: number, s: number, c: number, gOff: number, q: Float64Array, qOff: number, out: Float64Array): void {
+    const { nx, ny } = this.L;
+    const g = this.f(dir ? 'gy' : 'gx');
+    const ga = this.f(dir ? 'gay' : 'gax');
+    if (this.wasm && this.wasmBuffers.has(q.buffer) && this.wasmBuffers.has(out.buffer)) {
+      this.wasmCalls++;
+      this.wasm.applyLineOp(nx, ny, dir, s, c, g.byteOffset + 8 * gOff, ga.byteOffset + 8 * gOff, q.byteOffset + 8 * qOff, out.byteOffset);
+    } else applyLineOp(nx, ny, dir, s, c, g, ga, gOff, q, qOff, out);
   }
 
   /** out = M_k x = a x + Tx x + Ty x (the exact per-velocity operator). */
   applyM(k: number, x: Float64Array, off: number, out: Float64Array): void {
-    const { nx, ny, unitX, unitY } = this.L;
+    const { unitX, unitY } = this.L;
     const N = this.N;
     const us = this.f('unitS');
     const aC = this.f('aC');
     const t = this.t2;
-    applyLineOp(nx, ny, 0, us[unitX[k]], 0, this.f('gx'), this.f('gax'), this.unitG(unitX[k]), x, off, out);
-    applyLineOp(nx, ny, 1, us[unitY[k]], 0, this.f('gy'), this.f('gay'), this.unitG(unitY[k]), x, off, t);
+    this.lineOp(0, us[unitX[k]], 0, this.unitG(unitX[k]), x, off, out);
+    this.lineOp(1, us[unitY[k]], 0, this.unitG(unitY[k]), x, off, t);
     for (let p = 0; p < N; p++) out[p] += t[p] + aC[p] * x[off + p];
   }
 
@@ -337,7 +401,7 @@ export class Kinetic2DKernels {
 
   /** out = E_k q (the splitting term of the stabilised factorisation: Ax + Ay + (Ax + Tx) a^{-1} (Ay + Ty)); out must not be t1 or t3. */
   private applyE(k: number, q: Float64Array, off: number, out: Float64Array): void {
-    const { nx, ny, unitX, unitY } = this.L;
+    const { unitX, unitY } = this.L;
     const N = this.N;
     const us = this.f('unitS');
     const uc = this.f('unitC');
@@ -346,13 +410,16 @@ export class Kinetic2DKernels {
     const uy = unitY[k];
     const t1 = this.t1;
     const t2 = this.t3;
-    applyLineOp(nx, ny, 1, us[uy], uc[uy], this.f('gy'), this.f('gay'), this.unitG(uy), q, off, t1);
-    for (let p = 0; p < N; p++) t1[p] /= aC[p];
-    applyLineOp(nx, ny, 0, us[ux], uc[ux], this.f('gx'), this.f('gax'), this.unitG(ux), t1, 0, out);
+    const w = this.wasm && this.wasmBuffers.has(out.buffer) ? this.wasm : null;
+    this.lineOp(1, us[uy], uc[uy], this.unitG(uy), q, off, t1);
+    if (w) w.divide(t1.byteOffset, aC.byteOffset, N);
+    else for (let p = 0; p < N; p++) t1[p] /= aC[p];
+    this.lineOp(0, us[ux], uc[ux], this.unitG(ux), t1, 0, out);
     // + Ax q + Ay q
-    applyLineOp(nx, ny, 0, 0, uc[ux], this.f('gx'), this.f('gax'), this.unitG(ux), q, off, t1);
-    applyLineOp(nx, ny, 1, 0, uc[uy], this.f('gy'), this.f('gay'), this.unitG(uy), q, off, t2);
-    for (let p = 0; p < N; p++) out[p] += t1[p] + t2[p];
+    this.lineOp(0, 0, uc[ux], this.unitG(ux), q, off, t1);
+    this.lineOp(1, 0, uc[uy], this.unitG(uy), q, off, t2);
+    if (w) w.addSum(out.byteOffset, t1.byteOffset, t2.byteOffset, N);
+    else for (let p = 0; p < N; p++) out[p] += t1[p] + t2[p];
   }
 
   // --- G_k and the face sums -----------------------------------------------------------------------
@@ -382,6 +449,11 @@ export class Kinetic2DKernels {
     const south = this.southBuf;
     const cx = dt / dx;
     const cy = dt / dy;
+    if (this.wasm && this.wasmBuffers.has(x.buffer) && this.wasmBuffers.has(y.buffer)) {
+      this.wasmCalls++;
+      this.wasm.applyG(nx, ny, ax, ay, bx, by, c0, cx, cy, x.byteOffset, y.byteOffset + 8 * yOff, gx.byteOffset + 8 * ox, gy.byteOffset + 8 * oy, Dfx.byteOffset, Dfy.byteOffset, south.byteOffset, sign < 0 ? 1 : 0);
+      return;
+    }
     {
       const row = nx * (ny - 1);
       for (let i = 0; i < nx; i++) {
@@ -424,6 +496,11 @@ export class Kinetic2DKernels {
     const ax = this.f('accxG');
     const ay = this.f('accyG');
     const gb = g * N;
+    if (this.wasm && this.wasmBuffers.has(q.buffer)) {
+      this.wasmCalls++;
+      this.wasm.accumulate(nx, ny, cx, cy, q.byteOffset + 8 * off, gx.byteOffset + 8 * bx, gy.byteOffset + 8 * by, ax.byteOffset + 8 * gb, ay.byteOffset + 8 * gb);
+      return;
+    }
     for (let j = 0; j < ny; j++) {
       const row = nx * j;
       const rn = nx * (j + 1 === ny ? 0 : j + 1);
@@ -477,12 +554,22 @@ export class Kinetic2DKernels {
 
   private hist(b: number, a1: number, a2: number, qN: Float64Array, qO: Float64Array, hr: Float64Array, out: Float64Array): void {
     const N = this.N;
+    if (this.wasm) {
+      this.wasmCalls++;
+      this.wasm.hist(out.byteOffset + 8 * b, qN.byteOffset + 8 * b, qO.byteOffset + 8 * b, 0, hr.byteOffset, a1, a2, N, 0);
+      return;
+    }
     for (let p = 0; p < N; p++) out[b + p] = a1 * qN[b + p] - a2 * qO[b + p] + hr[p];
   }
 
   private histE(b: number, a1: number, a2: number, qN: Float64Array, qO: Float64Array, hr: Float64Array, out: Float64Array): void {
     const N = this.N;
     const e = this.t2;
+    if (this.wasm) {
+      this.wasmCalls++;
+      this.wasm.hist(out.byteOffset + 8 * b, qN.byteOffset + 8 * b, qO.byteOffset + 8 * b, e.byteOffset, hr.byteOffset, a1, a2, N, 1);
+      return;
+    }
     for (let p = 0; p < N; p++) out[b + p] = a1 * qN[b + p] - a2 * qO[b + p] + e[p] + hr[p];
   }
 
@@ -500,7 +587,10 @@ export class Kinetic2DKernels {
     this.applyG(k, this.arg(Arg.X), t, 0, 1);
     this.solveVel(k, t, 0);
     const b = k * N;
-    for (let p = 0; p < N; p++) qNew[b + p] -= t[p];
+    if (this.wasm) {
+      this.wasmCalls++;
+      this.wasm.subtract(qNew.byteOffset + 8 * b, t.byteOffset, N);
+    } else for (let p = 0; p < N; p++) qNew[b + p] -= t[p];
     this.accumulate(k, qNew, b, g);
   }
 

@@ -33,7 +33,8 @@ import { predictorCoefficients } from '../errorEstimate.js';
 import { SchurDsa2D } from '../transport/dsa2d.js';
 import { SharedArena } from '../parallel/arena.js';
 import { Parallel, workspaceRegistry } from '../parallel/pool.js';
-import { Arg, FIXED_ARRAYS, Kinetic2DKernels, MOMENT_ARRAYS, Par, Task2D, VELOCITY_GROUPS, type Kinetic2DLayout } from './kernels2d.js';
+import { Arg, FIXED_ARRAYS, Kinetic2DKernels, MOMENT_ARRAYS, Par, Task2D, VELOCITY_GROUPS, lineScratchSize, type Kinetic2DLayout } from './kernels2d.js';
+import { kernelMemory } from '../wasm/kernels.js';
 import type { LevelMomentArrays } from '../microMacro/moments.js';
 
 /** γ < e^-69 ≈ 1e-30 counts as 0 (the velocity leaves the Schur complement; far below round-off). */
@@ -101,7 +102,7 @@ export class Kinetic2D extends MicroMacroStepper {
     this.exact = s.perVelocitySolve === 'exact';
     this.kappa = s.perVelocitySolve === 'plain' ? 0 : STABILISATION_KAPPA;
     this.threads = Math.max(1, s.threads ?? 1);
-    const arena = new SharedArena(this.threads > 1);
+    const arena = new SharedArena(this.threads > 1, kernelMemory());
     this.arena = arena;
     const w = Float64Array.from(velocity.w);
     this.levels = new Levels2D(N, K, w, s.h0, arena);
@@ -162,6 +163,7 @@ export class Kinetic2D extends MicroMacroStepper {
       result: () => arena.i32(Math.max(2, this.threads)),
     };
     for (const name of MOMENT_ARRAYS) own[name] = () => arena.f64(N);
+    own.lineScratch = () => arena.f64(this.threads * lineScratchSize(nx, ny));
     const ids: Record<string, number> = {};
     for (const name of FIXED_ARRAYS) {
       const a = own[name]();
@@ -180,7 +182,7 @@ export class Kinetic2D extends MicroMacroStepper {
       vx: Array.from(vx), vy: Array.from(vy), w: Array.from(w), axIdx: Array.from(tr.axIdx), ayIdx: Array.from(tr.ayIdx),
       unitX, unitY, nUnitsX, nUnitsY, ids,
     };
-    this.kern = new Kinetic2DKernels(arena.arrays, this.layout);
+    this.kern = new Kinetic2DKernels(arena.arrays, this.layout, 0, arena.inMemory ? arena.memory : null);
     this.par = this.threads > 1 ? Parallel.threaded(this.threads, 'kinetic2d', arena.descriptor(), this.layout, this.kern) : Parallel.serial(this.kern);
     if (this.threads > 1) workspaceRegistry?.register(this, this.par);
     (this.fixed.par as Float64Array)[Par.EXACT] = this.exact ? 1 : 0;

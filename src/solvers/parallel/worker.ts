@@ -31,7 +31,7 @@ void parentPort;
 
 function build(b: Bind): TaskKernels {
   const arrays = SharedArena.views(b.arena);
-  if (b.kind === 'kinetic2d') return new Kinetic2DKernels(arrays, b.layout as Kinetic2DLayout);
+  if (b.kind === 'kinetic2d') return new Kinetic2DKernels(arrays, b.layout as Kinetic2DLayout, index + 1, b.arena.inMemory ? b.arena.memory : null);
   throw new Error(`unknown kernel kind ${b.kind}`);
 }
 

@@ -32,6 +32,12 @@
  * factored once per step (bordering Thomas, as linear/periodicLines.ts) and only the inverse pivots and
  * the bordering column are stored; lo, up and cp = up·inv are recomputed from γ and γ/a in the solves.
  *
+ * Kernels: factorRows/solveRows take two x-lines per pass (each row's recurrence is a latency chain; the
+ * two overlap), solveCols runs the y-lines interleaved over the columns and can fuse a cell-wise scale (the
+ * a of Mt_k) into its forward sweep. Per line, every kernel performs the same operations in the same
+ * order as the plain one-line formulas (test/support/factored2dReference.ts; test/factored2d.test.ts
+ * compares bytes), and the WebAssembly twins (../wasm/factored2d.wat) do too.
+ *
  * All kernels are functions of typed arrays and sizes (the worker threads call them). Layouts: cells
  * p = i + nx j (x fastest); x face p between p and its east neighbour, y face p between p and its north
  * neighbour; arrays of several |v| components or units are blocks of N at offsets.
@@ -44,76 +50,194 @@ export const STABILISATION_KAPPA = 1;
  * Factor the periodic x-lines (rows) of a + c(−Dx ga Dx) + s Dx(g avg) for one unit: lo_i = −(s g_w + c ga_w),
  * up_i = s g_e − c ga_e, di_i = a_i + s (g_e − g_w) + c (ga_e + ga_w). Stores the inverse pivots of the
  * leading (nx−1) block and the bordering column z at uOff (N values each), 1/Schur per row at sOff.
+ * Two rows per pass (their recurrences, each a latency chain through a division, overlap); each row's
+ * operations and their order are those of one row alone, so the result does not depend on the pairing.
  */
 export function factorRows(nx: number, ny: number, s: number, c: number, g: Float64Array, ga: Float64Array, gOff: number, a: Float64Array, inv: Float64Array, z: Float64Array, uOff: number, invS: Float64Array, sOff: number): void {
   const m = nx - 1;
-  for (let j = 0; j < ny; j++) {
-    const row = j * nx;
-    let gw = g[gOff + row + m];
-    let aw = ga[gOff + row + m];
-    let ge = g[gOff + row];
-    let ae = ga[gOff + row];
-    let lo = -(s * gw + c * aw);
-    let up = s * ge - c * ae;
-    let iv = 1 / (a[row] + s * (ge - gw) + c * (ae + aw));
-    inv[uOff + row] = iv;
-    let cp = up * iv;
-    let zz = lo * iv;
-    z[uOff + row] = zz;
+  let j = 0;
+  for (; j + 1 < ny; j += 2) {
+    const ra = j * nx;
+    const rb = ra + nx;
+    let gwa = g[gOff + ra + m];
+    let awa = ga[gOff + ra + m];
+    let gea = g[gOff + ra];
+    let aea = ga[gOff + ra];
+    let gwb = g[gOff + rb + m];
+    let awb = ga[gOff + rb + m];
+    let geb = g[gOff + rb];
+    let aeb = ga[gOff + rb];
+    let loa = -(s * gwa + c * awa);
+    let upa = s * gea - c * aea;
+    let lob = -(s * gwb + c * awb);
+    let upb = s * geb - c * aeb;
+    let iva = 1 / (a[ra] + s * (gea - gwa) + c * (aea + awa));
+    let ivb = 1 / (a[rb] + s * (geb - gwb) + c * (aeb + awb));
+    inv[uOff + ra] = iva;
+    inv[uOff + rb] = ivb;
+    let cpa = upa * iva;
+    let cpb = upb * ivb;
+    let za = loa * iva;
+    let zb = lob * ivb;
+    z[uOff + ra] = za;
+    z[uOff + rb] = zb;
     for (let i = 1; i < m; i++) {
-      const p = row + i;
-      gw = ge;
-      aw = ae;
-      ge = g[gOff + p];
-      ae = ga[gOff + p];
-      lo = -(s * gw + c * aw);
-      up = s * ge - c * ae;
-      iv = 1 / (a[p] + s * (ge - gw) + c * (ae + aw) - lo * cp);
-      inv[uOff + p] = iv;
-      cp = up * iv;
-      zz = ((i === m - 1 ? up : 0) - lo * zz) * iv;
-      z[uOff + p] = zz;
+      const pa = ra + i;
+      const pb = rb + i;
+      gwa = gea;
+      awa = aea;
+      gea = g[gOff + pa];
+      aea = ga[gOff + pa];
+      gwb = geb;
+      awb = aeb;
+      geb = g[gOff + pb];
+      aeb = ga[gOff + pb];
+      loa = -(s * gwa + c * awa);
+      upa = s * gea - c * aea;
+      lob = -(s * gwb + c * awb);
+      upb = s * geb - c * aeb;
+      iva = 1 / (a[pa] + s * (gea - gwa) + c * (aea + awa) - loa * cpa);
+      ivb = 1 / (a[pb] + s * (geb - gwb) + c * (aeb + awb) - lob * cpb);
+      inv[uOff + pa] = iva;
+      inv[uOff + pb] = ivb;
+      cpa = upa * iva;
+      cpb = upb * ivb;
+      za = ((i === m - 1 ? upa : 0) - loa * za) * iva;
+      zb = ((i === m - 1 ? upb : 0) - lob * zb) * ivb;
+      z[uOff + pa] = za;
+      z[uOff + pb] = zb;
     }
     for (let i = m - 2; i >= 0; i--) {
-      const p = row + i;
-      zz = z[uOff + p] - (s * g[gOff + p] - c * ga[gOff + p]) * inv[uOff + p] * zz;
-      z[uOff + p] = zz;
+      const pa = ra + i;
+      const pb = rb + i;
+      za = z[uOff + pa] - (s * g[gOff + pa] - c * ga[gOff + pa]) * inv[uOff + pa] * za;
+      zb = z[uOff + pb] - (s * g[gOff + pb] - c * ga[gOff + pb]) * inv[uOff + pb] * zb;
+      z[uOff + pa] = za;
+      z[uOff + pb] = zb;
     }
-    const pm = row + m;
-    gw = g[gOff + pm - 1];
-    aw = ga[gOff + pm - 1];
-    ge = g[gOff + pm];
-    ae = ga[gOff + pm];
-    const loM = -(s * gw + c * aw);
-    const upM = s * ge - c * ae;
-    invS[sOff + j] = 1 / (a[pm] + s * (ge - gw) + c * (ae + aw) - loM * z[uOff + pm - 1] - upM * z[uOff + row]);
+    invS[sOff + j] = rowSchur(nx, ra, s, c, g, ga, gOff, a, z, uOff);
+    invS[sOff + j + 1] = rowSchur(nx, rb, s, c, g, ga, gOff, a, z, uOff);
   }
+  if (j < ny) factorRow(nx, j, s, c, g, ga, gOff, a, inv, z, uOff, invS, sOff);
 }
 
-/** Solve the x-lines of a unit factored by factorRows, in place on x (from offset xOff). */
+/** factorRows for the one row j (the last row when ny is odd). */
+function factorRow(nx: number, j: number, s: number, c: number, g: Float64Array, ga: Float64Array, gOff: number, a: Float64Array, inv: Float64Array, z: Float64Array, uOff: number, invS: Float64Array, sOff: number): void {
+  const m = nx - 1;
+  const row = j * nx;
+  let gw = g[gOff + row + m];
+  let aw = ga[gOff + row + m];
+  let ge = g[gOff + row];
+  let ae = ga[gOff + row];
+  let lo = -(s * gw + c * aw);
+  let up = s * ge - c * ae;
+  let iv = 1 / (a[row] + s * (ge - gw) + c * (ae + aw));
+  inv[uOff + row] = iv;
+  let cp = up * iv;
+  let zz = lo * iv;
+  z[uOff + row] = zz;
+  for (let i = 1; i < m; i++) {
+    const p = row + i;
+    gw = ge;
+    aw = ae;
+    ge = g[gOff + p];
+    ae = ga[gOff + p];
+    lo = -(s * gw + c * aw);
+    up = s * ge - c * ae;
+    iv = 1 / (a[p] + s * (ge - gw) + c * (ae + aw) - lo * cp);
+    inv[uOff + p] = iv;
+    cp = up * iv;
+    zz = ((i === m - 1 ? up : 0) - lo * zz) * iv;
+    z[uOff + p] = zz;
+  }
+  for (let i = m - 2; i >= 0; i--) {
+    const p = row + i;
+    zz = z[uOff + p] - (s * g[gOff + p] - c * ga[gOff + p]) * inv[uOff + p] * zz;
+    z[uOff + p] = zz;
+  }
+  invS[sOff + j] = rowSchur(nx, row, s, c, g, ga, gOff, a, z, uOff);
+}
+
+/** 1 / the Schur complement of the row starting at cell `row` (its last cell against the bordering column). */
+function rowSchur(nx: number, row: number, s: number, c: number, g: Float64Array, ga: Float64Array, gOff: number, a: Float64Array, z: Float64Array, uOff: number): number {
+  const pm = row + nx - 1;
+  const gw = g[gOff + pm - 1];
+  const aw = ga[gOff + pm - 1];
+  const ge = g[gOff + pm];
+  const ae = ga[gOff + pm];
+  const loM = -(s * gw + c * aw);
+  const upM = s * ge - c * ae;
+  return 1 / (a[pm] + s * (ge - gw) + c * (ae + aw) - loM * z[uOff + pm - 1] - upM * z[uOff + row]);
+}
+
+/**
+ * Solve the x-lines of a unit factored by factorRows, in place on x (from offset xOff). Two rows per pass,
+ * as factorRows: per row the same operations in the same order as one row alone (bitwise the same).
+ */
 export function solveRows(nx: number, ny: number, s: number, c: number, g: Float64Array, ga: Float64Array, gOff: number, inv: Float64Array, z: Float64Array, uOff: number, invS: Float64Array, sOff: number, x: Float64Array, xOff: number): void {
   const m = nx - 1;
-  for (let j = 0; j < ny; j++) {
-    const row = j * nx;
-    const xb = xOff + row;
-    const ub = uOff + row;
-    const gb = gOff + row;
-    let y = x[xb] * inv[ub];
-    x[xb] = y;
+  let j = 0;
+  for (; j + 1 < ny; j += 2) {
+    const xa = xOff + j * nx;
+    const xb = xa + nx;
+    const ua = uOff + j * nx;
+    const ub = ua + nx;
+    const ha = gOff + j * nx;
+    const hb = ha + nx;
+    let ya = x[xa] * inv[ua];
+    let yb = x[xb] * inv[ub];
+    x[xa] = ya;
+    x[xb] = yb;
     for (let i = 1; i < m; i++) {
-      y = (x[xb + i] + (s * g[gb + i - 1] + c * ga[gb + i - 1]) * y) * inv[ub + i];
-      x[xb + i] = y;
+      ya = (x[xa + i] + (s * g[ha + i - 1] + c * ga[ha + i - 1]) * ya) * inv[ua + i];
+      yb = (x[xb + i] + (s * g[hb + i - 1] + c * ga[hb + i - 1]) * yb) * inv[ub + i];
+      x[xa + i] = ya;
+      x[xb + i] = yb;
     }
     for (let i = m - 2; i >= 0; i--) {
-      y = x[xb + i] - (s * g[gb + i] - c * ga[gb + i]) * inv[ub + i] * y;
-      x[xb + i] = y;
+      ya = x[xa + i] - (s * g[ha + i] - c * ga[ha + i]) * inv[ua + i] * ya;
+      yb = x[xb + i] - (s * g[hb + i] - c * ga[hb + i]) * inv[ub + i] * yb;
+      x[xa + i] = ya;
+      x[xb + i] = yb;
     }
-    const loM = -(s * g[gb + m - 1] + c * ga[gb + m - 1]);
-    const upM = s * g[gb + m] - c * ga[gb + m];
-    const xm = (x[xb + m] - loM * x[xb + m - 1] - upM * y) * invS[sOff + j];
-    x[xb + m] = xm;
-    for (let i = 0; i < m; i++) x[xb + i] -= xm * z[ub + i];
+    const loMa = -(s * g[ha + m - 1] + c * ga[ha + m - 1]);
+    const upMa = s * g[ha + m] - c * ga[ha + m];
+    const loMb = -(s * g[hb + m - 1] + c * ga[hb + m - 1]);
+    const upMb = s * g[hb + m] - c * ga[hb + m];
+    const xma = (x[xa + m] - loMa * x[xa + m - 1] - upMa * ya) * invS[sOff + j];
+    const xmb = (x[xb + m] - loMb * x[xb + m - 1] - upMb * yb) * invS[sOff + j + 1];
+    x[xa + m] = xma;
+    x[xb + m] = xmb;
+    for (let i = 0; i < m; i++) {
+      x[xa + i] -= xma * z[ua + i];
+      x[xb + i] -= xmb * z[ub + i];
+    }
   }
+  if (j < ny) solveRow(nx, j, s, c, g, ga, gOff, inv, z, uOff, invS, sOff, x, xOff);
+}
+
+/** solveRows for the one row j (the last row when ny is odd). */
+function solveRow(nx: number, j: number, s: number, c: number, g: Float64Array, ga: Float64Array, gOff: number, inv: Float64Array, z: Float64Array, uOff: number, invS: Float64Array, sOff: number, x: Float64Array, xOff: number): void {
+  const m = nx - 1;
+  const row = j * nx;
+  const xb = xOff + row;
+  const ub = uOff + row;
+  const gb = gOff + row;
+  let y = x[xb] * inv[ub];
+  x[xb] = y;
+  for (let i = 1; i < m; i++) {
+    y = (x[xb + i] + (s * g[gb + i - 1] + c * ga[gb + i - 1]) * y) * inv[ub + i];
+    x[xb + i] = y;
+  }
+  for (let i = m - 2; i >= 0; i--) {
+    y = x[xb + i] - (s * g[gb + i] - c * ga[gb + i]) * inv[ub + i] * y;
+    x[xb + i] = y;
+  }
+  const loM = -(s * g[gb + m - 1] + c * ga[gb + m - 1]);
+  const upM = s * g[gb + m] - c * ga[gb + m];
+  const xm = (x[xb + m] - loM * x[xb + m - 1] - upM * y) * invS[sOff + j];
+  x[xb + m] = xm;
+  for (let i = 0; i < m; i++) x[xb + i] -= xm * z[ub + i];
 }
 
 /**
@@ -176,16 +300,33 @@ export function factorCols(nx: number, ny: number, s: number, c: number, g: Floa
   }
 }
 
-/** Solve the y-lines of a unit factored by factorCols, in place on x (interleaved over the columns); sL is scratch of nx values. */
-export function solveCols(nx: number, ny: number, s: number, c: number, g: Float64Array, ga: Float64Array, gOff: number, inv: Float64Array, z: Float64Array, uOff: number, invS: Float64Array, sOff: number, x: Float64Array, xOff: number, sL: Float64Array): void {
+/**
+ * Solve the y-lines of a unit factored by factorCols, in place on x (interleaved over the columns); sL is
+ * scratch of nx values. With `scale`, x is first multiplied by it cell by cell (x <- scale x, then the
+ * solve: the a of Mt_k between the two line solves), fused into the forward sweep with the same rounding
+ * as a pass of its own (each x_p scale_p is formed first, then used as before).
+ */
+export function solveCols(nx: number, ny: number, s: number, c: number, g: Float64Array, ga: Float64Array, gOff: number, inv: Float64Array, z: Float64Array, uOff: number, invS: Float64Array, sOff: number, x: Float64Array, xOff: number, sL: Float64Array, scale: Float64Array | null = null): void {
   const m = ny - 1;
-  for (let i = 0; i < nx; i++) x[xOff + i] *= inv[uOff + i];
-  for (let j = 1; j < m; j++) {
-    const row = nx * j;
-    for (let i = 0; i < nx; i++) {
-      const p = row + i;
-      const q = p - nx;
-      x[xOff + p] = (x[xOff + p] + (s * g[gOff + q] + c * ga[gOff + q]) * x[xOff + q]) * inv[uOff + p];
+  if (scale) {
+    for (let i = 0; i < nx; i++) x[xOff + i] = x[xOff + i] * scale[i] * inv[uOff + i];
+    for (let j = 1; j < m; j++) {
+      const row = nx * j;
+      for (let i = 0; i < nx; i++) {
+        const p = row + i;
+        const q = p - nx;
+        x[xOff + p] = (x[xOff + p] * scale[p] + (s * g[gOff + q] + c * ga[gOff + q]) * x[xOff + q]) * inv[uOff + p];
+      }
+    }
+  } else {
+    for (let i = 0; i < nx; i++) x[xOff + i] *= inv[uOff + i];
+    for (let j = 1; j < m; j++) {
+      const row = nx * j;
+      for (let i = 0; i < nx; i++) {
+        const p = row + i;
+        const q = p - nx;
+        x[xOff + p] = (x[xOff + p] + (s * g[gOff + q] + c * ga[gOff + q]) * x[xOff + q]) * inv[uOff + p];
+      }
     }
   }
   for (let j = m - 2; j >= 0; j--) {
@@ -200,7 +341,8 @@ export function solveCols(nx: number, ny: number, s: number, c: number, g: Float
     const pm = last + i;
     const loM = -(s * g[gOff + pm - nx] + c * ga[gOff + pm - nx]);
     const upM = s * g[gOff + pm] - c * ga[gOff + pm];
-    const xm = (x[xOff + pm] - loM * x[xOff + pm - nx] - upM * x[xOff + i]) * invS[sOff + i];
+    const xp = scale ? x[xOff + pm] * scale[pm] : x[xOff + pm];
+    const xm = (xp - loM * x[xOff + pm - nx] - upM * x[xOff + i]) * invS[sOff + i];
     x[xOff + pm] = xm;
     sL[i] = xm;
   }

@@ -1,0 +1,88 @@
+/**
+ * The WebAssembly kernels (factored2d.wat, kernels2d.wat, compiled to .wasm next to this module at build
+ * time by scripts/build-wasm.mjs): the 2D per-velocity x- and y-line factorisations and solves and the line
+ * operators of ../transport/factored2d.ts, and G_k x and the face sums of ../kinetic/kernels2d.ts, bitwise
+ * the same as the JavaScript (same IEEE operations in the same order; test/factored2d.test.ts,
+ * test/kinetic2d.test.ts).
+ *
+ * They work on arrays inside one shared WebAssembly.Memory: a solver that uses them allocates its arrays
+ * in a SharedArena on `kernelMemory()` (../parallel/arena.ts), and every thread instantiates the module
+ * against that memory (`wasmKernels`). The environment variable NLBGK_KERNELS selects the kernels:
+ * `js` the JavaScript ones, `wasm` these (an error where they cannot load), unset or anything else: these
+ * when they load (Node with the built .wasm), else JavaScript (e.g. the browser explorer, which has no file
+ * system here). Both give the same bytes: the choice only changes the speed.
+ * No Node built-in is imported statically (the library also runs in the browser).
+ */
+
+/** The environment variable that selects the kernels: js | wasm (default: wasm where available). */
+export const KERNELS_ENV = 'NLBGK_KERNELS';
+
+/** The exports of both modules; pointers are byte addresses in the memory (see the .wat sources). */
+export interface WasmKernels {
+  solveRows(nx: number, ny: number, s: number, c: number, g: number, ga: number, inv: number, z: number, invS: number, x: number): void;
+  solveCols(nx: number, ny: number, s: number, c: number, g: number, ga: number, inv: number, z: number, invS: number, x: number, sL: number, sc: number, hasScale: number): void;
+  applyG(nx: number, ny: number, ax: number, ay: number, bx: number, by: number, c0: number, cx: number, cy: number, x: number, y: number, gx: number, gy: number, dfx: number, dfy: number, south: number, sub: number): void;
+  accumulate(nx: number, ny: number, cx: number, cy: number, q: number, gx: number, gy: number, accx: number, accy: number): void;
+  applyLineOp(nx: number, ny: number, dir: number, s: number, c: number, g: number, ga: number, q: number, out: number): void;
+  factorCols(nx: number, ny: number, s: number, c: number, g: number, ga: number, a: number, inv: number, z: number, invS: number): void;
+  factorRows(nx: number, ny: number, s: number, c: number, g: number, ga: number, a: number, inv: number, z: number, invS: number): void;
+  divide(x: number, a: number, n: number): void;
+  addSum(out: number, u: number, v: number, n: number): void;
+  hist(out: number, qN: number, qO: number, e: number, hr: number, a1: number, a2: number, n: number, withE: number): void;
+  subtract(out: number, t: number, n: number): void;
+}
+
+const MODULES = ['factored2d.wasm', 'kernels2d.wasm'];
+let compiled: WebAssembly.Module[] | null | undefined;
+let loadError = '';
+
+type Proc = { env?: Record<string, string | undefined>; getBuiltinModule?: (id: string) => unknown };
+const proc = (): Proc | undefined => (globalThis as { process?: Proc }).process;
+
+/** The compiled modules (once per thread), or null where they cannot load (no file system, a file missing, no SIMD). */
+function modules(): WebAssembly.Module[] | null {
+  if (compiled !== undefined) return compiled;
+  compiled = null;
+  try {
+    const fs = proc()?.getBuiltinModule?.('node:fs') as { readFileSync(p: URL): Uint8Array<ArrayBuffer> } | undefined;
+    if (!fs) throw new Error('no file system');
+    compiled = MODULES.map((name) => new WebAssembly.Module(fs.readFileSync(new URL(/* @vite-ignore */ `./${name}`, import.meta.url))));
+  } catch (err) {
+    loadError = err instanceof Error ? err.message : String(err);
+  }
+  return compiled;
+}
+
+/** Which kernels a solver built now uses (reads NLBGK_KERNELS each time). */
+export function kernelChoice(): 'js' | 'wasm' {
+  const v = proc()?.env?.[KERNELS_ENV];
+  if (v === 'js') return 'js';
+  if (v === 'wasm') {
+    if (!modules()) throw new Error(`${KERNELS_ENV}=wasm: the WebAssembly kernels cannot be loaded (${loadError})`);
+    return 'wasm';
+  }
+  // any other value: the default (both kernels give the same bytes; the choice only changes the speed)
+  return modules() ? 'wasm' : 'js';
+}
+
+/**
+ * A fresh shared memory for a solver's arena when the WebAssembly kernels are chosen, else null (also where
+ * the address space for it cannot be reserved, unless NLBGK_KERNELS=wasm asked for them).
+ */
+export function kernelMemory(): WebAssembly.Memory | null {
+  if (kernelChoice() !== 'wasm') return null;
+  try {
+    return new WebAssembly.Memory({ initial: 1, maximum: 65536, shared: true });
+  } catch (err) {
+    if (proc()?.env?.[KERNELS_ENV] === 'wasm') throw err;
+    return null;
+  }
+}
+
+/** This thread's instances of the kernels on a memory (from kernelMemory, possibly in another thread). */
+export function wasmKernels(memory: WebAssembly.Memory): WasmKernels {
+  const mods = modules();
+  if (!mods) throw new Error(`the WebAssembly kernels cannot be loaded (${loadError})`);
+  const exports = mods.map((m) => new WebAssembly.Instance(m, { env: { memory } }).exports);
+  return Object.assign({}, ...exports) as WasmKernels;
+}
