@@ -10,6 +10,8 @@ import assert from 'node:assert/strict';
 import { applyLineOp, factorCols, factorRows, solveCols, solveRows } from '../src/solvers/transport/factored2d.js';
 import { SharedArena } from '../src/solvers/parallel/arena.js';
 import { wasmKernels } from '../src/solvers/wasm/kernels.js';
+import { momentWeights2D, momentsCells2D, type LevelMomentArrays } from '../src/solvers/microMacro/moments.js';
+import { velocityGrid } from '../src/velocity/gaussHermite.js';
 import { factorColsRef, factorRowsRef, scaleByRef, solveColsRef, solveRowsRef } from './support/factored2dReference.js';
 
 /** A seeded generator (mulberry32), uniform on [lo, hi). */
@@ -221,6 +223,36 @@ test('factored2d: the WebAssembly line operators (the splitting term\'s) are byt
         w.applyLineOp(nx, ny, dir, s, c, g.byteOffset + 8 * N, ga.byteOffset + 8 * N, q.byteOffset + 8 * N, out.byteOffset);
         sameBytes(out, js, `applyLineOp ${nx}x${ny} dir ${dir} s ${s} c ${c}`);
       }
+    }
+  }
+});
+
+test('moments: the WebAssembly per-cell moments are byte for byte momentsCells2D (4 velocities at a time and the rest alone, NaN and ±0 in q, cell ranges split anywhere)', () => {
+  const memory = new WebAssembly.Memory({ initial: 1, maximum: 65536, shared: true });
+  const arena = new SharedArena(true, memory);
+  const w = wasmKernels(memory);
+  const keys = ['s0', 'q2', 'jx', 'jy', 'exx', 'exy', 'eyy', 'qmin', 'qmax'] as const;
+  for (const [nodes, N] of [[4, 258], [5, 101], [3, 64]] as const) {
+    const vel = velocityGrid(2, nodes);
+    const K = vel.count;
+    const wk = momentWeights2D(vel.w, vel.v[0], vel.v[1]);
+    const W = arena.f64(6 * K);
+    wk.forEach((m, i) => W.set(m, i * K));
+    const rnd = uniform(3 + N + K);
+    const q = arena.f64(N * K);
+    q.set(fill(N * K, rnd, -0.5, 0.5).map((v, i) => (i % 97 === 3 ? NaN : i % 89 === 5 ? -0 : i % 83 === 7 ? 0 : v)));
+    const ref = Object.fromEntries(keys.map((k) => [k, new Float64Array(N)])) as unknown as LevelMomentArrays;
+    momentsCells2D(N, K, wk, q, ref, 0, N);
+    const out = Object.fromEntries(keys.map((k) => [k, arena.f64(N)])) as unknown as LevelMomentArrays;
+    // JavaScript on [0, 3) and [p, N), WebAssembly on the even range between
+    const p = 3 + 2 * ((N - 3 - 5) >> 1);
+    momentsCells2D(N, K, wk, q, out, 0, 3);
+    w.moments(N, K, W.byteOffset, q.byteOffset, out.s0.byteOffset, out.q2.byteOffset, out.jx.byteOffset, out.jy.byteOffset, out.exx.byteOffset, out.exy.byteOffset, out.eyy.byteOffset, out.qmin.byteOffset, out.qmax.byteOffset, 3, p);
+    momentsCells2D(N, K, wk, q, out, p, N);
+    for (const k of keys) {
+      const a = out[k];
+      const b = ref[k];
+      assert.ok(Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b.buffer)), `${nodes}² nodes, ${N} cells: ${k}`);
     }
   }
 });

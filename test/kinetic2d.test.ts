@@ -232,7 +232,7 @@ test('kinetic 2D: the splitting error against the exact per-velocity solve is at
   }
 });
 
-test('kinetic 2D: results are bitwise the same for 1, 2 and 3 threads and for the JavaScript and WebAssembly line kernels (rough data, eps = 1, 0.1, 1e-2, 1e-8; checkpoints too)', () => {
+test('kinetic 2D: results are bitwise the same for 1, 2 and 3 threads and for the JavaScript and WebAssembly kernels (rough data, eps = 1, 0.1, 1e-2, 1e-8; checkpoints and the series moments too)', () => {
   const env = process.env[KERNELS_ENV];
   const cases = (['js', 'wasm'] as const).flatMap((kernels) => [1, 2, 3].map((threads) => ({ kernels, threads })));
   const run = (eps: number, kernels: 'js' | 'wasm', threads: number) => {
@@ -250,7 +250,10 @@ test('kinetic 2D: results are bitwise the same for 1, 2 and 3 threads and for th
     // the kernels asked for ran (on this thread)
     if (kernels === 'wasm') assert.ok(kernelsOf(s).wasmCalls > 0, `eps ${eps}, ${threads} threads: WebAssembly kernels ran`);
     else assert.equal(kernelsOf(s).wasmCalls, 0);
-    const out = { rho: Float64Array.from(s.rho()), h: Float64Array.from(s.h()), counters: { ...s.counters }, err, st };
+    // the series rows' per-cell moments (the MOMENTS task: WebAssembly on pairs of cells, an odd share's last cell in JavaScript)
+    const lm = s.levelMoments(false)!;
+    const moments = Object.fromEntries(Object.entries(lm).map(([k, v]) => [k, Float64Array.from(v as Float64Array)]));
+    const out = { rho: Float64Array.from(s.rho()), h: Float64Array.from(s.h()), counters: { ...s.counters }, err, st, moments };
     s.dispose();
     return out;
   };
@@ -263,6 +266,10 @@ test('kinetic 2D: results are bitwise the same for 1, 2 and 3 threads and for th
         assert.deepEqual(b.counters, a.counters, `${what}: counters`);
         assert.ok(Object.is(b.err, a.err), `${what}: error estimate`);
         for (let i = 0; i < a.h.length; i++) if (!Object.is(a.h[i], b.h[i])) assert.fail(`${what}: h[${i}] differs: ${a.h[i]} vs ${b.h[i]}`);
+        for (const [key, x] of Object.entries(a.moments)) {
+          const y = b.moments[key];
+          assert.ok(Buffer.from(x.buffer).equals(Buffer.from(y.buffer)), `${what}: moments ${key}`);
+        }
         for (const key of Object.keys(a.st)) {
           const x = a.st[key];
           const y = b.st[key];

@@ -108,6 +108,8 @@ export const FIXED_ARRAYS = [
   'accxG', 'accyG', 'accx', 'accy', 'actX', 'actY', 'actList', 'inactList', 'groupStart',
   'sum', 'qmax', 'qmin', 'limitedC', 'er', 'filt', 'se', 'sy', 'par', 'args', 'result',
   ...MOMENT_ARRAYS,
+  // the moments' six weight arrays of K values (momentWeights2D), contiguous (read by the WebAssembly moments)
+  'momentWeights',
   // per thread: three vectors of N and two lines of max(nx, ny) (the solves', line operators' and G_k's
   // scratch, in the arena so that the WebAssembly kernels can address it); `lineScratchSize` values per thread
   'lineScratch',
@@ -213,7 +215,7 @@ export class Kinetic2DKernels {
       }
       case Task2D.MOMENTS: {
         const [p0, p1] = share(this.N);
-        momentsCells2D(this.N, this.L.K, (this.mw ??= momentWeights2D(this.L.w, this.L.vx, this.L.vy)), this.arg(Arg.QMOM), this.momentArrays(), p0, p1);
+        this.moments(p0, p1);
         break;
       }
       default:
@@ -222,6 +224,21 @@ export class Kinetic2DKernels {
   }
 
   private mw: Float64Array[] | null = null;
+
+  /** The MOMENTS task on the cells [p0, p1): WebAssembly on pairs of cells where it runs, JavaScript for an odd last one (the same bytes). */
+  private moments(p0: number, p1: number): void {
+    const q = this.arg(Arg.QMOM);
+    const out = this.momentArrays();
+    const wk = (this.mw ??= momentWeights2D(this.L.w, this.L.vx, this.L.vy));
+    let p = p0;
+    const wm = this.f('momentWeights');
+    if (this.wasm && this.wasmBuffers.has(q.buffer)) {
+      this.wasmCalls++;
+      p = p0 + 2 * ((p1 - p0) >> 1);
+      if (p > p0) this.wasm.moments(this.N, this.L.K, wm.byteOffset, q.byteOffset, out.s0.byteOffset, out.q2.byteOffset, out.jx.byteOffset, out.jy.byteOffset, out.exx.byteOffset, out.exy.byteOffset, out.eyy.byteOffset, out.qmin.byteOffset, out.qmax.byteOffset, p0, p);
+    }
+    if (p < p1) momentsCells2D(this.N, this.L.K, wk, q, out, p, p1);
+  }
 
   /** The MOMENTS task's output arrays. */
   momentArrays(): LevelMomentArrays {

@@ -35,7 +35,7 @@ import { SharedArena } from '../parallel/arena.js';
 import { Parallel, workspaceRegistry } from '../parallel/pool.js';
 import { Arg, FIXED_ARRAYS, Kinetic2DKernels, MOMENT_ARRAYS, Par, Task2D, VELOCITY_GROUPS, lineScratchSize, type Kinetic2DLayout } from './kernels2d.js';
 import { kernelMemory } from '../wasm/kernels.js';
-import type { LevelMomentArrays } from '../microMacro/moments.js';
+import { momentWeights2D, type LevelMomentArrays } from '../microMacro/moments.js';
 
 /** γ < e^-69 ≈ 1e-30 counts as 0 (the velocity leaves the Schur complement; far below round-off). */
 const GAMMA_CUTOFF = 69;
@@ -163,6 +163,11 @@ export class Kinetic2D extends MicroMacroStepper {
       result: () => arena.i32(Math.max(2, this.threads)),
     };
     for (const name of MOMENT_ARRAYS) own[name] = () => arena.f64(N);
+    own.momentWeights = () => {
+      const a = arena.f64(6 * K);
+      momentWeights2D(w, vx, vy).forEach((m, i) => a.set(m, i * K));
+      return a;
+    };
     own.lineScratch = () => arena.f64(this.threads * lineScratchSize(nx, ny));
     const ids: Record<string, number> = {};
     for (const name of FIXED_ARRAYS) {

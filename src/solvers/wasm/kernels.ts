@@ -1,7 +1,8 @@
 /**
- * The WebAssembly kernels (factored2d.wat, kernels2d.wat, compiled to .wasm next to this module at build
+ * The WebAssembly kernels (factored2d.wat, kernels2d.wat, moments2d.wat, compiled to .wasm next to this module at build
  * time by scripts/build-wasm.mjs): the 2D per-velocity x- and y-line factorisations and solves and the line
- * operators of ../transport/factored2d.ts, and G_k x and the face sums of ../kinetic/kernels2d.ts, bitwise
+ * operators of ../transport/factored2d.ts, G_k x and the face sums of ../kinetic/kernels2d.ts, and the per-cell
+ * moments of a level for the series rows (../microMacro/moments.ts), bitwise
  * the same as the JavaScript (same IEEE operations in the same order; test/factored2d.test.ts,
  * test/kinetic2d.test.ts).
  *
@@ -30,9 +31,11 @@ export interface WasmKernels {
   addSum(out: number, u: number, v: number, n: number): void;
   hist(out: number, qN: number, qO: number, e: number, hr: number, a1: number, a2: number, n: number, withE: number): void;
   subtract(out: number, t: number, n: number): void;
+  /** moments2d.wat: momentsCells2D on the cells [p0, p1), p1 − p0 even; wk the six weight arrays (K each, contiguous). */
+  moments(N: number, K: number, wk: number, q: number, s0: number, q2: number, jx: number, jy: number, exx: number, exy: number, eyy: number, qmin: number, qmax: number, p0: number, p1: number): void;
 }
 
-const MODULES = ['factored2d.wasm', 'kernels2d.wasm'];
+const MODULES = ['factored2d.wasm', 'kernels2d.wasm', 'moments2d.wasm'];
 let compiled: WebAssembly.Module[] | null | undefined;
 let loadError = '';
 
