@@ -24,6 +24,7 @@ import { powerLaw } from '../src/models/rate.js';
 import { KERNELS_ENV, wasmKernels } from '../src/solvers/wasm/kernels.js';
 import { SharedArena } from '../src/solvers/parallel/arena.js';
 import { factorColsRef, factorRowsRef, scaleByRef, solveColsRef, solveRowsRef } from '../test/support/factored2dReference.js';
+import { listArg, loadLine } from './args.js';
 
 export interface LinesRow {
   n: number;
@@ -179,20 +180,15 @@ export function benchStep(opts: { grids?: number[]; eps?: number[]; threads?: nu
   return rows;
 }
 
-function list(args: string[], flag: string): number[] | undefined {
-  const i = args.indexOf(flag);
-  return i >= 0 ? args[i + 1].split(',').map(Number) : undefined;
-}
-
 if (import.meta.url === `file://${process.argv[1]}`) {
   const args = process.argv.slice(2);
-  console.log(`load average ${os.loadavg().map((v) => v.toFixed(2)).join(' ')} on ${os.cpus().length} cores`);
+  console.log(loadLine());
   if (!args.includes('--no-kernels')) {
-    const rows = benchLines({ grids: list(args, '--grids'), reps: list(args, '--reps')?.[0] });
+    const rows = benchLines({ grids: listArg(args, '--grids'), reps: listArg(args, '--reps')?.[0] });
     console.table(rows.map((r) => ({ ...r, reference: +r.reference.toFixed(2), kernelNs: +r.kernelNs.toFixed(2), speedup: +r.speedup.toFixed(2), wasmNs: +r.wasmNs.toFixed(2) })));
   }
   if (!args.includes('--no-step')) {
-    const rows = benchStep({ grids: list(args, '--step-grids'), eps: list(args, '--eps'), threads: list(args, '--threads'), steps: list(args, '--steps')?.[0] });
+    const rows = benchStep({ grids: listArg(args, '--step-grids'), eps: listArg(args, '--eps'), threads: listArg(args, '--threads'), steps: listArg(args, '--steps')?.[0] });
     console.table(rows.map((r) => ({ ...r, js: +r.js.toFixed(1), wasm: +r.wasm.toFixed(1), speedup: +r.speedup.toFixed(2) })));
   }
   console.log(`load average ${os.loadavg().map((v) => v.toFixed(2)).join(' ')}`);

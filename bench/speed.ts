@@ -27,6 +27,7 @@ import { velocityGrid } from '../src/velocity/gaussHermite.js';
 import { powerLaw } from '../src/models/rate.js';
 import { validateConfig } from '../src/config/validate.js';
 import { buildProblem } from '../src/simulation/build.js';
+import { listArg, loadLine } from './args.js';
 
 export interface SpeedRow {
   case: string;
@@ -177,20 +178,15 @@ export function benchSpeed(opts: SpeedOptions = {}): SpeedRow[] {
   return rows;
 }
 
-function list(args: string[], flag: string): number[] | undefined {
-  const i = args.indexOf(flag);
-  return i >= 0 ? args[i + 1].split(',').map(Number) : undefined;
-}
-
 if (import.meta.url === `file://${process.argv[1]}`) {
   const args = process.argv.slice(2);
   const quick = args.includes('--quick');
-  console.log(`load average ${os.loadavg().map((x) => x.toFixed(2)).join(' ')} on ${os.cpus().length} cores`);
+  console.log(loadLine());
   const fmt = (x: number) => (Number.isNaN(x) ? '-' : x.toFixed(1));
   benchSpeed({
-    grids: list(args, '--grids') ?? (quick ? [128] : undefined),
-    eps: list(args, '--eps') ?? (quick ? [0.1, 1e-2, 1e-8] : undefined),
-    threads: list(args, '--threads'),
+    grids: listArg(args, '--grids') ?? (quick ? [128] : undefined),
+    eps: listArg(args, '--eps') ?? (quick ? [0.1, 1e-2, 1e-8] : undefined),
+    threads: listArg(args, '--threads'),
     cli: !args.includes('--no-cli'),
     rows: !args.includes('--no-rows'),
     oneD: !args.includes('--no-1d'),
