@@ -97,7 +97,8 @@ export interface MicroMacroOptions {
    * form), 'exact' (a reference: GMRES per velocity to round-off, no splitting term; tens of times slower) or
    * 'plain' (the unstabilised factorisation, for comparisons: its Schur complement can be nearly singular).
    * In a 2D box with diffuse, absorbing or inflow walls the scheme has no splitting term (GMRES on the whole
-   * system); there 'exact' makes its preconditioner use the banded LU of every block, never the factored lines.
+   * system); there 'exact' makes its preconditioner use the banded LU of every block, never the factored lines
+   * (where the banded factors fit in memory: kinetic2dWalls.ts WALLS2D_BANDED_MAX_DOUBLES).
    */
   perVelocitySolve?: 'factored' | 'exact' | 'plain';
   /**
