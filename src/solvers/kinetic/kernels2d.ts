@@ -22,7 +22,7 @@ import { projectQCells } from '../limiter.js';
 import { estimateSumsCells } from '../microMacro/levels.js';
 import { momentWeights2D, momentsCells2D, type LevelMomentArrays } from '../microMacro/moments.js';
 import type { ArenaArray } from '../parallel/arena.js';
-import { Gmres, type LinearOperator } from '../linear/gmres.js';
+import { ExactVelocitySolve } from './exactVelocitySolve.js';
 import { wasmKernels, type WasmKernels } from '../wasm/kernels.js';
 
 /** Number of velocity groups (fixed, independent of the thread count: it fixes the summation order). */
@@ -130,7 +130,7 @@ export class Kinetic2DKernels {
   private readonly lineA: Float64Array;
   private readonly lineB: Float64Array;
   private readonly southBuf: Float64Array;
-  private exact: { gmres: Gmres; k: number; op: LinearOperator; r: Float64Array; y: Float64Array } | null = null;
+  private exact: ExactVelocitySolve | null = null;
 
   /** The WebAssembly line kernels on the arena's memory (null: the JavaScript ones). */
   private readonly wasm: WasmKernels | null;
@@ -376,44 +376,20 @@ export class Kinetic2DKernels {
     for (let p = 0; p < N; p++) out[p] += t[p] + aC[p] * x[off + p];
   }
 
-  /** Inner GMRES iterations of the reference mode (this thread). */
-  exactIterations = 0;
-
-  /** Reference mode: x <- M_k^{-1} x by GMRES(60) right-preconditioned with the plain factorisation (relative residual 1e-12). */
+  /** Reference mode: x <- M_k^{-1} x (./exactVelocitySolve.ts); a velocity active in one direction only is its line solve. */
   private solveExact(k: number, x: Float64Array, off: number): void {
-    const N = this.N;
     const ax = (this.a.actX as Uint8Array)[k];
     const ay = (this.a.actY as Uint8Array)[k];
     if (!(ax && ay)) {
       this.solveFactored(k, x, off); // one direction (or none): the lines are the exact operator
       return;
     }
-    if (!this.exact) {
-      const self = this;
-      const ex = {
-        gmres: new Gmres(N, 60),
-        k: 0,
-        r: new Float64Array(N),
-        y: new Float64Array(N),
-        op: {
-          apply(v: Float64Array, out: Float64Array): void {
-            self.applyM(ex.k, v, 0, out);
-          },
-          precondition(r: Float64Array, zz: Float64Array): void {
-            zz.set(r);
-            self.solveFactored(ex.k, zz, 0);
-          },
-        } as LinearOperator,
-      };
-      this.exact = ex;
-    }
-    const ex = this.exact;
-    ex.k = k;
-    for (let p = 0; p < N; p++) ex.r[p] = x[off + p];
-    const out = ex.gmres.solve(ex.op, ex.r, ex.y, 1e-12, 3000, true);
-    this.exactIterations += out.iterations;
-    if (!(out.relResidual <= 1e-10)) throw new Error(`exact per-velocity solve did not converge (velocity ${k}, relative residual ${out.relResidual})`);
-    for (let p = 0; p < N; p++) x[off + p] = ex.y[p];
+    this.exact ??= new ExactVelocitySolve(
+      this.N,
+      (kk, v, out) => this.applyM(kk, v, 0, out),
+      (kk, z) => this.solveFactored(kk, z, 0),
+    );
+    this.exact.solve(k, x, off);
   }
 
   /** out = E_k q (the splitting term of the stabilised factorisation: Ax + Ay + (Ax + Tx) a^{-1} (Ay + Ty)); out must not be t1 or t3. */
