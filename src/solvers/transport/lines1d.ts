@@ -21,8 +21,9 @@
  * WebAssembly (../wasm/lines1d.wat, bitwise the same): when every velocity is active (act[j] = j), their
  * count is even and the arrays live in the kernels' memory (allocated through a SharedArena on
  * kernelMemory(), see attachWasm), the row sweeps of lineFactorForward, lineFactorBackward,
- * lineFactorBorder, forwardG, backwardW and correctBorder run there (f64x2 over the velocities); the
- * reductions over the velocities (faceAcc, schurBorder) and the other cases stay in JavaScript.
+ * lineFactorBorder, forwardG, backwardW and correctBorder run there (f64x2 over the velocities), and the
+ * face sums of faceAcc and schurBorder (f64x2 over two faces, each face's sum over the velocities in the
+ * same order); the other cases stay in JavaScript.
  * V8: each hot loop nest is its own method with nothing after it.
  */
 import type { ApFaces1D } from './apFaces1d.js';
@@ -418,7 +419,11 @@ export class InterleavedLines1D {
     const { N, K, gamA, kc } = this;
     const { act, acc } = this.faces;
     const Ka = this.faces.nAct;
-    
+    const wk = this.kernels(q, acc);
+    if (wk) {
+      wk.faceSums(N, K, 0, N, q.byteOffset, gamA.byteOffset, kc.byteOffset, 0, 0, 0, 0, acc.byteOffset);
+      return;
+    }
     for (let f = 0; f < N; f++) {
       const fp = f + 1 === N ? 0 : f + 1;
       const rb = f * Ka;
@@ -461,6 +466,12 @@ export class InterleavedLines1D {
     }
     acc[m - 1] = Pl;
     acc[m] = Pm;
+    // (x_0 = y_0 - s z_0 again there: y_0 = wbuf row 0 after backwardW)
+    const wk = this.kernels(wbuf, acc);
+    if (wk) {
+      wk.faceSums(N, this.K, 0, m - 1, 0, gamA.byteOffset, kc.byteOffset, wbuf.byteOffset, fz.byteOffset, sv.byteOffset, 1, acc.byteOffset);
+      return;
+    }
     for (let f = 0; f < m - 1; f++) {
       const rb = f * Ka;
       const rn = rb + Ka;

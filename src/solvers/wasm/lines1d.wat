@@ -178,4 +178,58 @@
       (local.set $rb (i32.sub (local.get $rb) (local.get $rowb)))
       (br $li)))
   )
+;; The face sums acc_f = sum over j (in order) of kc_j gamma_f,j (X_f,j + X_f+1,j) for the faces f0 <= f < f1 (the
+  ;; face after N-1 is 0): X = q (sub = 0, InterleavedLines1D.faceAcc) or X = wbuf - sv fz (sub = 1, the loop of
+  ;; schurBorder). Two faces at once, one per lane (each lane's sum in the JavaScript's order); a last odd face
+  ;; runs in both lanes.
+  (func (export "faceSums")
+    (param $N i32) (param $K i32) (param $f0 i32) (param $f1 i32) (param $q i32) (param $gam i32) (param $kc i32)
+    (param $wbuf i32) (param $fz i32) (param $sv i32) (param $sub i32) (param $acc i32)
+    (local $rowb i32) (local $f i32) (local $ra i32) (local $ran i32) (local $rb i32) (local $rbn i32) (local $j i32) (local $two i32)
+    (local $P v128) (local $xa v128) (local $xb v128) (local $sj v128)
+    (local.set $rowb (i32.shl (local.get $K) (i32.const 3)))
+    (local.set $f (local.get $f0))
+    (block $df (loop $lf
+      (br_if $df (i32.ge_u (local.get $f) (local.get $f1)))
+      ;; lane 0: face f (rows ra, ran); lane 1: face f + 1 (rows rb, rbn), or face f again when it is the last
+      (local.set $two (i32.lt_u (i32.add (local.get $f) (i32.const 1)) (local.get $f1)))
+      (local.set $ra (i32.mul (local.get $f) (local.get $rowb)))
+      (local.set $ran (select (i32.const 0) (i32.add (local.get $ra) (local.get $rowb)) (i32.eq (i32.add (local.get $f) (i32.const 1)) (local.get $N))))
+      (local.set $rb (select (local.get $ran) (local.get $ra) (local.get $two)))
+      (local.set $rbn (select
+        (select (i32.const 0) (i32.add (local.get $ran) (local.get $rowb)) (i32.eq (i32.add (local.get $f) (i32.const 2)) (local.get $N)))
+        (local.get $ran) (local.get $two)))
+      (local.set $P (v128.const f64x2 0 0))
+      (local.set $j (i32.const 0))
+      (block $dj (loop $lj
+        (br_if $dj (i32.ge_u (local.get $j) (local.get $rowb)))
+        ;; xa = (X_ra, X_rb), xb = (X_ran, X_rbn) at velocity j
+        (if (local.get $sub)
+          (then
+            (local.set $sj (v128.load64_splat (i32.add (local.get $sv) (local.get $j))))
+            (local.set $xa (f64x2.sub (v128.load64_lane 1 (i32.add (local.get $wbuf) (i32.add (local.get $rb) (local.get $j)))
+                (v128.load64_splat (i32.add (local.get $wbuf) (i32.add (local.get $ra) (local.get $j)))))
+              (f64x2.mul (local.get $sj) (v128.load64_lane 1 (i32.add (local.get $fz) (i32.add (local.get $rb) (local.get $j)))
+                (v128.load64_splat (i32.add (local.get $fz) (i32.add (local.get $ra) (local.get $j))))))))
+            (local.set $xb (f64x2.sub (v128.load64_lane 1 (i32.add (local.get $wbuf) (i32.add (local.get $rbn) (local.get $j)))
+                (v128.load64_splat (i32.add (local.get $wbuf) (i32.add (local.get $ran) (local.get $j)))))
+              (f64x2.mul (local.get $sj) (v128.load64_lane 1 (i32.add (local.get $fz) (i32.add (local.get $rbn) (local.get $j)))
+                (v128.load64_splat (i32.add (local.get $fz) (i32.add (local.get $ran) (local.get $j)))))))))
+          (else
+            (local.set $xa (v128.load64_lane 1 (i32.add (local.get $q) (i32.add (local.get $rb) (local.get $j)))
+              (v128.load64_splat (i32.add (local.get $q) (i32.add (local.get $ra) (local.get $j))))))
+            (local.set $xb (v128.load64_lane 1 (i32.add (local.get $q) (i32.add (local.get $rbn) (local.get $j)))
+              (v128.load64_splat (i32.add (local.get $q) (i32.add (local.get $ran) (local.get $j))))))))
+        ;; P += kc gamma (xa + xb)
+        (local.set $P (f64x2.add (local.get $P)
+          (f64x2.mul (f64x2.mul (v128.load64_splat (i32.add (local.get $kc) (local.get $j)))
+              (v128.load64_lane 1 (i32.add (local.get $gam) (i32.add (local.get $rb) (local.get $j))) (v128.load64_splat (i32.add (local.get $gam) (i32.add (local.get $ra) (local.get $j))))))
+            (f64x2.add (local.get $xa) (local.get $xb)))))
+        (local.set $j (i32.add (local.get $j) (i32.const 8)))
+        (br $lj)))
+      (f64.store (i32.add (local.get $acc) (i32.shl (local.get $f) (i32.const 3))) (f64x2.extract_lane 0 (local.get $P)))
+      (if (local.get $two) (then (f64.store offset=8 (i32.add (local.get $acc) (i32.shl (local.get $f) (i32.const 3))) (f64x2.extract_lane 1 (local.get $P)))))
+      (local.set $f (i32.add (local.get $f) (i32.add (i32.const 1) (local.get $two))))
+      (br $lf)))
+  )
 )
