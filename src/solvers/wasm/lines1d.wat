@@ -180,13 +180,13 @@
   )
 ;; The face sums acc_f = sum over j (in order) of kc_j gamma_f,j (X_f,j + X_f+1,j) for the faces f0 <= f < f1 (the
   ;; face after N-1 is 0): X = q (sub = 0, InterleavedLines1D.faceAcc) or X = wbuf - sv fz (sub = 1, the loop of
-  ;; schurBorder). Two faces at once, one per lane (each lane's sum in the JavaScript's order); a last odd face
-  ;; runs in both lanes.
+  ;; schurBorder). Two faces at once: the terms of velocities j, j+1 in f64x2 for each face, transposed so that
+  ;; each lane sums one face's terms in the JavaScript's order; a last odd face runs in both lanes.
   (func (export "faceSums")
     (param $N i32) (param $K i32) (param $f0 i32) (param $f1 i32) (param $q i32) (param $gam i32) (param $kc i32)
     (param $wbuf i32) (param $fz i32) (param $sv i32) (param $sub i32) (param $acc i32)
     (local $rowb i32) (local $f i32) (local $ra i32) (local $ran i32) (local $rb i32) (local $rbn i32) (local $j i32) (local $two i32)
-    (local $P v128) (local $xa v128) (local $xb v128) (local $sj v128)
+    (local $P v128) (local $kj v128) (local $ta v128) (local $tb v128) (local $sj v128)
     (local.set $rowb (i32.shl (local.get $K) (i32.const 3)))
     (local.set $f (local.get $f0))
     (block $df (loop $lf
@@ -201,32 +201,42 @@
         (local.get $ran) (local.get $two)))
       (local.set $P (v128.const f64x2 0 0))
       (local.set $j (i32.const 0))
-      (block $dj (loop $lj
-        (br_if $dj (i32.ge_u (local.get $j) (local.get $rowb)))
-        ;; xa = (X_ra, X_rb), xb = (X_ran, X_rbn) at velocity j
-        (if (local.get $sub)
-          (then
-            (local.set $sj (v128.load64_splat (i32.add (local.get $sv) (local.get $j))))
-            (local.set $xa (f64x2.sub (v128.load64_lane 1 (i32.add (local.get $wbuf) (i32.add (local.get $rb) (local.get $j)))
-                (v128.load64_splat (i32.add (local.get $wbuf) (i32.add (local.get $ra) (local.get $j)))))
-              (f64x2.mul (local.get $sj) (v128.load64_lane 1 (i32.add (local.get $fz) (i32.add (local.get $rb) (local.get $j)))
-                (v128.load64_splat (i32.add (local.get $fz) (i32.add (local.get $ra) (local.get $j))))))))
-            (local.set $xb (f64x2.sub (v128.load64_lane 1 (i32.add (local.get $wbuf) (i32.add (local.get $rbn) (local.get $j)))
-                (v128.load64_splat (i32.add (local.get $wbuf) (i32.add (local.get $ran) (local.get $j)))))
-              (f64x2.mul (local.get $sj) (v128.load64_lane 1 (i32.add (local.get $fz) (i32.add (local.get $rbn) (local.get $j)))
-                (v128.load64_splat (i32.add (local.get $fz) (i32.add (local.get $ran) (local.get $j)))))))))
-          (else
-            (local.set $xa (v128.load64_lane 1 (i32.add (local.get $q) (i32.add (local.get $rb) (local.get $j)))
-              (v128.load64_splat (i32.add (local.get $q) (i32.add (local.get $ra) (local.get $j))))))
-            (local.set $xb (v128.load64_lane 1 (i32.add (local.get $q) (i32.add (local.get $rbn) (local.get $j)))
-              (v128.load64_splat (i32.add (local.get $q) (i32.add (local.get $ran) (local.get $j))))))))
-        ;; P += kc gamma (xa + xb)
-        (local.set $P (f64x2.add (local.get $P)
-          (f64x2.mul (f64x2.mul (v128.load64_splat (i32.add (local.get $kc) (local.get $j)))
-              (v128.load64_lane 1 (i32.add (local.get $gam) (i32.add (local.get $rb) (local.get $j))) (v128.load64_splat (i32.add (local.get $gam) (i32.add (local.get $ra) (local.get $j))))))
-            (f64x2.add (local.get $xa) (local.get $xb)))))
-        (local.set $j (i32.add (local.get $j) (i32.const 8)))
-        (br $lj)))
+      (if (local.get $sub)
+        (then
+          (block $ds (loop $ls
+            (br_if $ds (i32.ge_u (local.get $j) (local.get $rowb)))
+            (local.set $sj (v128.load (i32.add (local.get $sv) (local.get $j))))
+            (local.set $kj (v128.load (i32.add (local.get $kc) (local.get $j))))
+            (local.set $ta (f64x2.mul (f64x2.mul (local.get $kj) (v128.load (i32.add (local.get $gam) (i32.add (local.get $ra) (local.get $j)))))
+              (f64x2.add (f64x2.sub (v128.load (i32.add (local.get $wbuf) (i32.add (local.get $ra) (local.get $j)))) (f64x2.mul (local.get $sj) (v128.load (i32.add (local.get $fz) (i32.add (local.get $ra) (local.get $j))))))
+                (f64x2.sub (v128.load (i32.add (local.get $wbuf) (i32.add (local.get $ran) (local.get $j)))) (f64x2.mul (local.get $sj) (v128.load (i32.add (local.get $fz) (i32.add (local.get $ran) (local.get $j)))))))))
+            (local.set $tb (f64x2.mul (f64x2.mul (local.get $kj) (v128.load (i32.add (local.get $gam) (i32.add (local.get $rb) (local.get $j)))))
+              (f64x2.add (f64x2.sub (v128.load (i32.add (local.get $wbuf) (i32.add (local.get $rb) (local.get $j)))) (f64x2.mul (local.get $sj) (v128.load (i32.add (local.get $fz) (i32.add (local.get $rb) (local.get $j))))))
+                (f64x2.sub (v128.load (i32.add (local.get $wbuf) (i32.add (local.get $rbn) (local.get $j)))) (f64x2.mul (local.get $sj) (v128.load (i32.add (local.get $fz) (i32.add (local.get $rbn) (local.get $j)))))))))
+            ;; (P + (ta_j, tb_j)) + (ta_j+1, tb_j+1)
+            (local.set $P (f64x2.add (f64x2.add (local.get $P)
+              (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $ta) (local.get $tb)))
+              (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $ta) (local.get $tb))))
+            (local.set $j (i32.add (local.get $j) (i32.const 16)))
+            (br $ls)))
+        )
+        (else
+          (block $dq (loop $lq
+            (br_if $dq (i32.ge_u (local.get $j) (local.get $rowb)))
+            (local.set $kj (v128.load (i32.add (local.get $kc) (local.get $j))))
+            (local.set $ta (f64x2.mul (f64x2.mul (local.get $kj) (v128.load (i32.add (local.get $gam) (i32.add (local.get $ra) (local.get $j)))))
+              (f64x2.add (v128.load (i32.add (local.get $q) (i32.add (local.get $ra) (local.get $j))))
+                (v128.load (i32.add (local.get $q) (i32.add (local.get $ran) (local.get $j)))))))
+            (local.set $tb (f64x2.mul (f64x2.mul (local.get $kj) (v128.load (i32.add (local.get $gam) (i32.add (local.get $rb) (local.get $j)))))
+              (f64x2.add (v128.load (i32.add (local.get $q) (i32.add (local.get $rb) (local.get $j))))
+                (v128.load (i32.add (local.get $q) (i32.add (local.get $rbn) (local.get $j)))))))
+            ;; (P + (ta_j, tb_j)) + (ta_j+1, tb_j+1)
+            (local.set $P (f64x2.add (f64x2.add (local.get $P)
+              (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $ta) (local.get $tb)))
+              (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $ta) (local.get $tb))))
+            (local.set $j (i32.add (local.get $j) (i32.const 16)))
+            (br $lq)))
+        ))
       (f64.store (i32.add (local.get $acc) (i32.shl (local.get $f) (i32.const 3))) (f64x2.extract_lane 0 (local.get $P)))
       (if (local.get $two) (then (f64.store offset=8 (i32.add (local.get $acc) (i32.shl (local.get $f) (i32.const 3))) (f64x2.extract_lane 1 (local.get $P)))))
       (local.set $f (i32.add (local.get $f) (i32.add (i32.const 1) (local.get $two))))
