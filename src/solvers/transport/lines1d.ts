@@ -18,12 +18,13 @@
  * is applied by forwardG + backwardW + schurBorder (acc in ApFaces1D), the correction q_k −= M_k⁻¹ G_k δ
  * by correct().
  *
- * WebAssembly (../wasm/lines1d.wat, bitwise the same): when every velocity is active (act[j] = j), their
- * count is even and the arrays live in the kernels' memory (allocated through a SharedArena on
- * kernelMemory(), see attachWasm), the row sweeps of lineFactorForward, lineFactorBackward,
- * lineFactorBorder, forwardG, backwardW and correctBorder run there (f64x2 over the velocities), and the
- * face sums of faceAcc and schurBorder (f64x2 over two faces, each face's sum over the velocities in the
- * same order); the other cases stay in JavaScript.
+ * WebAssembly (../wasm/lines1d.wat, bitwise the same): when the arrays live in the kernels' memory
+ * (allocated through a SharedArena on kernelMemory(), see attachWasm) and the active velocities are an even
+ * number, the row sweeps of forwardG and backwardW and the face sums of schurBorder run there (f64x2 over
+ * the velocities; the face sums two faces at a time, each face's sum over the velocities in the same
+ * order); when moreover every velocity is active (act[j] = j: q is indexed like the work arrays), also
+ * those of lineFactorForward, lineFactorBackward, lineFactorBorder, correctBorder and faceAcc. The other
+ * cases stay in JavaScript.
  * V8: each hot loop nest is its own method with nothing after it.
  */
 import type { ApFaces1D } from './apFaces1d.js';
@@ -100,10 +101,14 @@ export class InterleavedLines1D {
     if (this.wasmBuffers.has(this.gamA.buffer) && this.wasmBuffers.has(this.xs.buffer) && this.wasmBuffers.has(this.faces.Df.buffer)) this.wasm = kernels;
   }
 
-  /** The WebAssembly kernels when every velocity is active, their count even and these arrays in the memory. */
-  private kernels(a: Float64Array, b: Float64Array = a, c: Float64Array = a, d: Float64Array = a, e: Float64Array = a, f: Float64Array = a): WasmKernels | null {
+  /**
+   * The WebAssembly kernels when the active velocities are a positive even number (`all`: and every velocity is
+   * active, for the kernels that index q) and these arrays are in the memory.
+   */
+  private kernels(all: boolean, a: Float64Array, b: Float64Array = a, c: Float64Array = a, d: Float64Array = a, e: Float64Array = a, f: Float64Array = a): WasmKernels | null {
     const w = this.wasm;
-    if (w === null || this.faces.nAct !== this.K || (this.K & 1) !== 0) return null;
+    const Ka = this.faces.nAct;
+    if (w === null || Ka === 0 || (Ka & 1) !== 0 || (all && Ka !== this.K)) return null;
     const bufs = this.wasmBuffers;
     if (!bufs.has(a.buffer) || !bufs.has(b.buffer) || !bufs.has(c.buffer) || !bufs.has(d.buffer) || !bufs.has(e.buffer) || !bufs.has(f.buffer)) return null;
     this.wasmCalls++;
@@ -188,7 +193,7 @@ export class InterleavedLines1D {
         wP[j] = 0;
       }
     }
-    const wk = this.kernels(q, qN, qO, x, aC, histRho);
+    const wk = this.kernels(true, q, qN, qO, x, aC, histRho);
     if (wk) {
       wk.lineFactorForward(N, K, c0, c, a1, a2, x.byteOffset, Df.byteOffset, aC.byteOffset, histRho.byteOffset, qN.byteOffset, qO.byteOffset, q.byteOffset,
         gamA.byteOffset, finv.byteOffset, fz.byteOffset, ka.byteOffset, kb.byteOffset, ks.byteOffset, phiP.byteOffset, cpP.byteOffset, zP.byteOffset, wP.byteOffset);
@@ -249,7 +254,7 @@ export class InterleavedLines1D {
       zN[j] = fz[rbl + j];
       yN[j] = q[qbl + act[j]];
     }
-    const wk = this.kernels(q);
+    const wk = this.kernels(true, q);
     if (wk) {
       wk.lineFactorBackward(N, K, q.byteOffset, gamA.byteOffset, finv.byteOffset, fz.byteOffset, ks.byteOffset, zN.byteOffset, yN.byteOffset);
       return;
@@ -287,7 +292,7 @@ export class InterleavedLines1D {
       q[m * K + k] = s;
       sv[j] = s;
     }
-    const wk = this.kernels(q);
+    const wk = this.kernels(true, q);
     if (wk) {
       wk.borderRows(N, K, q.byteOffset, fz.byteOffset, 0, sv.byteOffset, 0);
       return;
@@ -327,14 +332,14 @@ export class InterleavedLines1D {
         wP[j] = 0;
       }
     }
-    const wk = this.kernels(wbuf);
+    const wk = this.kernels(false, wbuf);
     if (wk) {
       let xw = x;
       if (!this.wasmBuffers.has(x.buffer)) {
         xw = this.xs;
         xw.set(x);
       }
-      wk.forwardG(N, this.K, c0, c, xw.byteOffset, Df.byteOffset, gamA.byteOffset, finv.byteOffset, wbuf.byteOffset, ka.byteOffset, kb.byteOffset, ks.byteOffset, phiP.byteOffset, wP.byteOffset);
+      wk.forwardG(N, Ka, c0, c, xw.byteOffset, Df.byteOffset, gamA.byteOffset, finv.byteOffset, wbuf.byteOffset, ka.byteOffset, kb.byteOffset, ks.byteOffset, phiP.byteOffset, wP.byteOffset);
       return;
     }
     for (let i = 0; i < m; i++) {
@@ -366,9 +371,9 @@ export class InterleavedLines1D {
     const yN = this.run3;
     const rbl = (m - 1) * Ka;
     for (let j = 0; j < Ka; j++) yN[j] = wbuf[rbl + j];
-    const wk = this.kernels(wbuf);
+    const wk = this.kernels(false, wbuf);
     if (wk) {
-      wk.backwardW(N, this.K, gamA.byteOffset, finv.byteOffset, wbuf.byteOffset, ks.byteOffset, yN.byteOffset);
+      wk.backwardW(N, Ka, gamA.byteOffset, finv.byteOffset, wbuf.byteOffset, ks.byteOffset, yN.byteOffset);
       return;
     }
     for (let i = m - 2; i >= 0; i--) {
@@ -402,7 +407,7 @@ export class InterleavedLines1D {
       sv[j] = s;
       q[m * K + act[j]] -= s;
     }
-    const wk = this.kernels(q);
+    const wk = this.kernels(true, q);
     if (wk) {
       wk.borderRows(N, K, q.byteOffset, fz.byteOffset, wbuf.byteOffset, sv.byteOffset, 1);
       return;
@@ -419,7 +424,7 @@ export class InterleavedLines1D {
     const { N, K, gamA, kc } = this;
     const { act, acc } = this.faces;
     const Ka = this.faces.nAct;
-    const wk = this.kernels(q, acc);
+    const wk = this.kernels(true, q, acc);
     if (wk) {
       wk.faceSums(N, K, 0, N, q.byteOffset, gamA.byteOffset, kc.byteOffset, 0, 0, 0, 0, acc.byteOffset);
       return;
@@ -467,9 +472,9 @@ export class InterleavedLines1D {
     acc[m - 1] = Pl;
     acc[m] = Pm;
     // (x_0 = y_0 - s z_0 again there: y_0 = wbuf row 0 after backwardW)
-    const wk = this.kernels(wbuf, acc);
+    const wk = this.kernels(false, wbuf, acc);
     if (wk) {
-      wk.faceSums(N, this.K, 0, m - 1, 0, gamA.byteOffset, kc.byteOffset, wbuf.byteOffset, fz.byteOffset, sv.byteOffset, 1, acc.byteOffset);
+      wk.faceSums(N, Ka, 0, m - 1, 0, gamA.byteOffset, kc.byteOffset, wbuf.byteOffset, fz.byteOffset, sv.byteOffset, 1, acc.byteOffset);
       return;
     }
     for (let f = 0; f < m - 1; f++) {

@@ -1,9 +1,10 @@
-;; WebAssembly twins of the interleaved 1D line kernels of src/solvers/transport/lines1d.ts (InterleavedLines1D)
-;; for the case where every velocity is active (act[j] = j, so q, qN, qO rows are contiguous like the work
-;; arrays) and their count K is even (f64x2 over the velocities j). The same IEEE operations in the same
-;; order as the JavaScript, so bitwise the same results (test/lines1d.test.ts). Pointers are byte addresses
-;; in the imported (shared) memory; every array is [row * K + j]. Built by scripts/build-wasm.mjs; loaded
-;; by kernels.ts.
+;; WebAssembly twins of the interleaved 1D line kernels of src/solvers/transport/lines1d.ts (InterleavedLines1D):
+;; f64x2 over the active velocities j, whose number K (the row length of every array here, [row * K + j]) is even.
+;; The kernels that index q (lineFactorForward, lineFactorBackward, borderRows, faceSums with sub = 0) are
+;; called only when every velocity is active (act[j] = j: q's rows are then contiguous like the work arrays).
+;; The same IEEE operations in the same order as the JavaScript, so bitwise the same results
+;; (test/lines1d.test.ts). Pointers are byte addresses in the imported (shared) memory. Built by
+;; scripts/build-wasm.mjs; loaded by kernels.ts.
 (module
   (import "env" "memory" (memory 1 65536 shared))
   ;; Rows 0..m-1 of InterleavedLines1D.lineFactorForward (the last row's prologue stays in JavaScript).
