@@ -1,10 +1,10 @@
 /**
- * The WebAssembly kernels (factored2d.wat, kernels2d.wat, moments2d.wat, compiled to .wasm next to this module at build
- * time by scripts/build-wasm.mjs): the 2D per-velocity x- and y-line factorisations and solves and the line
- * operators of ../transport/factored2d.ts, G_k x and the face sums of ../kinetic/kernels2d.ts, and the per-cell
- * moments of a level for the series rows (../microMacro/moments.ts), bitwise
- * the same as the JavaScript (same IEEE operations in the same order; test/factored2d.test.ts,
- * test/kinetic2d.test.ts).
+ * The WebAssembly kernels (factored2d.wat, kernels2d.wat, moments2d.wat, lines1d.wat, compiled to .wasm next to this
+ * module at build time by scripts/build-wasm.mjs): the 2D per-velocity x- and y-line factorisations and solves and
+ * the line operators of ../transport/factored2d.ts, G_k x and the face sums of ../kinetic/kernels2d.ts, the per-cell
+ * moments of a level for the series rows (../microMacro/moments.ts), and the 1D interleaved line sweeps of
+ * ../transport/lines1d.ts, bitwise the same as the JavaScript (same IEEE operations in the same order;
+ * test/factored2d.test.ts, test/kinetic2d.test.ts, test/lines1d.test.ts).
  *
  * They work on arrays inside one shared WebAssembly.Memory: a solver that uses them allocates its arrays
  * in a SharedArena on `kernelMemory()` (../parallel/arena.ts), and every thread instantiates the module
