@@ -1,8 +1,8 @@
 /**
  * The 1D kinetic stepper's WebAssembly line kernels (src/solvers/wasm/lines1d.wat, src/solvers/transport/lines1d.ts):
  * a run gives bitwise the same results with NLBGK_KERNELS=js and =wasm (h, rho, counters, error estimates,
- * checkpoints), and the WebAssembly kernels ran: all of them with 8 velocities, with 7 (v = 0 is never active:
- * 6 of 7) those that do not index q.
+ * checkpoints), and the WebAssembly kernels ran: with 8 velocities every one active (q's rows contiguous), with 7
+ * six (v = 0 is never active: q read and written at the active velocities' offsets).
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';

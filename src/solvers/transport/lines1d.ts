@@ -20,11 +20,10 @@
  *
  * WebAssembly (../wasm/lines1d.wat, bitwise the same): when the arrays live in the kernels' memory
  * (allocated through a SharedArena on kernelMemory(), see attachWasm) and the active velocities are an even
- * number, the row sweeps of forwardG and backwardW and the face sums of schurBorder run there (f64x2 over
- * the velocities; the face sums two faces at a time, each face's sum over the velocities in the same
- * order); when moreover every velocity is active (act[j] = j: q is indexed like the work arrays), also
- * those of lineFactorForward, lineFactorBackward, lineFactorBorder, correctBorder and faceAcc. The other
- * cases stay in JavaScript.
+ * number, the row sweeps of every method but prepare run there (f64x2 over the active velocities; q with
+ * v128 loads when every velocity is active, act[j] = j, else two lanes at q's offsets act[j]; the face sums
+ * two faces at a time, each face's sum over the velocities in the same order). An odd number of active
+ * velocities stays in JavaScript.
  * V8: each hot loop nest is its own method with nothing after it.
  */
 import type { ApFaces1D } from './apFaces1d.js';
@@ -58,6 +57,8 @@ export class InterleavedLines1D {
   private readonly run4: Float64Array;
   /** A copy of a vector that is not in the kernels' memory (GMRES's Krylov vectors), for forwardG. */
   private readonly xs: Float64Array;
+  /** q's byte offsets act[j] * 8 of the active velocities, for the WebAssembly kernels when some are inactive. */
+  private readonly qoff: Int32Array;
   /** The WebAssembly kernels (attachWasm), or null: JavaScript only. */
   private wasm: WasmKernels | null = null;
   private readonly wasmBuffers = new Set<ArrayBufferLike>();
@@ -89,6 +90,7 @@ export class InterleavedLines1D {
     this.run3 = alloc.f64(K);
     this.run4 = alloc.f64(K);
     this.xs = alloc.f64(N);
+    this.qoff = alloc.i32(K);
   }
 
   /**
@@ -101,14 +103,16 @@ export class InterleavedLines1D {
     if (this.wasmBuffers.has(this.gamA.buffer) && this.wasmBuffers.has(this.xs.buffer) && this.wasmBuffers.has(this.faces.Df.buffer)) this.wasm = kernels;
   }
 
-  /**
-   * The WebAssembly kernels when the active velocities are a positive even number (`all`: and every velocity is
-   * active, for the kernels that index q) and these arrays are in the memory.
-   */
-  private kernels(all: boolean, a: Float64Array, b: Float64Array = a, c: Float64Array = a, d: Float64Array = a, e: Float64Array = a, f: Float64Array = a): WasmKernels | null {
+  /** q's offsets for the WebAssembly kernels: 0 when every velocity is active (q's rows contiguous), else qoff. */
+  private offs(): number {
+    return this.faces.nAct === this.K ? 0 : this.qoff.byteOffset;
+  }
+
+  /** The WebAssembly kernels when the active velocities are a positive even number and these arrays are in the memory. */
+  private kernels(a: Float64Array, b: Float64Array = a, c: Float64Array = a, d: Float64Array = a, e: Float64Array = a, f: Float64Array = a): WasmKernels | null {
     const w = this.wasm;
     const Ka = this.faces.nAct;
-    if (w === null || Ka === 0 || (Ka & 1) !== 0 || (all && Ka !== this.K)) return null;
+    if (w === null || Ka === 0 || (Ka & 1) !== 0) return null;
     const bufs = this.wasmBuffers;
     if (!bufs.has(a.buffer) || !bufs.has(b.buffer) || !bufs.has(c.buffer) || !bufs.has(d.buffer) || !bufs.has(e.buffer) || !bufs.has(f.buffer)) return null;
     this.wasmCalls++;
@@ -129,6 +133,7 @@ export class InterleavedLines1D {
       this.ks[j] = (dt * vk) / (eps * 2 * dx);
     }
     if (Ka > 0) this.gatherGamma();
+    for (let j = 0; j < Ka; j++) this.qoff[j] = 8 * act[j];
   }
 
   /** gamA[f * nAct + j] = gamma of the j-th active velocity at face f. */
@@ -193,10 +198,10 @@ export class InterleavedLines1D {
         wP[j] = 0;
       }
     }
-    const wk = this.kernels(true, q, qN, qO, x, aC, histRho);
+    const wk = this.kernels(q, qN, qO, x, aC, histRho);
     if (wk) {
-      wk.lineFactorForward(N, K, c0, c, a1, a2, x.byteOffset, Df.byteOffset, aC.byteOffset, histRho.byteOffset, qN.byteOffset, qO.byteOffset, q.byteOffset,
-        gamA.byteOffset, finv.byteOffset, fz.byteOffset, ka.byteOffset, kb.byteOffset, ks.byteOffset, phiP.byteOffset, cpP.byteOffset, zP.byteOffset, wP.byteOffset);
+      wk.lineFactorForward(N, Ka, c0, c, a1, a2, x.byteOffset, Df.byteOffset, aC.byteOffset, histRho.byteOffset, qN.byteOffset, qO.byteOffset, q.byteOffset,
+        gamA.byteOffset, finv.byteOffset, fz.byteOffset, ka.byteOffset, kb.byteOffset, ks.byteOffset, phiP.byteOffset, cpP.byteOffset, zP.byteOffset, wP.byteOffset, K, this.offs());
       return;
     }
     for (let i = 0; i < m; i++) {
@@ -254,9 +259,9 @@ export class InterleavedLines1D {
       zN[j] = fz[rbl + j];
       yN[j] = q[qbl + act[j]];
     }
-    const wk = this.kernels(true, q);
+    const wk = this.kernels(q);
     if (wk) {
-      wk.lineFactorBackward(N, K, q.byteOffset, gamA.byteOffset, finv.byteOffset, fz.byteOffset, ks.byteOffset, zN.byteOffset, yN.byteOffset);
+      wk.lineFactorBackward(N, Ka, q.byteOffset, gamA.byteOffset, finv.byteOffset, fz.byteOffset, ks.byteOffset, zN.byteOffset, yN.byteOffset, K, this.offs());
       return;
     }
     for (let i = m - 2; i >= 0; i--) {
@@ -292,9 +297,9 @@ export class InterleavedLines1D {
       q[m * K + k] = s;
       sv[j] = s;
     }
-    const wk = this.kernels(true, q);
+    const wk = this.kernels(q);
     if (wk) {
-      wk.borderRows(N, K, q.byteOffset, fz.byteOffset, 0, sv.byteOffset, 0);
+      wk.borderRows(N, Ka, q.byteOffset, fz.byteOffset, 0, sv.byteOffset, 0, K, this.offs());
       return;
     }
     for (let i = 0; i < m; i++) {
@@ -332,7 +337,7 @@ export class InterleavedLines1D {
         wP[j] = 0;
       }
     }
-    const wk = this.kernels(false, wbuf);
+    const wk = this.kernels(wbuf);
     if (wk) {
       let xw = x;
       if (!this.wasmBuffers.has(x.buffer)) {
@@ -371,7 +376,7 @@ export class InterleavedLines1D {
     const yN = this.run3;
     const rbl = (m - 1) * Ka;
     for (let j = 0; j < Ka; j++) yN[j] = wbuf[rbl + j];
-    const wk = this.kernels(false, wbuf);
+    const wk = this.kernels(wbuf);
     if (wk) {
       wk.backwardW(N, Ka, gamA.byteOffset, finv.byteOffset, wbuf.byteOffset, ks.byteOffset, yN.byteOffset);
       return;
@@ -407,9 +412,9 @@ export class InterleavedLines1D {
       sv[j] = s;
       q[m * K + act[j]] -= s;
     }
-    const wk = this.kernels(true, q);
+    const wk = this.kernels(q);
     if (wk) {
-      wk.borderRows(N, K, q.byteOffset, fz.byteOffset, wbuf.byteOffset, sv.byteOffset, 1);
+      wk.borderRows(N, Ka, q.byteOffset, fz.byteOffset, wbuf.byteOffset, sv.byteOffset, 1, K, this.offs());
       return;
     }
     for (let i = 0; i < m; i++) {
@@ -424,9 +429,9 @@ export class InterleavedLines1D {
     const { N, K, gamA, kc } = this;
     const { act, acc } = this.faces;
     const Ka = this.faces.nAct;
-    const wk = this.kernels(true, q, acc);
+    const wk = this.kernels(q, acc);
     if (wk) {
-      wk.faceSums(N, K, 0, N, q.byteOffset, gamA.byteOffset, kc.byteOffset, 0, 0, 0, 0, acc.byteOffset);
+      wk.faceSums(N, Ka, 0, N, q.byteOffset, gamA.byteOffset, kc.byteOffset, 0, 0, 0, 0, acc.byteOffset, K, this.offs());
       return;
     }
     for (let f = 0; f < N; f++) {
@@ -472,9 +477,9 @@ export class InterleavedLines1D {
     acc[m - 1] = Pl;
     acc[m] = Pm;
     // (x_0 = y_0 - s z_0 again there: y_0 = wbuf row 0 after backwardW)
-    const wk = this.kernels(false, wbuf, acc);
+    const wk = this.kernels(wbuf, acc);
     if (wk) {
-      wk.faceSums(N, Ka, 0, m - 1, 0, gamA.byteOffset, kc.byteOffset, wbuf.byteOffset, fz.byteOffset, sv.byteOffset, 1, acc.byteOffset);
+      wk.faceSums(N, Ka, 0, m - 1, 0, gamA.byteOffset, kc.byteOffset, wbuf.byteOffset, fz.byteOffset, sv.byteOffset, 1, acc.byteOffset, 0, 0);
       return;
     }
     for (let f = 0; f < m - 1; f++) {

@@ -1,7 +1,8 @@
 ;; WebAssembly twins of the interleaved 1D line kernels of src/solvers/transport/lines1d.ts (InterleavedLines1D):
 ;; f64x2 over the active velocities j, whose number K (the row length of every array here, [row * K + j]) is even.
-;; The kernels that index q (lineFactorForward, lineFactorBackward, borderRows, faceSums with sub = 0) are
-;; called only when every velocity is active (act[j] = j: q's rows are then contiguous like the work arrays).
+;; The kernels that index q (lineFactorForward, lineFactorBackward, borderRows, faceSums with sub = 0) take q's
+;; row length Kq and offs: 0 when every velocity is active (act[j] = j: q's rows are contiguous like the work
+;; arrays, v128 loads), else the byte offsets act[j] * 8 (Int32), q then read and written two lanes apart.
 ;; The same IEEE operations in the same order as the JavaScript, so bitwise the same results
 ;; (test/lines1d.test.ts). Pointers are byte addresses in the imported (shared) memory. Built by
 ;; scripts/build-wasm.mjs; loaded by kernels.ts.
@@ -12,7 +13,8 @@
     (param $N i32) (param $K i32) (param $c0 f64) (param $c f64) (param $a1 f64) (param $a2 f64)
     (param $x i32) (param $df i32) (param $aC i32) (param $hist i32) (param $qN i32) (param $qO i32) (param $q i32)
     (param $gam i32) (param $finv i32) (param $fz i32) (param $ka i32) (param $kb i32) (param $ks i32)
-    (param $phiP i32) (param $cpP i32) (param $zP i32) (param $wP i32)
+    (param $phiP i32) (param $cpP i32) (param $zP i32) (param $wP i32) (param $Kq i32) (param $offs i32)
+    (local $qrowb i32) (local $qb i32) (local $o0 i32) (local $o1 i32)
     (local $m i32) (local $i i32) (local $rowb i32) (local $rb i32) (local $rbm i32) (local $j i32) (local $xi f64) (local $xip f64)
     (local $S v128) (local $D v128) (local $dfi v128) (local $ai v128) (local $hr v128) (local $c0x v128) (local $e0 v128) (local $e1 v128)
     (local $vc v128) (local $va1 v128) (local $va2 v128) (local $gp v128) (local $gm v128) (local $phi v128) (local $g v128) (local $r v128)
@@ -20,6 +22,7 @@
     (local.set $m (i32.sub (local.get $N) (i32.const 1)))
     (local.set $rowb (i32.shl (local.get $K) (i32.const 3)))
     (local.set $vc (f64x2.splat (local.get $c)))
+    (local.set $qrowb (i32.shl (local.get $Kq) (i32.const 3)))
     (local.set $va1 (f64x2.splat (local.get $a1)))
     (local.set $va2 (f64x2.splat (local.get $a2)))
     (local.set $i (i32.const 0))
@@ -36,10 +39,15 @@
       (local.set $e0 (f64x2.splat (select (f64.const 1) (f64.const 0) (i32.eqz (local.get $i)))))
       (local.set $e1 (f64x2.splat (select (f64.const 1) (f64.const 0) (i32.eq (local.get $i) (i32.sub (local.get $m) (i32.const 1))))))
       (local.set $rb (i32.mul (local.get $i) (local.get $rowb)))
+      (local.set $qb (i32.mul (local.get $i) (local.get $qrowb)))
       (local.set $rbm (select (i32.mul (local.get $m) (local.get $rowb)) (i32.sub (local.get $rb) (local.get $rowb)) (i32.eqz (local.get $i))))
       (local.set $j (i32.const 0))
       (block $dj (loop $lj
         (br_if $dj (i32.ge_u (local.get $j) (local.get $rowb)))
+        ;; q's byte offsets of the active velocities j, j+1 (offs: act[j] * 8 per velocity; 0: contiguous)
+        (if (local.get $offs) (then
+          (local.set $o0 (i32.load (i32.add (local.get $offs) (i32.shr_u (local.get $j) (i32.const 1)))))
+          (local.set $o1 (i32.load offset=4 (i32.add (local.get $offs) (i32.shr_u (local.get $j) (i32.const 1)))))))
         (local.set $gp (v128.load (i32.add (local.get $gam) (i32.add (local.get $rb) (local.get $j)))))
         (local.set $gm (v128.load (i32.add (local.get $gam) (i32.add (local.get $rbm) (local.get $j)))))
         ;; phi = ka S - kb (1 - gp) dfi D
@@ -49,8 +57,12 @@
         (local.set $g (f64x2.add (local.get $c0x) (f64x2.mul (local.get $vc) (f64x2.sub (local.get $phi) (v128.load (i32.add (local.get $phiP) (local.get $j)))))))
         (v128.store (i32.add (local.get $phiP) (local.get $j)) (local.get $phi))
         ;; r = a1 qN - a2 qO + hr - g
-        (local.set $r (f64x2.sub (f64x2.add (f64x2.sub (f64x2.mul (local.get $va1) (v128.load (i32.add (local.get $qN) (i32.add (local.get $rb) (local.get $j)))))
-          (f64x2.mul (local.get $va2) (v128.load (i32.add (local.get $qO) (i32.add (local.get $rb) (local.get $j)))))) (local.get $hr)) (local.get $g)))
+        (local.set $r (f64x2.sub (f64x2.add (f64x2.sub (f64x2.mul (local.get $va1) (if (result v128) (local.get $offs)
+          (then (v128.load64_lane 1 (i32.add (local.get $qN) (i32.add (local.get $qb) (local.get $o1))) (v128.load64_splat (i32.add (local.get $qN) (i32.add (local.get $qb) (local.get $o0))))))
+          (else (v128.load (i32.add (local.get $qN) (i32.add (local.get $qb) (local.get $j)))))))
+          (f64x2.mul (local.get $va2) (if (result v128) (local.get $offs)
+          (then (v128.load64_lane 1 (i32.add (local.get $qO) (i32.add (local.get $qb) (local.get $o1))) (v128.load64_splat (i32.add (local.get $qO) (i32.add (local.get $qb) (local.get $o0))))))
+          (else (v128.load (i32.add (local.get $qO) (i32.add (local.get $qb) (local.get $j)))))))) (local.get $hr)) (local.get $g)))
         (local.set $s (v128.load (i32.add (local.get $ks) (local.get $j))))
         (local.set $di (f64x2.add (local.get $ai) (f64x2.mul (local.get $s) (f64x2.sub (local.get $gp) (local.get $gm)))))
         (local.set $up (f64x2.mul (local.get $s) (local.get $gp)))
@@ -64,7 +76,10 @@
         (v128.store (i32.add (local.get $wP) (local.get $j)) (local.get $wv))
         (v128.store (i32.add (local.get $finv) (i32.add (local.get $rb) (local.get $j))) (local.get $inv))
         (v128.store (i32.add (local.get $fz) (i32.add (local.get $rb) (local.get $j))) (local.get $z))
-        (v128.store (i32.add (local.get $q) (i32.add (local.get $rb) (local.get $j))) (local.get $wv))
+        (if (local.get $offs)
+          (then (v128.store64_lane 0 (i32.add (local.get $q) (i32.add (local.get $qb) (local.get $o0))) (local.get $wv))
+                (v128.store64_lane 1 (i32.add (local.get $q) (i32.add (local.get $qb) (local.get $o1))) (local.get $wv)))
+          (else (v128.store (i32.add (local.get $q) (i32.add (local.get $qb) (local.get $j))) (local.get $wv))))
         (local.set $j (i32.add (local.get $j) (i32.const 16)))
         (br $lj)))
       (local.set $i (i32.add (local.get $i) (i32.const 1)))
@@ -72,50 +87,76 @@
   )
 ;; Rows m-2 .. 0 of InterleavedLines1D.lineFactorBackward; zN, yN hold row m-1's z and y on entry.
   (func (export "lineFactorBackward")
-    (param $N i32) (param $K i32) (param $q i32) (param $gam i32) (param $finv i32) (param $fz i32) (param $ks i32) (param $zN i32) (param $yN i32)
+    (param $N i32) (param $K i32) (param $q i32) (param $gam i32) (param $finv i32) (param $fz i32) (param $ks i32) (param $zN i32) (param $yN i32) (param $Kq i32) (param $offs i32)
+    (local $qrowb i32) (local $qb i32) (local $o0 i32) (local $o1 i32)
     (local $rowb i32) (local $rb i32) (local $j i32) (local $cp v128) (local $z v128) (local $y v128)
     (local.set $rowb (i32.shl (local.get $K) (i32.const 3)))
     ;; rb = (m - 2) * rowb, down to 0
     (local.set $rb (i32.mul (i32.sub (local.get $N) (i32.const 3)) (local.get $rowb)))
+    (local.set $qrowb (i32.shl (local.get $Kq) (i32.const 3)))
+    (local.set $qb (i32.mul (i32.sub (local.get $N) (i32.const 3)) (local.get $qrowb)))
     (block $di (loop $li
       (br_if $di (i32.lt_s (local.get $rb) (i32.const 0)))
       (local.set $j (i32.const 0))
       (block $dj (loop $lj
         (br_if $dj (i32.ge_u (local.get $j) (local.get $rowb)))
+        ;; q's byte offsets of the active velocities j, j+1 (offs: act[j] * 8 per velocity; 0: contiguous)
+        (if (local.get $offs) (then
+          (local.set $o0 (i32.load (i32.add (local.get $offs) (i32.shr_u (local.get $j) (i32.const 1)))))
+          (local.set $o1 (i32.load offset=4 (i32.add (local.get $offs) (i32.shr_u (local.get $j) (i32.const 1)))))))
         ;; cp = ks gamma finv; z = fz - cp zN; y = q - cp yN
         (local.set $cp (f64x2.mul (f64x2.mul (v128.load (i32.add (local.get $ks) (local.get $j))) (v128.load (i32.add (local.get $gam) (i32.add (local.get $rb) (local.get $j)))))
           (v128.load (i32.add (local.get $finv) (i32.add (local.get $rb) (local.get $j))))))
         (local.set $z (f64x2.sub (v128.load (i32.add (local.get $fz) (i32.add (local.get $rb) (local.get $j)))) (f64x2.mul (local.get $cp) (v128.load (i32.add (local.get $zN) (local.get $j))))))
         (v128.store (i32.add (local.get $fz) (i32.add (local.get $rb) (local.get $j))) (local.get $z))
         (v128.store (i32.add (local.get $zN) (local.get $j)) (local.get $z))
-        (local.set $y (f64x2.sub (v128.load (i32.add (local.get $q) (i32.add (local.get $rb) (local.get $j)))) (f64x2.mul (local.get $cp) (v128.load (i32.add (local.get $yN) (local.get $j))))))
-        (v128.store (i32.add (local.get $q) (i32.add (local.get $rb) (local.get $j))) (local.get $y))
+        (local.set $y (f64x2.sub (if (result v128) (local.get $offs)
+          (then (v128.load64_lane 1 (i32.add (local.get $q) (i32.add (local.get $qb) (local.get $o1))) (v128.load64_splat (i32.add (local.get $q) (i32.add (local.get $qb) (local.get $o0))))))
+          (else (v128.load (i32.add (local.get $q) (i32.add (local.get $qb) (local.get $j)))))) (f64x2.mul (local.get $cp) (v128.load (i32.add (local.get $yN) (local.get $j))))))
+        (if (local.get $offs)
+          (then (v128.store64_lane 0 (i32.add (local.get $q) (i32.add (local.get $qb) (local.get $o0))) (local.get $y))
+                (v128.store64_lane 1 (i32.add (local.get $q) (i32.add (local.get $qb) (local.get $o1))) (local.get $y)))
+          (else (v128.store (i32.add (local.get $q) (i32.add (local.get $qb) (local.get $j))) (local.get $y))))
         (v128.store (i32.add (local.get $yN) (local.get $j)) (local.get $y))
         (local.set $j (i32.add (local.get $j) (i32.const 16)))
         (br $lj)))
       (local.set $rb (i32.sub (local.get $rb) (local.get $rowb)))
+      (local.set $qb (i32.sub (local.get $qb) (local.get $qrowb)))
       (br $li)))
   )
   ;; Rows 0..m-1 of InterleavedLines1D.lineFactorBorder (sub = 0: q -= sv fz) and of correctBorder
   ;; (sub = 1: q -= wbuf - sv fz).
   (func (export "borderRows")
-    (param $N i32) (param $K i32) (param $q i32) (param $fz i32) (param $wbuf i32) (param $sv i32) (param $sub i32)
+    (param $N i32) (param $K i32) (param $q i32) (param $fz i32) (param $wbuf i32) (param $sv i32) (param $sub i32) (param $Kq i32) (param $offs i32)
+    (local $qrowb i32) (local $qb i32) (local $o0 i32) (local $o1 i32)
     (local $end i32) (local $rowb i32) (local $p i32) (local $j i32) (local $t v128)
     (local.set $rowb (i32.shl (local.get $K) (i32.const 3)))
     (local.set $end (i32.mul (i32.sub (local.get $N) (i32.const 1)) (local.get $rowb)))
+    (local.set $qrowb (i32.shl (local.get $Kq) (i32.const 3)))
+    (local.set $qb (i32.const 0))
     (local.set $p (i32.const 0))
     (block $di (loop $li
       (br_if $di (i32.ge_u (local.get $p) (local.get $end)))
       (local.set $j (i32.const 0))
       (block $dj (loop $lj
         (br_if $dj (i32.ge_u (local.get $j) (local.get $rowb)))
+        ;; q's byte offsets of the active velocities j, j+1 (offs: act[j] * 8 per velocity; 0: contiguous)
+        (if (local.get $offs) (then
+          (local.set $o0 (i32.load (i32.add (local.get $offs) (i32.shr_u (local.get $j) (i32.const 1)))))
+          (local.set $o1 (i32.load offset=4 (i32.add (local.get $offs) (i32.shr_u (local.get $j) (i32.const 1)))))))
         (local.set $t (f64x2.mul (v128.load (i32.add (local.get $sv) (local.get $j))) (v128.load (i32.add (local.get $fz) (i32.add (local.get $p) (local.get $j))))))
         (if (local.get $sub) (then (local.set $t (f64x2.sub (v128.load (i32.add (local.get $wbuf) (i32.add (local.get $p) (local.get $j)))) (local.get $t)))))
-        (v128.store (i32.add (local.get $q) (i32.add (local.get $p) (local.get $j)))
-          (f64x2.sub (v128.load (i32.add (local.get $q) (i32.add (local.get $p) (local.get $j)))) (local.get $t)))
+        (local.set $t (f64x2.sub (if (result v128) (local.get $offs)
+          (then (v128.load64_lane 1 (i32.add (local.get $q) (i32.add (local.get $qb) (local.get $o1))) (v128.load64_splat (i32.add (local.get $q) (i32.add (local.get $qb) (local.get $o0))))))
+          (else (v128.load (i32.add (local.get $q) (i32.add (local.get $qb) (local.get $j)))))) (local.get $t)))
+        (if (local.get $offs)
+          (then (v128.store64_lane 0 (i32.add (local.get $q) (i32.add (local.get $qb) (local.get $o0))) (local.get $t))
+                (v128.store64_lane 1 (i32.add (local.get $q) (i32.add (local.get $qb) (local.get $o1))) (local.get $t)))
+          (else (v128.store (i32.add (local.get $q) (i32.add (local.get $qb) (local.get $j))) (local.get $t))))
         (local.set $j (i32.add (local.get $j) (i32.const 16)))
         (br $lj)))
       (local.set $p (i32.add (local.get $p) (local.get $rowb)))
+      (local.set $qb (i32.add (local.get $qb) (local.get $qrowb)))
       (br $li)))
   )
   ;; Rows 0..m-1 of InterleavedLines1D.forwardG; phiP, wP hold the prologue's values on entry.
@@ -185,10 +226,12 @@
   ;; each lane sums one face's terms in the JavaScript's order; a last odd face runs in both lanes.
   (func (export "faceSums")
     (param $N i32) (param $K i32) (param $f0 i32) (param $f1 i32) (param $q i32) (param $gam i32) (param $kc i32)
-    (param $wbuf i32) (param $fz i32) (param $sv i32) (param $sub i32) (param $acc i32)
+    (param $wbuf i32) (param $fz i32) (param $sv i32) (param $sub i32) (param $acc i32) (param $Kq i32) (param $offs i32)
+    (local $qrowb i32) (local $qa i32) (local $qan i32) (local $qbr i32) (local $qbn i32) (local $o0 i32) (local $o1 i32)
     (local $rowb i32) (local $f i32) (local $ra i32) (local $ran i32) (local $rb i32) (local $rbn i32) (local $j i32) (local $two i32)
     (local $P v128) (local $kj v128) (local $ta v128) (local $tb v128) (local $sj v128)
     (local.set $rowb (i32.shl (local.get $K) (i32.const 3)))
+    (local.set $qrowb (i32.shl (local.get $Kq) (i32.const 3)))
     (local.set $f (local.get $f0))
     (block $df (loop $lf
       (br_if $df (i32.ge_u (local.get $f) (local.get $f1)))
@@ -200,6 +243,13 @@
       (local.set $rbn (select
         (select (i32.const 0) (i32.add (local.get $ran) (local.get $rowb)) (i32.eq (i32.add (local.get $f) (i32.const 2)) (local.get $N)))
         (local.get $ran) (local.get $two)))
+      ;; the same rows in q (row length Kq)
+      (local.set $qa (i32.mul (local.get $f) (local.get $qrowb)))
+      (local.set $qan (select (i32.const 0) (i32.add (local.get $qa) (local.get $qrowb)) (i32.eq (i32.add (local.get $f) (i32.const 1)) (local.get $N))))
+      (local.set $qbr (select (local.get $qan) (local.get $qa) (local.get $two)))
+      (local.set $qbn (select
+        (select (i32.const 0) (i32.add (local.get $qan) (local.get $qrowb)) (i32.eq (i32.add (local.get $f) (i32.const 2)) (local.get $N)))
+        (local.get $qan) (local.get $two)))
       (local.set $P (v128.const f64x2 0 0))
       (local.set $j (i32.const 0))
       (if (local.get $sub)
@@ -224,13 +274,25 @@
         (else
           (block $dq (loop $lq
             (br_if $dq (i32.ge_u (local.get $j) (local.get $rowb)))
+        ;; q's byte offsets of the active velocities j, j+1 (offs: act[j] * 8 per velocity; 0: contiguous)
+        (if (local.get $offs) (then
+          (local.set $o0 (i32.load (i32.add (local.get $offs) (i32.shr_u (local.get $j) (i32.const 1)))))
+          (local.set $o1 (i32.load offset=4 (i32.add (local.get $offs) (i32.shr_u (local.get $j) (i32.const 1)))))))
             (local.set $kj (v128.load (i32.add (local.get $kc) (local.get $j))))
             (local.set $ta (f64x2.mul (f64x2.mul (local.get $kj) (v128.load (i32.add (local.get $gam) (i32.add (local.get $ra) (local.get $j)))))
-              (f64x2.add (v128.load (i32.add (local.get $q) (i32.add (local.get $ra) (local.get $j))))
-                (v128.load (i32.add (local.get $q) (i32.add (local.get $ran) (local.get $j)))))))
+              (f64x2.add (if (result v128) (local.get $offs)
+          (then (v128.load64_lane 1 (i32.add (local.get $q) (i32.add (local.get $qa) (local.get $o1))) (v128.load64_splat (i32.add (local.get $q) (i32.add (local.get $qa) (local.get $o0))))))
+          (else (v128.load (i32.add (local.get $q) (i32.add (local.get $qa) (local.get $j))))))
+                (if (result v128) (local.get $offs)
+          (then (v128.load64_lane 1 (i32.add (local.get $q) (i32.add (local.get $qan) (local.get $o1))) (v128.load64_splat (i32.add (local.get $q) (i32.add (local.get $qan) (local.get $o0))))))
+          (else (v128.load (i32.add (local.get $q) (i32.add (local.get $qan) (local.get $j)))))))))
             (local.set $tb (f64x2.mul (f64x2.mul (local.get $kj) (v128.load (i32.add (local.get $gam) (i32.add (local.get $rb) (local.get $j)))))
-              (f64x2.add (v128.load (i32.add (local.get $q) (i32.add (local.get $rb) (local.get $j))))
-                (v128.load (i32.add (local.get $q) (i32.add (local.get $rbn) (local.get $j)))))))
+              (f64x2.add (if (result v128) (local.get $offs)
+          (then (v128.load64_lane 1 (i32.add (local.get $q) (i32.add (local.get $qbr) (local.get $o1))) (v128.load64_splat (i32.add (local.get $q) (i32.add (local.get $qbr) (local.get $o0))))))
+          (else (v128.load (i32.add (local.get $q) (i32.add (local.get $qbr) (local.get $j))))))
+                (if (result v128) (local.get $offs)
+          (then (v128.load64_lane 1 (i32.add (local.get $q) (i32.add (local.get $qbn) (local.get $o1))) (v128.load64_splat (i32.add (local.get $q) (i32.add (local.get $qbn) (local.get $o0))))))
+          (else (v128.load (i32.add (local.get $q) (i32.add (local.get $qbn) (local.get $j)))))))))
             ;; (P + (ta_j, tb_j)) + (ta_j+1, tb_j+1)
             (local.set $P (f64x2.add (f64x2.add (local.get $P)
               (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $ta) (local.get $tb)))
