@@ -59,12 +59,12 @@ export class ApFaces1D {
     readonly w: Float64Array,
     readonly dx: number,
     readonly eps: number,
-    /** Where Df and acc live (a SharedArena on a WebAssembly.Memory for the kernels of lines1d.wasm). */
+    /** Where gamG, Df and acc live (a SharedArena on a WebAssembly.Memory for the kernels of lines1d.wasm). */
     alloc: Allocator = plainAllocator,
   ) {
     this.lamC = new Float64Array(N);
     this.Df = alloc.f64(N);
-    this.gamG = new Float64Array(N * K);
+    this.gamG = alloc.f64(N * K);
     this.v2beta = new Float64Array(N);
     this.activeK = new Uint8Array(K);
     this.act = new Int32Array(K);

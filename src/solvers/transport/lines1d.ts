@@ -20,7 +20,7 @@
  *
  * WebAssembly (../wasm/lines1d.wat, bitwise the same): when the arrays live in the kernels' memory
  * (allocated through a SharedArena on kernelMemory(), see attachWasm) and the active velocities are an even
- * number, the row sweeps of every method but prepare run there (f64x2 over the active velocities; q with
+ * number, the row sweeps of every method (and gamma's gather) run there (f64x2 over the active velocities; q with
  * v128 loads when every velocity is active, act[j] = j, else two lanes at q's offsets act[j]; the face sums
  * two faces at a time, each face's sum over the velocities in the same order). An odd number of active
  * velocities stays in JavaScript.
@@ -59,6 +59,8 @@ export class InterleavedLines1D {
   private readonly xs: Float64Array;
   /** q's byte offsets act[j] * 8 of the active velocities, for the WebAssembly kernels when some are inactive. */
   private readonly qoff: Int32Array;
+  /** Byte offsets in faces.gamG of the active velocities' gamma rows (sameAbs[act[j]] * N * 8), for the WebAssembly gather. */
+  private readonly goff: Int32Array;
   /** The WebAssembly kernels (attachWasm), or null: JavaScript only. */
   private wasm: WasmKernels | null = null;
   private readonly wasmBuffers = new Set<ArrayBufferLike>();
@@ -91,6 +93,7 @@ export class InterleavedLines1D {
     this.run4 = alloc.f64(K);
     this.xs = alloc.f64(N);
     this.qoff = alloc.i32(K);
+    this.goff = alloc.i32(K);
   }
 
   /**
@@ -132,8 +135,8 @@ export class InterleavedLines1D {
       this.kc[j] = 0.5 * w[act[j]] * vk;
       this.ks[j] = (dt * vk) / (eps * 2 * dx);
     }
-    if (Ka > 0) this.gatherGamma();
     for (let j = 0; j < Ka; j++) this.qoff[j] = 8 * act[j];
+    if (Ka > 0) this.gatherGamma();
   }
 
   /** gamA[f * nAct + j] = gamma of the j-th active velocity at face f. */
@@ -141,6 +144,13 @@ export class InterleavedLines1D {
     const { N, gamA } = this;
     const { act, sameAbs, gamG } = this.faces;
     const Ka = this.faces.nAct;
+    const wk = this.kernels(gamA, gamG);
+    if (wk) {
+      const goff = this.goff;
+      for (let j = 0; j < Ka; j++) goff[j] = 8 * sameAbs[act[j]] * N;
+      wk.gatherGamma(N, Ka, gamG.byteOffset, goff.byteOffset, gamA.byteOffset);
+      return;
+    }
     for (let j = 0; j < Ka; j++) {
       const b0 = sameAbs[act[j]] * N;
       for (let f = 0; f < N; f++) gamA[f * Ka + j] = gamG[b0 + f];

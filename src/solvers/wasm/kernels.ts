@@ -41,6 +41,7 @@ export interface WasmKernels {
   borderRows(N: number, K: number, q: number, fz: number, wbuf: number, sv: number, sub: number, Kq: number, offs: number): void;
   forwardG(N: number, K: number, c0: number, c: number, x: number, df: number, gam: number, finv: number, wbuf: number, ka: number, kb: number, ks: number, phiP: number, wP: number): void;
   backwardW(N: number, K: number, gam: number, finv: number, wbuf: number, ks: number, yN: number): void;
+  gatherGamma(N: number, K: number, gamG: number, goff: number, gamA: number): void;
   faceSums(N: number, K: number, f0: number, f1: number, q: number, gam: number, kc: number, wbuf: number, fz: number, sv: number, sub: number, acc: number, Kq: number, offs: number): void;
   moments(N: number, K: number, wk: number, q: number, s0: number, q2: number, jx: number, jy: number, exx: number, exy: number, eyy: number, qmin: number, qmax: number, p0: number, p1: number): void;
 }

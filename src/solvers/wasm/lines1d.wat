@@ -305,4 +305,29 @@
       (local.set $f (i32.add (local.get $f) (i32.add (i32.const 1) (local.get $two))))
       (br $lf)))
   )
+;; InterleavedLines1D.gatherGamma: gamA[f * K + j] = gamG[goff_j + f] (goff: the byte offsets of the active
+  ;; velocities' gamma rows, Int32), two velocities per f64x2 store.
+  (func (export "gatherGamma")
+    (param $N i32) (param $K i32) (param $gamG i32) (param $goff i32) (param $gamA i32)
+    (local $rowb i32) (local $fb i32) (local $end i32) (local $rb i32) (local $j i32)
+    (local.set $rowb (i32.shl (local.get $K) (i32.const 3)))
+    (local.set $end (i32.shl (local.get $N) (i32.const 3)))
+    (local.set $fb (i32.const 0))
+    (local.set $rb (i32.const 0))
+    (block $df (loop $lf
+      (br_if $df (i32.ge_u (local.get $fb) (local.get $end)))
+      (local.set $j (i32.const 0))
+      (block $dj (loop $lj
+        (br_if $dj (i32.ge_u (local.get $j) (local.get $rowb)))
+        (v128.store (i32.add (local.get $gamA) (i32.add (local.get $rb) (local.get $j)))
+          (v128.load64_lane 1
+            (i32.add (local.get $gamG) (i32.add (local.get $fb) (i32.load offset=4 (i32.add (local.get $goff) (i32.shr_u (local.get $j) (i32.const 1))))))
+            (v128.load64_splat
+              (i32.add (local.get $gamG) (i32.add (local.get $fb) (i32.load (i32.add (local.get $goff) (i32.shr_u (local.get $j) (i32.const 1)))))))))
+        (local.set $j (i32.add (local.get $j) (i32.const 16)))
+        (br $lj)))
+      (local.set $fb (i32.add (local.get $fb) (i32.const 8)))
+      (local.set $rb (i32.add (local.get $rb) (local.get $rowb)))
+      (br $lf)))
+  )
 )
