@@ -28,6 +28,8 @@ import { BoundLimiter1D } from '../limiter.js';
 import { Levels1D } from '../microMacro/levels.js';
 import type { MicroMacroSetup } from '../microMacro/facade.js';
 import { MicroMacroStepper } from '../microMacro/stepperBase.js';
+import { SharedArena } from '../parallel/arena.js';
+import { kernelMemory, wasmKernels } from '../wasm/kernels.js';
 
 export class Kinetic1D extends MicroMacroStepper {
   protected readonly who = 'KineticSolver';
@@ -81,14 +83,18 @@ export class Kinetic1D extends MicroMacroStepper {
     this.lo = s.lo;
     this.hi = s.hi;
     this.rtol = s.rtol;
-    this.levels = new Levels1D(N, K, this.w, s.h0);
-    this.faces = new ApFaces1D(N, K, this.v, this.w, this.dx, s.eps);
-    this.lines = new InterleavedLines1D(this.faces);
+    // the arrays of the line solves in the WebAssembly kernels' memory when they are chosen (../wasm/kernels.ts)
+    const memory = kernelMemory();
+    const arena = new SharedArena(false, memory);
+    this.levels = new Levels1D(N, K, this.w, s.h0, N, arena);
+    this.faces = new ApFaces1D(N, K, this.v, this.w, this.dx, s.eps, arena);
+    this.lines = new InterleavedLines1D(this.faces, arena);
     this.limiter = new BoundLimiter1D(N, K, this.dx, s.lo, s.hi, s.useLimiter, this.w, 'KineticSolver');
-    this.histRho = new Float64Array(N);
-    this.aC = new Float64Array(N);
+    this.histRho = arena.f64(N);
+    this.aC = arena.f64(N);
     this.res = new Float64Array(N);
-    this.delta = new Float64Array(N);
+    this.delta = arena.f64(N);
+    if (memory && arena.inMemory) this.lines.attachWasm(wasmKernels(memory), arena.arrays);
     this.qMaxC = new Float64Array(N);
     this.qMinC = new Float64Array(N);
     this.run1 = new Float64Array(K);

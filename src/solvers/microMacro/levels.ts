@@ -94,17 +94,19 @@ export class Levels1D {
     h0: Float64Array,
     /** Number of faces with a mass flux: N on the periodic line, N + 1 on an interval with walls. */
     faces = N,
+    /** Where the level arrays live (a SharedArena on a WebAssembly.Memory for the 1D kinetic kernels). */
+    alloc: Allocator = plainAllocator,
   ) {
-    this.rhoN = new Float64Array(N);
-    this.qN = new Float64Array(N * K);
-    this.rhoOld = new Float64Array(N);
-    this.qOld = new Float64Array(N * K);
-    this.rhoOld2 = new Float64Array(N);
-    this.qOld2 = new Float64Array(N * K);
-    this.Fprev = new Float64Array(faces);
-    this.rhoNew = new Float64Array(N);
-    this.qNew = new Float64Array(N * K);
-    this.Fnew = new Float64Array(faces);
+    this.rhoN = alloc.f64(N);
+    this.qN = alloc.f64(N * K);
+    this.rhoOld = alloc.f64(N);
+    this.qOld = alloc.f64(N * K);
+    this.rhoOld2 = alloc.f64(N);
+    this.qOld2 = alloc.f64(N * K);
+    this.Fprev = alloc.f64(faces);
+    this.rhoNew = alloc.f64(N);
+    this.qNew = alloc.f64(N * K);
+    this.Fnew = alloc.f64(faces);
     for (let i = 0; i < N; i++) {
       let s = 0;
       for (let k = 0; k < K; k++) s += w[k] * h0[i * K + k];

@@ -22,6 +22,7 @@ import type { RateLaw } from '../../models/rate.js';
 import { NumericalFailure } from '../stepper.js';
 import { PeriodicTridiagFactor } from '../linear/periodicTridiag.js';
 import { vacuumLambda } from './vacuum.js';
+import { plainAllocator, type Allocator } from '../parallel/arena.js';
 
 export class ApFaces1D {
   /** lambda at cells (this step). */
@@ -58,10 +59,12 @@ export class ApFaces1D {
     readonly w: Float64Array,
     readonly dx: number,
     readonly eps: number,
+    /** Where gamG, Df and acc live (a SharedArena on a WebAssembly.Memory for the kernels of lines1d.wasm). */
+    alloc: Allocator = plainAllocator,
   ) {
     this.lamC = new Float64Array(N);
-    this.Df = new Float64Array(N);
-    this.gamG = new Float64Array(N * K);
+    this.Df = alloc.f64(N);
+    this.gamG = alloc.f64(N * K);
     this.v2beta = new Float64Array(N);
     this.activeK = new Uint8Array(K);
     this.act = new Int32Array(K);
@@ -70,7 +73,7 @@ export class ApFaces1D {
     this.Llo = new Float64Array(N);
     this.Ldi = new Float64Array(N);
     this.Lup = new Float64Array(N);
-    this.acc = new Float64Array(N);
+    this.acc = alloc.f64(N);
     this.tmp = new Float64Array(N);
     this.sameAbs = new Int32Array(K);
     for (let k = 0; k < K; k++) {

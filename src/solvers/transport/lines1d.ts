@@ -17,9 +17,18 @@
  * is formed inside the forward sweeps. The density Schur complement S = L − (dt/eps) D<v γ avg M_k⁻¹ G_k>
  * is applied by forwardG + backwardW + schurBorder (acc in ApFaces1D), the correction q_k −= M_k⁻¹ G_k δ
  * by correct().
+ *
+ * WebAssembly (../wasm/lines1d.wat, bitwise the same): when the arrays live in the kernels' memory
+ * (allocated through a SharedArena on kernelMemory(), see attachWasm) and the active velocities are an even
+ * number, the row sweeps of every method (and gamma's gather) run there (f64x2 over the active velocities; q with
+ * v128 loads when every velocity is active, act[j] = j, else two lanes at q's offsets act[j]; the face sums
+ * two faces at a time, each face's sum over the velocities in the same order). An odd number of active
+ * velocities stays in JavaScript.
  * V8: each hot loop nest is its own method with nothing after it.
  */
 import type { ApFaces1D } from './apFaces1d.js';
+import { plainAllocator, type Allocator, type ArenaArray } from '../parallel/arena.js';
+import type { WasmKernels } from '../wasm/kernels.js';
 
 export class InterleavedLines1D {
   readonly N: number;
@@ -46,28 +55,71 @@ export class InterleavedLines1D {
   private readonly run2: Float64Array;
   private readonly run3: Float64Array;
   private readonly run4: Float64Array;
+  /** A copy of a vector that is not in the kernels' memory (GMRES's Krylov vectors), for forwardG. */
+  private readonly xs: Float64Array;
+  /** q's byte offsets act[j] * 8 of the active velocities, for the WebAssembly kernels when some are inactive. */
+  private readonly qoff: Int32Array;
+  /** Byte offsets in faces.gamG of the active velocities' gamma rows (sameAbs[act[j]] * N * 8), for the WebAssembly gather. */
+  private readonly goff: Int32Array;
+  /** The WebAssembly kernels (attachWasm), or null: JavaScript only. */
+  private wasm: WasmKernels | null = null;
+  private readonly wasmBuffers = new Set<ArrayBufferLike>();
+  /** Calls of the WebAssembly kernels (tests check that they ran). */
+  wasmCalls = 0;
 
-  constructor(private readonly faces: ApFaces1D) {
+  constructor(
+    private readonly faces: ApFaces1D,
+    alloc: Allocator = plainAllocator,
+  ) {
     const { N, K } = faces;
     this.N = N;
     this.K = K;
     this.dx = faces.dx;
     const NK = N * K;
-    this.gamA = new Float64Array(NK);
-    this.finv = new Float64Array(NK);
-    this.fz = new Float64Array(NK);
-    this.wbuf = new Float64Array(NK);
-    this.ka = new Float64Array(K);
-    this.kb = new Float64Array(K);
-    this.kc = new Float64Array(K);
-    this.ks = new Float64Array(K);
-    this.loLast = new Float64Array(K);
-    this.upLast = new Float64Array(K);
-    this.invS = new Float64Array(K);
-    this.run1 = new Float64Array(K);
-    this.run2 = new Float64Array(K);
-    this.run3 = new Float64Array(K);
-    this.run4 = new Float64Array(K);
+    this.gamA = alloc.f64(NK);
+    this.finv = alloc.f64(NK);
+    this.fz = alloc.f64(NK);
+    this.wbuf = alloc.f64(NK);
+    this.ka = alloc.f64(K);
+    this.kb = alloc.f64(K);
+    this.kc = alloc.f64(K);
+    this.ks = alloc.f64(K);
+    this.loLast = alloc.f64(K);
+    this.upLast = alloc.f64(K);
+    this.invS = alloc.f64(K);
+    this.run1 = alloc.f64(K);
+    this.run2 = alloc.f64(K);
+    this.run3 = alloc.f64(K);
+    this.run4 = alloc.f64(K);
+    this.xs = alloc.f64(N);
+    this.qoff = alloc.i32(K);
+    this.goff = alloc.i32(K);
+  }
+
+  /**
+   * Use the WebAssembly kernels on the arrays of `arrays` (every array of the arena this object and the
+   * vectors passed to it were allocated in, all inside the kernels' memory).
+   */
+  attachWasm(kernels: WasmKernels, arrays: readonly ArenaArray[]): void {
+    for (const a of arrays) this.wasmBuffers.add(a.buffer);
+    // this object's arrays and the faces' Df must be there too (else JavaScript only)
+    if (this.wasmBuffers.has(this.gamA.buffer) && this.wasmBuffers.has(this.xs.buffer) && this.wasmBuffers.has(this.faces.Df.buffer)) this.wasm = kernels;
+  }
+
+  /** q's offsets for the WebAssembly kernels: 0 when every velocity is active (q's rows contiguous), else qoff. */
+  private offs(): number {
+    return this.faces.nAct === this.K ? 0 : this.qoff.byteOffset;
+  }
+
+  /** The WebAssembly kernels when the active velocities are a positive even number and these arrays are in the memory. */
+  private kernels(a: Float64Array, b: Float64Array = a, c: Float64Array = a, d: Float64Array = a, e: Float64Array = a, f: Float64Array = a): WasmKernels | null {
+    const w = this.wasm;
+    const Ka = this.faces.nAct;
+    if (w === null || Ka === 0 || (Ka & 1) !== 0) return null;
+    const bufs = this.wasmBuffers;
+    if (!bufs.has(a.buffer) || !bufs.has(b.buffer) || !bufs.has(c.buffer) || !bufs.has(d.buffer) || !bufs.has(e.buffer) || !bufs.has(f.buffer)) return null;
+    this.wasmCalls++;
+    return w;
   }
 
   /** Per-velocity coefficients of the active velocities (after faces.blend()) and their gamma, interleaved. */
@@ -83,6 +135,7 @@ export class InterleavedLines1D {
       this.kc[j] = 0.5 * w[act[j]] * vk;
       this.ks[j] = (dt * vk) / (eps * 2 * dx);
     }
+    for (let j = 0; j < Ka; j++) this.qoff[j] = 8 * act[j];
     if (Ka > 0) this.gatherGamma();
   }
 
@@ -91,6 +144,13 @@ export class InterleavedLines1D {
     const { N, gamA } = this;
     const { act, sameAbs, gamG } = this.faces;
     const Ka = this.faces.nAct;
+    const wk = this.kernels(gamA, gamG);
+    if (wk) {
+      const goff = this.goff;
+      for (let j = 0; j < Ka; j++) goff[j] = 8 * sameAbs[act[j]] * N;
+      wk.gatherGamma(N, Ka, gamG.byteOffset, goff.byteOffset, gamA.byteOffset);
+      return;
+    }
     for (let j = 0; j < Ka; j++) {
       const b0 = sameAbs[act[j]] * N;
       for (let f = 0; f < N; f++) gamA[f * Ka + j] = gamG[b0 + f];
@@ -148,6 +208,12 @@ export class InterleavedLines1D {
         wP[j] = 0;
       }
     }
+    const wk = this.kernels(q, qN, qO, x, aC, histRho);
+    if (wk) {
+      wk.lineFactorForward(N, Ka, c0, c, a1, a2, x.byteOffset, Df.byteOffset, aC.byteOffset, histRho.byteOffset, qN.byteOffset, qO.byteOffset, q.byteOffset,
+        gamA.byteOffset, finv.byteOffset, fz.byteOffset, ka.byteOffset, kb.byteOffset, ks.byteOffset, phiP.byteOffset, cpP.byteOffset, zP.byteOffset, wP.byteOffset, K, this.offs());
+      return;
+    }
     for (let i = 0; i < m; i++) {
       const ip = i + 1;
       const im = i === 0 ? m : i - 1;
@@ -203,6 +269,11 @@ export class InterleavedLines1D {
       zN[j] = fz[rbl + j];
       yN[j] = q[qbl + act[j]];
     }
+    const wk = this.kernels(q);
+    if (wk) {
+      wk.lineFactorBackward(N, Ka, q.byteOffset, gamA.byteOffset, finv.byteOffset, fz.byteOffset, ks.byteOffset, zN.byteOffset, yN.byteOffset, K, this.offs());
+      return;
+    }
     for (let i = m - 2; i >= 0; i--) {
       const rb = i * Ka;
       const qb = i * K;
@@ -235,6 +306,11 @@ export class InterleavedLines1D {
       const s = (q[m * K + k] - loLast[j] * q[(m - 1) * K + k] - upLast[j] * y0[j]) * invS[j];
       q[m * K + k] = s;
       sv[j] = s;
+    }
+    const wk = this.kernels(q);
+    if (wk) {
+      wk.borderRows(N, Ka, q.byteOffset, fz.byteOffset, 0, sv.byteOffset, 0, K, this.offs());
+      return;
     }
     for (let i = 0; i < m; i++) {
       const rb = i * Ka;
@@ -271,6 +347,16 @@ export class InterleavedLines1D {
         wP[j] = 0;
       }
     }
+    const wk = this.kernels(wbuf);
+    if (wk) {
+      let xw = x;
+      if (!this.wasmBuffers.has(x.buffer)) {
+        xw = this.xs;
+        xw.set(x);
+      }
+      wk.forwardG(N, Ka, c0, c, xw.byteOffset, Df.byteOffset, gamA.byteOffset, finv.byteOffset, wbuf.byteOffset, ka.byteOffset, kb.byteOffset, ks.byteOffset, phiP.byteOffset, wP.byteOffset);
+      return;
+    }
     for (let i = 0; i < m; i++) {
       const im = i === 0 ? m : i - 1;
       const xi = x[i];
@@ -300,6 +386,11 @@ export class InterleavedLines1D {
     const yN = this.run3;
     const rbl = (m - 1) * Ka;
     for (let j = 0; j < Ka; j++) yN[j] = wbuf[rbl + j];
+    const wk = this.kernels(wbuf);
+    if (wk) {
+      wk.backwardW(N, Ka, gamA.byteOffset, finv.byteOffset, wbuf.byteOffset, ks.byteOffset, yN.byteOffset);
+      return;
+    }
     for (let i = m - 2; i >= 0; i--) {
       const rb = i * Ka;
       for (let j = 0; j < Ka; j++) {
@@ -331,6 +422,11 @@ export class InterleavedLines1D {
       sv[j] = s;
       q[m * K + act[j]] -= s;
     }
+    const wk = this.kernels(q);
+    if (wk) {
+      wk.borderRows(N, Ka, q.byteOffset, fz.byteOffset, wbuf.byteOffset, sv.byteOffset, 1, K, this.offs());
+      return;
+    }
     for (let i = 0; i < m; i++) {
       const rb = i * Ka;
       const qb = i * K;
@@ -343,7 +439,11 @@ export class InterleavedLines1D {
     const { N, K, gamA, kc } = this;
     const { act, acc } = this.faces;
     const Ka = this.faces.nAct;
-    
+    const wk = this.kernels(q, acc);
+    if (wk) {
+      wk.faceSums(N, Ka, 0, N, q.byteOffset, gamA.byteOffset, kc.byteOffset, 0, 0, 0, 0, acc.byteOffset, K, this.offs());
+      return;
+    }
     for (let f = 0; f < N; f++) {
       const fp = f + 1 === N ? 0 : f + 1;
       const rb = f * Ka;
@@ -386,6 +486,12 @@ export class InterleavedLines1D {
     }
     acc[m - 1] = Pl;
     acc[m] = Pm;
+    // (x_0 = y_0 - s z_0 again there: y_0 = wbuf row 0 after backwardW)
+    const wk = this.kernels(wbuf, acc);
+    if (wk) {
+      wk.faceSums(N, Ka, 0, m - 1, 0, gamA.byteOffset, kc.byteOffset, wbuf.byteOffset, fz.byteOffset, sv.byteOffset, 1, acc.byteOffset, 0, 0);
+      return;
+    }
     for (let f = 0; f < m - 1; f++) {
       const rb = f * Ka;
       const rn = rb + Ka;

@@ -1,10 +1,10 @@
 /**
- * The WebAssembly kernels (factored2d.wat, kernels2d.wat, moments2d.wat, compiled to .wasm next to this module at build
- * time by scripts/build-wasm.mjs): the 2D per-velocity x- and y-line factorisations and solves and the line
- * operators of ../transport/factored2d.ts, G_k x and the face sums of ../kinetic/kernels2d.ts, and the per-cell
- * moments of a level for the series rows (../microMacro/moments.ts), bitwise
- * the same as the JavaScript (same IEEE operations in the same order; test/factored2d.test.ts,
- * test/kinetic2d.test.ts).
+ * The WebAssembly kernels (factored2d.wat, kernels2d.wat, moments2d.wat, lines1d.wat, compiled to .wasm next to this
+ * module at build time by scripts/build-wasm.mjs): the 2D per-velocity x- and y-line factorisations and solves and
+ * the line operators of ../transport/factored2d.ts, G_k x and the face sums of ../kinetic/kernels2d.ts, the per-cell
+ * moments of a level for the series rows (../microMacro/moments.ts), and the 1D interleaved line sweeps of
+ * ../transport/lines1d.ts, bitwise the same as the JavaScript (same IEEE operations in the same order;
+ * test/factored2d.test.ts, test/kinetic2d.test.ts, test/lines1d.test.ts).
  *
  * They work on arrays inside one shared WebAssembly.Memory: a solver that uses them allocates its arrays
  * in a SharedArena on `kernelMemory()` (../parallel/arena.ts), and every thread instantiates the module
@@ -32,10 +32,21 @@ export interface WasmKernels {
   hist(out: number, qN: number, qO: number, e: number, hr: number, a1: number, a2: number, n: number, withE: number): void;
   subtract(out: number, t: number, n: number): void;
   /** moments2d.wat: momentsCells2D on the cells [p0, p1), p1 − p0 even; wk the six weight arrays (K each, contiguous). */
+  /**
+   * lines1d.wat: the row sweeps of ../transport/lines1d.ts; K active velocities (even), work arrays [row * K + j];
+   * q's rows Kq long, offs 0 (every velocity active) or q's byte offsets act[j] * 8 (Int32).
+   */
+  lineFactorForward(N: number, K: number, c0: number, c: number, a1: number, a2: number, x: number, df: number, aC: number, hist: number, qN: number, qO: number, q: number, gam: number, finv: number, fz: number, ka: number, kb: number, ks: number, phiP: number, cpP: number, zP: number, wP: number, Kq: number, offs: number): void;
+  lineFactorBackward(N: number, K: number, q: number, gam: number, finv: number, fz: number, ks: number, zN: number, yN: number, Kq: number, offs: number): void;
+  borderRows(N: number, K: number, q: number, fz: number, wbuf: number, sv: number, sub: number, Kq: number, offs: number): void;
+  forwardG(N: number, K: number, c0: number, c: number, x: number, df: number, gam: number, finv: number, wbuf: number, ka: number, kb: number, ks: number, phiP: number, wP: number): void;
+  backwardW(N: number, K: number, gam: number, finv: number, wbuf: number, ks: number, yN: number): void;
+  gatherGamma(N: number, K: number, gamG: number, goff: number, gamA: number): void;
+  faceSums(N: number, K: number, f0: number, f1: number, q: number, gam: number, kc: number, wbuf: number, fz: number, sv: number, sub: number, acc: number, Kq: number, offs: number): void;
   moments(N: number, K: number, wk: number, q: number, s0: number, q2: number, jx: number, jy: number, exx: number, exy: number, eyy: number, qmin: number, qmax: number, p0: number, p1: number): void;
 }
 
-const MODULES = ['factored2d.wasm', 'kernels2d.wasm', 'moments2d.wasm'];
+const MODULES = ['factored2d.wasm', 'kernels2d.wasm', 'moments2d.wasm', 'lines1d.wasm'];
 let compiled: WebAssembly.Module[] | null | undefined;
 let loadError = '';
 
