@@ -548,20 +548,22 @@ export class KineticWalls2D extends MicroMacroStepper {
     const { ax, ay, dg } = W;
     const Lb = (this.Lb ??= new Float64Array(band.size));
     Lb.fill(0);
-    const face = (c: number, nb: number, t: number) => {
-      if (nb < 0) return;
-      const a = perm[c];
-      const b = perm[nb];
-      band.add(Lb, 0, a, a, t);
-      band.add(Lb, 0, a, b, -t);
-      band.add(Lb, 0, b, b, t);
-      band.add(Lb, 0, b, a, -t);
-    };
     for (let c = 0; c < N; c++) band.add(Lb, 0, perm[c], perm[c], dg[c]);
     for (let c = 0; c < N; c++) {
-      face(c, W.east(c), ax[c]);
-      face(c, W.north(c), ay[c]);
+      this.addFace(Lb, perm[c], W.east(c), ax[c]);
+      this.addFace(Lb, perm[c], W.north(c), ay[c]);
     }
     band.factor(Lb, 0);
+  }
+
+  /** A face of L between the banded rows a and perm[nb] (nb < 0: a wall, nothing) with coefficient t. */
+  private addFace(Lb: Float64Array, a: number, nb: number, t: number): void {
+    if (nb < 0) return;
+    const { band, perm } = this;
+    const b = perm[nb];
+    band.add(Lb, 0, a, a, t);
+    band.add(Lb, 0, a, b, -t);
+    band.add(Lb, 0, b, b, t);
+    band.add(Lb, 0, b, a, -t);
   }
 }

@@ -75,18 +75,14 @@ export class WallLimit2D extends ScaledMgCg {
     // K = the mean of the four faces' coefficients in units of dt/h² (a wall face counts 0)
     const kx = T.dt / (T.dx * T.dx);
     const ky = T.dt / (T.dy * T.dy);
-    const west = (c: number) => (c % nx > 0 ? c - 1 : dirs[0] === null ? c + nx - 1 : -1);
-    const south = (c: number) => (c >= nx ? c - nx : dirs[1] === null ? c - nx + N : -1);
-    this.setScaling(
-      (c) => {
-        const w = west(c);
-        const so = south(c);
-        return 0.25 * ((ax[c] + (w >= 0 ? ax[w] : 0)) / kx + (ay[c] + (so >= 0 ? ay[so] : 0)) / ky);
-      },
-      (c) => dg[c],
-      kx,
-      ky,
-    );
+    const { meanCoef, mass } = this;
+    for (let c = 0; c < N; c++) {
+      const w = c % nx > 0 ? c - 1 : dirs[0] === null ? c + nx - 1 : -1;
+      const so = c >= nx ? c - nx : dirs[1] === null ? c - nx + N : -1;
+      meanCoef[c] = 0.25 * ((ax[c] + (w >= 0 ? ax[w] : 0)) / kx + (ay[c] + (so >= 0 ? ay[so] : 0)) / ky);
+      mass[c] = dg[c];
+    }
+    this.scale(kx, ky);
   }
 
   /** y = L x. */

@@ -6,7 +6,7 @@
  *
  * i.e. a constant-coefficient Helmholtz operator with a variable mass term (./multigrid.ts; the scaling carries
  * the coefficient's variation from cell to cell). Subclasses apply their L and set K and s for the step
- * (`setScaling`): the torus's limit operator (../transport/limitSolve2d.ts) and the walled box's
+ * (meanCoef, mass, then `scale`): the torus's limit operator (../transport/limitSolve2d.ts) and the walled box's
  * (../kinetic/wallLimit2d.ts, walls as zero-flux sides of the V-cycle).
  */
 import { HelmholtzMG } from './multigrid.js';
@@ -31,6 +31,8 @@ export abstract class ScaledMgCg {
     this.isk = new Float64Array(N);
     this.s = new Float64Array(N);
     this.t = new Float64Array(N);
+    this.meanCoef = new Float64Array(N);
+    this.mass = new Float64Array(N);
     this.work = new PcgWork(N);
     this.op = {
       apply: (x, y) => this.apply(x, y),
@@ -41,13 +43,17 @@ export abstract class ScaledMgCg {
   /** y = L x. */
   abstract apply(x: Float64Array, y: Float64Array): void;
 
-  /** The V-cycle for this step: cell c's mean face coefficient k(c) (in units of dt/h²) and mass term m(c); kx, ky = dt/h². */
-  protected setScaling(k: (c: number) => number, m: (c: number) => number, kx: number, ky: number): void {
-    const { N, s } = this;
+  /** Each cell's mean face coefficient (in units of dt/h²) and mass term, filled by the subclass before scale(). */
+  protected readonly meanCoef: Float64Array;
+  protected readonly mass: Float64Array;
+
+  /** The V-cycle for this step from meanCoef and mass (kx, ky = dt/h²). */
+  protected scale(kx: number, ky: number): void {
+    const { N, s, meanCoef, mass } = this;
     for (let c = 0; c < N; c++) {
-      const kk = Math.max(k(c), 1e-300);
+      const kk = Math.max(meanCoef[c], 1e-300);
       this.isk[c] = 1 / Math.sqrt(kk);
-      s[c] = m(c) / kk;
+      s[c] = mass[c] / kk;
     }
     this.mg.setOperator(s, kx, ky);
   }

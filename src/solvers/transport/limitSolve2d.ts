@@ -19,12 +19,14 @@ export class LimitSolve2D extends ScaledMgCg {
   /** Set up the V-cycle for this step's L (after tr.prepare). */
   prepare(): void {
     const { nx, N, dx, dy, dt, c0, v2bx, v2by, Dfx, Dfy } = this.tr;
-    const k = (p: number): number => {
+    const { meanCoef, mass } = this;
+    for (let p = 0; p < N; p++) {
       const i = p % nx;
       const pw = i === 0 ? p + nx - 1 : p - 1;
       const ps = p >= nx ? p - nx : p - nx + N;
-      return 0.25 * (v2bx[p] * Dfx[p] + v2bx[pw] * Dfx[pw] + v2by[p] * Dfy[p] + v2by[ps] * Dfy[ps]);
-    };
-    this.setScaling(k, () => c0, dt / (dx * dx), dt / (dy * dy));
+      meanCoef[p] = 0.25 * (v2bx[p] * Dfx[p] + v2bx[pw] * Dfx[pw] + v2by[p] * Dfy[p] + v2by[ps] * Dfy[ps]);
+      mass[p] = c0;
+    }
+    this.scale(dt / (dx * dx), dt / (dy * dy));
   }
 }
