@@ -155,6 +155,9 @@ export class GridFourier {
   private readonly fy?: ComplexFFT;
   private readonly line: Float64Array;
   private readonly lineOut: Float64Array;
+  /** The first 2·nx and 2·ny entries of `line` (views made once: a subarray per line and pass allocates). */
+  private readonly lineX: Float64Array;
+  private readonly lineY: Float64Array;
 
   constructor(readonly n: readonly number[]) {
     this.nx = n[0];
@@ -164,6 +167,8 @@ export class GridFourier {
     const L = Math.max(this.nx, this.ny);
     this.line = new Float64Array(2 * L);
     this.lineOut = new Float64Array(2 * L);
+    this.lineX = this.line.subarray(0, 2 * this.nx);
+    this.lineY = this.line.subarray(0, 2 * this.ny);
   }
 
   /** Integer wave number of index i on a length-n axis (−n/2 < k ≤ n/2). */
@@ -215,7 +220,7 @@ export class GridFourier {
         line[2 * i] = U[2 * (i + nx * j)];
         line[2 * i + 1] = U[2 * (i + nx * j) + 1];
       }
-      this.fx.transform(lineOut, line.subarray(0, 2 * nx), inverse);
+      this.fx.transform(lineOut, this.lineX, inverse);
       for (let i = 0; i < nx; i++) {
         U[2 * (i + nx * j)] = lineOut[2 * i];
         U[2 * (i + nx * j) + 1] = lineOut[2 * i + 1];
@@ -227,7 +232,7 @@ export class GridFourier {
         line[2 * j] = U[2 * (i + nx * j)];
         line[2 * j + 1] = U[2 * (i + nx * j) + 1];
       }
-      this.fy.transform(lineOut, line.subarray(0, 2 * ny), inverse);
+      this.fy.transform(lineOut, this.lineY, inverse);
       for (let j = 0; j < ny; j++) {
         U[2 * (i + nx * j)] = lineOut[2 * j];
         U[2 * (i + nx * j) + 1] = lineOut[2 * j + 1];

@@ -95,13 +95,17 @@ export class ApFaces1D {
     }
     const { N, lamC, tmp } = this;
     const floor = lo;
+    // through the rate's vectorised lambda (a per-cell call returning a double boxes it)
     for (let i = 0; i < N; i++) {
       let r = useB2 ? (1 + om) * rhoN[i] - om * rhoO[i] : rhoN[i];
       if (r < floor) r = floor;
       if (r > hi) r = hi;
-      const lam = rate.lambda(r);
-      if (!(lam > 0) || !Number.isFinite(lam)) throw new NumericalFailure(`lambda(${r}) = ${lam} is not positive and finite`, { cell: i });
-      lamC[i] = lam;
+      tmp[i] = r;
+    }
+    rate.lambdaArray(tmp, lamC, N);
+    for (let i = 0; i < N; i++) {
+      const lam = lamC[i];
+      if (!(lam > 0) || !Number.isFinite(lam)) throw new NumericalFailure(`lambda(${tmp[i]}) = ${lam} is not positive and finite`, { cell: i });
       tmp[i] = 1 / lam;
     }
   }

@@ -58,6 +58,9 @@ export class ApTransport2D {
   /** <v² (1 − γ)> on x and y faces. */
   readonly v2bx: Float64Array;
   readonly v2by: Float64Array;
+  /** L's face coefficients (dt/dx²) v2bx Dfx and (dt/dy²) v2by Dfy, formed by prepare(). */
+  private readonly kLx: Float64Array;
+  private readonly kLy: Float64Array;
   /** Velocity k has some γ > 0 on x (y) faces. */
   readonly actX: Uint8Array;
   readonly actY: Uint8Array;
@@ -145,6 +148,8 @@ export class ApTransport2D {
     this.lbufS = new Float64Array(nx);
     this.v2bx = f();
     this.v2by = f();
+    this.kLx = new Float64Array(N);
+    this.kLy = new Float64Array(N);
     this.actX = alloc.u8(K);
     this.actY = alloc.u8(K);
     this.accx = f();
@@ -169,18 +174,24 @@ export class ApTransport2D {
       this.actX[k] = this.actAx[this.axIdx[k]];
       this.actY[k] = this.actAy[this.ayIdx[k]];
     }
+    this.faceCoefficients();
   }
 
   private computeLambda(rate: RateLaw, rhoN: Float64Array, rhoO: Float64Array, useB2: boolean, om: number, lo: number, hi: number): void {
     const { N, lamC, il } = this;
     const floor = lo > 0 ? lo : 1e-300;
+    // the clamped densities go through `il` and the rate's vectorised lambda (a per-cell call returning a
+    // double boxes it: ~16 bytes of garbage per cell and step)
     for (let p = 0; p < N; p++) {
       let r = useB2 ? (1 + om) * rhoN[p] - om * rhoO[p] : rhoN[p];
       if (r < floor) r = floor;
       if (r > hi) r = hi;
-      const lam = rate.lambda(r);
-      if (!(lam > 0) || !Number.isFinite(lam)) throw new NumericalFailure(`lambda(${r}) = ${lam} is not positive and finite`, { cell: p });
-      lamC[p] = lam;
+      il[p] = r;
+    }
+    rate.lambdaArray(il, lamC, N);
+    for (let p = 0; p < N; p++) {
+      const lam = lamC[p];
+      if (!(lam > 0) || !Number.isFinite(lam)) throw new NumericalFailure(`lambda(${il[p]}) = ${lam} is not positive and finite`, { cell: p });
       il[p] = 1 / lam;
     }
   }
@@ -389,26 +400,37 @@ export class ApTransport2D {
     }
   }
 
-  /** y = L x, L = c0 - dt [Dx(v2bx Dfx Dx) + Dy(v2by Dfy Dy)]. */
+  /** y = L x, L = c0 - dt [Dx(v2bx Dfx Dx) + Dy(v2by Dfy Dy)], with the face coefficients of prepare() (kLx, kLy). */
   applyL(x: Float64Array, y: Float64Array): void {
-    const { nx, ny, dx, dy, dt, c0 } = this;
+    const { nx, ny, c0, kLx, kLy } = this;
+    // fe = kLx[p] (x_E − x_p) and fw = kLx[W] (x_p − x_W): the same products, in the same order, as
+    // cx v2bx Df (x_E − x_p) with the coefficient formed once per step; the seam cells i = 0, nx − 1 apart
+    for (let j = 0; j < ny; j++) {
+      const row = nx * j;
+      const dn = j + 1 === ny ? -row : nx;
+      const ds = j === 0 ? nx * (ny - 1) : -nx;
+      const last = row + nx - 1;
+      for (let p = row; p <= last; p++) {
+        const pe = p === last ? row : p + 1;
+        const pw = p === row ? last : p - 1;
+        const xp = x[p];
+        const fe = kLx[p] * (x[pe] - xp);
+        const fw = kLx[pw] * (xp - x[pw]);
+        const fn = kLy[p] * (x[p + dn] - xp);
+        const fs = kLy[p + ds] * (xp - x[p + ds]);
+        y[p] = c0 * xp - (fe - fw) - (fn - fs);
+      }
+    }
+  }
+
+  /** kLx = (dt/dx²) v2bx Dfx, kLy likewise: the face coefficients of L this step. */
+  private faceCoefficients(): void {
+    const { N, dx, dy, dt, v2bx, v2by, Dfx, Dfy, kLx, kLy } = this;
     const cx = dt / (dx * dx);
     const cy = dt / (dy * dy);
-    for (let j = 0; j < ny; j++) {
-      const jn = j + 1 === ny ? 0 : j + 1;
-      const js = j === 0 ? ny - 1 : j - 1;
-      for (let i = 0; i < nx; i++) {
-        const ie = i + 1 === nx ? 0 : i + 1;
-        const iw = i === 0 ? nx - 1 : i - 1;
-        const p = i + nx * j;
-        const pw = iw + nx * j;
-        const ps = i + nx * js;
-        const fe = cx * this.v2bx[p] * this.Dfx[p] * (x[ie + nx * j] - x[p]);
-        const fw = cx * this.v2bx[pw] * this.Dfx[pw] * (x[p] - x[pw]);
-        const fn = cy * this.v2by[p] * this.Dfy[p] * (x[i + nx * jn] - x[p]);
-        const fs = cy * this.v2by[ps] * this.Dfy[ps] * (x[p] - x[ps]);
-        y[p] = c0 * x[p] - (fe - fw) - (fn - fs);
-      }
+    for (let p = 0; p < N; p++) {
+      kLx[p] = cx * v2bx[p] * Dfx[p];
+      kLy[p] = cy * v2by[p] * Dfy[p];
     }
   }
 
