@@ -8,12 +8,14 @@
  *    median step (issue 18's target: ≤ 10 %); CLI: `nlbgk run` of the same problem (8 fixed steps,
  *    default output: a series row every step, fields.h5 at the end) as a child process, wall seconds
  *    (process start to exit) / steps, in ns per cell-velocity, and the run's own stepping time
- *    (run.json wall_s) / steps.
+ *    (run.json wall_s) / steps; at 128² also a 64-step run through the CLI (`--cli-long N`; 0: none), where
+ *    the fixed costs of a run (process start, modules, the t = 0 checkpoint, the first steps' compilation)
+ *    are spread over more steps.
  *  - 1D 1024 cells × 32 nodes at the same eps: warm ns per cell-velocity per step (one thread).
  *
  * Data: rho = 1 + 0.4 sin 2πx cos 2πy (well prepared), alpha = 1, dt = dx/2 (the solver's suggested step).
  * Run: `npm run bench:speed` (this suite alone), `npm run bench -- speed`, or
- * `node dist/bench/speed.js [--quick] [--grids 128,256] [--eps 0.1,1e-8] [--threads 1,2] [--no-cli] [--no-rows] [--no-1d]`.
+ * `node dist/bench/speed.js [--quick] [--grids 128,256] [--eps 0.1,1e-8] [--threads 1,2] [--no-cli] [--cli-long 64] [--no-rows] [--no-1d]`.
  * The machine is shared: print `uptime` with the figures (bench/README.md).
  */
 import { spawnSync } from 'node:child_process';
@@ -44,10 +46,14 @@ export interface SpeedRow {
   cliNs: number;
   /** run.json wall_s / steps / (cells × velocities) (stepping, series rows and writes; no process start). */
   cliRunNs: number;
+  /** The same through the CLI for a longer run (CLI_LONG_STEPS, 128² only): what the fixed costs come to when amortised; NaN when not measured. */
+  cliLongNs: number;
 }
 
 export const SPEED_EPS = [1, 0.1, 3e-2, 1e-2, 1e-4, 1e-8];
 const CLI_STEPS = 8;
+/** The longer CLI run (128² only; `--cli-long N` changes it, 0 leaves it out). */
+const CLI_LONG_STEPS = 64;
 const CLI = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'src', 'cli', 'main.js');
 
 function solver(n: number[], nodes: number, eps: number, threads: number): KineticSolver {
@@ -109,9 +115,9 @@ function seriesRows(n: number, nodes: number, eps: number, threads: number, step
   return { rowMs: median(rw) * 1e-6, share: median(rw) / median(st) };
 }
 
-function cli(n: number, nodes: number, eps: number, threads: number, dir: string): { ns: number; runNs: number } {
+function cli(n: number, nodes: number, eps: number, threads: number, dir: string, steps = CLI_STEPS): { ns: number; runNs: number } {
   const dt = 1 / (2 * n);
-  const cfg = path.join(dir, `k${n}-${eps}.yaml`);
+  const cfg = path.join(dir, `k${n}-${eps}-${steps}.yaml`);
   fs.writeFileSync(
     cfg,
     [
@@ -119,7 +125,7 @@ function cli(n: number, nodes: number, eps: number, threads: number, dir: string
       `domain:   { cells: [${n}, ${n}] }`,
       `velocity: { nodes: ${nodes} }`,
       `initial:  { rho: "1 + 0.4*sin(2*pi*x)*cos(2*pi*y)" }`,
-      `time:     { end: ${CLI_STEPS * dt}, dt: ${dt} }`,
+      `time:     { end: ${steps * dt}, dt: ${dt} }`,
       '',
     ].join('\n'),
   );
@@ -143,6 +149,8 @@ export interface SpeedOptions {
   rows?: boolean;
   oneD?: boolean;
   steps?: number;
+  /** Steps of the longer CLI run at 128² (default CLI_LONG_STEPS; 0: none). */
+  cliLong?: number;
   log?: (row: SpeedRow) => void;
 }
 
@@ -158,7 +166,9 @@ export function benchSpeed(opts: SpeedOptions = {}): SpeedRow[] {
           const w = warm([n, n], 12, eps, threads, 1, steps);
           const r = opts.rows === false ? { rowMs: NaN, share: NaN } : seriesRows(n, 12, eps, threads, Math.max(steps, 3));
           const c = opts.cli === false ? { ns: NaN, runNs: NaN } : cli(n, 12, eps, threads, dir);
-          const row = { case: `2D ${n}^2 x 12^2`, eps, threads, warmNs: w.ns, itsPerStep: w.its, splitSteps: w.split, rowMs: r.rowMs, rowShare: r.share, cliNs: c.ns, cliRunNs: c.runNs };
+          const long = opts.cliLong ?? CLI_LONG_STEPS;
+          const cl = opts.cli === false || n !== 128 || long <= 0 ? { ns: NaN } : cli(n, 12, eps, threads, dir, long);
+          const row = { case: `2D ${n}^2 x 12^2`, eps, threads, warmNs: w.ns, itsPerStep: w.its, splitSteps: w.split, rowMs: r.rowMs, rowShare: r.share, cliNs: c.ns, cliRunNs: c.runNs, cliLongNs: cl.ns };
           opts.log?.(row);
           rows.push(row);
         }
@@ -167,7 +177,7 @@ export function benchSpeed(opts: SpeedOptions = {}): SpeedRow[] {
     if (opts.oneD !== false) {
       for (const eps of epsList) {
         const w = warm([1024], 32, eps, 1, 5, 40);
-        const row = { case: '1D 1024 x 32', eps, threads: 1, warmNs: w.ns, itsPerStep: w.its, splitSteps: w.split, rowMs: NaN, rowShare: NaN, cliNs: NaN, cliRunNs: NaN };
+        const row = { case: '1D 1024 x 32', eps, threads: 1, warmNs: w.ns, itsPerStep: w.its, splitSteps: w.split, rowMs: NaN, rowShare: NaN, cliNs: NaN, cliRunNs: NaN, cliLongNs: NaN };
         opts.log?.(row);
         rows.push(row);
       }
@@ -183,6 +193,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const quick = args.includes('--quick');
   console.log(loadLine());
   const fmt = (x: number) => (Number.isNaN(x) ? '-' : x.toFixed(1));
+  const longSteps = listArg(args, '--cli-long')?.[0] ?? CLI_LONG_STEPS;
   benchSpeed({
     grids: listArg(args, '--grids') ?? (quick ? [128] : undefined),
     eps: listArg(args, '--eps') ?? (quick ? [0.1, 1e-2, 1e-8] : undefined),
@@ -190,9 +201,10 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     cli: !args.includes('--no-cli'),
     rows: !args.includes('--no-rows'),
     oneD: !args.includes('--no-1d'),
+    cliLong: longSteps,
     log: (r) =>
       console.log(
-        `${r.case.padEnd(16)} eps=${String(r.eps).padEnd(6)} threads=${r.threads}  warm ${fmt(r.warmNs)} ns  its/step ${r.itsPerStep.toFixed(1)}  split ${r.splitSteps}  row ${fmt(r.rowMs)} ms (${fmt(100 * r.rowShare)} %)  CLI ${fmt(r.cliNs)} ns (run.json ${fmt(r.cliRunNs)})`,
+        `${r.case.padEnd(16)} eps=${String(r.eps).padEnd(6)} threads=${r.threads}  warm ${fmt(r.warmNs)} ns  its/step ${r.itsPerStep.toFixed(1)}  split ${r.splitSteps}  row ${fmt(r.rowMs)} ms (${fmt(100 * r.rowShare)} %)  CLI ${fmt(r.cliNs)} ns (run.json ${fmt(r.cliRunNs)})  CLI ${longSteps} steps ${fmt(r.cliLongNs)} ns`,
       ),
   });
   console.log(`load average ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}`);
