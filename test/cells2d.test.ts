@@ -4,7 +4,7 @@
  * src/solvers/limiter.ts, estimateSumsCells of src/solvers/microMacro/levels.ts): the projected q, <q> then θ,
  * the extremes, the limited cells and the return value (cells scaled, or −(p+1) for a non-finite cell), and the
  * estimate's sums, on random data with ±0 and NaN, cells limited (the scale pass runs), cell ranges that start
- * and end at odd cells (the odd cell in JavaScript), and more than one block of cells.
+ * and end at odd cells (the odd cell in JavaScript), and more than one block of cells (256 and 1024 cells).
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -43,7 +43,7 @@ const ranges = (N: number): [number, number][] => {
   return [[0, 3], [3, m], [m, N]];
 };
 
-const CASES = [[4, 258], [5, 101], [3, 603], [12, 67]] as const;
+const CASES = [[4, 258], [5, 101], [3, 603], [12, 67], [3, 2101]] as const;
 
 test('cells2d: the WebAssembly bound projection is byte for byte projectQCells (±0, limited cells, odd range ends, a NaN cell)', () => {
   const memory = new WebAssembly.Memory({ initial: 1, maximum: 65536, shared: true });

@@ -4,10 +4,11 @@
 ;; levels.ts), over the cells [p0, p1) with p1 − p0 even: two neighbouring cells per f64x2, each lane the JavaScript's
 ;; operations for its cell, velocities in order k = 0..K−1, so the same IEEE operations in the same order and the
 ;; same bytes (test/cells2d.test.ts). The extremes keep `if (v > qmax) qmax = v` exactly (f64x2.gt/lt and
-;; v128.bitselect: NaN never taken, +0 does not replace −0 nor the reverse). By blocks of 256 cells (2 kB per
-;; velocity): the projection's subtraction finds the block its sum just read in the cache (q read from memory once,
-;; not twice), and the per-cell sums stay in L1. The scale skips a block whose θ are all 1 (q θ = q for the finite q
-;; it is called on). Pointers are byte addresses in the imported (shared) memory. Built by scripts/build-wasm.mjs.
+;; v128.bitselect: NaN never taken, +0 does not replace −0 nor the reverse). By blocks of cells: the projection's
+;; 256 cells (2 kB per velocity, K × 2 kB in L2) so that its subtraction finds the block its sum just read in the
+;; cache (q read from memory once, not twice); the estimate's 1024 (its four streams 8 kB long per velocity, the
+;; per-cell arrays in L1; faster than 256 here). The scale skips a block whose θ are all 1 (q θ = q for the finite
+;; q it is called on). Pointers are byte addresses in the imported (shared) memory. Built by scripts/build-wasm.mjs.
 (module
   (import "env" "memory" (memory 1 65536 shared))
 
@@ -124,7 +125,7 @@
     (local.set $i0 (i32.shl (local.get $p0) (i32.const 3)))
     (block $blocks (loop $block
       (br_if $blocks (i32.ge_u (local.get $i0) (local.get $end)))
-      (local.set $i1 (i32.add (local.get $i0) (i32.const 2048)))
+      (local.set $i1 (i32.add (local.get $i0) (i32.const 8192)))
       (if (i32.gt_u (local.get $i1) (local.get $end)) (then (local.set $i1 (local.get $end))))
       (local.set $i (local.get $i0))
       (block $zd (loop $zl
