@@ -122,6 +122,30 @@ export class BoundLimiter1D {
     return scaled;
   }
 
+  /**
+   * The first two loops of projectQ on the cells [i0, i1) (q −= <q>, the extremes of the new q into qMaxC,
+   * qMinC): with limitProjected after it, projectQ's values (the 1D kinetic stepper's WebAssembly pairs of cells
+   * take the rest, ../kinetic/kinetic1d.ts).
+   */
+  projectSums(qNew: Float64Array, qMaxC: Float64Array, qMinC: Float64Array, i0: number, i1: number): void {
+    const { K, w } = this;
+    for (let i = i0; i < i1; i++) {
+      const b = i * K;
+      let s = 0;
+      for (let k = 0; k < K; k++) s += w[k] * qNew[b + k];
+      let qmax = -Infinity;
+      let qmin = Infinity;
+      for (let k = 0; k < K; k++) {
+        const val = qNew[b + k] - s;
+        qNew[b + k] = val;
+        if (val > qmax) qmax = val;
+        if (val < qmin) qmin = val;
+      }
+      qMaxC[i] = qmax;
+      qMinC[i] = qmin;
+    }
+  }
+
   /** Project q onto <q> = 0 (removes the solver residual), then scale q towards rho into bounds; cells scaled. */
   projectQ(rhoNew: Float64Array, qNew: Float64Array): number {
     const { N, K, lo, hi, w } = this;
