@@ -163,8 +163,7 @@ export class Levels1D {
     if (wasm && w && this.wasmBuffers.has(aC.buffer)) {
       i0 = N - (N & 1);
       if (i0 > 0) {
-        const B = (a: Float64Array) => a.byteOffset;
-        wasm.estimateSums1D(this.K, B(w), B(this.rhoNew), B(this.rhoN), B(this.rhoOld), B(this.rhoOld2), B(this.qNew), B(this.qN), B(this.qOld), B(this.qOld2), B(aC), B(this.se), B(this.sy), p0, p1, p2, c0, 0, i0);
+        wasm.estimateSums1D(this.K, w.byteOffset, this.rhoNew.byteOffset, this.rhoN.byteOffset, this.rhoOld.byteOffset, this.rhoOld2.byteOffset, this.qNew.byteOffset, this.qN.byteOffset, this.qOld.byteOffset, this.qOld2.byteOffset, aC.byteOffset, this.se.byteOffset, this.sy.byteOffset, p0, p1, p2, c0, 0, i0);
       }
     }
     if (i0 < N) this.cellSums(p0, p1, p2, c0, aC, i0, N);
