@@ -2,8 +2,9 @@
 ;; projection's sum and subtraction with the extremes (the first two loops of BoundLimiter1D.projectQ,
 ;; src/solvers/limiter.ts; its θ and scale are limitProjected's, in JavaScript) and the error estimate's per-cell
 ;; sums (Levels1D.cellSums, src/solvers/microMacro/levels.ts), over the cells [p0, p1) with p1 − p0 even: two
-;; neighbouring cells per f64x2 (lane 0 cell i, lane 1 cell i + 1: their values K apart, loaded and stored lane by
-;; lane), each lane the JavaScript's operations for its cell, velocities in order k = 0..K−1, so the same IEEE
+;; neighbouring cells per f64x2 (lane 0 cell i, lane 1 cell i + 1: their values K apart; velocities k, k + 1 loaded
+;; as one v128 per cell and transposed by shuffles, an odd last velocity lane by lane), each lane the JavaScript's
+;; operations for its cell, velocities in order k = 0..K−1, so the same IEEE
 ;; operations in the same order and the same bytes (test/cells1d.test.ts). The extremes keep `if (v > qmax) qmax = v`
 ;; exactly (f64x2.gt/lt and v128.bitselect). The level (K × 8 bytes per cell, 256 kB at 1024 × 32) is in cache:
 ;; these save the JavaScript's scalar loop, not memory traffic. Pointers are byte addresses in the imported (shared)
@@ -14,41 +15,60 @@
   ;; per cell: s = Σ_k w_k q_k (in order), q_k −= s, qmax, qmin the extremes of the new q
   (func (export "projectSums1D")
     (param $K i32) (param $w i32) (param $q i32) (param $qmax i32) (param $qmin i32) (param $p0 i32) (param $p1 i32)
-    (local $Kb i32) (local $i i32) (local $a i32) (local $b i32) (local $k i32) (local $wk i32)
-    (local $s v128) (local $v v128) (local $mx v128) (local $mn v128)
+    (local $Kb i32) (local $K1 i32) (local $i i32) (local $a i32) (local $b i32) (local $k i32) (local $wk i32)
+    (local $s v128) (local $v v128) (local $u v128) (local $x v128) (local $y v128) (local $mx v128) (local $mn v128)
     (local.set $Kb (i32.shl (local.get $K) (i32.const 3)))
+    (local.set $K1 (i32.sub (local.get $Kb) (i32.const 8)))
     (local.set $i (local.get $p0))
     (block $cd (loop $cl
       (br_if $cd (i32.ge_u (local.get $i) (local.get $p1)))
       (local.set $a (i32.add (local.get $q) (i32.mul (local.get $i) (local.get $Kb))))
       (local.set $b (i32.add (local.get $a) (local.get $Kb)))
-      ;; s += w_k q_k
+      ;; s += w_k q_k: velocities k, k + 1 loaded as one v128 per cell and transposed (lo: k, hi: k + 1)
       (local.set $s (v128.const f64x2 0 0))
       (local.set $k (i32.const 0))
       (local.set $wk (local.get $w))
       (block $sd (loop $sl
-        (br_if $sd (i32.ge_u (local.get $k) (local.get $Kb)))
+        (br_if $sd (i32.gt_u (i32.add (local.get $k) (i32.const 8)) (local.get $K1)))
+        (local.set $x (v128.load (i32.add (local.get $a) (local.get $k))))
+        (local.set $y (v128.load (i32.add (local.get $b) (local.get $k))))
+        (local.set $s (f64x2.add (local.get $s) (f64x2.mul (f64x2.splat (f64.load (local.get $wk)))
+          (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $x) (local.get $y)))))
+        (local.set $s (f64x2.add (local.get $s) (f64x2.mul (f64x2.splat (f64.load offset=8 (local.get $wk)))
+          (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $x) (local.get $y)))))
+        (local.set $wk (i32.add (local.get $wk) (i32.const 16)))
+        (local.set $k (i32.add (local.get $k) (i32.const 16)))
+        (br $sl)))
+      (if (i32.lt_u (local.get $k) (local.get $Kb)) (then
         (local.set $s (f64x2.add (local.get $s)
           (f64x2.mul (f64x2.splat (f64.load (local.get $wk)))
-            (f64x2.replace_lane 1 (f64x2.splat (f64.load (i32.add (local.get $a) (local.get $k)))) (f64.load (i32.add (local.get $b) (local.get $k)))))))
-        (local.set $wk (i32.add (local.get $wk) (i32.const 8)))
-        (local.set $k (i32.add (local.get $k) (i32.const 8)))
-        (br $sl)))
-      ;; v = q_k − s, stored; if (v > qmax) qmax = v; if (v < qmin) qmin = v
+            (f64x2.replace_lane 1 (f64x2.splat (f64.load (i32.add (local.get $a) (local.get $k)))) (f64.load (i32.add (local.get $b) (local.get $k)))))))))
+      ;; v = q_k − s, stored; if (v > qmax) qmax = v; if (v < qmin) qmin = v (k, then k + 1)
       (local.set $mx (v128.const f64x2 -inf -inf))
       (local.set $mn (v128.const f64x2 inf inf))
       (local.set $k (i32.const 0))
       (block $xd (loop $xl
-        (br_if $xd (i32.ge_u (local.get $k) (local.get $Kb)))
+        (br_if $xd (i32.gt_u (i32.add (local.get $k) (i32.const 8)) (local.get $K1)))
+        (local.set $x (v128.load (i32.add (local.get $a) (local.get $k))))
+        (local.set $y (v128.load (i32.add (local.get $b) (local.get $k))))
+        (local.set $v (f64x2.sub (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $x) (local.get $y)) (local.get $s)))
+        (local.set $u (f64x2.sub (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $x) (local.get $y)) (local.get $s)))
+        (v128.store (i32.add (local.get $a) (local.get $k)) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $v) (local.get $u)))
+        (v128.store (i32.add (local.get $b) (local.get $k)) (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $v) (local.get $u)))
+        (local.set $mx (v128.bitselect (local.get $v) (local.get $mx) (f64x2.gt (local.get $v) (local.get $mx))))
+        (local.set $mn (v128.bitselect (local.get $v) (local.get $mn) (f64x2.lt (local.get $v) (local.get $mn))))
+        (local.set $mx (v128.bitselect (local.get $u) (local.get $mx) (f64x2.gt (local.get $u) (local.get $mx))))
+        (local.set $mn (v128.bitselect (local.get $u) (local.get $mn) (f64x2.lt (local.get $u) (local.get $mn))))
+        (local.set $k (i32.add (local.get $k) (i32.const 16)))
+        (br $xl)))
+      (if (i32.lt_u (local.get $k) (local.get $Kb)) (then
         (local.set $v (f64x2.sub
           (f64x2.replace_lane 1 (f64x2.splat (f64.load (i32.add (local.get $a) (local.get $k)))) (f64.load (i32.add (local.get $b) (local.get $k))))
           (local.get $s)))
         (f64.store (i32.add (local.get $a) (local.get $k)) (f64x2.extract_lane 0 (local.get $v)))
         (f64.store (i32.add (local.get $b) (local.get $k)) (f64x2.extract_lane 1 (local.get $v)))
         (local.set $mx (v128.bitselect (local.get $v) (local.get $mx) (f64x2.gt (local.get $v) (local.get $mx))))
-        (local.set $mn (v128.bitselect (local.get $v) (local.get $mn) (f64x2.lt (local.get $v) (local.get $mn))))
-        (local.set $k (i32.add (local.get $k) (i32.const 8)))
-        (br $xl)))
+        (local.set $mn (v128.bitselect (local.get $v) (local.get $mn) (f64x2.lt (local.get $v) (local.get $mn))))))
       (v128.store (i32.add (local.get $qmax) (i32.shl (local.get $i) (i32.const 3))) (local.get $mx))
       (v128.store (i32.add (local.get $qmin) (i32.shl (local.get $i) (i32.const 3))) (local.get $mn))
       (local.set $i (i32.add (local.get $i) (i32.const 2)))
@@ -62,11 +82,13 @@
     (param $a0 f64) (param $a1 f64) (param $a2 f64) (param $c0 f64) (param $p0 i32) (param $p1 i32)
     (local $Kb i32) (local $i i32) (local $c i32) (local $a i32) (local $b i32) (local $k i32) (local $wk i32)
     (local $x0 v128) (local $x1 v128) (local $x2 v128) (local $er v128) (local $filt v128) (local $r v128) (local $qn v128)
-    (local $e v128) (local $y v128) (local $w2 v128) (local $s v128) (local $t v128)
+    (local $e v128) (local $y v128) (local $w2 v128) (local $s v128) (local $t v128) (local $K1 i32)
+    (local $nA v128) (local $nB v128) (local $oA v128) (local $oB v128) (local $pA v128) (local $pB v128) (local $wA v128) (local $wB v128)
     (local.set $x0 (f64x2.splat (local.get $a0)))
     (local.set $x1 (f64x2.splat (local.get $a1)))
     (local.set $x2 (f64x2.splat (local.get $a2)))
     (local.set $Kb (i32.shl (local.get $K) (i32.const 3)))
+    (local.set $K1 (i32.sub (local.get $Kb) (i32.const 8)))
     (local.set $i (local.get $p0))
     (block $cd (loop $cl
       (br_if $cd (i32.ge_u (local.get $i) (local.get $p1)))
@@ -82,6 +104,41 @@
       (local.set $t (v128.const f64x2 0 0))
       (local.set $k (i32.const 0))
       (local.set $wk (local.get $w))
+      ;; velocities k, k + 1: one v128 per cell and array, transposed by shuffles (lo: k, hi: k + 1), k first
+      (block $kd2 (loop $kl2
+        (br_if $kd2 (i32.gt_u (i32.add (local.get $k) (i32.const 8)) (local.get $K1)))
+        (local.set $nA (v128.load (i32.add (local.get $qN) (i32.add (local.get $a) (local.get $k)))))
+        (local.set $nB (v128.load (i32.add (local.get $qN) (i32.add (local.get $b) (local.get $k)))))
+        (local.set $oA (v128.load (i32.add (local.get $qOld) (i32.add (local.get $a) (local.get $k)))))
+        (local.set $oB (v128.load (i32.add (local.get $qOld) (i32.add (local.get $b) (local.get $k)))))
+        (local.set $pA (v128.load (i32.add (local.get $qOld2) (i32.add (local.get $a) (local.get $k)))))
+        (local.set $pB (v128.load (i32.add (local.get $qOld2) (i32.add (local.get $b) (local.get $k)))))
+        (local.set $wA (v128.load (i32.add (local.get $qNew) (i32.add (local.get $a) (local.get $k)))))
+        (local.set $wB (v128.load (i32.add (local.get $qNew) (i32.add (local.get $b) (local.get $k)))))
+        (local.set $qn (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $nA) (local.get $nB)))
+        (local.set $e (f64x2.add (local.get $er) (f64x2.mul (local.get $filt)
+          (f64x2.sub (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $wA) (local.get $wB))
+            (f64x2.add
+              (f64x2.add (f64x2.mul (local.get $x0) (local.get $qn)) (f64x2.mul (local.get $x1) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $oA) (local.get $oB))))
+              (f64x2.mul (local.get $x2) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $pA) (local.get $pB))))))))
+        (local.set $y (f64x2.add (local.get $r) (local.get $qn)))
+        (local.set $w2 (f64x2.splat (f64.load offset=0 (local.get $wk))))
+        (local.set $s (f64x2.add (local.get $s) (f64x2.mul (f64x2.mul (local.get $w2) (local.get $e)) (local.get $e))))
+        (local.set $t (f64x2.add (local.get $t) (f64x2.mul (f64x2.mul (local.get $w2) (local.get $y)) (local.get $y))))
+        (local.set $qn (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $nA) (local.get $nB)))
+        (local.set $e (f64x2.add (local.get $er) (f64x2.mul (local.get $filt)
+          (f64x2.sub (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $wA) (local.get $wB))
+            (f64x2.add
+              (f64x2.add (f64x2.mul (local.get $x0) (local.get $qn)) (f64x2.mul (local.get $x1) (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $oA) (local.get $oB))))
+              (f64x2.mul (local.get $x2) (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $pA) (local.get $pB))))))))
+        (local.set $y (f64x2.add (local.get $r) (local.get $qn)))
+        (local.set $w2 (f64x2.splat (f64.load offset=8 (local.get $wk))))
+        (local.set $s (f64x2.add (local.get $s) (f64x2.mul (f64x2.mul (local.get $w2) (local.get $e)) (local.get $e))))
+        (local.set $t (f64x2.add (local.get $t) (f64x2.mul (f64x2.mul (local.get $w2) (local.get $y)) (local.get $y))))
+        (local.set $wk (i32.add (local.get $wk) (i32.const 16)))
+        (local.set $k (i32.add (local.get $k) (i32.const 16)))
+        (br $kl2)))
+      ;; an odd last velocity: lane by lane
       (block $kd (loop $kl
         (br_if $kd (i32.ge_u (local.get $k) (local.get $Kb)))
         (local.set $qn (f64x2.replace_lane 1 (f64x2.splat (f64.load (i32.add (local.get $qN) (i32.add (local.get $a) (local.get $k)))))
