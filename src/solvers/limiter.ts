@@ -122,6 +122,30 @@ export class BoundLimiter1D {
     return scaled;
   }
 
+  /**
+   * The first two loops of projectQ on the cells [i0, i1) (q −= <q>, the extremes of the new q into qMaxC,
+   * qMinC): with limitProjected after it, projectQ's values (the 1D kinetic stepper's WebAssembly pairs of cells
+   * take the rest, ../kinetic/kinetic1d.ts).
+   */
+  projectSums(qNew: Float64Array, qMaxC: Float64Array, qMinC: Float64Array, i0: number, i1: number): void {
+    const { K, w } = this;
+    for (let i = i0; i < i1; i++) {
+      const b = i * K;
+      let s = 0;
+      for (let k = 0; k < K; k++) s += w[k] * qNew[b + k];
+      let qmax = -Infinity;
+      let qmin = Infinity;
+      for (let k = 0; k < K; k++) {
+        const val = qNew[b + k] - s;
+        qNew[b + k] = val;
+        if (val > qmax) qmax = val;
+        if (val < qmin) qmin = val;
+      }
+      qMaxC[i] = qmax;
+      qMinC[i] = qmin;
+    }
+  }
+
   /** Project q onto <q> = 0 (removes the solver residual), then scale q towards rho into bounds; cells scaled. */
   projectQ(rhoNew: Float64Array, qNew: Float64Array): number {
     const { N, K, lo, hi, w } = this;
@@ -279,8 +303,10 @@ export class BoundLimiter2D {
 /**
  * The per-cell part of BoundLimiter2D.projectQ on the cells [p0, p1) (velocity-major q[k*N + p], each
  * cell's velocities in order: the same operations for any split of the cells, so threads may share it):
- * sum = <q>, q -= sum, the extremes of q, theta per cell (cells scaled are marked in limitedC), q *= theta.
+ * sum = <q>, q -= sum, the extremes of q (weightedSumCells, subtractExtremesCells), theta per cell into
+ * sum (thetaCells; cells scaled are marked in limitedC), q *= theta (scaleCells, when some cell is scaled).
  * Returns the number of cells scaled, or −(p+1) for the first cell p with a non-finite value.
+ * The 2D kinetic stepper runs the passes over q as WebAssembly where it can (../kinetic/cells2d.ts).
  */
 export function projectQCells(
   N: number,
@@ -300,8 +326,28 @@ export function projectQCells(
 ): number {
   weightedSumCells(N, K, w, q, sum, p0, p1);
   subtractExtremesCells(N, K, q, sum, qmax, qmin, p0, p1);
+  const scaled = thetaCells(lo, hi, useLimiter, r, sum, qmax, qmin, limitedC, p0, p1);
+  if (scaled > 0) scaleCells(N, K, q, sum, p0, p1);
+  return scaled;
+}
+
+/**
+ * projectQCells' per-cell θ from the extremes (into `theta`, which held <q>), cells scaled marked in limitedC:
+ * the number of cells scaled, or −(p+1) for the first cell p with a non-finite value (cells after it untouched).
+ */
+export function thetaCells(
+  lo: number,
+  hi: number,
+  useLimiter: boolean,
+  r: Float64Array,
+  theta: Float64Array,
+  qmax: Float64Array,
+  qmin: Float64Array,
+  limitedC: Uint8Array,
+  p0: number,
+  p1: number,
+): number {
   let scaled = 0;
-  const theta = sum;
   for (let p = p0; p < p1; p++) {
     if (!Number.isFinite(qmax[p]) || !Number.isFinite(qmin[p]) || !Number.isFinite(r[p])) return -(p + 1);
     let th = 1;
@@ -315,11 +361,10 @@ export function projectQCells(
     }
     theta[p] = th;
   }
-  if (scaled > 0) scaleCells(N, K, q, theta, p0, p1);
   return scaled;
 }
 
-function weightedSumCells(N: number, K: number, w: Float64Array, q: Float64Array, sum: Float64Array, p0: number, p1: number): void {
+export function weightedSumCells(N: number, K: number, w: Float64Array, q: Float64Array, sum: Float64Array, p0: number, p1: number): void {
   for (let p = p0; p < p1; p++) sum[p] = 0;
   for (let k = 0; k < K; k++) {
     const b = k * N;
@@ -328,7 +373,7 @@ function weightedSumCells(N: number, K: number, w: Float64Array, q: Float64Array
   }
 }
 
-function subtractExtremesCells(N: number, K: number, q: Float64Array, sum: Float64Array, qmax: Float64Array, qmin: Float64Array, p0: number, p1: number): void {
+export function subtractExtremesCells(N: number, K: number, q: Float64Array, sum: Float64Array, qmax: Float64Array, qmin: Float64Array, p0: number, p1: number): void {
   for (let p = p0; p < p1; p++) {
     qmax[p] = -Infinity;
     qmin[p] = Infinity;
@@ -344,7 +389,7 @@ function subtractExtremesCells(N: number, K: number, q: Float64Array, sum: Float
   }
 }
 
-function scaleCells(N: number, K: number, q: Float64Array, theta: Float64Array, p0: number, p1: number): void {
+export function scaleCells(N: number, K: number, q: Float64Array, theta: Float64Array, p0: number, p1: number): void {
   for (let k = 0; k < K; k++) {
     const b = k * N;
     for (let p = p0; p < p1; p++) q[b + p] *= theta[p];

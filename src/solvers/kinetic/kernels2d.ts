@@ -13,17 +13,16 @@
  * SharedArena (or plain ones for one thread); tasks name the arrays of the rotating time levels by id
  * in `args`. Scalars of the step are in `par`. All sizes and tables are copied into the layout.
  * When the arena put every array in a WebAssembly.Memory (`memory` given), the line factorisations and
- * solves, the line operators of the splitting term, G_k x and the face sums run as WebAssembly
- * (../wasm/kernels.ts; bitwise the same as the JavaScript) on any vector that lives in that memory;
+ * solves, the line operators of the splitting term, G_k x, the face sums and the cell tasks' passes over q
+ * (./cells2d.ts) run as WebAssembly (../wasm/kernels.ts; bitwise the same as the JavaScript) on any vector that lives in that memory;
  * vectors outside it (the exact mode's GMRES) take the JavaScript path.
  */
 import { applyLineOp, factorCols, factorRows, solveCols, solveRows } from '../transport/factored2d.js';
-import { projectQCells } from '../limiter.js';
-import { estimateSumsCells } from '../microMacro/levels.js';
-import { momentWeights2D, momentsCells2D, type LevelMomentArrays } from '../microMacro/moments.js';
+import { momentWeights2D, type LevelMomentArrays } from '../microMacro/moments.js';
 import type { ArenaArray } from '../parallel/arena.js';
 import { ExactVelocitySolve } from './exactVelocitySolve.js';
 import { wasmKernels, type WasmKernels } from '../wasm/kernels.js';
+import { estimateSumsTask, momentsTask, projectQTask } from './cells2d.js';
 
 /** Number of velocity groups (fixed, independent of the thread count: it fixes the summation order). */
 export const VELOCITY_GROUPS = 8;
@@ -205,17 +204,24 @@ export class Kinetic2DKernels {
       case Task2D.PROJECT: {
         const [p0, p1] = share(this.N);
         const L = this.L;
-        res[t] = projectQCells(this.N, L.K, this.w, L.lo, L.hi, L.useLimiter, this.arg(Arg.RHO), this.arg(Arg.QNEW), this.f('sum'), this.f('qmax'), this.f('qmin'), this.a.limitedC as Uint8Array, p0, p1);
+        const q = this.arg(Arg.QNEW);
+        res[t] = projectQTask(this.wasmOn(q, q), this.N, L.K, this.wk, L.lo, L.hi, L.useLimiter, this.arg(Arg.RHO), q, this.f('sum'), this.f('qmax'), this.f('qmin'), this.a.limitedC as Uint8Array, p0, p1);
         break;
       }
       case Task2D.ESTIMATE: {
         const [p0, p1] = share(this.N);
-        estimateSumsCells(this.N, this.L.K, this.w, this.arg(Arg.RHON), this.arg(Arg.QN), this.arg(Arg.QOLD), this.arg(Arg.QOLD2), this.arg(Arg.QNEW), this.f('er'), this.f('filt'), this.f('se'), this.f('sy'), par[Par.P0], par[Par.P1], par[Par.P2], p0, p1);
+        const qN = this.arg(Arg.QN);
+        const qOld = this.arg(Arg.QOLD);
+        const qOld2 = this.arg(Arg.QOLD2);
+        const qNew = this.arg(Arg.QNEW);
+        const wasm = this.wasmBuffers.has(qOld.buffer) && this.wasmBuffers.has(qOld2.buffer) ? this.wasmOn(qN, qNew) : null;
+        estimateSumsTask(wasm, this.N, this.L.K, this.wk, this.arg(Arg.RHON), qN, qOld, qOld2, qNew, this.f('er'), this.f('filt'), this.f('se'), this.f('sy'), par[Par.P0], par[Par.P1], par[Par.P2], p0, p1);
         break;
       }
       case Task2D.MOMENTS: {
         const [p0, p1] = share(this.N);
-        this.moments(p0, p1);
+        const q = this.arg(Arg.QMOM);
+        momentsTask(this.wasmOn(q, q), this.N, this.L.K, (this.mw ??= momentWeights2D(this.L.w, this.L.vx, this.L.vy)), this.f('momentWeights'), q, this.momentArrays(), p0, p1);
         break;
       }
       default:
@@ -225,19 +231,11 @@ export class Kinetic2DKernels {
 
   private mw: Float64Array[] | null = null;
 
-  /** The MOMENTS task on the cells [p0, p1): WebAssembly on pairs of cells where it runs, JavaScript for an odd last one (the same bytes). */
-  private moments(p0: number, p1: number): void {
-    const q = this.arg(Arg.QMOM);
-    const out = this.momentArrays();
-    const wk = (this.mw ??= momentWeights2D(this.L.w, this.L.vx, this.L.vy));
-    let p = p0;
-    const wm = this.f('momentWeights');
-    if (this.wasm && this.wasmBuffers.has(q.buffer)) {
-      this.wasmCalls++;
-      p = p0 + 2 * ((p1 - p0) >> 1);
-      if (p > p0) this.wasm.moments(this.N, this.L.K, wm.byteOffset, q.byteOffset, out.s0.byteOffset, out.q2.byteOffset, out.jx.byteOffset, out.jy.byteOffset, out.exx.byteOffset, out.exy.byteOffset, out.eyy.byteOffset, out.qmin.byteOffset, out.qmax.byteOffset, p0, p);
-    }
-    if (p < p1) momentsCells2D(this.N, this.L.K, wk, q, out, p, p1);
+  /** The WebAssembly kernels when they run and both vectors live in their memory (a call counted), else null. */
+  private wasmOn(x: Float64Array, y: Float64Array): WasmKernels | null {
+    if (!this.wasm || !this.wasmBuffers.has(x.buffer) || !this.wasmBuffers.has(y.buffer)) return null;
+    this.wasmCalls++;
+    return this.wasm;
   }
 
   /** The MOMENTS task's output arrays. */
@@ -246,8 +244,9 @@ export class Kinetic2DKernels {
     return { s0: f('mS0'), q2: f('mQ2'), jx: f('mJx'), jy: f('mJy'), exx: f('mExx'), exy: f('mExy'), eyy: f('mEyy'), qmin: f('mQmin'), qmax: f('mQmax') };
   }
 
-  private get w(): Float64Array {
-    return (this.wArr ??= Float64Array.from(this.L.w));
+  /** The weights w_k: the first K values of 'momentWeights' (w_k × 1), in the arena (WebAssembly reads them). */
+  private get wk(): Float64Array {
+    return (this.wArr ??= this.f('momentWeights').subarray(0, this.L.K));
   }
   private wArr: Float64Array | null = null;
 

@@ -29,7 +29,7 @@ import { Levels1D } from '../microMacro/levels.js';
 import type { MicroMacroSetup } from '../microMacro/facade.js';
 import { MicroMacroStepper } from '../microMacro/stepperBase.js';
 import { SharedArena } from '../parallel/arena.js';
-import { kernelMemory, wasmKernels } from '../wasm/kernels.js';
+import { kernelMemory, wasmKernels, type WasmKernels } from '../wasm/kernels.js';
 
 export class Kinetic1D extends MicroMacroStepper {
   protected readonly who = 'KineticSolver';
@@ -65,6 +65,8 @@ export class Kinetic1D extends MicroMacroStepper {
   private readonly gmres: Gmres;
   private readonly op: LinearOperator;
   private dtCur = 0;
+  /** The WebAssembly kernels of the per-cell loops and the weights in their memory (null: JavaScript). */
+  private cells: { kernels: WasmKernels; w: Float64Array } | null = null;
   /** q was projected onto <q> = 0 while it was formed (formAllInactive). */
   private projected = false;
 
@@ -94,9 +96,17 @@ export class Kinetic1D extends MicroMacroStepper {
     this.aC = arena.f64(N);
     this.res = new Float64Array(N);
     this.delta = arena.f64(N);
-    if (memory && arena.inMemory) this.lines.attachWasm(wasmKernels(memory), arena.arrays);
-    this.qMaxC = new Float64Array(N);
-    this.qMinC = new Float64Array(N);
+    this.qMaxC = arena.f64(N);
+    this.qMinC = arena.f64(N);
+    const wA = arena.f64(K);
+    wA.set(this.w);
+    if (memory && arena.inMemory) {
+      // the line sweeps, the bound projection's sums and the estimate's sums as WebAssembly
+      const kernels = wasmKernels(memory);
+      this.lines.attachWasm(kernels, arena.arrays);
+      this.levels.attachWasm(kernels, wA, arena.arrays);
+      this.cells = { kernels, w: wA };
+    }
     this.run1 = new Float64Array(K);
     this.run2 = new Float64Array(K);
     this.run3 = new Float64Array(K);
@@ -212,7 +222,18 @@ export class Kinetic1D extends MicroMacroStepper {
   private limit(F: Float64Array, qNew: Float64Array): void {
     const L = this.levels;
     if (this.limiter.limitDensity(L.rhoN, L.rhoNew, F)) this.counters.rhoLimiterSteps++;
-    this.counters.hLimiterCells += this.projected ? this.limiter.limitProjected(L.rhoNew, qNew, this.qMaxC, this.qMinC) : this.limiter.projectQ(L.rhoNew, qNew);
+    this.counters.hLimiterCells += this.projected ? this.limiter.limitProjected(L.rhoNew, qNew, this.qMaxC, this.qMinC) : this.projectQ(L.rhoNew, qNew);
+  }
+
+  /** The limiter's projectQ; with the WebAssembly kernels its sums on pairs of cells there (../wasm/cells1d.wat), then limitProjected. */
+  private projectQ(rhoNew: Float64Array, qNew: Float64Array): number {
+    const c = this.cells;
+    if (!c) return this.limiter.projectQ(rhoNew, qNew);
+    const { N, K, qMaxC, qMinC } = this;
+    const e = N - (N & 1);
+    if (e > 0) c.kernels.projectSums1D(K, c.w.byteOffset, qNew.byteOffset, qMaxC.byteOffset, qMinC.byteOffset, 0, e);
+    if (e < N) this.limiter.projectSums(qNew, qMaxC, qMinC, e, N);
+    return this.limiter.limitProjected(rhoNew, qNew, qMaxC, qMinC);
   }
 
   /** q_k = (histQ_k + histRho - G_k x) / a for the velocities with gamma = 0 (M_k = diag(a)). */

@@ -18,7 +18,8 @@
  */
 import type { StepperState, Tolerances } from '../stepper.js';
 import { milneConstant, predictorCoefficients } from '../errorEstimate.js';
-import { plainAllocator, type Allocator } from '../parallel/arena.js';
+import { plainAllocator, type Allocator, type ArenaArray } from '../parallel/arena.js';
+import type { WasmKernels } from '../wasm/kernels.js';
 
 export interface MicroMacroCounters {
   /** Steps taken, including the extra ones of split steps. */
@@ -86,6 +87,12 @@ export class Levels1D {
   place = -1;
   noise = 0;
   private readonly pc = new Float64Array(3);
+  /** The estimate's per-cell sums Σ w e², Σ w y². */
+  private readonly se: Float64Array;
+  private readonly sy: Float64Array;
+  private wasm: WasmKernels | null = null;
+  private wasmW: Float64Array | null = null;
+  private readonly wasmBuffers = new Set<ArrayBufferLike>();
 
   constructor(
     readonly N: number,
@@ -107,6 +114,8 @@ export class Levels1D {
     this.rhoNew = alloc.f64(N);
     this.qNew = alloc.f64(N * K);
     this.Fnew = alloc.f64(faces);
+    this.se = alloc.f64(N);
+    this.sy = alloc.f64(N);
     for (let i = 0; i < N; i++) {
       let s = 0;
       for (let k = 0; k < K; k++) s += w[k] * h0[i * K + k];
@@ -147,15 +156,26 @@ export class Levels1D {
   }
 
   private estimateLoop(K: number, p0: number, p1: number, p2: number, c0: number, aC: Float64Array, limitedC: Uint8Array, tol: Tolerances, solveStop: number): number {
-    const { N, K: nv, w, rhoN, rhoOld, rhoOld2, qN, qOld, qOld2 } = this;
+    const N = this.N;
+    let i0 = 0;
+    const wasm = this.wasm;
+    const w = this.wasmW;
+    if (wasm && w && this.wasmBuffers.has(aC.buffer)) {
+      i0 = N - (N & 1);
+      if (i0 > 0) {
+        wasm.estimateSums1D(this.K, w.byteOffset, this.rhoNew.byteOffset, this.rhoN.byteOffset, this.rhoOld.byteOffset, this.rhoOld2.byteOffset, this.qNew.byteOffset, this.qN.byteOffset, this.qOld.byteOffset, this.qOld2.byteOffset, aC.byteOffset, this.se.byteOffset, this.sy.byteOffset, p0, p1, p2, c0, 0, i0);
+      }
+    }
+    if (i0 < N) this.cellSums(p0, p1, p2, c0, aC, i0, N);
+    return this.estimateMax(K, p0, p1, p2, limitedC, tol, solveStop);
+  }
+
+  /** Per cell i in [i0, i1): se = Σ_k w_k e_k², sy = Σ_k w_k y_k² (velocities in order; ../wasm/cells1d.wat's twin). */
+  private cellSums(p0: number, p1: number, p2: number, c0: number, aC: Float64Array, i0: number, i1: number): void {
+    const { K: nv, w, rhoN, rhoOld, rhoOld2, qN, qOld, qOld2, se: seC, sy: syC } = this;
     const rhoNew = this.rhoNew;
     const qNew = this.qNew;
-    const { rtol, atol } = tol;
-    let mx = 0;
-    let at = -1;
-    let wmin = Infinity;
-    for (let i = 0; i < N; i++) {
-      if (limitedC[i]) continue;
+    for (let i = i0; i < i1; i++) {
       const er = rhoNew[i] - (p0 * rhoN[i] + p1 * rhoOld[i] + p2 * rhoOld2[i]);
       const filt = c0 / aC[i];
       const r = rhoN[i];
@@ -169,8 +189,22 @@ export class Levels1D {
         se += w[k] * e * e;
         sy += w[k] * y * y;
       }
-      const wt = atol + rtol * Math.sqrt(sy);
-      const ec = (K * Math.sqrt(se)) / wt;
+      seC[i] = se;
+      syC[i] = sy;
+    }
+  }
+
+  /** The weighted max over the cells (left out: limited cells) of the sums. */
+  private estimateMax(K: number, p0: number, p1: number, p2: number, limitedC: Uint8Array, tol: Tolerances, solveStop: number): number {
+    const { N, se, sy } = this;
+    const { rtol, atol } = tol;
+    let mx = 0;
+    let at = -1;
+    let wmin = Infinity;
+    for (let i = 0; i < N; i++) {
+      if (limitedC[i]) continue;
+      const wt = atol + rtol * Math.sqrt(sy[i]);
+      const ec = (K * Math.sqrt(se[i])) / wt;
       if (!(ec <= mx)) {
         mx = ec;
         at = i;
@@ -180,6 +214,17 @@ export class Levels1D {
     this.place = at;
     this.noise = (K * (Math.abs(p0) + Math.abs(p1) + Math.abs(p2) + 1) * solveStop) / wmin;
     return mx;
+  }
+
+  /**
+   * Let the estimate's per-cell sums run as WebAssembly (../wasm/cells1d.wat, the same bytes): this level's
+   * arrays must live in the kernels' memory (its allocator a SharedArena there, `arrays` that arena's), `w` a
+   * copy of the weights there; a filter array (aC) outside it keeps the JavaScript.
+   */
+  attachWasm(wasm: WasmKernels, w: Float64Array, arrays: readonly ArenaArray[]): void {
+    this.wasm = wasm;
+    this.wasmW = w;
+    for (const a of arrays) this.wasmBuffers.add(a.buffer);
   }
 
   /** Whether every h = rho + q at t_n lies in [lo, hi] (NaN fails), without building h. */

@@ -1,8 +1,10 @@
 /**
- * The WebAssembly kernels (factored2d.wat, kernels2d.wat, moments2d.wat, lines1d.wat, compiled to .wasm next to this
- * module at build time by scripts/build-wasm.mjs): the 2D per-velocity x- and y-line factorisations and solves and
- * the line operators of ../transport/factored2d.ts, G_k x and the face sums of ../kinetic/kernels2d.ts, the per-cell
- * moments of a level for the series rows (../microMacro/moments.ts), and the 1D interleaved line sweeps of
+ * The WebAssembly kernels (factored2d.wat, kernels2d.wat, moments2d.wat, cells2d.wat, cells1d.wat, lines1d.wat,
+ * compiled to .wasm next to this module at build time by scripts/build-wasm.mjs): the 2D per-velocity x- and y-line
+ * factorisations and solves and the line operators of ../transport/factored2d.ts, G_k x and the face sums of
+ * ../kinetic/kernels2d.ts, the per-cell moments of a level for the series rows (../microMacro/moments.ts), the bound
+ * projection's and the error estimate's per-cell passes (2D: ../kinetic/cells2d.ts; 1D: ../kinetic/kinetic1d.ts,
+ * ../microMacro/levels.ts), and the 1D interleaved line sweeps of
  * ../transport/lines1d.ts, bitwise the same as the JavaScript (same IEEE operations in the same order;
  * test/factored2d.test.ts, test/kinetic2d.test.ts, test/lines1d.test.ts).
  *
@@ -44,9 +46,16 @@ export interface WasmKernels {
   gatherGamma(N: number, K: number, gamG: number, goff: number, gamA: number): void;
   faceSums(N: number, K: number, f0: number, f1: number, q: number, gam: number, kc: number, wbuf: number, fz: number, sv: number, sub: number, acc: number, Kq: number, offs: number): void;
   moments(N: number, K: number, wk: number, q: number, s0: number, q2: number, jx: number, jy: number, exx: number, exy: number, eyy: number, qmin: number, qmax: number, p0: number, p1: number): void;
+  /** cells2d.wat: the bound projection's sum and subtraction with the extremes, its scale, the estimate's sums, on the cells [p0, p1) (p1 − p0 even). */
+  projectSums(N: number, K: number, w: number, q: number, sum: number, qmax: number, qmin: number, p0: number, p1: number): void;
+  scaleCells(N: number, K: number, q: number, theta: number, p0: number, p1: number): void;
+  estimateSums(N: number, K: number, w: number, rhoN: number, qN: number, qOld: number, qOld2: number, qNew: number, er: number, filt: number, se: number, sy: number, a0: number, a1: number, a2: number, p0: number, p1: number): void;
+  /** cells1d.wat: the same two per-cell loops on a cell-major 1D level q[i K + k], cells [p0, p1) (p1 − p0 even). */
+  projectSums1D(K: number, w: number, q: number, qmax: number, qmin: number, p0: number, p1: number): void;
+  estimateSums1D(K: number, w: number, rhoNew: number, rhoN: number, rhoOld: number, rhoOld2: number, qNew: number, qN: number, qOld: number, qOld2: number, aC: number, se: number, sy: number, a0: number, a1: number, a2: number, c0: number, p0: number, p1: number): void;
 }
 
-const MODULES = ['factored2d.wasm', 'kernels2d.wasm', 'moments2d.wasm', 'lines1d.wasm'];
+const MODULES = ['factored2d.wasm', 'kernels2d.wasm', 'moments2d.wasm', 'cells2d.wasm', 'cells1d.wasm', 'lines1d.wasm'];
 let compiled: WebAssembly.Module[] | null | undefined;
 let loadError = '';
 
