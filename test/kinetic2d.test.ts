@@ -232,6 +232,52 @@ test('kinetic 2D: the splitting error against the exact per-velocity solve is at
   }
 });
 
+test('kinetic 2D: the moments computed in the error estimate\'s pass (rows every step) are those of the MOMENTS task, bitwise, and are what levelMoments returns (js/wasm, 1 and 2 threads, an attempt rejected in between)', () => {
+  const env = process.env[KERNELS_ENV];
+  try {
+    for (const kernels of ['js', 'wasm'] as const) {
+      for (const threads of [1, 2]) {
+        process.env[KERNELS_ENV] = kernels;
+        const make = () => {
+          const { grid, velocity, h0 } = rough(21, 5);
+          return new KineticSolver({ grid, velocity, rate: powerLaw(1), eps: 0.1, h0, threads });
+        };
+        const fused = make();
+        const plain = make();
+        fused.momentsEveryStep(true);
+        const dt = fused.suggestedDt();
+        const what = `${kernels}, ${threads} threads`;
+        for (let i = 0; i < 6; i++) {
+          for (const s of [fused, plain]) {
+            if (i === 4) assert.ok(Number.isFinite(s.attempt(0.5 * dt)), 'an attempt, not accepted');
+            s.step(i % 2 ? 0.7 * dt : dt);
+          }
+          // from the third step on (the estimate needs three levels) they come from the estimate's pass: a change
+          // of q after the step does not reach them (the MOMENTS task would read it)
+          const q = (fused as unknown as { impl: { levels: { qN: Float64Array } } }).impl.levels.qN;
+          const saved = q[0];
+          if (i >= 2) q[0] += 1;
+          const a = fused.levelMoments(false)!;
+          q[0] = saved;
+          const b = plain.levelMoments(false)!;
+          for (const key of Object.keys(b) as (keyof typeof b)[]) {
+            assert.ok(Buffer.from(a[key].buffer, a[key].byteOffset, a[key].byteLength).equals(Buffer.from(b[key].buffer, b[key].byteOffset, b[key].byteLength)), `${what}, step ${i + 1}: ${key}`);
+          }
+          // the previous level's moments overwrite the outputs; the current level's are then computed again
+          assert.ok(fused.levelMoments(true) !== null);
+          const c = fused.levelMoments(false)!;
+          assert.ok(Buffer.from(c.q2.buffer, c.q2.byteOffset, c.q2.byteLength).equals(Buffer.from(b.q2.buffer, b.q2.byteOffset, b.q2.byteLength)), `${what}, step ${i + 1}: after the previous level's`);
+        }
+        fused.dispose();
+        plain.dispose();
+      }
+    }
+  } finally {
+    if (env === undefined) delete process.env[KERNELS_ENV];
+    else process.env[KERNELS_ENV] = env;
+  }
+});
+
 test('kinetic 2D: results are bitwise the same for 1, 2 and 3 threads and for the JavaScript and WebAssembly kernels (rough data, eps = 1, 0.1, 1e-2, 1e-8; checkpoints and the series moments too)', () => {
   const env = process.env[KERNELS_ENV];
   const cases = (['js', 'wasm'] as const).flatMap((kernels) => [1, 2, 3].map((threads) => ({ kernels, threads })));

@@ -26,6 +26,8 @@ import { estimateSumsTask, momentsTask, projectQTask } from './cells2d.js';
 
 /** Number of velocity groups (fixed, independent of the thread count: it fixes the summation order). */
 export const VELOCITY_GROUPS = 8;
+/** Cells per block of the ESTIMATE task with the moments (256 cells × 144 velocities of qNew: ~300 kB, in L2). */
+const ESTIMATE_MOMENTS_BLOCK = 256;
 
 export const enum Task2D {
   FACTOR = 1,
@@ -55,6 +57,8 @@ export const enum Par {
   NUNITS = 9,
   /** 1: per-velocity solves converge to the exact M_k^{-1} (reference mode); 0: stabilised factorisation. */
   EXACT = 10,
+  /** 1: the ESTIMATE task also computes the moments of qNew (MOMENTS' outputs), block by block while q is in cache. */
+  MOMENTS = 11,
   SIZE = 12,
 }
 
@@ -215,7 +219,15 @@ export class Kinetic2DKernels {
         const qOld2 = this.arg(Arg.QOLD2);
         const qNew = this.arg(Arg.QNEW);
         const wasm = this.wasmBuffers.has(qOld.buffer) && this.wasmBuffers.has(qOld2.buffer) ? this.wasmOn(qN, qNew) : null;
-        estimateSumsTask(wasm, this.N, this.L.K, this.wk, this.arg(Arg.RHON), qN, qOld, qOld2, qNew, this.f('er'), this.f('filt'), this.f('se'), this.f('sy'), par[Par.P0], par[Par.P1], par[Par.P2], p0, p1);
+        const withMoments = par[Par.MOMENTS] === 1;
+        // with the moments: by blocks of cells, so that the moments read the qNew block the sums just read
+        // (each cell's sums are the same for any split of the cells)
+        const block = withMoments ? ESTIMATE_MOMENTS_BLOCK : p1 - p0;
+        for (let b0 = p0; b0 < p1; b0 += block) {
+          const b1 = Math.min(p1, b0 + block);
+          estimateSumsTask(wasm, this.N, this.L.K, this.wk, this.arg(Arg.RHON), qN, qOld, qOld2, qNew, this.f('er'), this.f('filt'), this.f('se'), this.f('sy'), par[Par.P0], par[Par.P1], par[Par.P2], b0, b1);
+          if (withMoments) momentsTask(this.wasmOn(qNew, qNew), this.N, this.L.K, (this.mw ??= momentWeights2D(this.L.w, this.L.vx, this.L.vy)), this.f('momentWeights'), qNew, this.momentArrays(), b0, b1);
+        }
         break;
       }
       case Task2D.MOMENTS: {
@@ -241,8 +253,10 @@ export class Kinetic2DKernels {
   /** The MOMENTS task's output arrays. */
   momentArrays(): LevelMomentArrays {
     const f = (n: (typeof MOMENT_ARRAYS)[number]) => this.f(n);
-    return { s0: f('mS0'), q2: f('mQ2'), jx: f('mJx'), jy: f('mJy'), exx: f('mExx'), exy: f('mExy'), eyy: f('mEyy'), qmin: f('mQmin'), qmax: f('mQmax') };
+    return (this.momentViews ??= { s0: f('mS0'), q2: f('mQ2'), jx: f('mJx'), jy: f('mJy'), exx: f('mExx'), exy: f('mExy'), eyy: f('mEyy'), qmin: f('mQmin'), qmax: f('mQmax') });
   }
+
+  private momentViews: LevelMomentArrays | null = null;
 
   /** The weights w_k: the first K values of 'momentWeights' (w_k × 1), in the arena (WebAssembly reads them). */
   private get wk(): Float64Array {

@@ -206,10 +206,22 @@ export class Kinetic2D extends MicroMacroStepper {
   levelMoments(previous: boolean): LevelMomentArrays | null {
     const L = this.levels;
     if (previous && !(L.dtPrev > 0)) return null;
+    if (!previous && this.momentsOf === L.idN) return this.kern.momentArrays();
     (this.fixed.args as Int32Array)[Arg.QMOM] = this.arena.id(previous ? L.qOld : L.qN);
     this.par.run(Task2D.MOMENTS);
+    this.momentsOf = previous ? -1 : L.idN;
     return this.kern.momentArrays();
   }
+
+  /**
+   * Whether every step's error estimate also computes the new level's moments (levelMoments), in the same
+   * blocks of cells as its sums: for series rows after every step, which then read them without another
+   * pass over q. The values are the same bitwise.
+   */
+  momentsEachStep = false;
+  /** The level (Levels2D.idN) whose moments the MOMENTS outputs hold (−1: none), and whether the pending attempt computed them. */
+  private momentsOf = -1;
+  private momentsPending = false;
 
   /** Release the worker threads' references to this stepper's memory. */
   dispose(): void {
@@ -239,6 +251,7 @@ export class Kinetic2D extends MicroMacroStepper {
   protected attemptStep(dt: number): void {
     this.schurFailed = false;
     this.projected = false;
+    this.momentsPending = false;
     this.stepOnce(dt);
   }
 
@@ -249,8 +262,11 @@ export class Kinetic2D extends MicroMacroStepper {
 
   override accept(): void {
     const projected = this.projected;
+    const moments = this.momentsPending;
     super.accept();
     this.extremesOf = projected ? this.levels.idN : -1;
+    if (moments) this.momentsOf = this.levels.idN;
+    this.momentsPending = false;
   }
 
   /**
@@ -378,10 +394,10 @@ export class Kinetic2D extends MicroMacroStepper {
     this.projected = true;
   }
 
-  /** The Milne estimate (Levels2D's, with the per-cell sums shared out). */
-  /** The Milne estimate with its per-cell pass shared among the threads. */
+  /** The Milne estimate with its per-cell pass shared among the threads (and the new level's moments, momentsEachStep). */
   protected override estimate(dt: number): number {
     const L = this.levels;
+    this.momentsPending = false;
     const K = L.estimateBegin(dt, this.secondOrder ? 2 : 1, this.c0, this.aC);
     if (Number.isNaN(K)) {
       this.errorPlace = -1;
@@ -393,8 +409,14 @@ export class Kinetic2D extends MicroMacroStepper {
     par[Par.P0] = pc[0];
     par[Par.P1] = pc[1];
     par[Par.P2] = pc[2];
+    par[Par.MOMENTS] = this.momentsEachStep ? 1 : 0;
     this.setArgs(null, null);
     this.par.run(Task2D.ESTIMATE);
+    if (this.momentsEachStep) {
+      // the MOMENTS outputs now hold the attempt's level: no longer those of momentsOf
+      this.momentsOf = -1;
+      this.momentsPending = true;
+    }
     const e = L.estimateEnd(K, this.limiter.limitedC, this.tolerances, this.solveStop);
     this.errorPlace = L.place;
     this.estimateNoise = L.noise;

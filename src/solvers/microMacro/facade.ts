@@ -63,6 +63,8 @@ export interface MicroMacroImpl {
   dispose?(): void;
   /** The per-cell moments of a level computed by the implementation's threads (./moments.ts), if it has them. */
   levelMoments?(previous: boolean): LevelMomentArrays | null;
+  /** Whether each step also computes the new level's moments for levelMoments (implementations that can fuse that pass). */
+  momentsEachStep?: boolean;
 }
 
 /** One wall of a kinetic domain (src/solvers/transport/walls1d.ts); null pairs are periodic directions. */
@@ -278,6 +280,15 @@ export abstract class MicroMacroSolver implements AdaptiveStepper {
    */
   levelMoments(previous: boolean): LevelMomentArrays | null {
     return this.impl.levelMoments?.(previous) ?? null;
+  }
+
+  /**
+   * Ask for the current level's moments after every step (series rows every step): implementations that
+   * can compute them in a pass the step makes anyway do so (the 2D torus stepper, in its error estimate's
+   * pass over q); the values are the same bitwise.
+   */
+  momentsEveryStep(on: boolean): void {
+    if (this.impl.momentsEachStep !== undefined) this.impl.momentsEachStep = on;
   }
 
   /** The length of the step that ended at the current level (0 before the first step). */

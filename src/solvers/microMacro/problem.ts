@@ -126,6 +126,8 @@ export function microMacroProblem(config: Config, grid: Grid, makeStepper: (d: M
   // one pass over q per level and four FFTs per row (the reference formulas of kinetic.ts / theorems.ts to round-off)
   const series = walled ? null : new KineticSeries(grid, velocity, { eps, lambda });
   const momentProvider = (previous: boolean) => stepper.levelMoments(previous);
+  // a row after every step: the stepper computes the new level's moments in its estimate's pass over q
+  if (series && config.output.series_every === 1) stepper.momentsEveryStep(true);
   // walled domains: the kinetic columns by the reference formulas (the theorem columns are the torus's)
   const hNow = walled ? new Float64Array(grid.cells * velocity.count) : null;
   const knudsen = new Float64Array(grid.cells);
