@@ -11,10 +11,8 @@
  * continues from the checkpoint and produces the same bytes as the uninterrupted run
  * (docs/robustness.md).
  */
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { execFileSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { packageRoot, packageVersion } from './version.js';
 import type { Config } from './config/schema.js';
 import { ConfigError, validateConfig } from './config/validate.js';
 import { FixedClock } from './simulation/clock.js';
@@ -61,15 +59,7 @@ export interface RunResult {
   stepping: SteppingReport;
 }
 
-const packageRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-
-export function packageVersion(): string {
-  try {
-    return JSON.parse(fs.readFileSync(path.join(packageRoot, 'package.json'), 'utf8')).version as string;
-  } catch {
-    return 'unknown';
-  }
-}
+export { packageVersion };
 
 /** The git commit of the nlbgk checkout (`-dirty` when tracked files are modified), or null outside git. */
 export function gitCommit(): string | null {

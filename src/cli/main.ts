@@ -9,7 +9,10 @@ import * as fs from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { parseConfigText, validateConfig, ConfigError } from '../config/validate.js';
 import { MAX_THREADS } from '../config/schema.js';
-import { prepareRun, runConfig, resumeRun, packageVersion, type RunResult } from '../run.js';
+// run.ts (and through it every equation's solver) is imported by the commands that run something,
+// so that --help, --version and the other commands do not load the solvers.
+import type { RunResult } from '../run.js';
+import { packageVersion } from '../version.js';
 import { OutputDirError, RunIoError, writeFileAtomic } from '../io/files.js';
 import { progressDisplay } from './progress.js';
 import { NumericalFailure } from '../solvers/stepper.js';
@@ -137,6 +140,7 @@ export function buildProgram(io: Io = processIo): Command {
       const threads = opts.threads === undefined ? undefined : parseThreads(opts.threads);
       const config = loadConfig(file);
       if (threads !== undefined) config.compute = { ...config.compute, threads };
+      const { runConfig } = await import('../run.js');
       const progress = progressDisplay(opts.quiet);
       let result: RunResult;
       try {
@@ -160,6 +164,7 @@ export function buildProgram(io: Io = processIo): Command {
     .argument('<dir>', 'run directory with run.json and checkpoint.bin')
     .option('-q, --quiet', 'no progress (a bar on a terminal, else a line every 10 s) and no summary line', false)
     .action(async (dir: string, opts: { quiet: boolean }) => {
+      const { resumeRun } = await import('../run.js');
       const progress = progressDisplay(opts.quiet);
       let result: RunResult;
       try {
@@ -175,8 +180,9 @@ export function buildProgram(io: Io = processIo): Command {
     .command('validate')
     .description('Check CONFIG as `run` would (schema, initial data and rate evaluated on the grid, step count) without running it, and print the resolved config (every default filled in) as JSON')
     .argument('<config>', 'YAML or JSON config file')
-    .action((file: string) => {
+    .action(async (file: string) => {
       const config = loadConfig(file);
+      const { prepareRun } = await import('../run.js');
       prepareRun(config);
       io.out(JSON.stringify(config, null, 2) + '\n');
     });
