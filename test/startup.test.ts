@@ -38,14 +38,14 @@ test('nlbgk run loads no study, plot, sweep, spectrum-report or Parquet module',
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
-test('nlbgk --help and --version load no solver, no run driver and no HDF5', () => {
+test('nlbgk --help and --version load no solver, no run driver, no HDF5 and no config parser', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nlbgk-startup-'));
   for (const flag of ['--help', '--version']) {
     const { urls, status, stderr } = loaded(dir, flag);
     assert.equal(status, 0, stderr);
     assert.ok(urls.some((u) => /\/src\/cli\/main\.js$/.test(u)));
     // (solvers/stepper.ts holds only the NumericalFailure class the CLI maps to exit status 1)
-    for (const bad of [...NOT_FOR_RUN, /\/src\/solvers\/(?!stepper\.js$)/, /\/src\/run\.js$/, /h5wasm/]) assert.deepEqual(urls.filter((u) => bad.test(u)), [], `${flag}: ${bad} not loaded`);
+    for (const bad of [...NOT_FOR_RUN, /\/src\/solvers\/(?!stepper\.js$)/, /\/src\/run\.js$/, /h5wasm/, /\/node_modules\/(yaml|valibot)\//]) assert.deepEqual(urls.filter((u) => bad.test(u)), [], `${flag}: ${bad} not loaded`);
   }
   fs.rmSync(dir, { recursive: true, force: true });
 });
