@@ -55,7 +55,18 @@ export { theoremDiagnostics, momentResiduals, momentFields, defaultDelta, type T
 export { GridFourier, ComplexFFT, type HelmholtzSymbol } from './grid/fourier.js';
 export { fitExponentialRate, fitPowerLaw, linearFit, type ExpRateFit, type PowerLawFit } from './fitting/rates.js';
 export { renderSvg, svgToPng, writeFigure, type VlSpec } from './plot/render.js';
-export { STUDIES } from './studies/index.js';
+export { STUDIES, type StudyOptions, type StudyResult, type StudyCheck } from './studies/index.js';
+export { boundsStudy } from './studies/bounds.js';
+export { decayStudy } from './studies/decay.js';
+export { limitStudy } from './studies/limit.js';
+export { regimesStudy } from './studies/regimes.js';
+export { particlesStudy } from './studies/particles.js';
+export { neighboursStudy } from './studies/neighbours.js';
+export { crossDiffusionStudy } from './studies/crossDiffusion.js';
+export { entropyStudy } from './studies/entropy.js';
+export { frontsStudy } from './studies/fronts.js';
+export { tailsStudy } from './studies/tails.js';
+export { wholeSpaceStudy } from './studies/wholeSpace.js';
 // Sweeps (docs/sweeps.md): spec → plan → run-point → run directories → results table, on the local
 // machine, BullMQ workers or SLURM arrays.
 export { parseSweepSpec, expandSpec, expandValues, SweepSpecError, type SweepSpec, type RawPoint } from './sweeps/spec.js';

@@ -11,10 +11,8 @@
  * continues from the checkpoint and produces the same bytes as the uninterrupted run
  * (docs/robustness.md).
  */
-import * as fs from 'node:fs';
-import * as path from 'node:path';
-import { execFileSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { execFile } from 'node:child_process';
+import { packageRoot, packageVersion } from './version.js';
 import type { Config } from './config/schema.js';
 import { ConfigError, validateConfig } from './config/validate.js';
 import { FixedClock } from './simulation/clock.js';
@@ -61,25 +59,27 @@ export interface RunResult {
   stepping: SteppingReport;
 }
 
-const packageRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+export { packageVersion };
 
-export function packageVersion(): string {
+/**
+ * The git commit of the nlbgk checkout (`-dirty` when tracked files are modified), or null outside
+ * git. Asynchronous, so that a run asks git while it loads the HDF5 library.
+ */
+export async function gitCommit(): Promise<string | null> {
+  const git = (...args: string[]) =>
+    new Promise<string>((resolve, reject) => execFile('git', args, { cwd: packageRoot }, (err, stdout) => (err ? reject(err) : resolve(stdout.trim()))));
   try {
-    return JSON.parse(fs.readFileSync(path.join(packageRoot, 'package.json'), 'utf8')).version as string;
-  } catch {
-    return 'unknown';
-  }
-}
-
-/** The git commit of the nlbgk checkout (`-dirty` when tracked files are modified), or null outside git. */
-export function gitCommit(): string | null {
-  try {
-    const git = (...args: string[]) => execFileSync('git', args, { cwd: packageRoot, stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
-    const head = git('rev-parse', 'HEAD');
-    return git('status', '--porcelain', '--untracked-files=no') ? `${head}-dirty` : head;
+    const [head, status] = await Promise.all([git('rev-parse', 'HEAD'), git('status', '--porcelain', '--untracked-files=no')]);
+    return status ? `${head}-dirty` : head;
   } catch {
     return null;
   }
+}
+
+/** What a run needs before its first write: the HDF5 library (when output.fields) and the git commit, fetched together. */
+async function runPrerequisites(config: Config): Promise<string | null> {
+  const [, commit] = await Promise.all([config.output.fields ? initHdf5() : undefined, gitCommit()]);
+  return commit;
 }
 
 /** A new run in `options.outDir`. */
@@ -139,10 +139,10 @@ export async function runProblem(problem: Problem, options: RunOptions): Promise
   const { config } = problem;
   const simulation = makeSimulation(config, problem);
   checkWork(problem, simulation);
-  if (config.output.fields) await initHdf5();
+  const commit = await runPrerequisites(config);
   const held = holdNewRunDirectory(options.outDir, { force: options.force ?? false, lock: options.lock });
   try {
-    const session = RunSession.create(held, problem, simulation, sessionStart(problem, simulation, new Date(), 0));
+    const session = RunSession.create(held, problem, simulation, sessionStart(problem, simulation, new Date(), 0, commit));
     return await drive(simulation, session, options, true);
   } finally {
     releaseDirectory(held);
@@ -174,8 +174,8 @@ export async function resumeRun(dir: string, options: Omit<RunOptions, 'outDir' 
       throw new ResumeRefused(dir, `checkpoint.bin does not fit the configuration (${(err as Error).message})`);
     }
     simulation.wallSeconds = point.checkpoint.meta.wallSeconds;
-    if (config.output.fields) await initHdf5();
-    const start = sessionStart(problem, simulation, new Date(point.previous.started), (point.previous.resumes ?? 0) + 1);
+    const commit = await runPrerequisites(config);
+    const start = sessionStart(problem, simulation, new Date(point.previous.started), (point.previous.resumes ?? 0) + 1, commit);
     const session = RunSession.resume(held, problem, simulation, start, point);
     return await drive(simulation, session, { ...options, outDir: dir }, false);
   } finally {
@@ -206,11 +206,11 @@ function makeSimulation(config: Config, problem: Problem): Simulation {
 }
 
 /** run.json's fields that do not change during a run. */
-function runMeta(problem: Problem): SessionStart['meta'] {
+function runMeta(problem: Problem, commit: string | null): SessionStart['meta'] {
   const { config } = problem;
   return {
     nlbgk: packageVersion(),
-    commit: gitCommit(),
+    commit,
     node: process.version,
     platform: `${process.platform}-${process.arch}`,
     scheme: problem.stepper.scheme,
@@ -221,8 +221,8 @@ function runMeta(problem: Problem): SessionStart['meta'] {
 }
 
 /** What the session writes into run.json: the fixed fields, and the time stepping's statistics at every write. */
-function sessionStart(problem: Problem, simulation: Simulation, started: Date, resumes: number): SessionStart {
-  return { meta: runMeta(problem), started, resumes, columns: seriesColumns(problem), live: () => ({ stepping: simulation.report() }) };
+function sessionStart(problem: Problem, simulation: Simulation, started: Date, resumes: number, commit: string | null): SessionStart {
+  return { meta: runMeta(problem, commit), started, resumes, columns: seriesColumns(problem), live: () => ({ stepping: simulation.report() }) };
 }
 
 /** The time loop in slices of ~0.1 s, yielding to the event loop between them so that signals are seen. */

@@ -121,3 +121,23 @@ test('the undamaged cut run resumes byte-identically (the control of the cases a
   assert.equal(r.status, 0, r.err);
   for (const f of ['series.csv', 'summary.json', 'fields.h5']) assert.ok(fs.readFileSync(path.join(dir, f)).equals(fs.readFileSync(path.join(whole, f))), f);
 });
+
+test('checkpointState() (the checkpoint writer\'s no-copy state) encodes to the same checkpoint.bin bytes as saveState()', async () => {
+  const { encodeCheckpoint } = await import('../src/io/checkpoint.js');
+  const meta = { clock: { t: 0.003 }, configHash: 'h', series: { bytes: 1, sha256: 's' }, journal: { bytes: 0, sha256: 'j', snapshots: 0 }, wallSeconds: 0.1, steps: 3, t: 0.003 };
+  const configs = {
+    '1D': { model: { equation: 'kinetic', dim: 1, alpha: 1, eps: 0.1 }, domain: { cells: [32] }, velocity: { nodes: 8 }, initial: { rho: '1 + 0.4*sin(2*pi*x)' }, time: { end: 0.01, dt: 0.001 } },
+    '2D, 2 threads': { model: { equation: 'kinetic', dim: 2, alpha: 1, eps: 0.1 }, domain: { cells: [16, 16] }, velocity: { nodes: 4 }, initial: { rho: '1 + 0.4*sin(2*pi*x)*cos(2*pi*y)' }, time: { end: 0.01, dt: 0.001 }, compute: { threads: 2 } },
+    '2D walls': { model: { equation: 'kinetic', dim: 2, alpha: 1, eps: 0.1 }, domain: { cells: [16, 8], box: [[0, 2], [0, 1]], boundary: { x: ['specular', 'specular'], y: ['specular', 'specular'] } }, velocity: { nodes: 4 }, initial: { rho: '1 + 0.4*cos(pi*x)' }, time: { end: 0.01, dt: 0.001 } },
+  };
+  for (const [name, raw] of Object.entries(configs)) {
+    const problem = buildProblem(validateConfig(raw));
+    for (let i = 0; i < 3; i++) problem.stepper.step(0.001);
+    const stepper = problem.stepper;
+    assert.ok(stepper.checkpointState, `${name}: the kinetic stepper offers checkpointState`);
+    const own = stepper.checkpointState();
+    assert.ok(encodeCheckpoint(meta, own).equals(encodeCheckpoint(meta, stepper.saveState())), `${name}: same bytes`);
+    // (the torus levels hand out their arrays; mirrored boxes build theirs from the doubled torus either way)
+    if (name === '2D, 2 threads') assert.equal(own.q, stepper.checkpointState().q, `${name}: q is the stepper's own array, not a copy`);
+  }
+});

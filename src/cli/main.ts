@@ -7,9 +7,11 @@
  */
 import * as fs from 'node:fs';
 import { Command, CommanderError } from 'commander';
-import { parseConfigText, validateConfig, ConfigError } from '../config/validate.js';
-import { MAX_THREADS } from '../config/schema.js';
-import { prepareRun, runConfig, resumeRun, packageVersion, type RunResult } from '../run.js';
+import { MAX_THREADS } from '../config/limits.js';
+// run.ts (and through it every equation's solver) is imported by the commands that run something,
+// so that --help, --version and the other commands do not load the solvers.
+import type { RunResult } from '../run.js';
+import { packageVersion } from '../version.js';
 import { OutputDirError, RunIoError, writeFileAtomic } from '../io/files.js';
 import { progressDisplay } from './progress.js';
 import { NumericalFailure } from '../solvers/stepper.js';
@@ -29,7 +31,8 @@ import { CheckFailure, processIo, UsageError, type Io } from './io.js';
 /** Configs larger than this are refused (a config is a few hundred bytes; this stops /dev/zero-like inputs). */
 export const MAX_CONFIG_BYTES = 1 << 20;
 
-function loadConfig(file: string) {
+/** Read and validate a config (the YAML parser and the schema load here, not for --help or other commands). */
+async function loadConfig(file: string) {
   let text: string;
   let fd: number;
   try {
@@ -57,6 +60,7 @@ function loadConfig(file: string) {
   } finally {
     fs.closeSync(fd);
   }
+  const { parseConfigText, validateConfig } = await import('../config/validate.js');
   return validateConfig(parseConfigText(text));
 }
 
@@ -135,8 +139,9 @@ export function buildProgram(io: Io = processIo): Command {
     .option('-t, --threads <n>', `solver threads: auto or a count in [1, ${MAX_THREADS}] (overrides compute.threads; results are the same for every count)`)
     .action(async (file: string, opts: { out: string; force: boolean; quiet: boolean; threads?: string }) => {
       const threads = opts.threads === undefined ? undefined : parseThreads(opts.threads);
-      const config = loadConfig(file);
+      const config = await loadConfig(file);
       if (threads !== undefined) config.compute = { ...config.compute, threads };
+      const { runConfig } = await import('../run.js');
       const progress = progressDisplay(opts.quiet);
       let result: RunResult;
       try {
@@ -160,6 +165,7 @@ export function buildProgram(io: Io = processIo): Command {
     .argument('<dir>', 'run directory with run.json and checkpoint.bin')
     .option('-q, --quiet', 'no progress (a bar on a terminal, else a line every 10 s) and no summary line', false)
     .action(async (dir: string, opts: { quiet: boolean }) => {
+      const { resumeRun } = await import('../run.js');
       const progress = progressDisplay(opts.quiet);
       let result: RunResult;
       try {
@@ -175,8 +181,9 @@ export function buildProgram(io: Io = processIo): Command {
     .command('validate')
     .description('Check CONFIG as `run` would (schema, initial data and rate evaluated on the grid, step count) without running it, and print the resolved config (every default filled in) as JSON')
     .argument('<config>', 'YAML or JSON config file')
-    .action((file: string) => {
-      const config = loadConfig(file);
+    .action(async (file: string) => {
+      const config = await loadConfig(file);
+      const { prepareRun } = await import('../run.js');
       prepareRun(config);
       io.out(JSON.stringify(config, null, 2) + '\n');
     });
@@ -234,10 +241,6 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
       if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.exitCode === 0) return 0;
       return 2;
     }
-    if (err instanceof ConfigError) {
-      io.err(err.issues.map((i) => `nlbgk: invalid config: ${i.path ? `${i.path}: ` : ''}${i.message}`).join('\n') + '\n');
-      return 2;
-    }
     if (err instanceof RunLockedError) {
       io.err(`nlbgk: run directory busy: ${err.message}\n`);
       return EXIT_LOCKED;
@@ -261,6 +264,12 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     if (err instanceof NumericalFailure) {
       io.err(`nlbgk: numerical failure: ${err.message}; outputs written so far are kept\n`);
       return 1;
+    }
+    // (config/validate.ts is loaded only by the commands that read a config: a ConfigError implies it is)
+    const { ConfigError } = await import('../config/validate.js');
+    if (err instanceof ConfigError) {
+      io.err(err.issues.map((i) => `nlbgk: invalid config: ${i.path ? `${i.path}: ` : ''}${i.message}`).join('\n') + '\n');
+      return 2;
     }
     // A bug: one line (set NLBGK_DEBUG=1 for the stack).
     const e = err as Error;

@@ -3,7 +3,10 @@
  * sweeps, a pipe) one line every PROGRESS_LINE_SECONDS seconds; nothing with --quiet.
  * `stop()` restores the terminal (the bar hides the cursor) and is safe to call more than once.
  */
-import cliProgress from 'cli-progress';
+import { createRequire } from 'node:module';
+
+/** cli-progress (CommonJS), loaded when a bar is drawn: batch runs, pipes and --quiet do not pay for it. */
+const loadCliProgress = (): typeof import('cli-progress') => createRequire(import.meta.url)('cli-progress');
 
 export const PROGRESS_LINE_SECONDS = 10;
 
@@ -19,6 +22,7 @@ export function progressDisplay(quiet: boolean, stream: NodeJS.WriteStream = pro
 }
 
 function progressBar(stream: NodeJS.WriteStream): Progress {
+  const cliProgress = loadCliProgress();
   const bar = new cliProgress.SingleBar(
     { format: 'nlbgk |{bar}| {percentage}% | t = {time} | step {steps} | dt = {dt} | eta {eta_formatted}', stream, hideCursor: true },
     cliProgress.Presets.shades_classic,

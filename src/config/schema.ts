@@ -7,6 +7,7 @@
  * (~2 KB gzip against ~90 KB for classic zod).
  */
 import * as v from 'valibot';
+import { MAX_THREADS } from './limits.js';
 
 const finiteNumber = (what: string) => v.number(`expected ${what}`);
 
@@ -51,8 +52,7 @@ export function defaultRtol(cells: readonly number[]): number {
   return Math.min(1e-4, Math.max(1e-10, 1 / (n * n)));
 }
 export const MAX_VELOCITY_NODES = 256;
-/** Most worker threads a run may ask for (compute.threads). */
-export const MAX_THREADS = 64;
+export { MAX_THREADS };
 
 export const ModelSchema = section({
   equation: v.pipe(

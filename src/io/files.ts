@@ -52,24 +52,43 @@ export function setWriteFaultForTests(fault: ((file: string, bytes: number) => n
   writeFault = fault;
 }
 
-/** Write all of `data` at the file position (or `position`), checking every write's length. */
-export function writeAll(fd: number, data: Uint8Array, file: string, position: number | null = null): void {
+/**
+ * Write all of `data` — one buffer, or several written one after the other as if they were one (a
+ * checkpoint's header and state arrays, without copying them together) — at the file position (or
+ * `position`), checking every write's length.
+ */
+export function writeAll(fd: number, data: Uint8Array | readonly Uint8Array[], file: string, position: number | null = null): void {
+  const chunks = data instanceof Uint8Array ? [data] : data;
+  let total = 0;
+  for (const c of chunks) total += c.length;
   let off = 0;
-  while (off < data.length) {
-    let len = data.length - off;
+  let chunk = 0;
+  let inChunk = 0;
+  while (off < total) {
+    let len = total - off;
     if (writeFault) {
       const allowed = writeFault(file, len);
       if (allowed <= 0) throw new RunIoError(file, 'ENOSPC', 'no space left on the device (injected)');
       len = Math.min(len, allowed);
     }
-    let n: number;
-    try {
-      n = fs.writeSync(fd, data, off, len, position === null ? null : position + off);
-    } catch (err) {
-      throw toRunIoError(file, err);
+    // `len` bytes from the chunks (one write per chunk they span)
+    while (len > 0) {
+      while (inChunk === chunks[chunk].length) {
+        chunk++;
+        inChunk = 0;
+      }
+      const c = chunks[chunk];
+      let n: number;
+      try {
+        n = fs.writeSync(fd, c, inChunk, Math.min(len, c.length - inChunk), position === null ? null : position + off);
+      } catch (err) {
+        throw toRunIoError(file, err);
+      }
+      if (n <= 0) throw new RunIoError(file, 'ENOSPC', `short write (${off} of ${total} bytes)`);
+      off += n;
+      inChunk += n;
+      len -= n;
     }
-    if (n <= 0) throw new RunIoError(file, 'ENOSPC', `short write (${off} of ${data.length} bytes)`);
-    off += n;
   }
 }
 
@@ -111,8 +130,11 @@ export function prepareReportDirectory(dir: string, force: boolean): void {
   }
 }
 
-/** Write `data` to `file` atomically: temporary file, checked writes, fsync, rename, fsync of the directory. */
-export function writeFileAtomic(file: string, data: string | Uint8Array): void {
+/**
+ * Write `data` (text, bytes, or byte chunks written in order) to `file` atomically: temporary file,
+ * checked writes, fsync, rename, fsync of the directory.
+ */
+export function writeFileAtomic(file: string, data: string | Uint8Array | readonly Uint8Array[]): void {
   const tmp = `${file}.tmp`;
   const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
   let fd: number;

@@ -175,7 +175,9 @@ export class RunSession {
       steps,
       t: this.simulation.clock.t,
     };
-    writeCheckpoint(path.join(this.dir, CHECKPOINT_FILE), meta, this.problem.stepper.saveState());
+    // written at once: the stepper's own arrays where it offers them (no copy of the state)
+    const stepper = this.problem.stepper;
+    writeCheckpoint(path.join(this.dir, CHECKPOINT_FILE), meta, stepper.checkpointState?.() ?? stepper.saveState());
     this.checkpointedSteps = steps;
     this.lastCheckpoint = performance.now();
     this.checkpointCost = (this.lastCheckpoint - t0) / 1000;

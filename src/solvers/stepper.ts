@@ -31,6 +31,11 @@ export interface TimeStepper {
   /** Everything needed to restart bit-for-bit (checkpoints). */
   saveState(): StepperState;
   restoreState(state: StepperState): void;
+  /**
+   * Optional: the same state as saveState(), with the same keys, order and values, but its arrays may
+   * be the stepper's own buffers (no copy; valid until the next step): for writing a checkpoint at once.
+   */
+  checkpointState?(): StepperState;
 }
 
 /**

@@ -11,8 +11,7 @@ import { UsageError, type Io } from '../io.js';
 import { readRun } from '../../io/readRun.js';
 import { readFieldsHdf5 } from '../../io/hdf5.js';
 import { prepareReportDirectory, writeFileAtomic } from '../../io/files.js';
-import { renderSvg, svgToPng, type VlSpec } from '../../plot/render.js';
-import { kineticHSpec, seriesSpec, snapshotsSpec } from '../../plot/runFigures.js';
+import type { VlSpec } from '../../plot/render.js';
 
 export function register(program: Command, io: Io): void {
   program
@@ -25,6 +24,8 @@ export function register(program: Command, io: Io): void {
     .action(async (dir: string, opts: { out?: string; format: string; force: boolean }) => {
       if (!['png', 'svg', 'both'].includes(opts.format)) throw new UsageError(`--format ${opts.format}: expected png, svg or both`);
       const run = readRun(dir);
+      // the plotting modules (Vega-Lite, resvg) load only here: other commands do not pay for them
+      const [{ renderSvg, svgToPng }, { kineticHSpec, seriesSpec, snapshotsSpec }] = await Promise.all([import('../../plot/render.js'), import('../../plot/runFigures.js')]);
       const figures: [string, VlSpec][] = [
         ['snapshots', snapshotsSpec(run)],
         ['series', seriesSpec(run)],

@@ -34,7 +34,8 @@ export interface MicroMacroLevels {
   previousH(out: Float64Array): number;
   q(i: number, k: number): number;
   flux(out: Float64Array, v: Float64Array): Float64Array;
-  save(steps: number, lastError: number): StepperState;
+  /** The levels' state for saveState(); with copy false its arrays may be the levels' own (checkpointState()). */
+  save(steps: number, lastError: number, copy?: boolean): StepperState;
   restore(state: StepperState, who: string): number;
 }
 
@@ -379,8 +380,17 @@ export abstract class MicroMacroSolver implements AdaptiveStepper {
   }
 
   saveState(): StepperState {
+    return this.stateOf(true);
+  }
+
+  /** saveState() without copying the levels' arrays where they are stored as saved (2D): for a checkpoint written at once. */
+  checkpointState(): StepperState {
+    return this.stateOf(false);
+  }
+
+  private stateOf(copy: boolean): StepperState {
     const lastError = Number.isFinite(this.lastError) ? this.lastError : -1;
-    const state = this.impl.levels.save(this.impl.counters.steps, lastError);
+    const state = this.impl.levels.save(this.impl.counters.steps, lastError, copy);
     this.impl.saveExtra?.(state);
     return state;
   }

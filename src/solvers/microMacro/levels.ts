@@ -289,15 +289,16 @@ export class Levels1D {
     for (let i = 0; i < N; i++) for (let k = 0; k < K; k++) q[i * K + k] = src[k * N + i];
   }
 
-  save(steps: number, lastError: number): StepperState {
+  save(steps: number, lastError: number, copy = true): StepperState {
+    const c = (a: Float64Array) => (copy ? a.slice() : a);
     return {
-      rho: this.rhoN.slice(),
+      rho: c(this.rhoN),
       q: this.velocityMajor(this.qN),
-      rhoOld: this.rhoOld.slice(),
+      rhoOld: c(this.rhoOld),
       qOld: this.velocityMajor(this.qOld),
-      rhoOld2: this.rhoOld2.slice(),
+      rhoOld2: c(this.rhoOld2),
       qOld2: this.velocityMajor(this.qOld2),
-      Fprev: this.Fprev.slice(),
+      Fprev: c(this.Fprev),
       dtPrev: this.dtPrev,
       dtPrev2: this.dtPrev2,
       time: this.time,
@@ -517,10 +518,11 @@ export class Levels2D {
     return out;
   }
 
-  save(steps: number, lastError: number): StepperState {
+  save(steps: number, lastError: number, copy = true): StepperState {
+    const c = (a: Float64Array) => (copy ? a.slice() : a);
     return {
-      rho: this.rhoN.slice(), q: this.qN.slice(), rhoOld: this.rhoOld.slice(), qOld: this.qOld.slice(), rhoOld2: this.rhoOld2.slice(), qOld2: this.qOld2.slice(),
-      FxPrev: this.FxPrev.slice(), FyPrev: this.FyPrev.slice(), dtPrev: this.dtPrev, dtPrev2: this.dtPrev2, time: this.time, steps, lastError,
+      rho: c(this.rhoN), q: c(this.qN), rhoOld: c(this.rhoOld), qOld: c(this.qOld), rhoOld2: c(this.rhoOld2), qOld2: c(this.qOld2),
+      FxPrev: c(this.FxPrev), FyPrev: c(this.FyPrev), dtPrev: this.dtPrev, dtPrev2: this.dtPrev2, time: this.time, steps, lastError,
     };
   }
 
