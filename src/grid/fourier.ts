@@ -153,11 +153,10 @@ export class GridFourier {
   readonly ny: number;
   private readonly fx: ComplexFFT;
   private readonly fy?: ComplexFFT;
-  private readonly line: Float64Array;
-  private readonly lineOut: Float64Array;
-  /** The first 2·nx and 2·ny entries of `line` (views made once: a subarray per line and pass allocates). */
+  /** One line's input and output; lineX, lineY: the first 2·nx and 2·ny entries of `line` (views made once). */
   private readonly lineX: Float64Array;
   private readonly lineY: Float64Array;
+  private readonly lineOut: Float64Array;
 
   constructor(readonly n: readonly number[]) {
     this.nx = n[0];
@@ -165,10 +164,10 @@ export class GridFourier {
     this.fx = new ComplexFFT(this.nx);
     if (n.length === 2) this.fy = new ComplexFFT(this.ny);
     const L = Math.max(this.nx, this.ny);
-    this.line = new Float64Array(2 * L);
+    const line = new Float64Array(2 * L);
+    this.lineX = line.subarray(0, 2 * this.nx);
+    this.lineY = line.subarray(0, 2 * this.ny);
     this.lineOut = new Float64Array(2 * L);
-    this.lineX = this.line.subarray(0, 2 * this.nx);
-    this.lineY = this.line.subarray(0, 2 * this.ny);
   }
 
   /** Integer wave number of index i on a length-n axis (−n/2 < k ≤ n/2). */
@@ -188,7 +187,7 @@ export class GridFourier {
       U[2 * c] = u[c];
       U[2 * c + 1] = 0;
     }
-    this.pass(U, false);
+    this.transformInPlace(U, false);
     return U;
   }
 
@@ -199,7 +198,7 @@ export class GridFourier {
       U[2 * c] = a[c];
       U[2 * c + 1] = b[c];
     }
-    this.pass(U, false);
+    this.transformInPlace(U, false);
     return U;
   }
 
@@ -207,32 +206,32 @@ export class GridFourier {
   inverseReal(U: Float64Array): Float64Array {
     const { nx, ny } = this;
     const W = Float64Array.from(U);
-    this.pass(W, true);
+    this.transformInPlace(W, true);
     const out = new Float64Array(nx * ny);
     for (let c = 0; c < nx * ny; c++) out[c] = W[2 * c];
     return out;
   }
 
-  private pass(U: Float64Array, inverse: boolean): void {
-    const { nx, ny, line, lineOut } = this;
+  /**
+   * The 2D transform of the interleaved complex field U (x fastest), in place: rows, then columns, each line
+   * copied out and back (gathering straight into fft.js's arrays measured slower: 1.08 against 0.76–0.88 ms
+   * per 128² transform, one session on the shared 2-core machine).
+   */
+  transformInPlace(U: Float64Array, inverse: boolean): void {
+    const { nx, ny, lineX, lineY, lineOut } = this;
     for (let j = 0; j < ny; j++) {
-      for (let i = 0; i < nx; i++) {
-        line[2 * i] = U[2 * (i + nx * j)];
-        line[2 * i + 1] = U[2 * (i + nx * j) + 1];
-      }
-      this.fx.transform(lineOut, this.lineX, inverse);
-      for (let i = 0; i < nx; i++) {
-        U[2 * (i + nx * j)] = lineOut[2 * i];
-        U[2 * (i + nx * j) + 1] = lineOut[2 * i + 1];
-      }
+      const b = 2 * nx * j;
+      for (let i = 0; i < 2 * nx; i++) lineX[i] = U[b + i];
+      this.fx.transform(lineOut, lineX, inverse);
+      for (let i = 0; i < 2 * nx; i++) U[b + i] = lineOut[i];
     }
     if (!this.fy) return;
     for (let i = 0; i < nx; i++) {
       for (let j = 0; j < ny; j++) {
-        line[2 * j] = U[2 * (i + nx * j)];
-        line[2 * j + 1] = U[2 * (i + nx * j) + 1];
+        lineY[2 * j] = U[2 * (i + nx * j)];
+        lineY[2 * j + 1] = U[2 * (i + nx * j) + 1];
       }
-      this.fy.transform(lineOut, this.lineY, inverse);
+      this.fy.transform(lineOut, lineY, inverse);
       for (let j = 0; j < ny; j++) {
         U[2 * (i + nx * j)] = lineOut[2 * j];
         U[2 * (i + nx * j) + 1] = lineOut[2 * j + 1];

@@ -22,7 +22,7 @@
  * data, poor where λ varies), L⁻¹ + (S̄⁻¹ − L̄⁻¹) (additive), and a variable-coefficient diffusion with the
  * kinetic low-mode coefficient <v²γ> dt/(eps² a) corrected by its own circulant ratio (worse on rough data).
  */
-import { ComplexFFT } from '../../grid/fourier.js';
+import { GridFourier } from '../../grid/fourier.js';
 import type { ApTransport2D } from './apTransport2d.js';
 import { LimitSolve2D } from './limitSolve2d.js';
 
@@ -38,14 +38,10 @@ interface VelocityClass {
 export class SchurDsa2D {
   readonly N: number;
   readonly limit: LimitSolve2D;
-  private readonly fx: ComplexFFT;
-  private readonly fy: ComplexFFT;
+  private readonly fourier: GridFourier;
   /** L̄(θ)/S̄(θ) per mode (x fastest). */
   private readonly ratio: Float64Array;
   private readonly buf: Float64Array;
-  private readonly lineX: Float64Array;
-  private readonly lineY: Float64Array;
-  private readonly lineOut: Float64Array;
   private readonly tmp: Float64Array;
   /** Per velocity class (see symbol()). */
   private readonly cw: Float64Array;
@@ -69,15 +65,9 @@ export class SchurDsa2D {
     const { nx, ny, N, vx, vy, w } = tr;
     this.N = N;
     this.limit = new LimitSolve2D(tr);
-    this.fx = new ComplexFFT(nx);
-    this.fy = new ComplexFFT(ny);
+    this.fourier = new GridFourier([nx, ny]);
     this.ratio = new Float64Array(N);
     this.buf = new Float64Array(2 * N);
-    const L = Math.max(nx, ny);
-    const line = new Float64Array(2 * L);
-    this.lineX = line.subarray(0, 2 * nx);
-    this.lineY = line.subarray(0, 2 * ny);
-    this.lineOut = new Float64Array(2 * L);
     this.tmp = new Float64Array(N);
     const map = new Map<string, VelocityClass>();
     let sym = true;
@@ -223,34 +213,12 @@ export class SchurDsa2D {
       buf[2 * p] = r[p];
       buf[2 * p + 1] = 0;
     }
-    this.pass(false);
+    this.fourier.transformInPlace(buf, false);
     for (let p = 0; p < N; p++) {
       buf[2 * p] *= ratio[p];
       buf[2 * p + 1] *= ratio[p];
     }
-    this.pass(true);
+    this.fourier.transformInPlace(buf, true);
     for (let p = 0; p < N; p++) out[p] = buf[2 * p];
-  }
-
-  private pass(inverse: boolean): void {
-    const { buf, lineX, lineY, lineOut } = this;
-    const { nx, ny } = this.tr;
-    for (let j = 0; j < ny; j++) {
-      const b = 2 * nx * j;
-      for (let i = 0; i < 2 * nx; i++) lineX[i] = buf[b + i];
-      this.fx.transform(lineOut, lineX, inverse);
-      for (let i = 0; i < 2 * nx; i++) buf[b + i] = lineOut[i];
-    }
-    for (let i = 0; i < nx; i++) {
-      for (let j = 0; j < ny; j++) {
-        lineY[2 * j] = buf[2 * (i + nx * j)];
-        lineY[2 * j + 1] = buf[2 * (i + nx * j) + 1];
-      }
-      this.fy.transform(lineOut, lineY, inverse);
-      for (let j = 0; j < ny; j++) {
-        buf[2 * (i + nx * j)] = lineOut[2 * j];
-        buf[2 * (i + nx * j) + 1] = lineOut[2 * j + 1];
-      }
-    }
   }
 }
