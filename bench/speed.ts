@@ -2,11 +2,12 @@
  * Issue 18's figures: what a kinetic step costs, warm and as a user's run.
  *
  *  - 2D 128² × 12² and 256² × 12² nodes, eps ∈ {1, 0.1, 3e-2, 1e-2, 1e-4, 1e-8}, 1 and 2 threads:
- *    warm: ns per cell-velocity per step (median of the timed steps after one warm-up step), FGMRES
- *    iterations per step, split steps; a series row (the run's `sample()`: kinetic and theorem columns)
- *    after every step, as a run with the default output writes them, its median cost as a share of the
- *    median step (issue 18's target: ≤ 10 %); CLI: `nlbgk run` of the same problem (8 fixed steps,
- *    default output: a series row every step, fields.h5 at the end) as a child process, wall seconds
+ *    warm: ns per cell-velocity per step (median of 5 timed steps after 4 warm-up steps: the first steps of a
+ *    process pay the JIT compilation, see the CLI figures), FGMRES iterations per timed step, split steps;
+ *    a series row (the run's `sample()`: kinetic and theorem columns) after every step, as a run with the
+ *    default output writes them, its median cost as a share of the median step (issue 18's target: ≤ 10 %);
+ *    CLI: `nlbgk run` of the same problem (8 fixed steps, default output: a series row every step, fields.h5
+ *    at the end) as a child process, wall seconds
  *    (process start to exit) / steps, in ns per cell-velocity, and the run's own stepping time
  *    (run.json wall_s) / steps; at 128² also a 64-step run through the CLI (`--cli-long N`; 0: none), where
  *    the fixed costs of a run (process start, modules, the t = 0 checkpoint, the first steps' compilation)
@@ -52,6 +53,8 @@ export interface SpeedRow {
 
 export const SPEED_EPS = [1, 0.1, 3e-2, 1e-2, 1e-4, 1e-8];
 const CLI_STEPS = 8;
+/** Steps before the timed ones of the warm figure (the first steps of a process run colder code). */
+const WARM_UP_STEPS = 4;
 /** The longer CLI run (128² only; `--cli-long N` changes it, 0 leaves it out). */
 const CLI_LONG_STEPS = 64;
 const CLI = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'src', 'cli', 'main.js');
@@ -157,13 +160,13 @@ export interface SpeedOptions {
 export function benchSpeed(opts: SpeedOptions = {}): SpeedRow[] {
   const rows: SpeedRow[] = [];
   const epsList = opts.eps ?? SPEED_EPS;
-  const steps = opts.steps ?? 3;
+  const steps = opts.steps ?? 5;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nlbgk-speed-'));
   try {
     for (const n of opts.grids ?? [128, 256]) {
       for (const eps of epsList) {
         for (const threads of opts.threads ?? [1, 2]) {
-          const w = warm([n, n], 12, eps, threads, 1, steps);
+          const w = warm([n, n], 12, eps, threads, WARM_UP_STEPS, steps);
           const r = opts.rows === false ? { rowMs: NaN, share: NaN } : seriesRows(n, 12, eps, threads, Math.max(steps, 3));
           const c = opts.cli === false ? { ns: NaN, runNs: NaN } : cli(n, 12, eps, threads, dir);
           const long = opts.cliLong ?? CLI_LONG_STEPS;
