@@ -76,6 +76,50 @@ export function estimateSumsTask(
   if (p < p1) estimateSumsCells(N, K, w, rhoN, qN, qOld, qOld2, qNew, er, filt, se, sy, a0, a1, a2, p, p1);
 }
 
+/** Cells per block of the estimate's sums with the moments (256 cells × 144 velocities of qNew: ~300 kB, in L2). */
+const ESTIMATE_MOMENTS_BLOCK = 256;
+
+/** What momentsTask needs besides the level and the cells (the moments of qNew computed with the estimate). */
+export interface MomentOutputs {
+  wasm: WasmKernels | null;
+  wk: Float64Array[];
+  wm: Float64Array;
+  out: LevelMomentArrays;
+}
+
+/**
+ * estimateSumsTask on [p0, p1), and with `moments` also the moments of qNew (momentsTask) block by block, so
+ * that they read the qNew block the sums just read; each cell's values are the same for any split of the cells.
+ */
+export function estimateTask(
+  wasm: WasmKernels | null,
+  N: number,
+  K: number,
+  w: Float64Array,
+  rhoN: Float64Array,
+  qN: Float64Array,
+  qOld: Float64Array,
+  qOld2: Float64Array,
+  qNew: Float64Array,
+  er: Float64Array,
+  filt: Float64Array,
+  se: Float64Array,
+  sy: Float64Array,
+  a0: number,
+  a1: number,
+  a2: number,
+  moments: MomentOutputs | null,
+  p0: number,
+  p1: number,
+): void {
+  const block = moments ? ESTIMATE_MOMENTS_BLOCK : p1 - p0;
+  for (let b0 = p0; b0 < p1; b0 += block) {
+    const b1 = Math.min(p1, b0 + block);
+    estimateSumsTask(wasm, N, K, w, rhoN, qN, qOld, qOld2, qNew, er, filt, se, sy, a0, a1, a2, b0, b1);
+    if (moments) momentsTask(moments.wasm, N, K, moments.wk, moments.wm, qNew, moments.out, b0, b1);
+  }
+}
+
 /**
  * moments.ts momentsCells2D on [p0, p1); `wm`: the six weight arrays `wk` contiguous in the memory (K values each),
  * read by the WebAssembly.

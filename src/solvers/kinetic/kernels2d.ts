@@ -22,106 +22,8 @@ import { momentWeights2D, type LevelMomentArrays } from '../microMacro/moments.j
 import type { ArenaArray } from '../parallel/arena.js';
 import { ExactVelocitySolve } from './exactVelocitySolve.js';
 import { wasmKernels, type WasmKernels } from '../wasm/kernels.js';
-import { estimateSumsTask, momentsTask, projectQTask } from './cells2d.js';
-
-/** Number of velocity groups (fixed, independent of the thread count: it fixes the summation order). */
-export const VELOCITY_GROUPS = 8;
-/** Cells per block of the ESTIMATE task with the moments (256 cells × 144 velocities of qNew: ~300 kB, in L2). */
-const ESTIMATE_MOMENTS_BLOCK = 256;
-
-export const enum Task2D {
-  FACTOR = 1,
-  HIST = 2,
-  SCHUR = 3,
-  CORRECT = 4,
-  INACTIVE = 5,
-  ACCSUM = 6,
-  PROJECT = 7,
-  ESTIMATE = 8,
-  /** The per-cell moments of the level args[QMOM] (series diagnostics; ../microMacro/moments.ts). */
-  MOMENTS = 9,
-}
-
-/** Indices into `par` (step scalars, written by the stepper before a task). */
-export const enum Par {
-  DT = 0,
-  C0 = 1,
-  A1 = 2,
-  A2 = 3,
-  /** Estimate: predictor coefficients. */
-  P0 = 4,
-  P1 = 5,
-  P2 = 6,
-  NACT = 7,
-  NINACT = 8,
-  NUNITS = 9,
-  /** 1: per-velocity solves converge to the exact M_k^{-1} (reference mode); 0: stabilised factorisation. */
-  EXACT = 10,
-  /** 1: the ESTIMATE task also computes the moments of qNew (MOMENTS' outputs), block by block while q is in cache. */
-  MOMENTS = 11,
-  SIZE = 12,
-}
-
-/** Indices into `args` (array ids of the rotating levels and the vectors of a task). */
-export const enum Arg {
-  RHO = 0,
-  QN = 1,
-  QOLD = 2,
-  QNEW = 3,
-  X = 4,
-  RHON = 5,
-  RHOOLD = 6,
-  RHOOLD2 = 7,
-  QOLD2 = 8,
-  QMOM = 9,
-  SIZE = 10,
-}
-
-/** The arrays of the MOMENTS task's output (LevelMomentArrays' fields, prefixed). */
-export const MOMENT_ARRAYS = ['mS0', 'mQ2', 'mJx', 'mJy', 'mExx', 'mExy', 'mEyy', 'mQmin', 'mQmax'] as const;
-
-/** What every thread needs to rebuild the context: sizes, constant tables and the ids of the fixed arrays. */
-export interface Kinetic2DLayout {
-  nx: number;
-  ny: number;
-  K: number;
-  dx: number;
-  dy: number;
-  eps: number;
-  lo: number;
-  hi: number;
-  useLimiter: boolean;
-  vx: number[];
-  vy: number[];
-  w: number[];
-  axIdx: number[];
-  ayIdx: number[];
-  /** x unit of velocity k (signed vx, |vy|) and y unit (signed vy, |vx|); y units follow the x units. */
-  unitX: number[];
-  unitY: number[];
-  nUnitsX: number;
-  nUnitsY: number;
-  ids: Record<string, number>;
-}
-
-/** The fixed arrays, by name (allocated by the stepper in this order of names). */
-export const FIXED_ARRAYS = [
-  'gx', 'gy', 'gax', 'gay', 'Dfx', 'Dfy', 'aC', 'histRho',
-  'invU', 'zU', 'invSU', 'unitS', 'unitC', 'unitUsed',
-  'accxG', 'accyG', 'accx', 'accy', 'actX', 'actY', 'actList', 'inactList', 'groupStart',
-  'sum', 'qmax', 'qmin', 'limitedC', 'er', 'filt', 'se', 'sy', 'par', 'args', 'result',
-  ...MOMENT_ARRAYS,
-  // the moments' six weight arrays of K values (momentWeights2D), contiguous (read by the WebAssembly moments)
-  'momentWeights',
-  // per thread: three vectors of N and two lines of max(nx, ny) (the solves', line operators' and G_k's
-  // scratch, in the arena so that the WebAssembly kernels can address it); `lineScratchSize` values per thread
-  'lineScratch',
-] as const;
-
-/** Values of 'lineScratch' per thread. */
-export function lineScratchSize(nx: number, ny: number): number {
-  return 3 * nx * ny + 2 * Math.max(nx, ny);
-}
+import { estimateTask, momentsTask, projectQTask } from './cells2d.js';
+import { Arg, FIXED_ARRAYS, MOMENT_ARRAYS, Par, Task2D, VELOCITY_GROUPS, lineScratchSize, type Kinetic2DLayout } from './kernels2dLayout.js';
 
 export class Kinetic2DKernels {
   readonly N: number;
@@ -219,21 +121,14 @@ export class Kinetic2DKernels {
         const qOld2 = this.arg(Arg.QOLD2);
         const qNew = this.arg(Arg.QNEW);
         const wasm = this.wasmBuffers.has(qOld.buffer) && this.wasmBuffers.has(qOld2.buffer) ? this.wasmOn(qN, qNew) : null;
-        const withMoments = par[Par.MOMENTS] === 1;
-        // with the moments: by blocks of cells, so that the moments read the qNew block the sums just read
-        // (each cell's sums are the same for any split of the cells)
-        const block = withMoments ? ESTIMATE_MOMENTS_BLOCK : p1 - p0;
-        for (let b0 = p0; b0 < p1; b0 += block) {
-          const b1 = Math.min(p1, b0 + block);
-          estimateSumsTask(wasm, this.N, this.L.K, this.wk, this.arg(Arg.RHON), qN, qOld, qOld2, qNew, this.f('er'), this.f('filt'), this.f('se'), this.f('sy'), par[Par.P0], par[Par.P1], par[Par.P2], b0, b1);
-          if (withMoments) momentsTask(this.wasmOn(qNew, qNew), this.N, this.L.K, (this.mw ??= momentWeights2D(this.L.w, this.L.vx, this.L.vy)), this.f('momentWeights'), qNew, this.momentArrays(), b0, b1);
-        }
+        const moments = par[Par.MOMENTS] === 1 ? { wasm: this.wasmOn(qNew, qNew), wk: this.momentWeights, wm: this.f('momentWeights'), out: this.momentArrays() } : null;
+        estimateTask(wasm, this.N, this.L.K, this.wk, this.arg(Arg.RHON), qN, qOld, qOld2, qNew, this.f('er'), this.f('filt'), this.f('se'), this.f('sy'), par[Par.P0], par[Par.P1], par[Par.P2], moments, p0, p1);
         break;
       }
       case Task2D.MOMENTS: {
         const [p0, p1] = share(this.N);
         const q = this.arg(Arg.QMOM);
-        momentsTask(this.wasmOn(q, q), this.N, this.L.K, (this.mw ??= momentWeights2D(this.L.w, this.L.vx, this.L.vy)), this.f('momentWeights'), q, this.momentArrays(), p0, p1);
+        momentsTask(this.wasmOn(q, q), this.N, this.L.K, this.momentWeights, this.f('momentWeights'), q, this.momentArrays(), p0, p1);
         break;
       }
       default:
@@ -242,6 +137,11 @@ export class Kinetic2DKernels {
   }
 
   private mw: Float64Array[] | null = null;
+
+  /** The moments' per-velocity weights (momentWeights2D), made once. */
+  private get momentWeights(): Float64Array[] {
+    return (this.mw ??= momentWeights2D(this.L.w, this.L.vx, this.L.vy));
+  }
 
   /** The WebAssembly kernels when they run and both vectors live in their memory (a call counted), else null. */
   private wasmOn(x: Float64Array, y: Float64Array): WasmKernels | null {

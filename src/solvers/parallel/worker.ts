@@ -6,7 +6,8 @@
 import { parentPort, receiveMessageOnPort, workerData, type MessagePort } from 'node:worker_threads';
 import { SharedArena, type ArenaDescriptor } from './arena.js';
 import { CONTROL_SLOTS, EXIT_TASK, type KernelKind, type TaskKernels } from './pool.js';
-import { Kinetic2DKernels, type Kinetic2DLayout } from '../kinetic/kernels2d.js';
+import { Kinetic2DKernels } from '../kinetic/kernels2d.js';
+import type { Kinetic2DLayout } from '../kinetic/kernels2dLayout.js';
 
 const EPOCH = 0;
 const WS = 1;
