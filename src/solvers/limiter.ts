@@ -146,40 +146,20 @@ export class BoundLimiter1D {
     }
   }
 
-  /** Project q onto <q> = 0 (removes the solver residual), then scale q towards rho into bounds; cells scaled. */
+  /**
+   * Project q onto <q> = 0 (removes the solver residual), then scale q towards rho into bounds; cells scaled.
+   * projectSums on every cell, then limitProjected (each cell's operations as they were in one loop).
+   */
   projectQ(rhoNew: Float64Array, qNew: Float64Array): number {
-    const { N, K, lo, hi, w } = this;
-    const lim = this.useLimiter;
-    let scaled = 0;
-    for (let i = 0; i < N; i++) {
-      const b = i * K;
-      let s = 0;
-      for (let k = 0; k < K; k++) s += w[k] * qNew[b + k];
-      let qmax = -Infinity;
-      let qmin = Infinity;
-      for (let k = 0; k < K; k++) {
-        const val = qNew[b + k] - s;
-        qNew[b + k] = val;
-        if (val > qmax) qmax = val;
-        if (val < qmin) qmin = val;
-      }
-      if (!Number.isFinite(qmax) || !Number.isFinite(qmin) || !Number.isFinite(rhoNew[i])) {
-        throw new NumericalFailure(`${this.name}: non-finite state`, { cell: i });
-      }
-      if (lim) {
-        const r = rhoNew[i];
-        let theta = 1;
-        if (r + qmax > hi) theta = Math.min(theta, Math.max(0, hi - r) / qmax);
-        if (r + qmin < lo) theta = Math.min(theta, Math.max(0, r - lo) / -qmin);
-        if (theta < 1) {
-          this.limitedC[i] = 1;
-          for (let k = 0; k < K; k++) qNew[b + k] *= theta;
-          scaled++;
-        }
-      }
-    }
-    return scaled;
+    const qmax = (this.qMaxW ??= new Float64Array(this.N));
+    const qmin = (this.qMinW ??= new Float64Array(this.N));
+    this.projectSums(qNew, qmax, qmin, 0, this.N);
+    return this.limitProjected(rhoNew, qNew, qmax, qmin);
   }
+
+  /** projectQ's per-cell extremes (made at its first call). */
+  private qMaxW?: Float64Array;
+  private qMinW?: Float64Array;
 }
 
 /**
