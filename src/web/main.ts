@@ -1,9 +1,11 @@
 /**
- * The explorer page: controls ↔ settings (validated by the CLI's schema and expression parser),
- * the solver worker, the recorded frames and the time scrubber, the views (./views.ts), the eps
- * sweep (./sweepPanel.ts), share and export. Nothing here steps a solver: the workers do, and the
- * page draws at most one frame per animation frame and acknowledges it (flow control), so the UI
- * thread never blocks.
+ * The explorer page: the run it shows, from settings to pictures. The settings form (./controls.ts)
+ * edits the ExplorerState; here each change is validated by the CLI's schema and expression parser
+ * (./validation.ts) and restarts the solver worker; the recorded frames and the time scrubber, the
+ * draw loop over the views (./views.ts) and the text beside them (./readout.ts), the eps sweep
+ * (./sweepPanel.ts), share and export. Nothing here steps a solver: the workers do, and the page draws
+ * at most one frame per animation frame and acknowledges it (flow control), so the UI thread never
+ * blocks.
  */
 import 'uplot/dist/uPlot.min.css';
 import './style.css';
@@ -18,38 +20,12 @@ import { Views, type HeatMode, type MapScale } from './views.js';
 import { SweepPanel } from './sweepPanel.js';
 import { compositePng } from './composite.js';
 import { domainOverlay } from './domain.js';
-import { defaultRtol } from '../config/schema.js';
 import type { CutAxis } from './fields.js';
-import {
-  cellsField,
-  configInput,
-  decodeState,
-  encodeState,
-  EPS_LOG_MAX,
-  EPS_LOG_MIN,
-  DOMAIN_PRESETS,
-  domainPresetOf,
-  isRadial,
-  PRESETS,
-  presetOf,
-  SPEEDS,
-  switchDim,
-  type Dim,
-  type Equation,
-  type ExplorerState,
-  type InitialKind,
-} from './state.js';
-import { messagesOf, validateState, type Field, type FieldMessages } from './validation.js';
-
-const $ = <T extends HTMLElement = HTMLElement>(id: string): T => {
-  const el = document.getElementById(id);
-  if (!el) throw new Error(`explorer: missing element #${id}`);
-  return el as T;
-};
-const input = (id: string) => $<HTMLInputElement>(id);
-const select = (id: string) => $<HTMLSelectElement>(id);
-
-const FIELDS: Field[] = ['dim', 'equation', 'alpha', 'eps', 'nodes', 'cells', 'domain', 'expr', 'end', 'rtol', 'general'];
+import { configInput, decodeState, encodeState, type ExplorerState } from './state.js';
+import { messagesOf, validateState, type FieldMessages } from './validation.js';
+import { $, download, flash, input, select } from './dom.js';
+import { fillControls, showMessages, updateDisabled, updateHints, updateUrl, wireSettings, type SettingsHost } from './controls.js';
+import { showNotes, showReadout, showScrubber, type RunView } from './readout.js';
 
 // ------------------------------------------------------------------------------------ state
 
@@ -81,6 +57,31 @@ const SERIES_INTERVAL_MS = 100;
 
 const views = new Views();
 const sweep = new SweepPanel(() => config);
+
+/** The run as the readout sees it. */
+const run: RunView = {
+  get config() {
+    return config;
+  },
+  get meta() {
+    return meta;
+  },
+  get store() {
+    return store;
+  },
+  get record() {
+    return record;
+  },
+  get latest() {
+    return latest;
+  },
+  get scrubbed() {
+    return scrubbed;
+  },
+  get playing() {
+    return playing;
+  },
+};
 
 // ------------------------------------------------------------------------------------ worker
 
@@ -133,7 +134,7 @@ function onWorkerMessage(msg: FromWorker): void {
       views.build(meta, store, domainOverlay(config as Config), Float64Array.from(msg.frame.rho));
       syncCutControls();
       sweep.resize(Math.max(200, $('view-sweep').clientWidth - 12));
-      showNotes();
+      showNotes(run);
       receive(msg.frame);
       if (playing) post({ type: 'play' });
       return;
@@ -194,8 +195,8 @@ function draw(now: number): void {
   views.draw(rec, series);
   if (series) {
     seriesDrawn = now;
-    showReadout(rec);
-    showScrubber();
+    showReadout(run, rec, fps);
+    showScrubber(run);
   }
   drawCost.push(performance.now() - t0);
   if (drawCost.length > 120) drawCost.shift();
@@ -217,71 +218,6 @@ function fps(): number {
   return drawTimes.filter((t) => now - t <= 1000).length;
 }
 
-function showScrubber(): void {
-  const n = record.length;
-  const scrub = input('scrub');
-  scrub.max = String(Math.max(0, n - 1));
-  const k = scrubbed ?? n - 1;
-  scrub.value = String(k);
-  const rec = record.at(k);
-  $('scrub-info').textContent = rec ? `t = ${display(rec.t, 5)} · step ${rec.steps} · frame ${k + 1} of ${n}${record.thinned ? ` (every ${2 ** record.thinned}th kept)` : ''}` : '';
-  $('live').classList.toggle('on', scrubbed === null);
-}
-
-function showReadout(rec: Recorded): void {
-  if (!latest || !meta || !store) return;
-  const row = scrubbed === null ? store.latest() : store.at(rec.t);
-  const kinetic = meta.equation === 'kinetic';
-  const dist = kinetic ? row.dist_eq : row.rho_l2_dev;
-  const toLimit = meta.distanceKind ? distanceAt(rec.t) : null;
-  const items: [string, string, string][] = [
-    ['t', 't', display(rec.t)],
-    ['steps', 'steps', String(rec.steps)],
-    ['fps', 'frames/s', playing ? String(fps()) : '—'],
-    ['dist2', kinetic ? '‖f − mM‖²' : '‖ρ − m‖²', display(dist === undefined ? null : dist * dist, 4)],
-    ['min', kinetic ? 'min h' : 'min ρ', display(kinetic ? row.h_min : row.rho_min, 8)],
-    ['max', kinetic ? 'max h' : 'max ρ', display(kinetic ? row.h_max : row.rho_max, 8)],
-    ['mass', 'mass', display(row.mass, 12)],
-    ...outflowItem(row),
-    ...(meta.distanceKind ? [['limit', meta.distanceKind === 'kinetic' ? '‖f − ρ̃M‖' : '‖ρ − ρ̃‖', display(toLimit, 4)] as [string, string, string]] : []),
-    ['rate', 'exact linear rate 2d', meta.decayRate === null ? '—' : display(2 * meta.decayRate, 6)],
-    ['dt', 'dt', display(rec.dt, 4) + (scrubbed === null && latest.limitDt !== null ? ` (limit ${display(latest.limitDt, 4)})` : '')],
-  ];
-  $('readout').innerHTML = items.map(([k, label, v]) => `<span>${label} = <b data-k="${k}">${escapeHtml(v)}</b></span>`).join(' · ');
-}
-
-/** On domains that let mass out: the cumulative outflow and mass + outflow (conserved: the initial mass). */
-function outflowItem(row: Record<string, number>): [string, string, string][] {
-  const keys = Object.keys(row).filter((k) => k.startsWith('outflow_'));
-  if (keys.length === 0) return [];
-  const out = keys.reduce((s, k) => s + row[k], 0);
-  return [
-    ['outflow', 'outflow', display(out, 6)],
-    ['conserved', 'mass + outflow', display(row.mass + out, 12)],
-  ];
-}
-
-/** The distance to the limit recorded at time t (the plotted series), or null. */
-function distanceAt(t: number): number | null {
-  if (!store) return null;
-  let k = store.t.length - 1;
-  while (k > 0 && store.t[k] > t) k--;
-  return k >= 0 ? store.limitDist[k] : null;
-}
-
-function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-}
-
-function showNotes(): void {
-  if (!meta || !config) return;
-  const lines = [meta.decayNote];
-  if (meta.limitNote) lines.push(meta.limitNote);
-  lines.push(meta.adaptive ? `steps chosen by the time error control (time.rtol = ${meta.rtol}); the limit run lands on every time of the run` : 'fixed steps: no error control');
-  lines.push(domainOverlay(config).note);
-  $('notes').textContent = lines.join('\n');
-}
-
 function setStatus(text: string): void {
   status = text;
   const el = $('status');
@@ -296,85 +232,7 @@ function setFailure(message: string): void {
   updateButtons();
 }
 
-// ------------------------------------------------------------------------------------ controls
-
-function fillPresets(): void {
-  const presetSelect = select('preset');
-  presetSelect.length = 0;
-  for (const p of PRESETS[state.dim]) presetSelect.add(new Option(p.label, p.id));
-  presetSelect.add(new Option('custom expression', 'custom'));
-  const domainSelect = select('domain-preset');
-  domainSelect.length = 0;
-  for (const p of DOMAIN_PRESETS[state.dim]) domainSelect.add(new Option(p.label, p.id));
-  domainSelect.add(new Option('custom (box, boundary, geometry, spacing as YAML)', 'custom'));
-}
-
-function fillControls(): void {
-  input(state.dim === 2 ? 'dim-2' : 'dim-1').checked = true;
-  fillPresets();
-  select('equation').value = state.equation;
-  input('alpha').value = state.alpha;
-  syncAlphaSlider();
-  input('eps').value = state.eps;
-  syncEpsSlider();
-  input('nodes').value = state.nodes;
-  input('cells').value = state.cells;
-  input('expr').value = state.expr;
-  input('end').value = state.end;
-  input('rtol').value = state.rtol;
-  input('domain').value = state.domain;
-  select('domain-preset').value = domainPresetOf(state) ?? 'custom';
-  input(state.initialKind === 'h' ? 'kind-h' : 'kind-rho').checked = true;
-  select('preset').value = presetOf(state)?.id ?? 'custom';
-  select('speed').value = String(state.speed);
-  $('kind-rho-label').innerHTML = isRadial(state.domain) ? 'ρ<sub>in</sub>(r)' : state.dim === 2 ? 'ρ<sub>in</sub>(x, y)' : 'ρ<sub>in</sub>(x)';
-  $('kind-h-label').innerHTML = state.dim === 2 ? 'h<sub>in</sub>(x, y, vx, vy)' : 'h<sub>in</sub>(x, v) = f/M';
-  updateDisabled();
-  updateHints();
-}
-
-/** The notes beside the grid fields: velocities and cells in total, the CLI's default rtol. */
-function updateHints(): void {
-  const nodes = Number(state.nodes);
-  $('nodes-note').textContent = state.dim === 2 && Number.isInteger(nodes) && nodes > 0 ? `(${nodes}² = ${nodes * nodes})` : '';
-  const cells = cellsField(state.cells, state.dim).map(Number);
-  const ok = cells.every((n) => Number.isInteger(n) && n > 0);
-  $('cells-note').textContent = isRadial(state.domain) ? '(radial: Nr)' : state.dim === 2 && ok ? `(${cells.length === 1 ? `${cells[0]}²` : cells.join(' × ')})` : '';
-  input('rtol').placeholder = ok && state.equation !== 'particles' ? `default ${display(defaultRtol(cells.length === 1 ? [cells[0], cells[0]] : cells), 3)}` : state.equation === 'particles' ? 'fixed steps' : 'default';
-}
-
-function syncAlphaSlider(): void {
-  const a = Number(state.alpha);
-  if (state.alpha.trim() !== '' && Number.isFinite(a)) input('alpha-slider').value = String(Math.min(3, Math.max(-3, a)));
-}
-
-function syncEpsSlider(): void {
-  const e = Number(state.eps);
-  if (e > 0 && Number.isFinite(e)) input('eps-slider').value = String(Math.min(EPS_LOG_MAX, Math.max(EPS_LOG_MIN, Math.log10(e))));
-}
-
-function updateDisabled(): void {
-  const kinetic = state.equation === 'kinetic';
-  const usesEps = state.equation !== 'diffusion';
-  const adaptive = state.equation !== 'particles';
-  for (const [id, on] of [['eps', usesEps], ['eps-slider', usesEps], ['nodes', kinetic], ['kind-h', kinetic], ['rtol', adaptive]] as const) input(id).disabled = !on;
-  document.querySelector('[data-field="eps"]')?.classList.toggle('disabled', !usesEps);
-  document.querySelector('[data-field="nodes"]')?.classList.toggle('disabled', !kinetic);
-  document.querySelector('[data-field="rtol"]')?.classList.toggle('disabled', !adaptive);
-}
-
-function showMessages(messages: FieldMessages): void {
-  for (const f of FIELDS) {
-    const text = messages[f] ?? '';
-    $(`msg-${f}`).textContent = text;
-    document.querySelector(`[data-field="${f}"]`)?.classList.toggle('invalid', text !== '');
-  }
-}
-
-function updateUrl(): void {
-  const q = encodeState(state);
-  window.history.replaceState(null, '', q ? `?${q}` : location.pathname);
-}
+// ------------------------------------------------------------------------------------ settings and run controls
 
 function updateButtons(): void {
   const play = $<HTMLButtonElement>('play');
@@ -393,9 +251,9 @@ let restartTimer: ReturnType<typeof setTimeout> | null = null;
 function settingsChanged(delay = 150): void {
   const result = validateState(state);
   showMessages(result.messages);
-  updateUrl();
-  updateDisabled();
-  updateHints();
+  updateUrl(state);
+  updateDisabled(state);
+  updateHints(state);
   config = result.config ?? null;
   if (restartTimer) clearTimeout(restartTimer);
   if (!config) {
@@ -423,91 +281,39 @@ function scrubTo(k: number | null): void {
   requestDraw();
 }
 
-function wire(): void {
-  const speedSelect = select('speed');
-  for (const s of SPEEDS) speedSelect.add(new Option(String(s), String(s)));
+/** The settings form's access to the page: the state, and what its changes start. */
+const settings: SettingsHost = {
+  get state() {
+    return state;
+  },
+  set state(s: ExplorerState) {
+    state = s;
+  },
+  changed: settingsChanged,
+  dimSwitched: (dim) => sweep.reset(dim),
+  speedChanged: () => post({ type: 'speed', speed: state.speed }),
+};
 
-  $('controls').addEventListener('submit', (e) => e.preventDefault());
-  for (const id of ['dim-1', 'dim-2']) {
-    input(id).addEventListener('change', () => {
-      const dim = Number(input(id).value) as Dim;
-      if (dim === state.dim) return;
-      state = switchDim(state, dim);
-      sweep.reset(dim);
-      fillControls();
-      settingsChanged(0);
-    });
-  }
-  select('equation').addEventListener('change', () => {
-    state.equation = select('equation').value as Equation;
-    if (state.equation !== 'kinetic' && state.initialKind === 'h') {
-      state.initialKind = 'rho';
-      state.expr = PRESETS[state.dim][0].expr;
-      fillControls();
-    }
+function wire(): void {
+  wireSettings(settings);
+  wireRun();
+  wireViews();
+  wireExports();
+  new ResizeObserver(() => {
+    resizes++;
+    views.resize();
+    sweep.resize(Math.max(200, $('view-sweep').clientWidth - 12));
+    requestDraw();
+  }).observe($('views'));
+  window.addEventListener('popstate', () => {
+    state = decodeState(location.search);
+    fillControls(state);
     settingsChanged(0);
   });
-  input('alpha-slider').addEventListener('input', () => {
-    state.alpha = String(Number(input('alpha-slider').value));
-    input('alpha').value = state.alpha;
-    settingsChanged(60);
-  });
-  input('eps-slider').addEventListener('input', () => {
-    state.eps = String(Number((10 ** Number(input('eps-slider').value)).toPrecision(3)));
-    input('eps').value = state.eps;
-    settingsChanged(60);
-  });
-  const text = (id: 'alpha' | 'eps' | 'nodes' | 'cells' | 'expr' | 'end' | 'rtol' | 'domain', after?: () => void) =>
-    input(id).addEventListener('input', () => {
-      state[id] = input(id).value;
-      after?.();
-      settingsChanged();
-    });
-  text('alpha', syncAlphaSlider);
-  text('eps', syncEpsSlider);
-  text('nodes');
-  text('cells');
-  text('end');
-  text('rtol');
-  text('domain', () => (select('domain-preset').value = domainPresetOf(state) ?? 'custom'));
-  select('domain-preset').addEventListener('change', () => {
-    const p = DOMAIN_PRESETS[state.dim].find((q) => q.id === select('domain-preset').value);
-    if (!p) return;
-    state.domain = p.domain;
-    // the presets' sides (zero-flux walls, held densities, outflow) are the limit equation's; kinetic
-    // walls (specular, diffuse, absorbing, inflow) are typed in the domain field
-    if (p.domain !== '' && state.equation !== 'diffusion') {
-      state.equation = 'diffusion';
-      if (state.initialKind === 'h') {
-        state.initialKind = 'rho';
-        state.expr = PRESETS[state.dim][0].expr;
-      }
-    }
-    fillControls();
-    settingsChanged(0);
-  });
-  text('expr', () => (select('preset').value = presetOf(state)?.id ?? 'custom'));
-  select('preset').addEventListener('change', () => {
-    const p = PRESETS[state.dim].find((q) => q.id === select('preset').value);
-    if (!p) return;
-    if (p.kind === 'h' && state.equation !== 'kinetic') state.equation = 'kinetic';
-    state.initialKind = p.kind;
-    state.expr = p.expr;
-    fillControls();
-    settingsChanged(0);
-  });
-  for (const id of ['kind-rho', 'kind-h']) {
-    input(id).addEventListener('change', () => {
-      state.initialKind = input(id).value as InitialKind;
-      select('preset').value = presetOf(state)?.id ?? 'custom';
-      settingsChanged(0);
-    });
-  }
-  speedSelect.addEventListener('change', () => {
-    state.speed = Number(speedSelect.value);
-    updateUrl();
-    post({ type: 'speed', speed: state.speed });
-  });
+}
+
+/** Play / pause, one step, reset, the time scrubber and the live button. */
+function wireRun(): void {
   $('play').addEventListener('click', () => {
     if (!config) return;
     if (latest?.done || !meta) {
@@ -530,6 +336,10 @@ function wire(): void {
   $('reset').addEventListener('click', () => restart(false));
   input('scrub').addEventListener('input', () => scrubTo(Number(input('scrub').value)));
   $('live').addEventListener('click', () => scrubTo(null));
+}
+
+/** The views' own controls: heat-map mode and colour scale, the 2D cut (axis, position, a click on a map). */
+function wireViews(): void {
   select('heat-mode').addEventListener('change', () => {
     views.heatMode = select('heat-mode').value as HeatMode;
     requestDraw();
@@ -556,8 +366,12 @@ function wire(): void {
       requestDraw();
     });
   }
+}
+
+/** Share the link; download the config, the limit's config, the series, rho, h and the plots as PNG. */
+function wireExports(): void {
   $('share').addEventListener('click', async () => {
-    updateUrl();
+    updateUrl(state);
     try {
       await navigator.clipboard.writeText(location.href);
       flash('share', 'link copied');
@@ -597,17 +411,6 @@ function wire(): void {
     const canvas = compositePng(views.panels(meta?.equation === 'kinetic' ? sweep.panel() : null), header);
     canvas.toBlob((blob) => blob && download('explorer-plots.png', blob, 'image/png'));
   });
-  new ResizeObserver(() => {
-    resizes++;
-    views.resize();
-    sweep.resize(Math.max(200, $('view-sweep').clientWidth - 12));
-    requestDraw();
-  }).observe($('views'));
-  window.addEventListener('popstate', () => {
-    state = decodeState(location.search);
-    fillControls();
-    settingsChanged(0);
-  });
 }
 
 function syncCutControls(): void {
@@ -616,25 +419,6 @@ function syncCutControls(): void {
   pos.max = String((views.cutAxis === 'x' ? meta.n[1] : meta.n[0]) - 1);
   pos.value = String(views.cutCell);
   select('cut-axis').value = views.cutAxis;
-}
-
-function flash(id: string, text: string): void {
-  const b = $<HTMLButtonElement>(id);
-  const old = b.textContent;
-  b.textContent = text;
-  setTimeout(() => (b.textContent = old), 1200);
-}
-
-function download(name: string, body: string | Blob, type: string): void {
-  const blob = typeof body === 'string' ? new Blob([body], { type }) : body;
-  const url = URL.createObjectURL(blob);
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = name;
-  document.body.appendChild(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
 // ------------------------------------------------------------------------------------ start
@@ -713,6 +497,6 @@ window.nlbgkExplorer = {
 };
 
 wire();
-fillControls();
+fillControls(state);
 sweep.reset(state.dim);
 settingsChanged(0);

@@ -3,7 +3,8 @@
  * the same fully implicit variable-step BDF2 micro–macro scheme as kinetic1d.ts (rho and q = h − rho,
  * λ at the extrapolated density, q eliminated per velocity, GMRES on the density Schur complement
  * preconditioned by its rho-only part, then the conservative bound limiter and the Milne estimate), with
- * the wall faces, the velocity-pair lines and the diffuse walls' re-emission of ../transport/walls1d.ts.
+ * the wall faces of ../transport/walls1d.ts and its velocity-pair lines with the diffuse walls' re-emission
+ * (../transport/wallLines1d.ts).
  *
  * Outflow: the step's wall face mass fluxes F_0 (left, positive into the domain) and F_N (right,
  * positive out of it) carry BDF2's history like every face flux, F = (a2/c0) Fprev + (dt/c0) J, so

@@ -1,7 +1,7 @@
 /**
- * Asymptotic-preserving transport faces and line solves in 1D on an interval with walls
- * (docs/kinetic-scheme.md "Walls"): the wall counterpart of apFaces1d.ts + lines1d.ts, for the
- * micro–macro schemes h = rho + q whose Chapman–Enskog correction is q = −(eps/λ) v ∂x rho.
+ * Asymptotic-preserving transport faces and line systems in 1D on an interval with walls
+ * (docs/kinetic-scheme.md "Walls"): the wall counterpart of apFaces1d.ts + lines1d.ts (the line
+ * solves themselves: ./wallLines1d.ts), for the micro–macro schemes h = rho + q whose Chapman–Enskog correction is q = −(eps/λ) v ∂x rho.
  *
  * Faces F = 0..N: F is the left face of cell F (F = 0 the left wall, F = N the right wall). The face
  * value of h_k blends a kinetic trace T with the Chapman–Enskog value C, weight γ = exp(−(λ_F dx/(eps|v_k|))²):
@@ -22,20 +22,19 @@
  *   is the limit equation's Dirichlet flux at the extrapolated distance x0 eps D_w, and 0 at the
  *   specular and diffuse walls.
  *
- * Each velocity pair (v, −v) is one line of 2N unknowns: cells 0..N−1 of v, then cells N−1..0 of −v
- * (the direction of motion), closed into a ring by specular walls (both specular: periodic, bordering
- * Thomas; one: an open line starting after the cut; none: two independent pieces). The scalar rho⁺ of
- * a diffuse wall couples all lines: solved by superposition (unit responses per step, a 2×2 system per
- * solve). The density rows (the velocity average of the h-equations) and the Schur complement are as in
- * kinetic1d.ts; the preconditioner is their rho-only part (tridiagonal), exact when no velocity is active.
+ * Each velocity pair (v, −v) is one line of 2N unknowns, closed into a ring by specular walls; the
+ * scalar rho⁺ of a diffuse wall couples all lines and is solved by superposition: ./wallLines1d.ts (this
+ * file fills the lines' rows). The density rows (the velocity average of the h-equations) and the Schur
+ * complement are as in kinetic1d.ts; the preconditioner is their rho-only part (tridiagonal), exact when
+ * no velocity is active.
  *
  * Vacuum (rho = 0): λ(0) = 0 for alpha > 0 (no collisions: 1/λ is capped at DF_CAP so that 1 − γ = 0
  * exactly and (1 − γ)/λ = 0), λ(0) = ∞ for alpha < 0 (a = ∞: q = 0, instant relaxation; 1/λ = 0).
  */
 import type { RateLaw } from '../../models/rate.js';
 import { NumericalFailure } from '../stepper.js';
-import { PeriodicTridiagFactor } from '../linear/periodicTridiag.js';
 import { kirchhoffSecant, vacuumLambda } from './vacuum.js';
+import { WallLines1D } from './wallLines1d.js';
 
 export type WallKind = 'specular' | 'diffuse' | 'absorbing' | 'inflow';
 
@@ -76,21 +75,8 @@ export class WallTransport1D {
   private readonly spec: readonly [boolean, boolean];
   private readonly diffuse: readonly [boolean, boolean];
   private readonly milneSide: readonly [boolean, boolean];
-  private readonly periodicRing: boolean;
-  private readonly ringStart: number;
-  // line storage (per pair, 2N each)
-  private readonly lo: Float64Array;
-  private readonly di: Float64Array;
-  private readonly up: Float64Array;
-  private readonly inv: Float64Array;
-  private readonly cp: Float64Array;
-  private readonly pfac: PeriodicTridiagFactor[];
-  /** Unit responses to rho⁺ at the left / right wall (per pair, 2N each). */
-  private readonly zL: Float64Array;
-  private readonly zR: Float64Array;
-  /** 2×2 (or 1×1) inverse for the rho⁺ unknowns. */
-  private readonly cinv = new Float64Array(4);
-  private readonly ybuf: Float64Array;
+  /** The velocity-pair lines (ring storage, factors, diffuse re-emission). */
+  private readonly lines: WallLines1D;
   private readonly Hp: Float64Array;
   private readonly Hn: Float64Array;
   /** Density preconditioner (tridiagonal rows, Thomas factors). */
@@ -133,8 +119,6 @@ export class WallTransport1D {
     this.spec = [sides[0].kind === 'specular', sides[1].kind === 'specular'];
     this.diffuse = [sides[0].kind === 'diffuse', sides[1].kind === 'diffuse'];
     this.milneSide = [sides[0].kind === 'absorbing' || sides[0].kind === 'inflow', sides[1].kind === 'absorbing' || sides[1].kind === 'inflow'];
-    this.periodicRing = this.spec[0] && this.spec[1];
-    this.ringStart = this.spec[0] && !this.spec[1] ? N : 0;
     this.lamC = new Float64Array(N);
     this.invLam = new Float64Array(N);
     this.rhoStar = new Float64Array(N);
@@ -145,17 +129,6 @@ export class WallTransport1D {
     this.act = new Int32Array(P);
     this.piW = new Float64Array(2 * P);
     this.gIn = new Float64Array(2 * P);
-    const L = 2 * N;
-    this.lo = new Float64Array(P * L);
-    this.di = new Float64Array(P * L);
-    this.up = new Float64Array(P * L);
-    this.inv = new Float64Array(P * L);
-    this.cp = new Float64Array(P * L);
-    this.pfac = this.periodicRing ? Array.from({ length: P }, () => new PeriodicTridiagFactor(L)) : [];
-    const anyDiffuse = this.diffuse[0] || this.diffuse[1];
-    this.zL = new Float64Array(anyDiffuse ? P * L : 0);
-    this.zR = new Float64Array(anyDiffuse ? P * L : 0);
-    this.ybuf = new Float64Array(P * L);
     this.Hp = new Float64Array(K);
     this.Hn = new Float64Array(K);
     this.Llo = new Float64Array(N);
@@ -163,6 +136,7 @@ export class WallTransport1D {
     this.Lup = new Float64Array(N);
     this.Linv = new Float64Array(N);
     this.Lcp = new Float64Array(N);
+    this.lines = new WallLines1D(this, this.spec, this.diffuse);
   }
 
   // --- the step's coefficients ---------------------------------------------------------------
@@ -253,7 +227,8 @@ export class WallTransport1D {
 
   /** Build and factor the ring of every active pair (a_i per cell), and the unit responses of diffuse walls. */
   factorLines(aC: Float64Array): void {
-    const { N, v, eps, dx, gam, pos, act, lo, di, up } = this;
+    const { N, v, eps, dx, gam, pos, act } = this;
+    const { lo, di, up } = this.lines;
     const NF = N + 1;
     const L = 2 * N;
     const sig = this.dt / (eps * dx);
@@ -314,143 +289,17 @@ export class WallTransport1D {
         di[b + Q] = d;
         up[b + Q] = u;
       }
-      if (this.periodicRing) this.pfac[p].factor(lo, di, up, b);
-      else this.factorOpen(b);
+      this.lines.factor(p, b);
     }
-    if (this.diffuse[0] || this.diffuse[1]) this.unitResponses(sig);
-  }
-
-  private factorOpen(b: number): void {
-    const L = 2 * this.N;
-    const s0 = this.ringStart;
-    const { lo, di, up, inv, cp } = this;
-    let prevCp = 0;
-    for (let j = 0; j < L; j++) {
-      let P = s0 + j;
-      if (P >= L) P -= L;
-      const piv = di[b + P] - (j === 0 ? 0 : lo[b + P] * prevCp);
-      // (an infinite pivot is a cell with lambda = infinity: its q is 0)
-      if (!(piv !== 0) || Number.isNaN(piv)) throw new NumericalFailure(`kinetic walls: zero pivot in a line solve (dt = ${this.dt})`);
-      const iv = 1 / piv;
-      inv[b + j] = iv;
-      prevCp = up[b + P] * iv;
-      cp[b + j] = prevCp;
-    }
-  }
-
-  /** Solve the ring of pair p in place (y at offset b, 2N values). */
-  private solveRing(p: number, y: Float64Array, b: number): void {
-    if (this.periodicRing) {
-      this.pfac[p].solve(y, b);
-      return;
-    }
-    const L = 2 * this.N;
-    const s0 = this.ringStart;
-    const { lo, inv, cp } = this;
-    const fb = p * L;
-    let prev = 0;
-    for (let j = 0; j < L; j++) {
-      let P = s0 + j;
-      if (P >= L) P -= L;
-      prev = (y[b + P] - (j === 0 ? 0 : lo[fb + P] * prev)) * inv[fb + j];
-      y[b + P] = prev;
-    }
-    let next = y[b + (s0 + L - 1 >= L ? s0 - 1 : L - 1)];
-    for (let j = L - 2; j >= 0; j--) {
-      let P = s0 + j;
-      if (P >= L) P -= L;
-      next = y[b + P] - cp[fb + j] * next;
-      y[b + P] = next;
-    }
-  }
-
-  /** zL, zR: the responses of each active pair to a unit rho⁺ at a diffuse wall; the 2×2 coupling inverse. */
-  private unitResponses(sig: number): void {
-    const { N, P, v, gam, pos, act, zL, zR } = this;
-    const NF = N + 1;
-    const L = 2 * N;
-    let aLL = 0;
-    let aLR = 0;
-    let aRL = 0;
-    let aRR = 0;
-    for (let j = 0; j < this.nAct; j++) {
-      const p = act[j];
-      const b = p * L;
-      const s = sig * v[pos[p]];
-      if (this.diffuse[0]) {
-        zL.fill(0, b, b + L);
-        zL[b] = s * gam[p * NF];
-        this.solveRing(p, zL, b);
-        aLL += this.piW[p] * extL(zL, b, L);
-        aRL += this.piW[P + p] * extR(zL, b, N);
-      }
-      if (this.diffuse[1]) {
-        zR.fill(0, b, b + L);
-        zR[b + N] = s * gam[p * NF + N];
-        this.solveRing(p, zR, b);
-        aLR += this.piW[p] * extL(zR, b, L);
-        aRR += this.piW[P + p] * extR(zR, b, N);
-      }
-    }
-    // [1 − aLL, −aLR; −aRL, 1 − aRR] (identity where a wall is not diffuse)
-    const m00 = this.diffuse[0] ? 1 - aLL : 1;
-    const m01 = this.diffuse[0] && this.diffuse[1] ? -aLR : 0;
-    const m10 = this.diffuse[0] && this.diffuse[1] ? -aRL : 0;
-    const m11 = this.diffuse[1] ? 1 - aRR : 1;
-    const det = m00 * m11 - m01 * m10;
-    if (!(Math.abs(det) > 1e-14)) throw new NumericalFailure(`kinetic walls: the re-emission system of the diffuse walls is singular (det ${det}, dt = ${this.dt})`);
-    this.cinv[0] = m11 / det;
-    this.cinv[1] = -m01 / det;
-    this.cinv[2] = -m10 / det;
-    this.cinv[3] = m00 / det;
+    if (this.diffuse[0] || this.diffuse[1]) this.lines.unitResponses(sig);
   }
 
   /**
    * q_k = M_k^{-1} rhs_k for the active pairs (rhs cell-major rhs[i*K + k], written into q), including
-   * the diffuse walls' re-emission by superposition.
+   * the diffuse walls' re-emission by superposition (./wallLines1d.ts).
    */
   solveActive(rhs: Float64Array, q: Float64Array): void {
-    const { N, K, P, pos, neg, act, ybuf } = this;
-    const L = 2 * N;
-    const nA = this.nAct;
-    for (let j = 0; j < nA; j++) {
-      const p = act[j];
-      const b = p * L;
-      const kp = pos[p];
-      const kn = neg[p];
-      for (let i = 0; i < N; i++) {
-        ybuf[b + i] = rhs[i * K + kp];
-        ybuf[b + L - 1 - i] = rhs[i * K + kn];
-      }
-      this.solveRing(p, ybuf, b);
-    }
-    if (this.diffuse[0] || this.diffuse[1]) {
-      let bL = 0;
-      let bR = 0;
-      for (let j = 0; j < nA; j++) {
-        const p = act[j];
-        const b = p * L;
-        bL += this.piW[p] * extL(ybuf, b, L);
-        bR += this.piW[P + p] * extR(ybuf, b, N);
-      }
-      const tL = this.diffuse[0] ? this.cinv[0] * bL + this.cinv[1] * bR : 0;
-      const tR = this.diffuse[1] ? this.cinv[2] * bL + this.cinv[3] * bR : 0;
-      for (let j = 0; j < nA; j++) {
-        const b = act[j] * L;
-        if (tL !== 0) for (let x = 0; x < L; x++) ybuf[b + x] += tL * this.zL[b + x];
-        if (tR !== 0) for (let x = 0; x < L; x++) ybuf[b + x] += tR * this.zR[b + x];
-      }
-    }
-    for (let j = 0; j < nA; j++) {
-      const p = act[j];
-      const b = p * L;
-      const kp = pos[p];
-      const kn = neg[p];
-      for (let i = 0; i < N; i++) {
-        q[i * K + kp] = ybuf[b + i];
-        q[i * K + kn] = ybuf[b + L - 1 - i];
-      }
-    }
+    this.lines.solveActive(rhs, q);
   }
 
   // --- rho-parts of the h rows and the flux sums ------------------------------------------------
@@ -626,13 +475,4 @@ export class WallTransport1D {
     }
     for (let i = N - 2; i >= 0; i--) z[i] -= Lcp[i] * z[i + 1];
   }
-}
-
-/** The outgoing trace of the line's −v half at the left wall (cell 0) and of its +v half at the right wall (cell N − 1). */
-function extL(y: Float64Array, b: number, L: number): number {
-  return y[b + L - 1];
-}
-
-function extR(y: Float64Array, b: number, N: number): number {
-  return y[b + N - 1];
 }
