@@ -13,31 +13,12 @@ import { wasmKernels } from '../src/solvers/wasm/kernels.js';
 import { momentWeights2D, momentsCells2D, type LevelMomentArrays } from '../src/solvers/microMacro/moments.js';
 import { velocityGrid } from '../src/velocity/gaussHermite.js';
 import { factorColsRef, factorRowsRef, scaleByRef, solveColsRef, solveRowsRef } from './support/factored2dReference.js';
-
-/** A seeded generator (mulberry32), uniform on [lo, hi). */
-function uniform(seed: number): (lo: number, hi: number) => number {
-  let t = seed >>> 0;
-  return (lo, hi) => {
-    t = (t + 0x6d2b79f5) >>> 0;
-    let r = Math.imul(t ^ (t >>> 15), 1 | t);
-    r = (r + Math.imul(r ^ (r >>> 7), 61 | r)) ^ r;
-    return lo + (hi - lo) * (((r ^ (r >>> 14)) >>> 0) / 4294967296);
-  };
-}
+import { sameBytes, uniform } from './support/bytes.js';
 
 function fill(n: number, rnd: (lo: number, hi: number) => number, lo: number, hi: number): Float64Array {
   const a = new Float64Array(n);
   for (let i = 0; i < n; i++) a[i] = rnd(lo, hi);
   return a;
-}
-
-function sameBytes(actual: Float64Array, expected: Float64Array, what: string): void {
-  const a = new Uint8Array(actual.buffer, actual.byteOffset, actual.byteLength);
-  const e = new Uint8Array(expected.buffer, expected.byteOffset, expected.byteLength);
-  assert.equal(a.length, e.length, what);
-  for (let i = 0; i < a.length; i++) {
-    if (a[i] !== e[i]) assert.fail(`${what}: value ${i >> 3} differs: ${actual[i >> 3]} against ${expected[i >> 3]}`);
-  }
 }
 
 const SIZES: [number, number][] = [[3, 3], [3, 4], [4, 3], [4, 4], [5, 7], [8, 5], [6, 9], [16, 16], [17, 12]];
