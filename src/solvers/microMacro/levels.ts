@@ -167,7 +167,7 @@ export class Levels1D {
       }
     }
     if (i0 < N) this.cellSums(p0, p1, p2, c0, aC, i0, N);
-    return this.estimateMax(K, p0, p1, p2, limitedC, tol, solveStop);
+    return estimateMaxCells(this, this.N, this.se, this.sy, K, p0, p1, p2, limitedC, tol, solveStop);
   }
 
   /** Per cell i in [i0, i1): se = Σ_k w_k e_k², sy = Σ_k w_k y_k² (velocities in order; ../wasm/cells1d.wat's twin). */
@@ -192,28 +192,6 @@ export class Levels1D {
       seC[i] = se;
       syC[i] = sy;
     }
-  }
-
-  /** The weighted max over the cells (left out: limited cells) of the sums. */
-  private estimateMax(K: number, p0: number, p1: number, p2: number, limitedC: Uint8Array, tol: Tolerances, solveStop: number): number {
-    const { N, se, sy } = this;
-    const { rtol, atol } = tol;
-    let mx = 0;
-    let at = -1;
-    let wmin = Infinity;
-    for (let i = 0; i < N; i++) {
-      if (limitedC[i]) continue;
-      const wt = atol + rtol * Math.sqrt(sy[i]);
-      const ec = (K * Math.sqrt(se[i])) / wt;
-      if (!(ec <= mx)) {
-        mx = ec;
-        at = i;
-      }
-      if (wt < wmin) wmin = wt;
-    }
-    this.place = at;
-    this.noise = (K * (Math.abs(p0) + Math.abs(p1) + Math.abs(p2) + 1) * solveStop) / wmin;
-    return mx;
   }
 
   /**
@@ -452,28 +430,7 @@ export class Levels2D {
   /** The weighted max over the cells (left out: limited cells) once the sums are in place. */
   estimateEnd(K: number, limitedC: Uint8Array, tol: Tolerances, solveStop: number): number {
     const pc = this.pc;
-    return this.estimateMax(K, pc[0], pc[1], pc[2], limitedC, tol, solveStop);
-  }
-
-  private estimateMax(K: number, p0: number, p1: number, p2: number, limitedC: Uint8Array, tol: Tolerances, solveStop: number): number {
-    const { N, se, sy } = this;
-    const { rtol, atol } = tol;
-    let mx = 0;
-    let at = -1;
-    let wmin = Infinity;
-    for (let p = 0; p < N; p++) {
-      if (limitedC[p]) continue;
-      const wt = atol + rtol * Math.sqrt(sy[p]);
-      const ec = (K * Math.sqrt(se[p])) / wt;
-      if (!(ec <= mx)) {
-        mx = ec;
-        at = p;
-      }
-      if (wt < wmin) wmin = wt;
-    }
-    this.place = at;
-    this.noise = (K * (Math.abs(p0) + Math.abs(p1) + Math.abs(p2) + 1) * solveStop) / wmin;
-    return mx;
+    return estimateMaxCells(this, this.N, this.se, this.sy, K, pc[0], pc[1], pc[2], limitedC, tol, solveStop);
   }
 
   h(out: Float64Array): Float64Array {
@@ -596,4 +553,41 @@ function transposeH(N: number, K: number, rho: Float64Array, q: Float64Array, ou
       for (let i = b0; i < b1; i++) out[i * K + k] = rho[i] + q[o + i];
     }
   }
+}
+
+/**
+ * The Milne estimate's weighted max over the cells from the per-cell sums se = Σ w e², sy = Σ w y² (cells with
+ * limitedC left out): max K sqrt(se) / (atol + rtol sqrt(sy)); `out.place` the cell of the max (−1: none),
+ * `out.noise` the solver's stopping bound solveStop in the same norm (K (|p0| + |p1| + |p2| + 1) solveStop / min weight).
+ */
+function estimateMaxCells(
+  out: { place: number; noise: number },
+  N: number,
+  se: Float64Array,
+  sy: Float64Array,
+  K: number,
+  p0: number,
+  p1: number,
+  p2: number,
+  limitedC: Uint8Array,
+  tol: Tolerances,
+  solveStop: number,
+): number {
+  const { rtol, atol } = tol;
+  let mx = 0;
+  let at = -1;
+  let wmin = Infinity;
+  for (let i = 0; i < N; i++) {
+    if (limitedC[i]) continue;
+    const wt = atol + rtol * Math.sqrt(sy[i]);
+    const ec = (K * Math.sqrt(se[i])) / wt;
+    if (!(ec <= mx)) {
+      mx = ec;
+      at = i;
+    }
+    if (wt < wmin) wmin = wt;
+  }
+  out.place = at;
+  out.noise = (K * (Math.abs(p0) + Math.abs(p1) + Math.abs(p2) + 1) * solveStop) / wmin;
+  return mx;
 }
