@@ -37,6 +37,7 @@ import { Kinetic2DKernels } from './kernels2d.js';
 import { Arg, FIXED_ARRAYS, MOMENT_ARRAYS, Par, Task2D, VELOCITY_GROUPS, lineScratchSize, type Kinetic2DLayout } from './kernels2dLayout.js';
 import { kernelMemory } from '../wasm/kernels.js';
 import { momentWeights2D, type LevelMomentArrays } from '../microMacro/moments.js';
+import { addTo, combine2, combine3, dot, subtractFrom } from '../linear/vectors.js';
 
 /** γ < e^-69 ≈ 1e-30 counts as 0 (the velocity leaves the Schur complement; far below round-off). */
 const GAMMA_CUTOFF = 69;
@@ -347,9 +348,7 @@ export class Kinetic2D extends MicroMacroStepper {
       tr.accy.fill(0);
     }
     const histRho = this.histRho;
-    let hn = 0;
-    for (let p = 0; p < N; p++) hn += histRho[p] * histRho[p];
-    hn = Math.sqrt(hn);
+    const hn = Math.sqrt(dot(histRho, histRho, N));
     const tol = Math.max(this.rtol, 1e-10);
     this.solveStop = (tol * hn) / c0;
     let rn = this.residual(rho, this.res);
@@ -363,7 +362,7 @@ export class Kinetic2D extends MicroMacroStepper {
         this.dsa.limit.solve(this.res, delta, Math.max(1e-13, (0.5 * tol * hn) / rn));
         used++;
       }
-      for (let p = 0; p < N; p++) rho[p] += delta[p];
+      addTo(rho, delta, N);
       if (nAct > 0) {
         this.xvec.set(delta);
         this.setArgs(rho, this.xvec);
@@ -430,9 +429,9 @@ export class Kinetic2D extends MicroMacroStepper {
     const N = this.N;
     if (L.dtPrev > 0 && L.dtPrev2 > 0 && this.counters.steps > 1) {
       const [p0, p1, p2] = predictorCoefficients(dt, L.dtPrev, L.dtPrev2, this.pc);
-      for (let p = 0; p < N; p++) rho[p] = p0 * L.rhoN[p] + p1 * L.rhoOld[p] + p2 * L.rhoOld2[p];
+      combine3(rho, p0, L.rhoN, p1, L.rhoOld, p2, L.rhoOld2, N);
     } else if (L.dtPrev > 0 && this.counters.steps > 0) {
-      for (let p = 0; p < N; p++) rho[p] = (1 + om) * L.rhoN[p] - om * L.rhoOld[p];
+      combine2(rho, 1 + om, L.rhoN, -om, L.rhoOld, N);
     } else rho.set(L.rhoN);
   }
 
@@ -543,7 +542,7 @@ export class Kinetic2D extends MicroMacroStepper {
     const { N, histRho } = this;
     const rhoN = this.levels.rhoN;
     const rhoO = this.levels.rhoOld;
-    for (let p = 0; p < N; p++) histRho[p] = a1 * rhoN[p] - a2 * rhoO[p];
+    combine2(histRho, a1, rhoN, -a2, rhoO, N);
   }
 
   /** Schur residual out = histRho - L rho - (dt/eps) div <v gamma avg qNew> (accx, accy already summed); returns its 2-norm. */
@@ -552,11 +551,9 @@ export class Kinetic2D extends MicroMacroStepper {
     const tr = this.tr;
     const Lr = this.Lx;
     tr.applyL(rho, Lr);
-    for (let p = 0; p < N; p++) Lr[p] = this.histRho[p] - Lr[p];
+    subtractFrom(Lr, this.histRho, N);
     tr.divAcc(Lr, out, -this.dt / this.eps);
-    let s = 0;
-    for (let p = 0; p < N; p++) s += out[p] * out[p];
-    return Math.sqrt(s);
+    return Math.sqrt(dot(out, out, N));
   }
 
   private applySchur(x: Float64Array, y: Float64Array): void {

@@ -4,6 +4,8 @@
  * All work arrays are allocated once in the constructor; solve() does not allocate.
  * Stops when ||b - A x||_2 <= rtol ||b||_2 (the Arnoldi residual estimate; verified at restarts).
  */
+import { axpy, dot } from './vectors.js';
+
 export interface LinearOperator {
   apply(x: Float64Array, y: Float64Array): void;
   /** z ~ A^{-1} r (may alias? no: r and z are distinct arrays). */
@@ -61,9 +63,7 @@ export class Gmres {
     const n = this.n;
     const m = this.m;
     const { V, Z, H, cs, sn, g, yv, r, w } = this;
-    let bnorm = 0;
-    for (let i = 0; i < n; i++) bnorm += b[i] * b[i];
-    bnorm = Math.sqrt(bnorm);
+    const bnorm = Math.sqrt(dot(b, b, n));
     if (bnorm === 0) {
       x.fill(0);
       return this.finish(0, true, 0);
@@ -103,16 +103,13 @@ export class Gmres {
         A.apply(Z[j], vj1);
         for (let i = 0; i <= j; i++) {
           const vi = V[i];
-          let h = 0;
-          for (let p = 0; p < n; p++) h += vj1[p] * vi[p];
+          const h = dot(vj1, vi, n);
           H[i * m + j] = h;
-          for (let p = 0; p < n; p++) vj1[p] -= h * vi[p];
+          axpy(vj1, -h, vi, n);
         }
-        let hn = 0;
-        for (let p = 0; p < n; p++) hn += vj1[p] * vj1[p];
-        hn = Math.sqrt(hn);
+        const hn = Math.sqrt(dot(vj1, vj1, n));
         H[(j + 1) * m + j] = hn;
-        if (hn > 0) for (let p = 0; p < n; p++) vj1[p] /= hn;
+        if (hn > 0) divide(vj1, hn, n);
         for (let i = 0; i < j; i++) {
           const a = H[i * m + j];
           const c = H[(i + 1) * m + j];
@@ -139,13 +136,14 @@ export class Gmres {
         for (let k = i + 1; k < j; k++) s -= H[i * m + k] * yv[k];
         yv[i] = s / H[i * m + i];
       }
-      for (let i = 0; i < j; i++) {
-        const zi = Z[i];
-        const y = yv[i];
-        for (let p = 0; p < n; p++) x[p] += y * zi[p];
-      }
+      for (let i = 0; i < j; i++) axpy(x, yv[i], Z[i], n);
       const est = Math.abs(g[j]) / bnorm;
       if (zeroGuess && est <= rtol) return this.finish(total, true, est);
     }
   }
+}
+
+/** x /= s (each entry divided, not multiplied by 1/s). */
+function divide(x: Float64Array, s: number, n: number): void {
+  for (let i = 0; i < n; i++) x[i] /= s;
 }
