@@ -11,6 +11,7 @@
  */
 import { HelmholtzMG } from './multigrid.js';
 import { pcg, PcgWork, type PcgResult, type SpdOperator } from './pcg.js';
+import { multiply, multiplyBy } from './vectors.js';
 
 export abstract class ScaledMgCg {
   readonly N: number;
@@ -60,9 +61,9 @@ export abstract class ScaledMgCg {
 
   private vcycle(r: Float64Array, z: Float64Array): void {
     const { N, isk, t } = this;
-    for (let p = 0; p < N; p++) t[p] = r[p] * isk[p];
+    multiply(t, r, isk, N);
     this.mg.precondition(t, z);
-    for (let p = 0; p < N; p++) z[p] *= isk[p];
+    multiplyBy(z, isk, N);
   }
 
   /** z ≈ L⁻¹ r to a relative residual rtol (z overwritten; at most maxIter iterations). */

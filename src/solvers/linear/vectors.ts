@@ -40,3 +40,13 @@ export function combine2(out: Float64Array, a: number, x: Float64Array, b: numbe
 export function combine3(out: Float64Array, a: number, x: Float64Array, b: number, y: Float64Array, c: number, z: Float64Array, n: number): void {
   for (let i = 0; i < n; i++) out[i] = a * x[i] + b * y[i] + c * z[i];
 }
+
+/** out = x y (entrywise). */
+export function multiply(out: Float64Array, x: Float64Array, y: Float64Array, n: number): void {
+  for (let i = 0; i < n; i++) out[i] = x[i] * y[i];
+}
+
+/** x *= y (entrywise). */
+export function multiplyBy(x: Float64Array, y: Float64Array, n: number): void {
+  for (let i = 0; i < n; i++) x[i] *= y[i];
+}
