@@ -459,26 +459,8 @@ export class Kinetic2D extends MicroMacroStepper {
     const tr = this.tr;
     const gax = this.fixed.gax as Float64Array;
     const gay = this.fixed.gay as Float64Array;
-    for (let m = 0; m < tr.absX.length; m++) {
-      const b = m * N;
-      if (!tr.actAx[m]) continue;
-      for (let j = 0; j < ny; j++) {
-        const row = nx * j;
-        for (let i = 0; i < nx; i++) {
-          const p = row + i;
-          const pe = i + 1 === nx ? row : p + 1;
-          gax[b + p] = (2 * tr.gx[b + p]) / (aC[p] + aC[pe]);
-        }
-      }
-    }
-    for (let m = 0; m < tr.absY.length; m++) {
-      const b = m * N;
-      if (!tr.actAy[m]) continue;
-      for (let p = 0; p < N; p++) {
-        const pn = p + nx < N ? p + nx : p + nx - N;
-        gay[b + p] = (2 * tr.gy[b + p]) / (aC[p] + aC[pn]);
-      }
-    }
+    for (let m = 0; m < tr.absX.length; m++) if (tr.actAx[m]) faceRatiosX(gax, tr.gx, aC, m * N, nx, ny);
+    for (let m = 0; m < tr.absY.length; m++) if (tr.actAy[m]) faceRatiosY(gay, tr.gy, aC, m * N, nx, N);
   }
 
   /**
@@ -569,5 +551,25 @@ export class Kinetic2D extends MicroMacroStepper {
     }
     tr.applyL(x, this.Lx);
     tr.divAcc(this.Lx, y, -this.dt / this.eps);
+  }
+}
+
+/** gax = 2 γ / (a_p + a_E) on the x faces of one |vx| class (block b of the per-class arrays). */
+function faceRatiosX(gax: Float64Array, gx: Float64Array, aC: Float64Array, b: number, nx: number, ny: number): void {
+  for (let j = 0; j < ny; j++) {
+    const row = nx * j;
+    for (let i = 0; i < nx; i++) {
+      const p = row + i;
+      const pe = i + 1 === nx ? row : p + 1;
+      gax[b + p] = (2 * gx[b + p]) / (aC[p] + aC[pe]);
+    }
+  }
+}
+
+/** gay = 2 γ / (a_p + a_N) on the y faces of one |vy| class. */
+function faceRatiosY(gay: Float64Array, gy: Float64Array, aC: Float64Array, b: number, nx: number, N: number): void {
+  for (let p = 0; p < N; p++) {
+    const pn = p + nx < N ? p + nx : p + nx - N;
+    gay[b + p] = (2 * gy[b + p]) / (aC[p] + aC[pn]);
   }
 }

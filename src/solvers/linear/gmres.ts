@@ -73,26 +73,18 @@ export class Gmres {
     let first = zeroGuess;
     if (zeroGuess) x.fill(0);
     for (;;) {
-      let beta = 0;
-      if (first) {
-        for (let i = 0; i < n; i++) {
-          r[i] = b[i];
-          beta += r[i] * r[i];
-        }
-      } else {
+      if (first) copy(r, b, n);
+      else {
         A.apply(x, w);
-        for (let i = 0; i < n; i++) {
-          r[i] = b[i] - w[i];
-          beta += r[i] * r[i];
-        }
+        difference(r, b, w, n);
       }
-      beta = Math.sqrt(beta);
+      const beta = Math.sqrt(dot(r, r, n));
       rel = beta / bnorm;
       if (rel <= rtol || total >= maxIter) return this.finish(total, rel <= rtol, rel);
       // with a zero guess, the Arnoldi estimate is trusted at the end of the first cycle
       if (first) first = false;
       const v0 = V[0];
-      for (let i = 0; i < n; i++) v0[i] = r[i] / beta;
+      quotient(v0, r, beta, n);
       g.fill(0);
       g[0] = beta;
       let j = 0;
@@ -143,7 +135,24 @@ export class Gmres {
   }
 }
 
+// The vector operations as small functions that every call runs whole (see ./vectors.ts).
+
 /** x /= s (each entry divided, not multiplied by 1/s). */
 function divide(x: Float64Array, s: number, n: number): void {
   for (let i = 0; i < n; i++) x[i] /= s;
+}
+
+/** out = x (the first n entries). */
+function copy(out: Float64Array, x: Float64Array, n: number): void {
+  for (let i = 0; i < n; i++) out[i] = x[i];
+}
+
+/** out = x / s. */
+function quotient(out: Float64Array, x: Float64Array, s: number, n: number): void {
+  for (let i = 0; i < n; i++) out[i] = x[i] / s;
+}
+
+/** out = x − y. */
+function difference(out: Float64Array, x: Float64Array, y: Float64Array, n: number): void {
+  for (let i = 0; i < n; i++) out[i] = x[i] - y[i];
 }
