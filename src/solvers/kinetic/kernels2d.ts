@@ -22,7 +22,7 @@ import { momentWeights2D, type LevelMomentArrays } from '../microMacro/moments.j
 import type { ArenaArray } from '../parallel/arena.js';
 import { ExactVelocitySolve } from './exactVelocitySolve.js';
 import { wasmKernels, type WasmKernels } from '../wasm/kernels.js';
-import { estimateTask, momentsTask, projectQTask } from './cells2d.js';
+import { estimateTask, momentsTask, projectQTask, type MomentOutputs } from './cells2d.js';
 import { Arg, FIXED_ARRAYS, MOMENT_ARRAYS, Par, Task2D, VELOCITY_GROUPS, lineScratchSize, type Kinetic2DLayout } from './kernels2dLayout.js';
 
 export class Kinetic2DKernels {
@@ -121,7 +121,8 @@ export class Kinetic2DKernels {
         const qOld2 = this.arg(Arg.QOLD2);
         const qNew = this.arg(Arg.QNEW);
         const wasm = this.wasmBuffers.has(qOld.buffer) && this.wasmBuffers.has(qOld2.buffer) ? this.wasmOn(qN, qNew) : null;
-        const moments = par[Par.MOMENTS] === 1 ? { wasm: this.wasmOn(qNew, qNew), wk: this.momentWeights, wm: this.f('momentWeights'), out: this.momentArrays() } : null;
+        // (qNew is one of the levels' arrays, all in the arena: the outputs' description is made once)
+        const moments = par[Par.MOMENTS] === 1 ? (this.momentOutputs ??= { wasm: this.wasmOn(qNew, qNew), wk: this.momentWeights, wm: this.f('momentWeights'), out: this.momentArrays() }) : null;
         estimateTask(wasm, this.N, this.L.K, this.wk, this.arg(Arg.RHON), qN, qOld, qOld2, qNew, this.f('er'), this.f('filt'), this.f('se'), this.f('sy'), par[Par.P0], par[Par.P1], par[Par.P2], moments, p0, p1);
         break;
       }
@@ -137,6 +138,7 @@ export class Kinetic2DKernels {
   }
 
   private mw: Float64Array[] | null = null;
+  private momentOutputs: MomentOutputs | null = null;
 
   /** The moments' per-velocity weights (momentWeights2D), made once. */
   private get momentWeights(): Float64Array[] {
