@@ -108,9 +108,7 @@ export class BoundLimiter1D {
       }
       if (lim) {
         const r = rhoNew[i];
-        let theta = 1;
-        if (r + qmax > hi) theta = Math.min(theta, Math.max(0, hi - r) / qmax);
-        if (r + qmin < lo) theta = Math.min(theta, Math.max(0, r - lo) / -qmin);
+        const theta = boundTheta(r, qmax, qmin, lo, hi);
         if (theta < 1) {
           this.limitedC[i] = 1;
           const b = i * K;
@@ -332,8 +330,7 @@ export function thetaCells(
     if (!Number.isFinite(qmax[p]) || !Number.isFinite(qmin[p]) || !Number.isFinite(r[p])) return -(p + 1);
     let th = 1;
     if (useLimiter) {
-      if (r[p] + qmax[p] > hi) th = Math.min(th, Math.max(0, hi - r[p]) / qmax[p]);
-      if (r[p] + qmin[p] < lo) th = Math.min(th, Math.max(0, r[p] - lo) / -qmin[p]);
+      th = boundTheta(r[p], qmax[p], qmin[p], lo, hi);
       if (th < 1) {
         scaled++;
         limitedC[p] = 1;
@@ -374,4 +371,12 @@ export function scaleCells(N: number, K: number, q: Float64Array, theta: Float64
     const b = k * N;
     for (let p = p0; p < p1; p++) q[b + p] *= theta[p];
   }
+}
+
+/** The largest θ ∈ [0, 1] that puts r + θ q in [lo, hi] for q between qmin ≤ 0 ≤ qmax (1D and 2D projections). */
+function boundTheta(r: number, qmax: number, qmin: number, lo: number, hi: number): number {
+  let theta = 1;
+  if (r + qmax > hi) theta = Math.min(theta, Math.max(0, hi - r) / qmax);
+  if (r + qmin < lo) theta = Math.min(theta, Math.max(0, r - lo) / -qmin);
+  return theta;
 }
