@@ -38,6 +38,9 @@ class LevelMoments {
   readonly q2: Float64Array;
   readonly qmin: Float64Array;
   readonly qmax: Float64Array;
+  /** λ(rho) per cell of this level (filled once per level: `lamReady`). */
+  readonly lam: Float64Array;
+  lamReady = false;
   // Lemma 2.5 terms: (1/eps) div j, and per direction (1/eps)(div E)_d, (1/eps) ∂_d rho, λ j_d / eps²
   readonly divj: Float64Array;
   readonly parts: Float64Array[][];
@@ -56,6 +59,7 @@ class LevelMoments {
     this.q2 = f();
     this.qmin = f();
     this.qmax = f();
+    this.lam = f();
     this.divj = f();
     this.parts = Array.from({ length: dim }, () => [f(), f(), f()]);
     const [jx, jy = jx] = this.j;
@@ -79,16 +83,20 @@ export class KineticSeries {
   private readonly W: number;
   private readonly wk: Float64Array[];
   private readonly bufs: [LevelMoments, LevelMoments];
-  private readonly lam: Float64Array;
   private readonly F: GridFourier;
   private readonly Z: Float64Array[];
   private readonly fieldsA: Float64Array[];
-  private readonly pk = new Float64Array(4);
 
   constructor(
     private readonly grid: Grid,
     vel: VelocityNodes,
-    private readonly opts: { eps: number; lambda: (rho: number) => number; symbol?: HelmholtzSymbol },
+    private readonly opts: {
+      eps: number;
+      lambda: (rho: number) => number;
+      /** Optional vectorised λ: out[i] = lambda(rho[i]), i < n, the same values (e.g. a rate's lambdaArray). */
+      lambdaArray?: (rho: Float64Array, out: Float64Array, n: number) => void;
+      symbol?: HelmholtzSymbol;
+    },
   ) {
     const N = grid.cells;
     const K = vel.count;
@@ -105,7 +113,6 @@ export class KineticSeries {
     this.wk = [m(() => 1), m((k) => vx[k]), m((k) => vx[k] * vx[k] - 1)];
     if (vy) this.wk.push(m((k) => vy[k]), m((k) => vx[k] * vy[k]), m((k) => vy[k] * vy[k] - 1));
     this.bufs = [new LevelMoments(N, this.dim), new LevelMoments(N, this.dim)];
-    this.lam = new Float64Array(N);
     this.F = new GridFourier(grid.n);
     const pairs = this.dim === 2 ? 4 : 2;
     this.Z = Array.from({ length: pairs }, () => new Float64Array(2 * N));
@@ -146,6 +153,7 @@ export class KineticSeries {
     } else this.moments(L, M);
     M.id = L.id ?? -1;
     M.terms = false;
+    M.lamReady = false;
     return M;
   }
 
@@ -234,8 +242,19 @@ export class KineticSeries {
     return { l2_sq: l2 * V, l2_neq_sq: neq * V, flux_l2_sq: fl * V, h_min: lo, h_max: hi, dist_eq: Math.sqrt(Math.max(0, dist) * V) };
   }
 
+  /** λ(rho) of a level's cells, once per level (both rows that use the level and its Lemma 2.5 terms read it). */
+  private levelLambda(M: LevelMoments): Float64Array {
+    if (M.lamReady) return M.lam;
+    const { N } = this;
+    const { lambda, lambdaArray } = this.opts;
+    if (lambdaArray) lambdaArray(M.rho, M.lam, N);
+    else for (let c = 0; c < N; c++) M.lam[c] = lambda(M.rho[c]);
+    M.lamReady = true;
+    return M.lam;
+  }
+
   private theorems(M: LevelMoments): TheoremDiagnostics {
-    const { N, dim, lam } = this;
+    const { N, dim } = this;
     const { eps } = this.opts;
     const V = this.grid.cellVolume;
     let e2 = 0;
@@ -243,16 +262,15 @@ export class KineticSeries {
     let rE = 0;
     let dl2 = 0;
     const [lx, ly] = this.fieldsA;
-    const lambda = this.opts.lambda;
-    const { rho, q2, s0 } = M;
+    const lam = this.levelLambda(M);
+    const { q2, s0 } = M;
     const jx = M.j[0];
     const jy = dim === 2 ? M.j[1] : jx;
     const exx = M.E[0];
     const exy = dim === 2 ? M.E[1] : exx;
     const eyy = dim === 2 ? M.E[2] : exx;
     for (let c = 0; c < N; c++) {
-      const l = lambda(rho[c]);
-      lam[c] = l;
+      const l = lam[c];
       const a = jx[c];
       const e = exx[c];
       let jj = a * a;
@@ -267,11 +285,14 @@ export class KineticSeries {
       e2 += ee;
       const s = Math.max(0, q2[c] - s0[c] * s0[c]);
       if (s > 1e-300) {
-        rj = Math.max(rj, Math.sqrt(jj / s));
-        rE = Math.max(rE, Math.sqrt(ee / s));
+        // the root of the largest ratio: sqrt is correctly rounded and monotone, so the largest root (NaN stays NaN)
+        rj = Math.max(rj, jj / s);
+        rE = Math.max(rE, ee / s);
       }
       dl2 += l * s;
     }
+    rj = Math.sqrt(rj);
+    rE = Math.sqrt(rE);
     const [cross, dcross] = this.spectral(M, lx, ly);
     const resolved = eps >= THEOREM_EPS_MIN;
     return {
@@ -303,52 +324,52 @@ export class KineticSeries {
     const tp = 2 * Math.PI;
     const ie = 1 / eps;
     const ie2 = ie * ie;
-    // the two real fields a + i b packed in Z: â_k = (Z_k + conj Z_−k)/2, b̂_k = (Z_k − conj Z_−k)/(2i)
-    const ex = (z: Float64Array, c: number, cm: number, out: Float64Array) => {
-      const zr = z[2 * c];
-      const zi = z[2 * c + 1];
-      const mr = z[2 * cm];
-      const mi = z[2 * cm + 1];
-      out[0] = 0.5 * (zr + mr);
-      out[1] = 0.5 * (zi - mi);
-      out[2] = 0.5 * (zi + mi);
-      out[3] = -0.5 * (zr - mr);
-    };
-    const p = this.pk;
+    // The terms of the modes k and −k are equal (real fields: â_−k = conj â_k, D_−k = −D_k, the same K symbol;
+    // the unpacking below gives exactly conjugate values), so each pair {k, −k} is visited once with weight 2,
+    // a self-conjugate mode (k = −k on the grid) with weight 1.
+    const Z0 = Z[0];
+    const Z1 = Z[1];
+    const Z2 = dim === 2 ? Z[2] : Z0;
+    const Z3 = dim === 2 ? Z[3] : Z0;
     let cross = 0;
     let dcross = 0;
     for (let jy = 0; jy < ny; jy++) {
-      const kyw = GridFourier.wave(jy, ny);
       const jm = jy === 0 ? 0 : ny - jy;
+      if (jm < jy) continue;
+      const selfRow = jm === jy;
+      const kyw = GridFourier.wave(jy, ny);
       const Dy = dim === 2 && !(ny % 2 === 0 && Math.abs(kyw) === ny / 2) ? tp * kyw : 0;
       for (let ix = 0; ix < nx; ix++) {
-        const kxw = GridFourier.wave(ix, nx);
         const im = ix === 0 ? 0 : nx - ix;
-        const c = ix + nx * jy;
-        const cm = im + nx * jm;
+        let wgt = 2;
+        if (selfRow) {
+          if (im < ix) continue;
+          if (im === ix) wgt = 1;
+        }
+        const kxw = GridFourier.wave(ix, nx);
+        const c = 2 * (ix + nx * jy);
+        const cm = 2 * (im + nx * jm);
         const Dx = !(nx % 2 === 0 && Math.abs(kxw) === nx / 2) ? tp * kxw : 0;
         const k2 = kxw * kxw + (dim === 2 ? kyw * kyw : 0);
         const inv = paper ? 1 / (1 + tp * k2) : 1 / (1 + tp * tp * k2);
-        // spectra (re, im)
-        ex(Z[0], c, cm, p);
-        const rr = p[0], ri = p[1], jxr = p[2], jxi = p[3];
-        let jyr = 0, jyi = 0, exr = 0, exi = 0, xyr = 0, xyi = 0, yyr = 0, yyi = 0, lxr = 0, lxi = 0, lyr = 0, lyi = 0;
+        // the two real fields a + i b packed in a spectrum Z: â_k = (Z_k + conj Z_−k)/2, b̂_k = (Z_k − conj Z_−k)/(2i)
+        let zr = Z0[c], zi = Z0[c + 1], mr = Z0[cm], mi = Z0[cm + 1];
+        const rr = 0.5 * (zr + mr), ri = 0.5 * (zi - mi), jxr = 0.5 * (zi + mi), jxi = -0.5 * (zr - mr);
+        let jyr = 0, jyi = 0, exr, exi, xyr = 0, xyi = 0, yyr = 0, yyi = 0, lxr, lxi, lyr = 0, lyi = 0;
+        zr = Z1[c]; zi = Z1[c + 1]; mr = Z1[cm]; mi = Z1[cm + 1];
         if (dim === 2) {
-          ex(Z[1], c, cm, p);
-          jyr = p[0]; jyi = p[1]; exr = p[2]; exi = p[3];
-          ex(Z[2], c, cm, p);
-          xyr = p[0]; xyi = p[1]; yyr = p[2]; yyi = p[3];
-          ex(Z[3], c, cm, p);
-          lxr = p[0]; lxi = p[1]; lyr = p[2]; lyi = p[3];
+          jyr = 0.5 * (zr + mr); jyi = 0.5 * (zi - mi); exr = 0.5 * (zi + mi); exi = -0.5 * (zr - mr);
+          zr = Z2[c]; zi = Z2[c + 1]; mr = Z2[cm]; mi = Z2[cm + 1];
+          xyr = 0.5 * (zr + mr); xyi = 0.5 * (zi - mi); yyr = 0.5 * (zi + mi); yyi = -0.5 * (zr - mr);
+          zr = Z3[c]; zi = Z3[c + 1]; mr = Z3[cm]; mi = Z3[cm + 1];
+          lxr = 0.5 * (zr + mr); lxi = 0.5 * (zi - mi); lyr = 0.5 * (zi + mi); lyi = -0.5 * (zr - mr);
         } else {
-          ex(Z[1], c, cm, p);
-          exr = p[0]; exi = p[1]; lxr = p[2]; lxi = p[3];
+          exr = 0.5 * (zr + mr); exi = 0.5 * (zi - mi); lxr = 0.5 * (zi + mi); lxi = -0.5 * (zr - mr);
         }
         // i D a = (−D a_im, D a_re)
         // u_d = K ∂_d rho = i D_d inv rho
         const uxr = -Dx * inv * ri, uxi = Dx * inv * rr;
         const uyr = -Dy * inv * ri, uyi = Dy * inv * rr;
-        cross += jxr * uxr + jxi * uxi + jyr * uyr + jyi * uyi;
         // ∂_t rho = −(1/eps)(i Dx jx + i Dy jy)
         const dtr = ie * (Dx * jxi + Dy * jyi), dti = -ie * (Dx * jxr + Dy * jyr);
         // K ∂_d ∂_t rho = i D_d inv ∂_t rho
@@ -357,10 +378,14 @@ export class KineticSeries {
         // ∂_t j_x = −(1/eps)(i Dx Exx + i Dy Exy) − (1/eps) i Dx rho − (1/eps²) λ jx ; y likewise
         const tjxr = ie * (Dx * exi + Dy * xyi + Dx * ri) - ie2 * lxr;
         const tjxi = -ie * (Dx * exr + Dy * xyr + Dx * rr) - ie2 * lxi;
-        const tjyr = ie * (Dx * xyi + Dy * yyi + Dy * ri) - ie2 * lyr;
-        const tjyi = -ie * (Dx * xyr + Dy * yyr + Dy * rr) - ie2 * lyi;
-        dcross += tjxr * uxr + tjxi * uxi + jxr * kxr + jxi * kxi;
-        if (dim === 2) dcross += tjyr * uyr + tjyi * uyi + jyr * kyr + jyi * kyi;
+        let dc = tjxr * uxr + tjxi * uxi + jxr * kxr + jxi * kxi;
+        if (dim === 2) {
+          const tjyr = ie * (Dx * xyi + Dy * yyi + Dy * ri) - ie2 * lyr;
+          const tjyi = -ie * (Dx * xyr + Dy * yyr + Dy * rr) - ie2 * lyi;
+          dc += tjyr * uyr + tjyi * uyi + jyr * kyr + jyi * kyi;
+        }
+        cross += wgt * (jxr * uxr + jxi * uxi + jyr * uyr + jyi * uyi);
+        dcross += wgt * dc;
       }
     }
     return [cross / N, dcross / N];
@@ -368,16 +393,26 @@ export class KineticSeries {
 
   /** Lemma 2.5's space terms of a level (centred differences; see theorems.ts momentResiduals). */
   private lemma25Terms(M: LevelMoments): void {
-    const { N, dim, lam } = this;
+    const { dim } = this;
     const grid = this.grid;
     const nx = grid.n[0];
     const ny = dim === 2 ? grid.n[1] : 1;
     const { eps } = this.opts;
     const hx = 2 * grid.dx[0];
     const hy = dim === 2 ? 2 * grid.dx[1] : 1;
-    for (let c = 0; c < N; c++) lam[c] = this.opts.lambda(M.rho[c]);
+    // reciprocals once (the reference formulas divide; the values agree to round-off)
+    const cx = 1 / (hx * eps);
+    const cy = 1 / (hy * eps);
+    const ie2 = 1 / (eps * eps);
+    const lam = this.levelLambda(M);
+    const { rho, divj } = M;
     const jx = M.j[0];
     const jy = dim === 2 ? M.j[1] : jx;
+    const exx = M.E[0];
+    const exy = dim === 2 ? M.E[1] : exx;
+    const eyy = dim === 2 ? M.E[2] : exx;
+    const [px0, px1, px2] = M.parts[0];
+    const [py0, py1, py2] = dim === 2 ? M.parts[1] : M.parts[0];
     for (let j = 0; j < ny; j++) {
       const jn = j + 1 === ny ? 0 : j + 1;
       const js = j === 0 ? ny - 1 : j - 1;
@@ -385,23 +420,21 @@ export class KineticSeries {
         const c = i + nx * j;
         const e = (i + 1 === nx ? 0 : i + 1) + nx * j;
         const w = (i === 0 ? nx - 1 : i - 1) + nx * j;
-        const n = i + nx * jn;
-        const s = i + nx * js;
-        let divj = (jx[e] - jx[w]) / hx / eps;
-        const px = M.parts[0];
+        let dj = (jx[e] - jx[w]) * cx;
         if (dim === 1) {
-          px[0][c] = (M.E[0][e] - M.E[0][w]) / hx / eps;
+          px0[c] = (exx[e] - exx[w]) * cx;
         } else {
-          divj += (jy[n] - jy[s]) / hy / eps;
-          px[0][c] = ((M.E[0][e] - M.E[0][w]) / hx + (M.E[1][n] - M.E[1][s]) / hy) / eps;
-          const py = M.parts[1];
-          py[0][c] = ((M.E[1][e] - M.E[1][w]) / hx + (M.E[2][n] - M.E[2][s]) / hy) / eps;
-          py[1][c] = (M.rho[n] - M.rho[s]) / hy / eps;
-          py[2][c] = (lam[c] * jy[c]) / (eps * eps);
+          const n = i + nx * jn;
+          const s = i + nx * js;
+          dj += (jy[n] - jy[s]) * cy;
+          px0[c] = (exx[e] - exx[w]) * cx + (exy[n] - exy[s]) * cy;
+          py0[c] = (exy[e] - exy[w]) * cx + (eyy[n] - eyy[s]) * cy;
+          py1[c] = (rho[n] - rho[s]) * cy;
+          py2[c] = lam[c] * jy[c] * ie2;
         }
-        px[1][c] = (M.rho[e] - M.rho[w]) / hx / eps;
-        px[2][c] = (lam[c] * jx[c]) / (eps * eps);
-        M.divj[c] = divj;
+        px1[c] = (rho[e] - rho[w]) * cx;
+        px2[c] = lam[c] * jx[c] * ie2;
+        divj[c] = dj;
       }
     }
     M.terms = true;
@@ -413,9 +446,10 @@ export class KineticSeries {
     let rr = 0;
     let n1 = 0;
     let n2 = 0;
+    const rA = A.rho, rB = B.rho, dA = A.divj, dB = B.divj;
     for (let c = 0; c < N; c++) {
-      const d = (B.rho[c] - A.rho[c]) / dt;
-      const s = 0.5 * (A.divj[c] + B.divj[c]);
+      const d = (rB[c] - rA[c]) / dt;
+      const s = 0.5 * (dA[c] + dB[c]);
       rr += (d + s) ** 2;
       n1 += d * d;
       n2 += s * s;
@@ -429,13 +463,15 @@ export class KineticSeries {
       let t0 = 0;
       let t1 = 0;
       let t2 = 0;
-      const a = A.parts[dd];
-      const b = B.parts[dd];
+      const [a0, a1, a2] = A.parts[dd];
+      const [b0, b1, b2] = B.parts[dd];
+      const jA = A.j[dd];
+      const jB = B.j[dd];
       for (let c = 0; c < N; c++) {
-        const d = (B.j[dd][c] - A.j[dd][c]) / dt;
-        const p0 = 0.5 * (a[0][c] + b[0][c]);
-        const p1 = 0.5 * (a[1][c] + b[1][c]);
-        const p2 = 0.5 * (a[2][c] + b[2][c]);
+        const d = (jB[c] - jA[c]) / dt;
+        const p0 = 0.5 * (a0[c] + b0[c]);
+        const p1 = 0.5 * (a1[c] + b1[c]);
+        const p2 = 0.5 * (a2[c] + b2[c]);
         r += (d + p0 + p1 + p2) ** 2;
         t += d * d;
         t0 += p0 * p0;

@@ -124,7 +124,11 @@ export function microMacroProblem(config: Config, grid: Grid, makeStepper: (d: M
   }
   const delta = defaultDelta(eps, lamMin, lamMax);
   // one pass over q per level and four FFTs per row (the reference formulas of kinetic.ts / theorems.ts to round-off)
-  const series = walled ? null : new KineticSeries(grid, velocity, { eps, lambda });
+  const lambdaArray = (r: Float64Array, out: Float64Array, n: number) => {
+    rate.lambdaArray(r, out, n);
+    for (let i = 0; i < n; i++) if (!Number.isFinite(out[i])) out[i] = 0;
+  };
+  const series = walled ? null : new KineticSeries(grid, velocity, { eps, lambda, lambdaArray });
   const momentProvider = (previous: boolean) => stepper.levelMoments(previous);
   // a row after every step: the stepper computes the new level's moments in its estimate's pass over q
   if (series && config.output.series_every === 1) stepper.momentsEveryStep(true);
