@@ -321,14 +321,17 @@ test('kinetic 2D: eps sweep 10 .. 1e-8 converges with the default dt (steps inde
 
 test('kinetic: results pinned to the pre-optimisation code (interleaved line solves, 1D), all eps', () => {
   // Values from the per-velocity implementation (commit daf473f); the interleaved solver repeats its
-  // floating-point operations in the same order, so they agree to round-off (bitwise when measured).
+  // floating-point operations in the same order, so they agreed to round-off (bitwise when measured). Since the
+  // Schur solve starts from the quadratic predictor and is preconditioned by the transport-aware circulant
+  // (dsa1d.ts), they agree to its tolerance (measured ≤ 2.4e-11 relative), and the GMRES iterations are this
+  // solver's (45 and 84 then at eps = 1 and 1e-2).
   const ref = [
-    { eps: 1, its: 45, rho7: 0.640009534392065, rho30: 2.1269330080405773, h: [0.44161093421797937, 2.326350590647223], mr: -0.30021037051685795, mh: -5.52506320652822 },
-    { eps: 0.01, its: 84, rho7: 1.3407693986783327, rho30: 1.5295005277998948, h: [1.3505973532107594, 1.5461669154265802], mr: 0.1937733531245982, mh: -0.1564256224978542 },
+    { eps: 1, its: 39, rho7: 0.640009534392065, rho30: 2.1269330080405773, h: [0.44161093421797937, 2.326350590647223], mr: -0.30021037051685795, mh: -5.52506320652822 },
+    { eps: 0.01, its: 83, rho7: 1.3407693986783327, rho30: 1.5295005277998948, h: [1.3505973532107594, 1.5461669154265802], mr: 0.1937733531245982, mh: -0.1564256224978542 },
     { eps: 0.0001, its: 12, rho7: 1.341499061614275, rho30: 1.5283784587856435, h: [1.357696114636238, 1.5406432862882535], mr: 0.19388084536923844, mh: -0.1495106302774164 },
     { eps: 1e-8, its: 12, rho7: 1.341499061614275, rho30: 1.5283784587856435, h: [1.3577651762861007, 1.5405792043520194], mr: 0.19388084536923844, mh: -0.14943949637018428 },
   ];
-  const close = (a: number, b: number, what: string): void => assert.ok(Math.abs(a - b) <= 1e-12 * Math.max(1, Math.abs(b)), `${what}: ${a} vs ${b}`);
+  const close = (a: number, b: number, what: string): void => assert.ok(Math.abs(a - b) <= 1e-10 * Math.max(1, Math.abs(b)), `${what}: ${a} vs ${b}`);
   for (const r of ref) {
     const N = 48;
     const Nv = 8;

@@ -20,12 +20,15 @@
  * V8: each hot loop nest is its own method with nothing after it.
  */
 import type { RateLaw } from '../../models/rate.js';
-import { NumericalFailure } from '../stepper.js';
+import { NumericalFailure, type StepperState } from '../stepper.js';
 import { Gmres, type LinearOperator } from '../linear/gmres.js';
 import { ApFaces1D, addTo, norm2 } from '../transport/apFaces1d.js';
 import { InterleavedLines1D } from '../transport/lines1d.js';
+import { SchurDsa1D } from '../transport/dsa1d.js';
 import { BoundLimiter1D } from '../limiter.js';
 import { Levels1D } from '../microMacro/levels.js';
+import { predictorCoefficients } from '../errorEstimate.js';
+import { combine2, combine3 } from '../linear/vectors.js';
 import type { MicroMacroSetup } from '../microMacro/facade.js';
 import { MicroMacroStepper } from '../microMacro/stepperBase.js';
 import { SharedArena } from '../parallel/arena.js';
@@ -64,6 +67,7 @@ export class Kinetic1D extends MicroMacroStepper {
   private readonly run3: Float64Array;
   private readonly gmres: Gmres;
   private readonly op: LinearOperator;
+  private readonly dsa: SchurDsa1D;
   private dtCur = 0;
   /** The WebAssembly kernels of the per-cell loops and the weights in their memory (null: JavaScript). */
   private cells: { kernels: WasmKernels; w: Float64Array } | null = null;
@@ -111,13 +115,25 @@ export class Kinetic1D extends MicroMacroStepper {
     this.run2 = new Float64Array(K);
     this.run3 = new Float64Array(K);
     this.gmres = new Gmres(N, 40);
+    this.dsa = new SchurDsa1D(this.faces, this.dx, s.eps);
     this.op = {
       apply: (x, y) => this.applySchur(x, y),
-      precondition: (r, z) => {
-        z.set(r);
-        this.faces.Lfact.solve(z);
-      },
+      precondition: (r, z) => this.dsa.apply(r, z),
     };
+  }
+
+  override accept(): void {
+    super.accept();
+    this.dsa.commit();
+  }
+
+  /** The preconditioner's symbol parameters (a resumed run rebuilds the same symbol: the same bytes). */
+  saveExtra(state: StepperState): void {
+    state.preconditioner = this.dsa.symbolState();
+  }
+
+  restoreExtra(state: StepperState): void {
+    this.dsa.restoreSymbol(state.preconditioner);
   }
 
   protected attemptStep(dt: number): void {
@@ -143,6 +159,7 @@ export class Kinetic1D extends MicroMacroStepper {
     this.historyRho(a1, a2);
     faces.buildL(c0, dt);
     faces.factorL();
+    this.dsa.prepare(c0, dt, Ka > 0);
 
     // Start from rho = rho^n: factor M_k = (c0 + dt lambda/eps^2) I + (dt/eps) v_k D(gamma avg .) and
     // solve q_k = M_k^{-1}(histQ_k + histRho - G_k rho) in the same sweeps (active velocities), the
@@ -150,7 +167,7 @@ export class Kinetic1D extends MicroMacroStepper {
     // guess; rho += delta, q_k -= M_k^{-1} G_k delta; the true residual again from q (needed anyway).
     const rhoNew = L.rhoNew;
     const qNew = L.qNew;
-    rhoNew.set(L.rhoN);
+    this.predict(dt, om, rhoNew);
     if (Ka > 0) {
       this.lines.lineFactorForward(rhoNew, a1, a2, this.aC, this.histRho, L.qN, L.qOld, qNew);
       this.lines.lineFactorBackward(qNew);
@@ -187,6 +204,20 @@ export class Kinetic1D extends MicroMacroStepper {
     faces.faceFluxes(rhoNew, L.Fprev, L.Fnew, useB2 ? a2 / c0 : 0, dt / c0);
     this.limit(L.Fnew, qNew);
   }
+
+  /** The initial guess of the Schur solve: the quadratic predictor through the last three levels (or less history; as in 2D). */
+  private predict(dt: number, om: number, rho: Float64Array): void {
+    const L = this.levels;
+    const N = this.N;
+    if (L.dtPrev > 0 && L.dtPrev2 > 0 && this.counters.steps > 1) {
+      const [p0, p1, p2] = predictorCoefficients(dt, L.dtPrev, L.dtPrev2, this.pc);
+      combine3(rho, p0, L.rhoN, p1, L.rhoOld, p2, L.rhoOld2, N);
+    } else if (L.dtPrev > 0 && this.counters.steps > 0) {
+      combine2(rho, 1 + om, L.rhoN, -om, L.rhoOld, N);
+    } else rho.set(L.rhoN);
+  }
+
+  private readonly pc = new Float64Array(3);
 
   private historyRho(a1: number, a2: number): void {
     const { N, histRho, aC, c0, eps } = this;

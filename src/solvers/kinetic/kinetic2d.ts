@@ -21,7 +21,7 @@
  * density-sized work (λ, γ, GMRES, the limit operator, face fluxes, FCT) stays on the calling thread.
  */
 import type { RateLaw } from '../../models/rate.js';
-import { NumericalFailure } from '../stepper.js';
+import { NumericalFailure, type StepperState } from '../stepper.js';
 import { Gmres, type LinearOperator } from '../linear/gmres.js';
 import { ApTransport2D } from '../transport/apTransport2d.js';
 import { STABILISATION_KAPPA } from '../transport/factored2d.js';
@@ -194,7 +194,7 @@ export class Kinetic2D extends MicroMacroStepper {
     if (this.threads > 1) workspaceRegistry?.register(this, this.par);
     (this.fixed.par as Float64Array)[Par.EXACT] = this.exact ? 1 : 0;
     this.gmres = new Gmres(N, 80);
-    this.dsa = new SchurDsa2D(tr, grid.dx[0], grid.dx[1], s.eps);
+    this.dsa = new SchurDsa2D(tr, grid.dx[0], grid.dx[1], s.eps, this.kappa);
     this.op = {
       apply: (x, y) => this.applySchur(x, y),
       precondition: (r, z) => this.dsa.apply(r, z, PRECONDITIONER_TOL),
@@ -224,6 +224,15 @@ export class Kinetic2D extends MicroMacroStepper {
   /** The level (Levels2D.idN) whose moments the MOMENTS outputs hold (−1: none), and whether the pending attempt computed them. */
   private momentsOf = -1;
   private momentsPending = false;
+
+  /** The preconditioner's symbol parameters (a resumed run rebuilds the same symbol: the same bytes). */
+  saveExtra(state: StepperState): void {
+    state.preconditioner = this.dsa.symbolState();
+  }
+
+  restoreExtra(state: StepperState): void {
+    this.dsa.restoreSymbol(state.preconditioner);
+  }
 
   /** Release the worker threads' references to this stepper's memory. */
   dispose(): void {
@@ -266,6 +275,7 @@ export class Kinetic2D extends MicroMacroStepper {
     const projected = this.projected;
     const moments = this.momentsPending;
     super.accept();
+    this.dsa.commit();
     this.extremesOf = projected ? this.levels.idN : -1;
     if (moments) this.momentsOf = this.levels.idN;
     this.momentsPending = false;
@@ -330,7 +340,7 @@ export class Kinetic2D extends MicroMacroStepper {
     par[Par.A1] = a1;
     par[Par.A2] = a2;
     this.par.run(Task2D.FACTOR);
-    this.dsa.prepare(c0, dt, this.kappa, par[Par.NACT] > 0);
+    this.dsa.prepare(c0, dt, par[Par.NACT] > 0);
     this.historyRho(a1, a2);
     // Start from the predicted density (quadratic through the last three levels, or the extrapolation):
     // q_k = Mt_k^{-1}(histQ_k + E_k q^n + histRho − G_k rho), and the Schur residual

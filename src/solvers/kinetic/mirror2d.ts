@@ -102,6 +102,12 @@ export class MirroredKinetic2D implements MicroMacroImpl {
   setLastError(e: number): void {
     this.inner.setLastError(e);
   }
+  saveExtra(state: StepperState): void {
+    this.inner.saveExtra(state);
+  }
+  restoreExtra(state: StepperState): void {
+    this.inner.restoreExtra(state);
+  }
   dispose(): void {
     this.inner.dispose?.();
   }

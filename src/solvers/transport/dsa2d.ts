@@ -16,7 +16,7 @@
  * diffusion carried by the variable-coefficient L (inverted by multigrid-preconditioned CG, limitSolve2d.ts).
  * As eps → 0 all γ vanish, S = L and C = I. The symbol is even and real for velocity sets symmetric in
  * each component: it is evaluated on a quarter of the modes and per (|vx|, |vy|) class of velocities, and
- * kept while c0, dt and λ̄ move by less than SYMBOL_REUSE (FGMRES tolerates the inexact preconditioner).
+ * kept while c0, dt and λ̄ move by less than SYMBOL_REUSE (./symbolReuse.ts; FGMRES tolerates the inexact preconditioner).
  *
  * Tried and dropped (measured iteration counts in the docs): the circulant S̄⁻¹ alone (good for smooth
  * data, poor where λ varies), L⁻¹ + (S̄⁻¹ − L̄⁻¹) (additive), and a variable-coefficient diffusion with the
@@ -25,9 +25,8 @@
 import { GridFourier } from '../../grid/fourier.js';
 import type { ApTransport2D } from './apTransport2d.js';
 import { LimitSolve2D } from './limitSolve2d.js';
+import { SymbolReuse } from './symbolReuse.js';
 
-/** Relative change of c0, dt or λ̄ below which the circulant's symbol is reused. */
-export const SYMBOL_REUSE = 0.02;
 
 interface VelocityClass {
   ax: number;
@@ -48,7 +47,8 @@ export class SchurDsa2D {
   private readonly cl: Float64Array[];
   private readonly classes: VelocityClass[];
   private readonly symmetric: boolean;
-  private used = { c0: 0, dt: 0, lambda: 0, kappa: -1 };
+  /** Which symbol a step uses (a function of the committed steps: retries and resumed runs repeat the bytes). */
+  private readonly reuse = new SymbolReuse();
   /** Whether the circulant differs from the identity (some γ > 0 at λ̄). */
   private kinetic = false;
   /** Symbol evaluations (for the docs' cost figures). */
@@ -61,6 +61,8 @@ export class SchurDsa2D {
     readonly dx: number,
     readonly dy: number,
     readonly eps: number,
+    /** The stabilisation's κ of the per-velocity factorisation (0: the plain one). */
+    private readonly kappa: number,
   ) {
     const { nx, ny, N, vx, vy, w } = tr;
     this.N = N;
@@ -90,21 +92,35 @@ export class SchurDsa2D {
     this.cl = Array.from({ length: 10 }, () => new Float64Array(nc));
   }
 
-  /** Set up for a step (after tr.prepare): the multigrid of L, and the circulant (recomputed when c0, dt or λ̄ moved). */
-  prepare(c0: number, dt: number, kappa: number, anyActive: boolean): void {
+  /** Set up for a step (after tr.prepare): the multigrid of L, and the circulant (./symbolReuse.ts: when c0, dt or λ̄ moved). */
+  prepare(c0: number, dt: number, anyActive: boolean): void {
     this.limit.prepare();
     this.kinetic = anyActive && this.symmetric;
-    if (!this.kinetic) return;
+    if (!this.kinetic) {
+      this.reuse.none();
+      return;
+    }
     const { N } = this;
     const lamC = this.tr.lamC;
     let sl = 0;
     for (let p = 0; p < N; p++) sl += Math.log(lamC[p]);
-    const lambda = Math.exp(sl / N);
-    const u = this.used;
-    const near = (a: number, b: number) => Math.abs(a - b) <= SYMBOL_REUSE * Math.abs(b);
-    if (kappa === u.kappa && near(c0, u.c0) && near(dt, u.dt) && near(lambda, u.lambda)) return;
-    this.used = { c0, dt, lambda, kappa };
-    this.symbol(c0, dt, lambda, kappa);
+    const p = this.reuse.choose(c0, dt, Math.exp(sl / N));
+    if (p) this.symbol(p[0], p[1], p[2]);
+  }
+
+  /** The step was accepted: its symbol's parameters become the committed ones. */
+  commit(): void {
+    this.reuse.commit();
+  }
+
+  /** The committed symbol's parameters (c0, dt, λ̄), for a checkpoint. */
+  symbolState(): Float64Array {
+    return this.reuse.state();
+  }
+
+  /** A checkpoint's symbolState() (anything else: none). */
+  restoreSymbol(p: unknown): void {
+    this.reuse.restore(p);
   }
 
   /**
@@ -120,7 +136,8 @@ export class SchurDsa2D {
   }
 
   /** L̄/S̄ on the quarter plane, mirrored. */
-  private symbol(c0: number, dt: number, lambda: number, kappa: number): void {
+  private symbol(c0: number, dt: number, lambda: number): void {
+    const kappa = this.kappa;
     this.symbolUpdates++;
     const { dx, dy, eps } = this;
     const { nx, ny } = this.tr;
