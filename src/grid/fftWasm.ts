@@ -3,7 +3,7 @@
  * by scripts/build-wasm.mjs): fft.js's radix-4 Cooley–Tukey on two lines per f64x2, bitwise the same as
  * GridFourier's JavaScript path (test/fourierWasm.test.ts).
  *
- * Each Fft2dWasm owns a private, non-shared WebAssembly.Memory sized once for its grid (field, two line scratches,
+ * Each Fft2dWasm owns a private, non-shared WebAssembly.Memory sized once for its grid (field, one scratch pair of lines,
  * fft.js's twiddle tables and bit-reversal offsets for both axes) and a Float64Array view of the field in it.
  * The environment variable NLBGK_KERNELS is read as src/solvers/wasm/kernels.ts reads it (grid/ is below
  * solvers/, so the three lines are repeated here): `js` the JavaScript path, `wasm` this one (an error where it
@@ -60,7 +60,7 @@ function fftTables(n: number): { table: ArrayLike<number>; rev: Int32Array; widt
 }
 
 type Exports = {
-  transform2d(u: number, nx: number, ny: number, dat: number, out: number, tabX: number, revX: number, widthX: number,
+  transform2d(u: number, nx: number, ny: number, out: number, tabX: number, revX: number, widthX: number,
     tabY: number, revY: number, widthY: number, inverse: number): void;
 };
 
@@ -72,10 +72,9 @@ export class Fft2dWasm {
 
   private constructor(mod: WebAssembly.Module, nx: number, ny: number, x: NonNullable<ReturnType<typeof fftTables>>, y: NonNullable<ReturnType<typeof fftTables>>) {
     const L = Math.max(nx, ny);
-    // byte layout: field | dat | out | tabX | tabY | revX | revY (every f64 part 16-byte aligned)
+    // byte layout: field | out (one pair of lines in lane form) | tabX | tabY | revX | revY (every f64 part 16-byte aligned)
     const u = 0;
-    const dat = u + 16 * nx * ny;
-    const out = dat + 32 * L;
+    const out = u + 16 * nx * ny;
     const tabX = out + 32 * L;
     const tabY = tabX + 16 * nx;
     const revX = tabY + 16 * ny;
@@ -90,7 +89,7 @@ export class Fft2dWasm {
     new Int32Array(buf, revY, y.rev.length).set(y.rev);
     this.field = new Float64Array(buf, u, 2 * nx * ny);
     const ex = new WebAssembly.Instance(mod, { env: { memory } }).exports as unknown as Exports;
-    this.run = (inverse) => ex.transform2d(u, nx, ny, dat, out, tabX, revX, x.width, tabY, revY, y.width, inverse);
+    this.run = (inverse) => ex.transform2d(u, nx, ny, out, tabX, revX, x.width, tabY, revY, y.width, inverse);
   }
 
   /** The transform for an nx × ny grid, or null where the JavaScript path stays (sizes, NLBGK_KERNELS=js, no module). */
