@@ -4,13 +4,18 @@
  * transformInPlace, forwardInto, forwardPairInto and inverseReal, on square and oblong power-of-two grids, random
  * data with ±0, huge, tiny and subnormal magnitudes, and NaN/±Inf (NaN sign and payload excepted, see
  * canonicalNaN); and the WebAssembly path is the one taken where it applies (2D, both sizes powers of two) and not
- * with NLBGK_KERNELS=js, 1D grids or other sizes.
+ * with NLBGK_KERNELS=js, 1D grids or other sizes. End to end: a 2D kinetic run on a power-of-two grid (its DSA
+ * preconditioner transforms every FGMRES iteration) gives the same bytes with NLBGK_KERNELS=js and without.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { GridFourier } from '../src/grid/fourier.js';
 import { fftWasmCalls } from '../src/grid/fftWasm.js';
 import { sameBytes, uniform } from './support/bytes.js';
+import { KineticSolver } from '../src/solvers/kinetic/solver.js';
+import { makeGrid } from '../src/grid/grid.js';
+import { velocityGrid } from '../src/velocity/gaussHermite.js';
+import { powerLaw } from '../src/models/rate.js';
 
 const SIZES = [[4, 4], [8, 16], [16, 8], [32, 32], [64, 128], [128, 128], [256, 64], [2, 4], [4, 2], [2, 2]] as const;
 
@@ -143,5 +148,40 @@ test('fourierWasm: the WebAssembly path is taken for 2D power-of-two grids, not 
     g.transformInPlace(field(2 * N, 9), true);
     g.forwardInto(field(N, 11), new Float64Array(2 * N));
     assert.equal(fftWasmCalls(), c0, `${n.join('×')}: no WebAssembly transform`);
+  }
+});
+
+test('fourierWasm: a 2D kinetic run (the DSA preconditioner transforming in WebAssembly) has the bytes of the JavaScript run', () => {
+  const n = 16;
+  const grid = makeGrid([n, n]);
+  const velocity = velocityGrid(2, 4);
+  const K = velocity.count;
+  const h0 = new Float64Array(grid.cells * K);
+  for (let p = 0; p < grid.cells; p++) {
+    const r = (p % n < n / 2 ? 0.5 : 2) * (1 + 0.3 * Math.cos((2 * Math.PI * (Math.floor(p / n) + 0.5)) / n));
+    for (let k = 0; k < K; k++) h0[p * K + k] = r * (velocity.v[0][k] - 0.5 * velocity.v[1][k] > 0 ? 1.5 : 0.8);
+  }
+  const before = process.env.NLBGK_KERNELS;
+  const run = (kernels: string | undefined) => {
+    if (kernels === undefined) delete process.env.NLBGK_KERNELS;
+    else process.env.NLBGK_KERNELS = kernels;
+    const c0 = fftWasmCalls();
+    const s = new KineticSolver({ grid, velocity, rate: powerLaw(-1), eps: 0.1, h0, threads: 1 });
+    const dt = s.suggestedDt();
+    for (let i = 0; i < 3; i++) s.step(dt);
+    const out = { h: Float64Array.from(s.h()), rho: Float64Array.from(s.rho()), ffts: fftWasmCalls() - c0 };
+    s.dispose();
+    return out;
+  };
+  try {
+    const js = run('js');
+    const wasm = run(undefined);
+    assert.equal(js.ffts, 0, 'NLBGK_KERNELS=js: no WebAssembly transform');
+    assert.ok(wasm.ffts > 0, 'the DSA preconditioner transformed in WebAssembly');
+    sameBytes(wasm.h, js.h, 'h');
+    sameBytes(wasm.rho, js.rho, 'rho');
+  } finally {
+    if (before === undefined) delete process.env.NLBGK_KERNELS;
+    else process.env.NLBGK_KERNELS = before;
   }
 });
