@@ -2,8 +2,12 @@
  * Discrete Fourier transforms of grid fields on the torus, and the operator (I − Δ)⁻¹ ∇ of the
  * Dolbeault–Mouhot–Schmeiser functional.
  *
- * Transforms: fft.js (radix-4) for power-of-two lengths; Bluestein's chirp-z algorithm on top of it
- * for other lengths above 32; a plain O(n²) DFT below. Convention X_k = Σ_n x_n e^{−2πi kn/n}.
+ * Transforms: fft.js (radix-4 Cooley–Tukey) for power-of-two lengths; Bluestein's chirp-z algorithm on top
+ * of it for other lengths above 32; a plain O(n²) DFT below. Convention X_k = Σ_n x_n e^{−2πi kn/n}.
+ * A 2D grid whose sizes are both powers of two transforms in WebAssembly where it loads (./fftWasm.ts,
+ * ./wasm/fft2d.wat): fft.js's radix-4 Cooley–Tukey on two lines per f64x2, each lane fft.js's own IEEE
+ * operations in its order on its own tables, so bitwise the same result as the JavaScript path
+ * (test/fourierWasm.test.ts); NLBGK_KERNELS=js keeps the JavaScript. 1D grids and other sizes: JavaScript.
  *
  * Fourier symbol (stated once, used everywhere): a cell field u on T^d with integer wave vectors
  * k (|k_d| ≤ n_d/2) has
@@ -13,6 +17,7 @@
  * Both satisfy Lemma 4.1's bounds up to constants; the standard one is the default.
  */
 import FFTjs from 'fft.js';
+import { Fft2dWasm } from './fftWasm.js';
 
 export type HelmholtzSymbol = 'standard' | 'paper';
 
@@ -157,6 +162,8 @@ export class GridFourier {
   private readonly lineX: Float64Array;
   private readonly lineY: Float64Array;
   private readonly lineOut: Float64Array;
+  /** The WebAssembly transform (2D, both sizes powers of two, where it loads and NLBGK_KERNELS ≠ js), else undefined. */
+  private readonly wasm?: Fft2dWasm;
 
   constructor(readonly n: readonly number[]) {
     this.nx = n[0];
@@ -168,6 +175,12 @@ export class GridFourier {
     this.lineX = line.subarray(0, 2 * this.nx);
     this.lineY = line.subarray(0, 2 * this.ny);
     this.lineOut = new Float64Array(2 * L);
+    if (n.length === 2) this.wasm = Fft2dWasm.create(this.nx, this.ny) ?? undefined;
+  }
+
+  /** Which transform this grid's 2D transforms use: 'wasm' (./wasm/fft2d.wat) or 'js' (fft.js line by line); same bytes. */
+  get kernel(): 'wasm' | 'js' {
+    return this.wasm ? 'wasm' : 'js';
   }
 
   /** Integer wave number of index i on a length-n axis (−n/2 < k ≤ n/2). */
@@ -183,22 +196,27 @@ export class GridFourier {
   /** forward() into a caller's buffer U (length 2·nx·ny): no allocation for power-of-two sizes. */
   forwardInto(u: Float64Array, U: Float64Array): Float64Array {
     const { nx, ny } = this;
+    // the WebAssembly path fills its own memory and copies out once
+    const F = this.wasm && U.length === this.wasm.field.length ? this.wasm.field : U;
     for (let c = 0; c < nx * ny; c++) {
-      U[2 * c] = u[c];
-      U[2 * c + 1] = 0;
+      F[2 * c] = u[c];
+      F[2 * c + 1] = 0;
     }
-    this.transformInPlace(U, false);
+    if (F === U) this.transformInPlace(U, false);
+    else this.wasmOut(U, false);
     return U;
   }
 
   /** The spectrum of the complex field a + i b (two real fields in one transform) into U (length 2·nx·ny). */
   forwardPairInto(a: Float64Array, b: Float64Array, U: Float64Array): Float64Array {
     const n = this.nx * this.ny;
+    const F = this.wasm && U.length === this.wasm.field.length ? this.wasm.field : U;
     for (let c = 0; c < n; c++) {
-      U[2 * c] = a[c];
-      U[2 * c + 1] = b[c];
+      F[2 * c] = a[c];
+      F[2 * c + 1] = b[c];
     }
-    this.transformInPlace(U, false);
+    if (F === U) this.transformInPlace(U, false);
+    else this.wasmOut(U, false);
     return U;
   }
 
@@ -212,12 +230,25 @@ export class GridFourier {
     return out;
   }
 
+  /** The WebAssembly transform of its field (already filled), copied into U. */
+  private wasmOut(U: Float64Array, inverse: boolean): void {
+    const w = this.wasm!;
+    w.transform(inverse);
+    U.set(w.field);
+  }
+
   /**
-   * The 2D transform of the interleaved complex field U (x fastest), in place: rows, then columns, each line
-   * copied out and back (gathering straight into fft.js's arrays measured slower: 1.08 against 0.76–0.88 ms
-   * per 128² transform, one session on the shared 2-core machine).
+   * The 2D transform of the interleaved complex field U (x fastest), in place: rows, then columns. In
+   * WebAssembly (see the header) U is copied into its memory and back; in JavaScript each line is copied out
+   * and back (gathering straight into fft.js's arrays measured slower: 1.08 against 0.76–0.88 ms per 128²
+   * transform, one session on the shared 2-core machine).
    */
   transformInPlace(U: Float64Array, inverse: boolean): void {
+    if (this.wasm && U.length === this.wasm.field.length) {
+      this.wasm.field.set(U);
+      this.wasmOut(U, inverse);
+      return;
+    }
     const { nx, ny, lineX, lineY, lineOut } = this;
     for (let j = 0; j < ny; j++) {
       const b = 2 * nx * j;
