@@ -21,6 +21,9 @@ import { GridFourier } from '../../grid/fourier.js';
 import type { ApFaces1D } from './apFaces1d.js';
 import { SymbolReuse } from './symbolReuse.js';
 
+/** Below this max |1 − L̄/S̄| the circulant is taken as the identity (its FFTs skipped): L⁻¹ alone. */
+export const IDENTITY_DEVIATION = 1e-3;
+
 export class SchurDsa1D {
   readonly N: number;
   private readonly fourier: GridFourier;
@@ -78,10 +81,11 @@ export class SchurDsa1D {
       let sl = 0;
       for (let p = 0; p < N; p++) sl += Math.log(lamC[p]);
       const lambda = Math.exp(sl / N);
-      this.kinetic = lambda > 0 && Number.isFinite(lambda);
-      if (this.kinetic) {
+      if (lambda > 0 && Number.isFinite(lambda)) {
         const p = this.reuse.choose(c0, dt, lambda);
         if (p) this.symbol(p[0], p[1], p[2]);
+        // a circulant within IDENTITY_DEVIATION of the identity is not worth its two FFTs (eps ≳ 0.3)
+        this.kinetic = this.deviation >= IDENTITY_DEVIATION;
         return;
       }
     }
