@@ -4,7 +4,8 @@
  * it replaces gives: applyLineOp (y, sy, cy) into t1, t1 /= a, applyLineOp (x, sx, cx) of t1 into e,
  * e += applyLineOp (x, 0, cx) q + applyLineOp (y, 0, cy) q, out = a1 qN − a2 qO + e + hr. Random data, odd and
  * even nx and ny, s and c with zeros, γ with zeros, blocks at nonzero offsets; then ±0, ±∞ and NaN in the data
- * (the s = 0 operators' 0 × (…) terms turn an infinite q into NaN: dropping them changes the bytes).
+ * and data of zeros of both signs and ±1 (where the s = 0 operators' 0 × (…) terms decide the sign of a zero
+ * result: a kernel without them fails).
  * Where two NaNs of different signs meet, which one an operation returns is the machine code's operand order
  * (IEEE 754 leaves the payload open): JavaScript and WebAssembly differ there, as the composition's two
  * versions did before, so the WebAssembly kernel is held to the JavaScript composition's bytes except that
@@ -115,4 +116,38 @@ test('histSplit: the fused history right-hand side is byte for byte the line-ope
 
 test('histSplit: byte for byte the composition with ±0, ±∞ and NaN in the data', () => {
   run(true);
+});
+
+test('histSplit: the signs of zeros are the composition\'s (q in {±0, ±1}, history terms ±0, s and c with zeros: the s = 0 operators\' 0 × (…) terms decide them)', () => {
+  const memory = new WebAssembly.Memory({ initial: 1, maximum: 65536, shared: true });
+  const arena = new SharedArena(true, memory);
+  const w = wasmKernels(memory);
+  const rnd = uniform(271);
+  const pick = (v: number[]): number => v[Math.floor(rnd(0, v.length))];
+  for (const [nx, ny] of [[4, 3], [5, 4], [7, 2]]) {
+    const N = nx * ny;
+    const arr = (vals: number[]): Float64Array => {
+      const x = arena.f64(N);
+      for (let i = 0; i < N; i++) x[i] = pick(vals);
+      return x;
+    };
+    for (let draw = 0; draw < 200; draw++) {
+      const [gx, gax, gy, gay] = [0, 1, 2, 3].map(() => arr([0, 0.5, 1]));
+      const qN = arr([0, -0, 1, -1]);
+      const qO = arr([0, -0]);
+      const hr = arr([0, -0]);
+      const a = arena.f64(N).fill(1);
+      const [sx, cx, sy, cy] = [pick([0, 1, -1]), pick([0, 0.5]), pick([0, 1, -1]), pick([0, 0.5])];
+      const what = `${nx}x${ny} draw ${draw} sx ${sx} cx ${cx} sy ${sy} cy ${cy}`;
+      const ref = new Float64Array(N);
+      composition(nx, ny, sx, cx, gx, gax, 0, sy, cy, gy, gay, 0, a, 1, 1, qN, qO, 0, hr, ref);
+      const js = new Float64Array(N);
+      histSplit(nx, ny, sx, cx, gx, gax, 0, sy, cy, gy, gay, 0, a, 1, 1, qN, qO, 0, hr, js, new Float64Array(nx), new Float64Array(nx));
+      sameBytes(js, ref, `JavaScript ${what}`);
+      const out = arena.f64(N);
+      const line = arena.f64(2 * nx);
+      w.histSplit(nx, ny, sx, cx, gx.byteOffset, gax.byteOffset, sy, cy, gy.byteOffset, gay.byteOffset, a.byteOffset, 1, 1, qN.byteOffset, qO.byteOffset, hr.byteOffset, out.byteOffset, line.byteOffset, line.byteOffset + 8 * nx);
+      sameBytes(out, ref, `WebAssembly ${what}`);
+    }
+  }
 });
