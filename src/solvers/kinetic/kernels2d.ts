@@ -13,11 +13,12 @@
  * SharedArena (or plain ones for one thread); tasks name the arrays of the rotating time levels by id
  * in `args`. Scalars of the step are in `par`. All sizes and tables are copied into the layout.
  * When the arena put every array in a WebAssembly.Memory (`memory` given), the line factorisations and
- * solves, the line operators of the splitting term, G_k x, the face sums and the cell tasks' passes over q
+ * solves, the history right-hand side with the splitting term (one pass, factored2d.histSplit), the line
+ * operators of the exact mode's M_k, G_k x, the face sums and the cell tasks' passes over q
  * (./cells2d.ts) run as WebAssembly (../wasm/kernels.ts; bitwise the same as the JavaScript) on any vector that lives in that memory;
  * vectors outside it (the exact mode's GMRES) take the JavaScript path.
  */
-import { applyLineOp, factorCols, factorRows, solveCols, solveRows } from '../transport/factored2d.js';
+import { applyLineOp, factorCols, factorRows, histSplit, solveCols, solveRows } from '../transport/factored2d.js';
 import { momentWeights2D, type LevelMomentArrays } from '../microMacro/moments.js';
 import type { ArenaArray } from '../parallel/arena.js';
 import { ExactVelocitySolve } from './exactVelocitySolve.js';
@@ -31,7 +32,6 @@ export class Kinetic2DKernels {
   // scratch (this thread's own)
   private readonly t1: Float64Array;
   private readonly t2: Float64Array;
-  private readonly t3: Float64Array;
   private readonly lineA: Float64Array;
   private readonly lineB: Float64Array;
   private readonly southBuf: Float64Array;
@@ -63,9 +63,8 @@ export class Kinetic2DKernels {
     const N = this.N;
     this.t1 = sc.subarray(at, at + N);
     this.t2 = sc.subarray(at + N, at + 2 * N);
-    this.t3 = sc.subarray(at + 2 * N, at + 3 * N);
-    this.lineA = sc.subarray(at + 3 * N, at + 3 * N + ls);
-    this.southBuf = sc.subarray(at + 3 * N + ls, at + 3 * N + ls + L.nx);
+    this.lineA = sc.subarray(at + 2 * N, at + 2 * N + ls);
+    this.southBuf = sc.subarray(at + 2 * N + ls, at + 2 * N + ls + L.nx);
     this.lineB = new Float64Array(ls);
     this.wasm = memory ? wasmKernels(memory) : null;
     if (memory) for (const x of arrays) this.wasmBuffers.add(x.buffer);
@@ -307,29 +306,6 @@ export class Kinetic2DKernels {
     this.exact.solve(k, x, off);
   }
 
-  /** out = E_k q (the splitting term of the stabilised factorisation: Ax + Ay + (Ax + Tx) a^{-1} (Ay + Ty)); out must not be t1 or t3. */
-  private applyE(k: number, q: Float64Array, off: number, out: Float64Array): void {
-    const { unitX, unitY } = this.L;
-    const N = this.N;
-    const us = this.f('unitS');
-    const uc = this.f('unitC');
-    const aC = this.f('aC');
-    const ux = unitX[k];
-    const uy = unitY[k];
-    const t1 = this.t1;
-    const t2 = this.t3;
-    const w = this.wasm && this.wasmBuffers.has(out.buffer) ? this.wasm : null;
-    this.lineOp(1, us[uy], uc[uy], this.unitG(uy), q, off, t1);
-    if (w) w.divide(t1.byteOffset, aC.byteOffset, N);
-    else for (let p = 0; p < N; p++) t1[p] /= aC[p];
-    this.lineOp(0, us[ux], uc[ux], this.unitG(ux), t1, 0, out);
-    // + Ax q + Ay q
-    this.lineOp(0, 0, uc[ux], this.unitG(ux), q, off, t1);
-    this.lineOp(1, 0, uc[uy], this.unitG(uy), q, off, t2);
-    if (w) w.addSum(out.byteOffset, t1.byteOffset, t2.byteOffset, N);
-    else for (let p = 0; p < N; p++) out[p] += t1[p] + t2[p];
-  }
-
   // --- G_k and the face sums -----------------------------------------------------------------------
 
   /**
@@ -451,10 +427,8 @@ export class Kinetic2DKernels {
     const hr = this.f('histRho');
     const b = k * N;
     const both = (this.a.actX as Uint8Array)[k] && (this.a.actY as Uint8Array)[k] && !par[Par.EXACT];
-    if (both) {
-      this.applyE(k, qN, b, this.t2);
-      this.histE(b, a1, a2, qN, qO, hr, qNew);
-    } else this.hist(b, a1, a2, qN, qO, hr, qNew);
+    if (both) this.histSplit(k, b, a1, a2, qN, qO, hr, qNew);
+    else this.hist(b, a1, a2, qN, qO, hr, qNew);
     this.applyG(k, this.arg(Arg.RHO), qNew, b, -1);
     this.solveVel(k, qNew, b);
     this.accumulate(k, qNew, b, g);
@@ -464,21 +438,36 @@ export class Kinetic2DKernels {
     const N = this.N;
     if (this.wasm) {
       this.wasmCalls++;
-      this.wasm.hist(out.byteOffset + 8 * b, qN.byteOffset + 8 * b, qO.byteOffset + 8 * b, 0, hr.byteOffset, a1, a2, N, 0);
+      this.wasm.hist(out.byteOffset + 8 * b, qN.byteOffset + 8 * b, qO.byteOffset + 8 * b, hr.byteOffset, a1, a2, N);
       return;
     }
     for (let p = 0; p < N; p++) out[b + p] = a1 * qN[b + p] - a2 * qO[b + p] + hr[p];
   }
 
-  private histE(b: number, a1: number, a2: number, qN: Float64Array, qO: Float64Array, hr: Float64Array, out: Float64Array): void {
-    const N = this.N;
-    const e = this.t2;
+  /**
+   * out_k = a1 qN_k − a2 qO_k + E_k qN_k + hr for a velocity active in both directions, E_k = Ax + Ay + (Ax + Tx) a⁻¹ (Ay + Ty)
+   * the splitting term of the stabilised factorisation: one pass over the rows (factored2d.histSplit or its
+   * WebAssembly twin; lineA and southBuf, free until applyG, hold a row of (Ay + Ty) q / a and of Ay q).
+   */
+  private histSplit(k: number, b: number, a1: number, a2: number, qN: Float64Array, qO: Float64Array, hr: Float64Array, out: Float64Array): void {
+    const { nx, ny } = this.L;
+    const us = this.f('unitS');
+    const uc = this.f('unitC');
+    const aC = this.f('aC');
+    const ux = this.L.unitX[k];
+    const uy = this.L.unitY[k];
+    const gxOff = this.unitG(ux);
+    const gyOff = this.unitG(uy);
+    const gx = this.f('gx');
+    const gax = this.f('gax');
+    const gy = this.f('gy');
+    const gay = this.f('gay');
     if (this.wasm) {
       this.wasmCalls++;
-      this.wasm.hist(out.byteOffset + 8 * b, qN.byteOffset + 8 * b, qO.byteOffset + 8 * b, e.byteOffset, hr.byteOffset, a1, a2, N, 1);
+      this.wasm.histSplit(nx, ny, us[ux], uc[ux], gx.byteOffset + 8 * gxOff, gax.byteOffset + 8 * gxOff, us[uy], uc[uy], gy.byteOffset + 8 * gyOff, gay.byteOffset + 8 * gyOff, aC.byteOffset, a1, a2, qN.byteOffset + 8 * b, qO.byteOffset + 8 * b, hr.byteOffset, out.byteOffset + 8 * b, this.lineA.byteOffset, this.southBuf.byteOffset);
       return;
     }
-    for (let p = 0; p < N; p++) out[b + p] = a1 * qN[b + p] - a2 * qO[b + p] + e[p] + hr[p];
+    histSplit(nx, ny, us[ux], uc[ux], gx, gax, gxOff, us[uy], uc[uy], gy, gay, gyOff, aC, a1, a2, qN, qO, b, hr, out, this.lineA, this.southBuf);
   }
 
   private schurVel(k: number, g: number): void {

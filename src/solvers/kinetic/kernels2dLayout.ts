@@ -90,12 +90,12 @@ export const FIXED_ARRAYS = [
   ...MOMENT_ARRAYS,
   // the moments' six weight arrays of K values (momentWeights2D), contiguous (read by the WebAssembly moments)
   'momentWeights',
-  // per thread: three vectors of N and two lines of max(nx, ny) (the solves', line operators' and G_k's
-  // scratch, in the arena so that the WebAssembly kernels can address it); `lineScratchSize` values per thread
+  // per thread: two vectors of N and two lines of max(nx, ny) (the solves', G_k's and the history right-hand
+  // side's scratch, in the arena so that the WebAssembly kernels can address it); `lineScratchSize` values per thread
   'lineScratch',
 ] as const;
 
 /** Values of 'lineScratch' per thread. */
 export function lineScratchSize(nx: number, ny: number): number {
-  return 3 * nx * ny + 2 * Math.max(nx, ny);
+  return 2 * nx * ny + 2 * Math.max(nx, ny);
 }

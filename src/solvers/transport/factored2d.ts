@@ -34,7 +34,9 @@
  *
  * Kernels: factorRows/solveRows take two x-lines per pass (each row's recurrence is a latency chain; the
  * two overlap), solveCols runs the y-lines interleaved over the columns and can fuse a cell-wise scale (the
- * a of Mt_k) into its forward sweep. Per line, every kernel performs the same operations in the same
+ * a of Mt_k) into its forward sweep; histSplit forms a velocity's history right-hand side with the splitting
+ * term E_k in one pass over the rows (line buffers for a row) instead of four applyLineOp passes and three
+ * element-wise ones. Per line, every kernel performs the same operations in the same
  * order as the plain one-line formulas (test/support/factored2dReference.ts; test/factored2d.test.ts
  * compares bytes), and the WebAssembly twins (../wasm/factored2d.wat) do too.
  *
@@ -389,6 +391,66 @@ export function applyLineOp(nx: number, ny: number, dir: number, s: number, c: n
       const gn = g[gOff + p];
       const gs = g[gOff + ps];
       out[p] = s * (gn * (qp + qn) - gs * (qs + qp)) - c * (ga[gOff + p] * (qn - qp) - ga[gOff + ps] * (qp - qs));
+    }
+  }
+}
+
+/**
+ * The history right-hand side of a velocity active in both directions with the splitting term, in one pass
+ * over the rows (q = qN; x operators with sx, cx on the x faces' gx, gax at gxOff, y operators with sy, cy
+ * on gy, gay at gyOff):
+ *
+ *   out = a1 qN − a2 qO + E q + hr,   E q = (cx Ax + Tx) a⁻¹ (cy Ay + Ty) q + cx Ax q + cy Ay q,
+ *
+ * qN, qO, out from offset `off` (out must not overlap qN), hr and a from 0. Row j: the y operator on q's
+ * rows j−1, j, j+1 divided by a goes to `line` and its cy Ay part to `lineY`, then the x operators on
+ * `line` and on q's row j and the history terms give out's row j. Per cell the same IEEE operations in
+ * the same order as applyLineOp(1, sy, cy) into t1, t1 /= a, applyLineOp(0, sx, cx) of t1 into e,
+ * e += applyLineOp(0, 0, cx) q + applyLineOp(1, 0, cy) q, out = a1 qN − a2 qO + e + hr (the s = 0
+ * operators keep their 0 × (…) terms), so bitwise the same (test/histSplit.test.ts); the y operator's two
+ * sums are formed once for both of its uses (the same values). line, lineY: nx values each.
+ */
+export function histSplit(nx: number, ny: number, sx: number, cx: number, gx: Float64Array, gax: Float64Array, gxOff: number, sy: number, cy: number, gy: Float64Array, gay: Float64Array, gyOff: number, a: Float64Array, a1: number, a2: number, qN: Float64Array, qO: Float64Array, off: number, hr: Float64Array, out: Float64Array, line: Float64Array, lineY: Float64Array): void {
+  const N = nx * ny;
+  const zero = 0;
+  for (let j = 0; j < ny; j++) {
+    const row = nx * j;
+    const rs = j === 0 ? N - nx : row - nx;
+    const rn = j + 1 === ny ? 0 : row + nx;
+    for (let i = 0; i < nx; i++) {
+      const p = row + i;
+      const ps = rs + i;
+      const qp = qN[off + p];
+      const qn = qN[off + rn + i];
+      const qs = qN[off + ps];
+      const ty = gy[gyOff + p] * (qp + qn) - gy[gyOff + ps] * (qs + qp);
+      const ay = cy * (gay[gyOff + p] * (qn - qp) - gay[gyOff + ps] * (qp - qs));
+      line[i] = (sy * ty - ay) / a[p];
+      lineY[i] = zero * ty - ay;
+    }
+    const pl = row + nx - 1;
+    let gw = gx[gxOff + pl];
+    let aw = gax[gxOff + pl];
+    let lw = line[nx - 1];
+    let lp = line[0];
+    let qw = qN[off + pl];
+    let qp = qN[off + row];
+    for (let i = 0; i < nx; i++) {
+      const p = row + i;
+      const last = i + 1 === nx;
+      const le = last ? line[0] : line[i + 1];
+      const qe = last ? qN[off + row] : qN[off + p + 1];
+      const ge = gx[gxOff + p];
+      const ae = gax[gxOff + p];
+      const e = sx * (ge * (lp + le) - gw * (lw + lp)) - cx * (ae * (le - lp) - aw * (lp - lw));
+      const ex = zero * (ge * (qp + qe) - gw * (qw + qp)) - cx * (ae * (qe - qp) - aw * (qp - qw));
+      out[off + p] = a1 * qp - a2 * qO[off + p] + (e + (ex + lineY[i])) + hr[p];
+      gw = ge;
+      aw = ae;
+      lw = lp;
+      lp = le;
+      qw = qp;
+      qp = qe;
     }
   }
 }

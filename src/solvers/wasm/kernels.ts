@@ -1,7 +1,8 @@
 /**
  * The WebAssembly kernels (factored2d.wat, kernels2d.wat, moments2d.wat, cells2d.wat, cells1d.wat, lines1d.wat,
  * compiled to .wasm next to this module at build time by scripts/build-wasm.mjs): the 2D per-velocity x- and y-line
- * factorisations and solves and the line operators of ../transport/factored2d.ts, G_k x and the face sums of
+ * factorisations and solves, the line operators and the fused history right-hand side with the splitting term
+ * (histSplit) of ../transport/factored2d.ts, G_k x and the face sums of
  * ../kinetic/kernels2d.ts, the per-cell moments of a level for the series rows (../microMacro/moments.ts), the bound
  * projection's and the error estimate's per-cell passes (2D: ../kinetic/cells2d.ts; 1D: ../kinetic/kinetic1d.ts,
  * ../microMacro/levels.ts), and the 1D interleaved line sweeps of
@@ -30,8 +31,8 @@ export interface WasmKernels {
   factorCols(nx: number, ny: number, s: number, c: number, g: number, ga: number, a: number, inv: number, z: number, invS: number): void;
   factorRows(nx: number, ny: number, s: number, c: number, g: number, ga: number, a: number, inv: number, z: number, invS: number): void;
   divide(x: number, a: number, n: number): void;
-  addSum(out: number, u: number, v: number, n: number): void;
-  hist(out: number, qN: number, qO: number, e: number, hr: number, a1: number, a2: number, n: number, withE: number): void;
+  histSplit(nx: number, ny: number, sx: number, cx: number, gx: number, gax: number, sy: number, cy: number, gy: number, gay: number, a: number, a1: number, a2: number, qN: number, qO: number, hr: number, out: number, line: number, lineY: number): void;
+  hist(out: number, qN: number, qO: number, hr: number, a1: number, a2: number, n: number): void;
   subtract(out: number, t: number, n: number): void;
   /** moments2d.wat: momentsCells2D on the cells [p0, p1), p1 − p0 even; wk the six weight arrays (K each, contiguous). */
   /**

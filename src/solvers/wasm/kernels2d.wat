@@ -1,10 +1,11 @@
 ;; WebAssembly twins of per-velocity kernels of src/solvers/kinetic/kernels2d.ts: applyG (G_k x in one pass)
-;; and accumulate (the face sums), applyLineOp (the line operators of src/solvers/transport/factored2d.ts, for
-;; the splitting term E_k) and its element-wise passes (divide, addSum), the history right-hand side (hist)
-;; and the correction's subtraction (subtract); f64x2 where the neighbours allow,
-;; scalar at the periodic ends. The same IEEE operations in the same order as the JavaScript, so bitwise the
-;; same results (test/factored2d.test.ts for applyLineOp, test/kinetic2d.test.ts on whole runs). Pointers are
-;; byte addresses in the imported (shared) memory. Built by scripts/build-wasm.mjs; loaded by kernels.ts.
+;; and accumulate (the face sums), applyLineOp (the line operators of src/solvers/transport/factored2d.ts),
+;; histSplit (the history right-hand side with the splitting term E_k, factored2d.histSplit: one pass over the
+;; rows), the history right-hand side without it (hist), divide and the correction's subtraction (subtract);
+;; f64x2 where the neighbours allow, scalar at the periodic ends. The same IEEE operations in the same order as
+;; the JavaScript, so bitwise the same results (test/factored2d.test.ts for applyLineOp, test/histSplit.test.ts,
+;; test/kinetic2d.test.ts on whole runs). Pointers are byte addresses in the imported (shared) memory. Built by
+;; scripts/build-wasm.mjs; loaded by kernels.ts.
 (module
   (import "env" "memory" (memory 1 65536 shared))
   ;; G_k x of Kinetic2DKernels.applyG (one pass; south: nx doubles of scratch), y = base - G x (sub = 1) or G x.
@@ -225,7 +226,151 @@
         (local.set $row (i32.add (local.get $row) (local.get $nxb)))
         (br $lj)))))
   )
-  ;; Element-wise passes of the splitting term: x = x / a (divide), out = out + (u + v) (addSum); n values.
+  ;; The history right-hand side with the splitting term of factored2d.histSplit, one pass over the rows:
+  ;; out = a1 qN - a2 qO + E qN + hr. Row by row: line = (sy (gy avg-ish) - cy Ay) q / a and lineY = 0 (...) - cy Ay q
+  ;; (the y operator's two sums formed once), then the x operators on line and on q's row and the history terms.
+  ;; Per cell the IEEE operations of applyLineOp x4, divide, addSum and hist; f64x2 in the y pass (pairs, the odd
+  ;; cell scalar) and in the x pass's interior (the periodic ends scalar, as applyLineOp).
+  ;; Pointers: gx, gax, gy, gay at the units' γ blocks, a, qN, qO, out at the velocity's block, hr, line, lineY (nx each).
+  (func $hx (param $sx f64) (param $cx f64) (param $ge f64) (param $gw f64) (param $ae f64) (param $aw f64)
+    (param $lp f64) (param $le f64) (param $lw f64) (param $qp f64) (param $qe f64) (param $qw f64) (param $ey f64)
+    (param $a1 f64) (param $a2 f64) (param $qo f64) (param $hr f64) (result f64)
+    ;; ((a1 qp - a2 qo) + (lop(sx, cx; l) + (lop(0, cx; q) + ey))) + hr
+    (f64.add
+      (f64.add
+        (f64.sub (f64.mul (local.get $a1) (local.get $qp)) (f64.mul (local.get $a2) (local.get $qo)))
+        (f64.add
+          (call $lop (local.get $sx) (local.get $cx) (local.get $ge) (local.get $gw) (local.get $ae) (local.get $aw) (local.get $lp) (local.get $le) (local.get $lw))
+          (f64.add
+            (call $lop (f64.const 0) (local.get $cx) (local.get $ge) (local.get $gw) (local.get $ae) (local.get $aw) (local.get $qp) (local.get $qe) (local.get $qw))
+            (local.get $ey))))
+      (local.get $hr)))
+  (func (export "histSplit")
+    (param $nx i32) (param $ny i32) (param $sx f64) (param $cx f64) (param $gx i32) (param $gax i32)
+    (param $sy f64) (param $cy f64) (param $gy i32) (param $gay i32) (param $a i32)
+    (param $a1 f64) (param $a2 f64) (param $qN i32) (param $qO i32) (param $hr i32) (param $out i32) (param $line i32) (param $lineY i32)
+    (local $nxb i32) (local $end i32) (local $row i32) (local $i i32) (local $p i32) (local $ps i32) (local $pn i32) (local $pw i32) (local $pe i32) (local $rs i32) (local $rn i32)
+    (local $qp f64) (local $qn f64) (local $qs f64) (local $t f64) (local $b f64)
+    (local $vsx v128) (local $vcx v128) (local $vsy v128) (local $vcy v128) (local $va1 v128) (local $va2 v128)
+    (local $vqp v128) (local $vqe v128) (local $vqw v128) (local $vt v128) (local $vb v128)
+    (local $vlp v128) (local $vle v128) (local $vlw v128) (local $vge v128) (local $vgw v128) (local $vae v128) (local $vaw v128)
+    (local.set $nxb (i32.shl (local.get $nx) (i32.const 3)))
+    (local.set $end (i32.mul (local.get $nxb) (local.get $ny)))
+    (local.set $vsx (f64x2.splat (local.get $sx)))
+    (local.set $vcx (f64x2.splat (local.get $cx)))
+    (local.set $vsy (f64x2.splat (local.get $sy)))
+    (local.set $vcy (f64x2.splat (local.get $cy)))
+    (local.set $va1 (f64x2.splat (local.get $a1)))
+    (local.set $va2 (f64x2.splat (local.get $a2)))
+    (local.set $row (i32.const 0))
+    (block $dj (loop $lj
+      (br_if $dj (i32.ge_u (local.get $row) (local.get $end)))
+      ;; byte offsets of the south and north rows relative to this one
+      (local.set $rs (select (i32.sub (local.get $end) (local.get $nxb)) (i32.sub (local.get $row) (local.get $nxb)) (i32.eqz (local.get $row))))
+      (local.set $rn (i32.add (local.get $row) (local.get $nxb)))
+      (if (i32.ge_u (local.get $rn) (local.get $end)) (then (local.set $rn (i32.const 0))))
+      (local.set $rs (i32.sub (local.get $rs) (local.get $row)))
+      (local.set $rn (i32.sub (local.get $rn) (local.get $row)))
+      ;; y pass: t = gn (qp + qn) - gs (qs + qp), b = cy (an (qn - qp) - as (qp - qs)); line = (sy t - b) / a, lineY = 0 t - b
+      (local.set $i (i32.const 0))
+      (block $dv (loop $lv
+        (br_if $dv (i32.gt_u (i32.add (local.get $i) (i32.const 16)) (local.get $nxb)))
+        (local.set $p (i32.add (local.get $row) (local.get $i)))
+        (local.set $ps (i32.add (local.get $p) (local.get $rs)))
+        (local.set $pn (i32.add (local.get $p) (local.get $rn)))
+        (local.set $vqp (v128.load (i32.add (local.get $qN) (local.get $p))))
+        (local.set $vqe (v128.load (i32.add (local.get $qN) (local.get $pn))))
+        (local.set $vqw (v128.load (i32.add (local.get $qN) (local.get $ps))))
+        (local.set $vt (f64x2.sub (f64x2.mul (v128.load (i32.add (local.get $gy) (local.get $p))) (f64x2.add (local.get $vqp) (local.get $vqe)))
+                                  (f64x2.mul (v128.load (i32.add (local.get $gy) (local.get $ps))) (f64x2.add (local.get $vqw) (local.get $vqp)))))
+        (local.set $vb (f64x2.mul (local.get $vcy)
+          (f64x2.sub (f64x2.mul (v128.load (i32.add (local.get $gay) (local.get $p))) (f64x2.sub (local.get $vqe) (local.get $vqp)))
+                     (f64x2.mul (v128.load (i32.add (local.get $gay) (local.get $ps))) (f64x2.sub (local.get $vqp) (local.get $vqw))))))
+        (v128.store (i32.add (local.get $line) (local.get $i))
+          (f64x2.div (f64x2.sub (f64x2.mul (local.get $vsy) (local.get $vt)) (local.get $vb)) (v128.load (i32.add (local.get $a) (local.get $p)))))
+        (v128.store (i32.add (local.get $lineY) (local.get $i))
+          (f64x2.sub (f64x2.mul (v128.const f64x2 0 0) (local.get $vt)) (local.get $vb)))
+        (local.set $i (i32.add (local.get $i) (i32.const 16)))
+        (br $lv)))
+      (if (i32.lt_u (local.get $i) (local.get $nxb)) (then
+        (local.set $p (i32.add (local.get $row) (local.get $i)))
+        (local.set $ps (i32.add (local.get $p) (local.get $rs)))
+        (local.set $pn (i32.add (local.get $p) (local.get $rn)))
+        (local.set $qp (f64.load (i32.add (local.get $qN) (local.get $p))))
+        (local.set $qn (f64.load (i32.add (local.get $qN) (local.get $pn))))
+        (local.set $qs (f64.load (i32.add (local.get $qN) (local.get $ps))))
+        (local.set $t (f64.sub (f64.mul (f64.load (i32.add (local.get $gy) (local.get $p))) (f64.add (local.get $qp) (local.get $qn)))
+                               (f64.mul (f64.load (i32.add (local.get $gy) (local.get $ps))) (f64.add (local.get $qs) (local.get $qp)))))
+        (local.set $b (f64.mul (local.get $cy)
+          (f64.sub (f64.mul (f64.load (i32.add (local.get $gay) (local.get $p))) (f64.sub (local.get $qn) (local.get $qp)))
+                   (f64.mul (f64.load (i32.add (local.get $gay) (local.get $ps))) (f64.sub (local.get $qp) (local.get $qs))))))
+        (f64.store (i32.add (local.get $line) (local.get $i))
+          (f64.div (f64.sub (f64.mul (local.get $sy) (local.get $t)) (local.get $b)) (f64.load (i32.add (local.get $a) (local.get $p)))))
+        (f64.store (i32.add (local.get $lineY) (local.get $i))
+          (f64.sub (f64.mul (f64.const 0) (local.get $t)) (local.get $b)))))
+      ;; x pass, i = 0: the west neighbours are the row's last cell
+      (local.set $pw (i32.sub (local.get $nxb) (i32.const 8)))
+      (local.set $pe (select (i32.const 0) (i32.const 8) (i32.eq (local.get $nxb) (i32.const 8))))
+      (f64.store (i32.add (local.get $out) (local.get $row))
+        (call $hx (local.get $sx) (local.get $cx)
+          (f64.load (i32.add (local.get $gx) (local.get $row))) (f64.load (i32.add (local.get $gx) (i32.add (local.get $row) (local.get $pw))))
+          (f64.load (i32.add (local.get $gax) (local.get $row))) (f64.load (i32.add (local.get $gax) (i32.add (local.get $row) (local.get $pw))))
+          (f64.load (local.get $line)) (f64.load (i32.add (local.get $line) (local.get $pe))) (f64.load (i32.add (local.get $line) (local.get $pw)))
+          (f64.load (i32.add (local.get $qN) (local.get $row))) (f64.load (i32.add (local.get $qN) (i32.add (local.get $row) (local.get $pe)))) (f64.load (i32.add (local.get $qN) (i32.add (local.get $row) (local.get $pw))))
+          (f64.load (local.get $lineY)) (local.get $a1) (local.get $a2)
+          (f64.load (i32.add (local.get $qO) (local.get $row))) (f64.load (i32.add (local.get $hr) (local.get $row)))))
+      ;; pairs (i, i+1), 1 <= i, i + 2 < nx
+      (local.set $i (i32.const 8))
+      (block $dx (loop $lx
+        (br_if $dx (i32.ge_u (i32.add (local.get $i) (i32.const 16)) (local.get $nxb)))
+        (local.set $p (i32.add (local.get $row) (local.get $i)))
+        (local.set $vge (v128.load (i32.add (local.get $gx) (local.get $p))))
+        (local.set $vgw (v128.load (i32.add (local.get $gx) (i32.sub (local.get $p) (i32.const 8)))))
+        (local.set $vae (v128.load (i32.add (local.get $gax) (local.get $p))))
+        (local.set $vaw (v128.load (i32.add (local.get $gax) (i32.sub (local.get $p) (i32.const 8)))))
+        (local.set $vlp (v128.load (i32.add (local.get $line) (local.get $i))))
+        (local.set $vle (v128.load offset=8 (i32.add (local.get $line) (local.get $i))))
+        (local.set $vlw (v128.load (i32.add (local.get $line) (i32.sub (local.get $i) (i32.const 8)))))
+        (local.set $vqp (v128.load (i32.add (local.get $qN) (local.get $p))))
+        (local.set $vqe (v128.load offset=8 (i32.add (local.get $qN) (local.get $p))))
+        (local.set $vqw (v128.load (i32.add (local.get $qN) (i32.sub (local.get $p) (i32.const 8)))))
+        ;; e = sx (ge (lp + le) - gw (lw + lp)) - cx (ae (le - lp) - aw (lp - lw))
+        (local.set $vt (f64x2.sub
+          (f64x2.mul (local.get $vsx) (f64x2.sub (f64x2.mul (local.get $vge) (f64x2.add (local.get $vlp) (local.get $vle))) (f64x2.mul (local.get $vgw) (f64x2.add (local.get $vlw) (local.get $vlp)))))
+          (f64x2.mul (local.get $vcx) (f64x2.sub (f64x2.mul (local.get $vae) (f64x2.sub (local.get $vle) (local.get $vlp))) (f64x2.mul (local.get $vaw) (f64x2.sub (local.get $vlp) (local.get $vlw)))))))
+        ;; ex = 0 (ge (qp + qe) - gw (qw + qp)) - cx (ae (qe - qp) - aw (qp - qw))
+        (local.set $vb (f64x2.sub
+          (f64x2.mul (v128.const f64x2 0 0) (f64x2.sub (f64x2.mul (local.get $vge) (f64x2.add (local.get $vqp) (local.get $vqe))) (f64x2.mul (local.get $vgw) (f64x2.add (local.get $vqw) (local.get $vqp)))))
+          (f64x2.mul (local.get $vcx) (f64x2.sub (f64x2.mul (local.get $vae) (f64x2.sub (local.get $vqe) (local.get $vqp))) (f64x2.mul (local.get $vaw) (f64x2.sub (local.get $vqp) (local.get $vqw)))))))
+        ;; out = ((a1 qp - a2 qo) + (e + (ex + ey))) + hr
+        (v128.store (i32.add (local.get $out) (local.get $p))
+          (f64x2.add
+            (f64x2.add
+              (f64x2.sub (f64x2.mul (local.get $va1) (local.get $vqp)) (f64x2.mul (local.get $va2) (v128.load (i32.add (local.get $qO) (local.get $p)))))
+              (f64x2.add (local.get $vt) (f64x2.add (local.get $vb) (v128.load (i32.add (local.get $lineY) (local.get $i))))))
+            (v128.load (i32.add (local.get $hr) (local.get $p)))))
+        (local.set $i (i32.add (local.get $i) (i32.const 16)))
+        (br $lx)))
+      ;; the rest (the last cell's east neighbour is the row's first)
+      (block $ds (loop $ls
+        (br_if $ds (i32.ge_u (local.get $i) (local.get $nxb)))
+        (local.set $p (i32.add (local.get $row) (local.get $i)))
+        (local.set $pe (select (i32.const 0) (i32.add (local.get $i) (i32.const 8)) (i32.eq (i32.add (local.get $i) (i32.const 8)) (local.get $nxb))))
+        (local.set $pw (i32.sub (local.get $i) (i32.const 8)))
+        (f64.store (i32.add (local.get $out) (local.get $p))
+          (call $hx (local.get $sx) (local.get $cx)
+            (f64.load (i32.add (local.get $gx) (local.get $p))) (f64.load (i32.add (local.get $gx) (i32.add (local.get $row) (local.get $pw))))
+            (f64.load (i32.add (local.get $gax) (local.get $p))) (f64.load (i32.add (local.get $gax) (i32.add (local.get $row) (local.get $pw))))
+            (f64.load (i32.add (local.get $line) (local.get $i))) (f64.load (i32.add (local.get $line) (local.get $pe))) (f64.load (i32.add (local.get $line) (local.get $pw)))
+            (f64.load (i32.add (local.get $qN) (local.get $p))) (f64.load (i32.add (local.get $qN) (i32.add (local.get $row) (local.get $pe)))) (f64.load (i32.add (local.get $qN) (i32.add (local.get $row) (local.get $pw))))
+            (f64.load (i32.add (local.get $lineY) (local.get $i))) (local.get $a1) (local.get $a2)
+            (f64.load (i32.add (local.get $qO) (local.get $p))) (f64.load (i32.add (local.get $hr) (local.get $p)))))
+        (local.set $i (i32.add (local.get $i) (i32.const 8)))
+        (br $ls)))
+      (local.set $row (i32.add (local.get $row) (local.get $nxb)))
+      (br $lj)))
+  )
+  ;; x = x / a (divide: the per-velocity solve of a velocity active in no direction); n values.
   (func (export "divide") (param $x i32) (param $a i32) (param $n i32)
     (local $i i32) (local $e i32)
     (local.set $e (i32.shl (local.get $n) (i32.const 3)))
@@ -236,38 +381,26 @@
       (br $l)))
     (if (i32.lt_u (local.get $i) (local.get $e)) (then
       (f64.store (i32.add (local.get $x) (local.get $i)) (f64.div (f64.load (i32.add (local.get $x) (local.get $i))) (f64.load (i32.add (local.get $a) (local.get $i))))))))
-  (func (export "addSum") (param $out i32) (param $u i32) (param $v i32) (param $n i32)
-    (local $i i32) (local $e i32)
-    (local.set $e (i32.shl (local.get $n) (i32.const 3)))
-    (block $d (loop $l
-      (br_if $d (i32.gt_u (i32.add (local.get $i) (i32.const 16)) (local.get $e)))
-      (v128.store (i32.add (local.get $out) (local.get $i))
-        (f64x2.add (v128.load (i32.add (local.get $out) (local.get $i))) (f64x2.add (v128.load (i32.add (local.get $u) (local.get $i))) (v128.load (i32.add (local.get $v) (local.get $i))))))
-      (local.set $i (i32.add (local.get $i) (i32.const 16)))
-      (br $l)))
-    (if (i32.lt_u (local.get $i) (local.get $e)) (then
-      (f64.store (i32.add (local.get $out) (local.get $i))
-        (f64.add (f64.load (i32.add (local.get $out) (local.get $i))) (f64.add (f64.load (i32.add (local.get $u) (local.get $i))) (f64.load (i32.add (local.get $v) (local.get $i)))))))))
-  ;; The history right-hand side of a velocity: out = ((a1 qN - a2 qO) (+ e)) + hr (withE: the splitting term e),
+  ;; The history right-hand side of a velocity without the splitting term: out = (a1 qN - a2 qO) + hr,
   ;; and out = out - t (subtract); n values.
-  (func (export "hist") (param $out i32) (param $qN i32) (param $qO i32) (param $e i32) (param $hr i32) (param $a1 f64) (param $a2 f64) (param $n i32) (param $withE i32)
-    (local $i i32) (local $end i32) (local $v1 v128) (local $v2 v128) (local $v v128) (local $w f64)
+  (func (export "hist") (param $out i32) (param $qN i32) (param $qO i32) (param $hr i32) (param $a1 f64) (param $a2 f64) (param $n i32)
+    (local $i i32) (local $end i32) (local $v1 v128) (local $v2 v128)
     (local.set $end (i32.shl (local.get $n) (i32.const 3)))
     (local.set $v1 (f64x2.splat (local.get $a1)))
     (local.set $v2 (f64x2.splat (local.get $a2)))
     (block $d (loop $l
       (br_if $d (i32.gt_u (i32.add (local.get $i) (i32.const 16)) (local.get $end)))
-      (local.set $v (f64x2.sub (f64x2.mul (local.get $v1) (v128.load (i32.add (local.get $qN) (local.get $i))))
-                               (f64x2.mul (local.get $v2) (v128.load (i32.add (local.get $qO) (local.get $i))))))
-      (if (local.get $withE) (then (local.set $v (f64x2.add (local.get $v) (v128.load (i32.add (local.get $e) (local.get $i)))))))
-      (v128.store (i32.add (local.get $out) (local.get $i)) (f64x2.add (local.get $v) (v128.load (i32.add (local.get $hr) (local.get $i)))))
+      (v128.store (i32.add (local.get $out) (local.get $i))
+        (f64x2.add (f64x2.sub (f64x2.mul (local.get $v1) (v128.load (i32.add (local.get $qN) (local.get $i))))
+                              (f64x2.mul (local.get $v2) (v128.load (i32.add (local.get $qO) (local.get $i)))))
+                   (v128.load (i32.add (local.get $hr) (local.get $i)))))
       (local.set $i (i32.add (local.get $i) (i32.const 16)))
       (br $l)))
     (if (i32.lt_u (local.get $i) (local.get $end)) (then
-      (local.set $w (f64.sub (f64.mul (local.get $a1) (f64.load (i32.add (local.get $qN) (local.get $i))))
-                             (f64.mul (local.get $a2) (f64.load (i32.add (local.get $qO) (local.get $i))))))
-      (if (local.get $withE) (then (local.set $w (f64.add (local.get $w) (f64.load (i32.add (local.get $e) (local.get $i)))))))
-      (f64.store (i32.add (local.get $out) (local.get $i)) (f64.add (local.get $w) (f64.load (i32.add (local.get $hr) (local.get $i))))))))
+      (f64.store (i32.add (local.get $out) (local.get $i))
+        (f64.add (f64.sub (f64.mul (local.get $a1) (f64.load (i32.add (local.get $qN) (local.get $i))))
+                          (f64.mul (local.get $a2) (f64.load (i32.add (local.get $qO) (local.get $i)))))
+                 (f64.load (i32.add (local.get $hr) (local.get $i))))))))
   (func (export "subtract") (param $out i32) (param $t i32) (param $n i32)
     (local $i i32) (local $end i32)
     (local.set $end (i32.shl (local.get $n) (i32.const 3)))
