@@ -77,7 +77,7 @@ function vacuum(N: number, v: Float64Array): Float64Array {
   return h0;
 }
 
-test('walls: a specular box is the mirrored periodic problem on the doubled torus, to round-off, for every eps and alpha', () => {
+test('walls: a specular box is the mirrored periodic problem on the doubled torus, to the solve tolerance, for every eps and alpha', () => {
   const N = 16;
   const Nv = 6;
   const vel = velocityGrid(1, Nv);
@@ -101,7 +101,9 @@ test('walls: a specular box is the mirrored periodic problem on the doubled toru
         torus.step(0.01);
       }
       const d = maxAbs(box.h(), torus.h().subarray(0, N * Nv));
-      assert.ok(d < 1e-13, `eps ${eps}, alpha ${alpha}: box and mirrored torus differ by ${d}`);
+      // both solve their Schur systems to 1e-12 of ‖histRho‖, the torus from the predicted density with the
+      // transport-aware preconditioner (dsa1d.ts), the box from ρ^n with L: they agree to that (measured 6e-13)
+      assert.ok(d < 1e-11, `eps ${eps}, alpha ${alpha}: box and mirrored torus differ by ${d}`);
       assert.ok(box.outflow().every((o) => o === 0), 'specular walls let nothing out');
     }
   }
