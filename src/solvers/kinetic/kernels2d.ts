@@ -4,8 +4,10 @@
  *
  *  - velocity kernels run over *groups*: NG fixed contiguous ranges of the step's active velocities.
  *    Each group accumulates its own partial face sums <v γ avg q> (accxG, accyG), and ACCSUM adds the
- *    NG partials in group order. A thread takes whole groups, so every floating-point operation and
- *    its order are the same for every thread count (the groups do not depend on it);
+ *    NG partials in group order. A thread takes whole groups (the next one free, from a shared
+ *    counter: the same for the factorisation's units and the inactive velocities), so every floating-point
+ *    operation and its order are the same for every thread count and every assignment (the groups do not
+ *    depend on either);
  *  - cell kernels (ACCSUM, the bound projection of q, the error estimate's sums) run over cell ranges
  *    and loop over the velocities in order for each cell: the same per cell for any partition.
  *
@@ -84,21 +86,28 @@ export class Kinetic2DKernels {
     const res = this.a.result as Int32Array;
     const share = (n: number): [number, number] => [Math.floor((n * t) / T), Math.floor((n * (t + 1)) / T)];
     switch (task) {
+      // Per-unit and per-velocity tasks are taken item by item from the shared counter `next` (reset to 0 by the
+      // stepper before each such task): whichever thread computes an item, its operations and its outputs (a
+      // unit's factors, a group's partial face sums, a velocity's q) are the same, and a thread that was
+      // descheduled or got the costlier items (x-lines factor slower than y-lines) no longer holds the others up.
       case Task2D.FACTOR: {
-        const [u0, u1] = share(par[Par.NUNITS]);
-        this.factor(u0, u1);
+        const next = this.a.next as Int32Array;
+        const n = par[Par.NUNITS];
+        for (let u = Atomics.add(next, 0, 1); u < n; u = Atomics.add(next, 0, 1)) this.factor(u, u + 1);
         break;
       }
       case Task2D.HIST:
       case Task2D.SCHUR:
       case Task2D.CORRECT: {
-        const [g0, g1] = share(VELOCITY_GROUPS);
-        for (let g = g0; g < g1; g++) this.group(task, g);
+        const next = this.a.next as Int32Array;
+        for (let g = Atomics.add(next, 0, 1); g < VELOCITY_GROUPS; g = Atomics.add(next, 0, 1)) this.group(task, g);
         break;
       }
       case Task2D.INACTIVE: {
-        const [j0, j1] = share(par[Par.NINACT]);
-        for (let j = j0; j < j1; j++) this.inactive((this.a.inactList as Int32Array)[j]);
+        const next = this.a.next as Int32Array;
+        const n = par[Par.NINACT];
+        const list = this.a.inactList as Int32Array;
+        for (let j = Atomics.add(next, 0, 1); j < n; j = Atomics.add(next, 0, 1)) this.inactive(list[j]);
         break;
       }
       case Task2D.ACCSUM: {

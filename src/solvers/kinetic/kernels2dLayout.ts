@@ -87,6 +87,9 @@ export const FIXED_ARRAYS = [
   'invU', 'zU', 'invSU', 'unitS', 'unitC', 'unitUsed',
   'accxG', 'accyG', 'accx', 'accy', 'actX', 'actY', 'actList', 'inactList', 'groupStart',
   'sum', 'qmax', 'qmin', 'limitedC', 'er', 'filt', 'se', 'sy', 'par', 'args', 'result',
+  // one Int32: the next item (unit, group, velocity) of a task shared out dynamically (FACTOR, HIST, SCHUR,
+  // CORRECT, INACTIVE), reset to 0 by the stepper before the task
+  'next',
   ...MOMENT_ARRAYS,
   // the moments' six weight arrays of K values (momentWeights2D), contiguous (read by the WebAssembly moments)
   'momentWeights',

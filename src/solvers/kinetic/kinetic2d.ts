@@ -163,6 +163,7 @@ export class Kinetic2D extends MicroMacroStepper {
       par: () => arena.f64(Par.SIZE),
       args: () => arena.i32(Arg.SIZE),
       result: () => arena.i32(Math.max(2, this.threads)),
+      next: () => arena.i32(1),
     };
     for (const name of MOMENT_ARRAYS) own[name] = () => arena.f64(N);
     own.momentWeights = () => {
@@ -232,6 +233,12 @@ export class Kinetic2D extends MicroMacroStepper {
 
   restoreExtra(state: StepperState): void {
     this.dsa.restoreSymbol(state.preconditioner);
+  }
+
+  /** A task whose items the threads take from the shared counter (kernels2d.ts `run`): the counter restarts at 0. */
+  private runShared(task: Task2D): void {
+    Atomics.store(this.fixed.next as Int32Array, 0, 0);
+    this.par.run(task);
   }
 
   /** Release the worker threads' references to this stepper's memory. */
@@ -339,7 +346,7 @@ export class Kinetic2D extends MicroMacroStepper {
     par[Par.C0] = c0;
     par[Par.A1] = a1;
     par[Par.A2] = a2;
-    this.par.run(Task2D.FACTOR);
+    this.runShared(Task2D.FACTOR);
     this.dsa.prepare(c0, dt, par[Par.NACT] > 0);
     this.historyRho(a1, a2);
     // Start from the predicted density (quadratic through the last three levels, or the extrapolation):
@@ -351,7 +358,7 @@ export class Kinetic2D extends MicroMacroStepper {
     this.setArgs(rho, null);
     const nAct = par[Par.NACT];
     if (nAct > 0) {
-      this.par.run(Task2D.HIST);
+      this.runShared(Task2D.HIST);
       this.par.run(Task2D.ACCSUM);
     } else {
       tr.accx.fill(0);
@@ -376,7 +383,7 @@ export class Kinetic2D extends MicroMacroStepper {
       if (nAct > 0) {
         this.xvec.set(delta);
         this.setArgs(rho, this.xvec);
-        this.par.run(Task2D.CORRECT);
+        this.runShared(Task2D.CORRECT);
         this.par.run(Task2D.ACCSUM);
       }
       rn = this.residual(rho, this.res);
@@ -386,7 +393,7 @@ export class Kinetic2D extends MicroMacroStepper {
     if (!(rn <= 1e-7 * hn)) throw new SchurNotConverged(`KineticSolver 2D: GMRES did not converge (${(rn / hn).toExponential(2)})`);
     if (par[Par.NINACT] > 0) {
       this.setArgs(rho, null);
-      this.par.run(Task2D.INACTIVE);
+      this.runShared(Task2D.INACTIVE);
     }
     // fluxes (accx, accy hold <v gamma avg q> of the final q)
     tr.faceFluxes(rho, L.FxPrev, L.FyPrev, L.FxNew, L.FyNew, useB2 ? a2 / c0 : 0);
@@ -553,7 +560,7 @@ export class Kinetic2D extends MicroMacroStepper {
     if ((this.fixed.par as Float64Array)[Par.NACT] > 0) {
       this.xvec.set(x);
       this.setArgs(null, this.xvec);
-      this.par.run(Task2D.SCHUR);
+      this.runShared(Task2D.SCHUR);
       this.par.run(Task2D.ACCSUM);
     } else {
       tr.accx.fill(0);
