@@ -98,7 +98,8 @@ export class Kinetic2DKernels {
       }
       case Task2D.HIST:
       case Task2D.SCHUR:
-      case Task2D.CORRECT: {
+      case Task2D.CORRECT:
+      case Task2D.COMBINE: {
         const next = this.a.next as Int32Array;
         for (let g = Atomics.add(next, 0, 1); g < VELOCITY_GROUPS; g = Atomics.add(next, 0, 1)) this.group(task, g);
         break;
@@ -407,7 +408,7 @@ export class Kinetic2DKernels {
     }
   }
 
-  /** The velocity kernels of one group: HIST (predicted q from rho), SCHUR (M^{-1} G x), CORRECT (q -= M^{-1} G delta). */
+  /** The velocity kernels of one group: HIST (predicted q from rho), SCHUR (M^{-1} G x), CORRECT (q -= M^{-1} G delta), COMBINE (q -= Σ y_c U_c). */
   private group(task: Task2D, g: number): void {
     const N = this.N;
     const gs = this.a.groupStart as Int32Array;
@@ -420,6 +421,7 @@ export class Kinetic2DKernels {
       const k = list[j];
       if (task === Task2D.HIST) this.histVel(k, g);
       else if (task === Task2D.SCHUR) this.schurVel(k, g);
+      else if (task === Task2D.COMBINE) this.combineVel(k, g);
       else this.correctVel(k, g);
     }
   }
@@ -479,11 +481,36 @@ export class Kinetic2DKernels {
     histSplit(nx, ny, us[ux], uc[ux], gx, gax, gxOff, us[uy], uc[uy], gy, gay, gyOff, aC, a1, a2, qN, qO, b, hr, out, this.lineA, this.southBuf);
   }
 
+  /** Group g's face sums += those of M_k⁻¹ G_k x, the solve kept in the store's slot par[STORE] (≥ 0) for COMBINE. */
   private schurVel(k: number, g: number): void {
-    const t = this.t1;
-    this.applyG(k, this.arg(Arg.X), t, 0, 1);
-    this.solveVel(k, t, 0);
-    this.accumulate(k, t, 0, g);
+    const slot = this.f('par')[Par.STORE];
+    const t = slot >= 0 ? this.f('store') : this.t1;
+    const off = slot >= 0 ? (slot * this.L.K + k) * this.N : 0;
+    this.applyG(k, this.arg(Arg.X), t, off, 1);
+    this.solveVel(k, t, off);
+    this.accumulate(k, t, off, g);
+  }
+
+  /** qNew_k −= Σ_c y_c U_c[k] (c < par[NCOMBINE], summed in order: the stored solves of the cycle's directions), and its face sums. */
+  private combineVel(k: number, g: number): void {
+    const N = this.N;
+    const K = this.L.K;
+    const qNew = this.arg(Arg.QNEW);
+    const U = this.f('store');
+    const y = this.f('storeY');
+    const m = this.f('par')[Par.NCOMBINE];
+    const b = k * N;
+    if (this.wasm) {
+      this.wasmCalls++;
+      this.wasm.combine(qNew.byteOffset + 8 * b, U.byteOffset + 8 * b, 8 * K * N, y.byteOffset, m, N);
+    } else {
+      for (let p = 0; p < N; p++) {
+        let s = y[0] * U[b + p];
+        for (let c = 1; c < m; c++) s += y[c] * U[c * K * N + b + p];
+        qNew[b + p] -= s;
+      }
+    }
+    this.accumulate(k, qNew, b, g);
   }
 
   private correctVel(k: number, g: number): void {

@@ -17,6 +17,8 @@ export const enum Task2D {
   ESTIMATE = 8,
   /** The per-cell moments of the level args[QMOM] (series diagnostics; ../microMacro/moments.ts). */
   MOMENTS = 9,
+  /** qNew_k −= Σ_c y_c U_c[k] from the stored per-direction solves (CORRECT without a solve), then the face sums. */
+  COMBINE = 10,
 }
 
 /** Indices into `par` (step scalars, written by the stepper before a task). */
@@ -36,7 +38,11 @@ export const enum Par {
   EXACT = 10,
   /** 1: the ESTIMATE task also computes the moments of qNew (MOMENTS' outputs), block by block while q is in cache. */
   MOMENTS = 11,
-  SIZE = 12,
+  /** SCHUR: the slot of 'store' that keeps this application's per-velocity solves (−1: none). */
+  STORE = 12,
+  /** COMBINE: the number of stored directions combined. */
+  NCOMBINE = 13,
+  SIZE = 14,
 }
 
 /** Indices into `args` (array ids of the rotating levels and the vectors of a task). */
@@ -88,8 +94,11 @@ export const FIXED_ARRAYS = [
   'accxG', 'accyG', 'accx', 'accy', 'actX', 'actY', 'actList', 'inactList', 'groupStart',
   'sum', 'qmax', 'qmin', 'limitedC', 'er', 'filt', 'se', 'sy', 'par', 'args', 'result',
   // one Int32: the next item (unit, group, velocity) of a task shared out dynamically (FACTOR, HIST, SCHUR,
-  // CORRECT, INACTIVE), reset to 0 by the stepper before the task
+  // CORRECT, COMBINE, INACTIVE), reset to 0 by the stepper before the task
   'next',
+  // the per-velocity solves M_k⁻¹ G_k z_c of the Schur applications of one FGMRES cycle (slot c: K·N values,
+  // velocity k at (c K + k) N), and the cycle's coefficients y_c (COMBINE)
+  'store', 'storeY',
   ...MOMENT_ARRAYS,
   // the moments' six weight arrays of K values (momentWeights2D), contiguous (read by the WebAssembly moments)
   'momentWeights',

@@ -45,6 +45,20 @@ const GAMMA_CUTOFF = 69;
 /** Relative tolerance of the limit-operator solve inside the Schur preconditioner (FGMRES is flexible). */
 const PRECONDITIONER_TOL = 1e-2;
 
+/** At most this many FGMRES directions' per-velocity solves are kept (a solve takes 1–4 after the first steps, up to ~9 in them). */
+export const STORED_SOLVES_MAX = 6;
+/** ... within this many bytes. */
+export const STORED_SOLVES_BYTES = 512 * 2 ** 20;
+
+/**
+ * Slots for the per-velocity solves M_k⁻¹ G_k z_c of an FGMRES cycle (K·N doubles each, `unknowns` = K·N), so that
+ * the correction q_k −= M_k⁻¹ G_k δ is their combination Σ_c y_c M_k⁻¹ G_k z_c instead of one more solve per
+ * velocity: STORED_SOLVES_MAX within STORED_SOLVES_BYTES (a function of the sizes only: the same for every thread count).
+ */
+export function storedSolveSlots(unknowns: number): number {
+  return Math.max(0, Math.min(STORED_SOLVES_MAX, Math.floor(STORED_SOLVES_BYTES / (8 * unknowns))));
+}
+
 /** The density Schur solve did not converge (step() then retakes the step as two half steps). */
 class SchurNotConverged extends NumericalFailure {}
 
@@ -82,6 +96,12 @@ export class Kinetic2D extends MicroMacroStepper {
   private readonly op: LinearOperator;
   private readonly pc = new Float64Array(3);
   private readonly dsa: SchurDsa2D;
+  /** Slots for the per-velocity solves of an FGMRES cycle's directions (0: the correction is one more solve). */
+  private readonly storeSlots: number;
+  /** Schur applications since the current FGMRES solve began (the slot of the next one). */
+  private applications = 0;
+  /** Corrections formed from the stored solves / by the extra solve (counters for tests and the docs). */
+  readonly corrections = { combined: 0, solved: 0 };
   private dt = 0;
 
   constructor(s: MicroMacroSetup) {
@@ -104,6 +124,7 @@ export class Kinetic2D extends MicroMacroStepper {
     this.exact = s.perVelocitySolve === 'exact';
     this.kappa = s.perVelocitySolve === 'plain' ? 0 : STABILISATION_KAPPA;
     this.threads = Math.max(1, s.threads ?? 1);
+    this.storeSlots = s.storedSolves === undefined ? storedSolveSlots(K * N) : Math.max(0, Math.min(STORED_SOLVES_MAX, Math.floor(s.storedSolves)));
     const arena = new SharedArena(this.threads > 1, kernelMemory());
     this.arena = arena;
     const w = Float64Array.from(velocity.w);
@@ -164,6 +185,8 @@ export class Kinetic2D extends MicroMacroStepper {
       args: () => arena.i32(Arg.SIZE),
       result: () => arena.i32(Math.max(2, this.threads)),
       next: () => arena.i32(1),
+      store: () => arena.f64(Math.max(1, this.storeSlots * K * N)),
+      storeY: () => arena.f64(Math.max(1, this.storeSlots)),
     };
     for (const name of MOMENT_ARRAYS) own[name] = () => arena.f64(N);
     own.momentWeights = () => {
@@ -373,6 +396,7 @@ export class Kinetic2D extends MicroMacroStepper {
     const maxIter = 200;
     for (let cycle = 0; rn > tol * hn && used < maxIter && cycle < 20; cycle++) {
       const delta = this.delta;
+      this.applications = 0;
       if (nAct > 0) used += this.gmres.solve(this.op, this.res, delta, (tol * hn) / rn, maxIter - used, true).iterations;
       else {
         // no velocity with γ > 0: S = L exactly, solved by MG-CG to the tolerance (one "iteration")
@@ -381,9 +405,21 @@ export class Kinetic2D extends MicroMacroStepper {
       }
       addTo(rho, delta, N);
       if (nAct > 0) {
-        this.xvec.set(delta);
-        this.setArgs(rho, this.xvec);
-        this.runShared(Task2D.CORRECT);
+        // q_k −= M_k⁻¹ G_k δ: with δ = Σ_c y_c z_c from one cycle whose solves M_k⁻¹ G_k z_c were all kept, their
+        // combination; else one more solve per velocity
+        const m = this.gmres.lastDirections;
+        if (m > 0 && m === this.applications && m <= this.storeSlots) {
+          (this.fixed.storeY as Float64Array).set(this.gmres.coefficients().subarray(0, m));
+          par[Par.NCOMBINE] = m;
+          this.setArgs(rho, null);
+          this.runShared(Task2D.COMBINE);
+          this.corrections.combined++;
+        } else {
+          this.xvec.set(delta);
+          this.setArgs(rho, this.xvec);
+          this.runShared(Task2D.CORRECT);
+          this.corrections.solved++;
+        }
         this.par.run(Task2D.ACCSUM);
       }
       rn = this.residual(rho, this.res);
@@ -557,9 +593,13 @@ export class Kinetic2D extends MicroMacroStepper {
 
   private applySchur(x: Float64Array, y: Float64Array): void {
     const tr = this.tr;
-    if ((this.fixed.par as Float64Array)[Par.NACT] > 0) {
+    const par = this.fixed.par as Float64Array;
+    if (par[Par.NACT] > 0) {
       this.xvec.set(x);
       this.setArgs(null, this.xvec);
+      // FGMRES applies S once per direction, in order: keep the solves of the first storeSlots for COMBINE
+      const slot = this.applications++;
+      par[Par.STORE] = slot < this.storeSlots ? slot : -1;
       this.runShared(Task2D.SCHUR);
       this.par.run(Task2D.ACCSUM);
     } else {

@@ -52,6 +52,19 @@ export class Gmres {
   /** The result object, reused by every solve (no allocation per step). */
   private readonly result: GmresResult = { iterations: 0, converged: true, relResidual: 0 };
 
+  /**
+   * The last solve's update, when it was one cycle from a zero guess (no operator application but the
+   * cycle's, one per direction, in order): x = Σ_{i < lastDirections} coefficients()[i] Z_i, Z_i the i-th
+   * preconditioned direction the operator was applied to. −1 otherwise (a restart, a residual check, x = 0).
+   * A caller that keeps the operator's work per direction can form its own result of x from it.
+   */
+  lastDirections = -1;
+
+  /** The coefficients of the last solve's update (see lastDirections; a view, valid until the next solve). */
+  coefficients(): Float64Array {
+    return this.yv;
+  }
+
   private finish(iterations: number, converged: boolean, relResidual: number): GmresResult {
     this.result.iterations = iterations;
     this.result.converged = converged;
@@ -64,6 +77,8 @@ export class Gmres {
     const m = this.m;
     const { V, Z, H, cs, sn, g, yv, r, w } = this;
     const bnorm = Math.sqrt(dot(b, b, n));
+    this.lastDirections = -1;
+    let cycles = 0;
     if (bnorm === 0) {
       x.fill(0);
       return this.finish(0, true, 0);
@@ -77,6 +92,7 @@ export class Gmres {
       else {
         A.apply(x, w);
         difference(r, b, w, n);
+        this.lastDirections = -1;
       }
       const beta = Math.sqrt(dot(r, r, n));
       rel = beta / bnorm;
@@ -129,6 +145,8 @@ export class Gmres {
         yv[i] = s / H[i * m + i];
       }
       for (let i = 0; i < j; i++) axpy(x, yv[i], Z[i], n);
+      cycles++;
+      this.lastDirections = zeroGuess && cycles === 1 ? j : -1;
       const est = Math.abs(g[j]) / bnorm;
       if (zeroGuess && est <= rtol) return this.finish(total, true, est);
     }

@@ -105,6 +105,12 @@ export interface MicroMacroOptions {
    */
   perVelocitySolve?: 'factored' | 'exact' | 'plain';
   /**
+   * 2D torus: how many FGMRES directions' per-velocity solves are kept (K·N values each), so that the solve's
+   * correction q_k −= M_k⁻¹ G_k δ is their combination instead of one more solve per velocity. Default: up to 6,
+   * within 512 MiB (kinetic2d.ts storedSolveSlots); 0: always the extra solve (the results differ by round-off).
+   */
+  storedSolves?: number;
+  /**
    * 1D only: λ per cell read from this array (owned and filled by the caller before every attempt or
    * step) instead of λ(rho) of the own density: one species among several, λ_i(rho_1, …, rho_n) at
    * the extrapolated densities (src/solvers/species/kinetic.ts). `rate` then only describes the law.
@@ -128,6 +134,8 @@ export interface MicroMacroSetup {
   /** Threads to use (resolved: >= 1). */
   threads: number;
   perVelocitySolve: 'factored' | 'exact' | 'plain';
+  /** See MicroMacroOptions.storedSolves (undefined: automatic). */
+  storedSolves?: number;
   /** See MicroMacroOptions.lambdaField. */
   lambdaField?: Float64Array;
 }
@@ -200,7 +208,7 @@ export abstract class MicroMacroSolver implements AdaptiveStepper {
     this.hOut = new Float64Array(N * K);
     if (opts.lambdaField && (grid.dim !== 1 || opts.lambdaField.length !== N)) throw new RangeError(`${who}: a lambda field needs a 1D grid and one value per cell`);
     const threads = resolveThreads(opts.threads, N * K);
-    this.impl = make({ grid, velocity, rate, eps, h0, lo, hi, useLimiter: this.useLimiter, bdf2: this.bdf2, rtol: opts.rtol ?? 1e-12, threads, perVelocitySolve: opts.perVelocitySolve ?? 'factored', lambdaField: opts.lambdaField, walls: opts.walls });
+    this.impl = make({ grid, velocity, rate, eps, h0, lo, hi, useLimiter: this.useLimiter, bdf2: this.bdf2, rtol: opts.rtol ?? 1e-12, threads, perVelocitySolve: opts.perVelocitySolve ?? 'factored', storedSolves: opts.storedSolves, lambdaField: opts.lambdaField, walls: opts.walls });
     this.noOutflow = new Float64Array(2 * grid.dim);
   }
 

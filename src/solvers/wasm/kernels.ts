@@ -34,6 +34,8 @@ export interface WasmKernels {
   histSplit(nx: number, ny: number, sx: number, cx: number, gx: number, gax: number, sy: number, cy: number, gy: number, gay: number, a: number, a1: number, a2: number, qN: number, qO: number, hr: number, out: number, line: number, lineY: number): void;
   hist(out: number, qN: number, qO: number, hr: number, a1: number, a2: number, n: number): void;
   subtract(out: number, t: number, n: number): void;
+  /** out −= Σ_c y[c] u_c (c < m, u_c = u + c·stride bytes, summed in order), n values (Kinetic2DKernels.combineVel). */
+  combine(out: number, u: number, stride: number, y: number, m: number, n: number): void;
   /** moments2d.wat: momentsCells2D on the cells [p0, p1), p1 − p0 even; wk the six weight arrays (K each, contiguous). */
   /**
    * lines1d.wat: the row sweeps of ../transport/lines1d.ts; K active velocities (even), work arrays [row * K + j];

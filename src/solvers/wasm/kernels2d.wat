@@ -401,6 +401,38 @@
         (f64.add (f64.sub (f64.mul (local.get $a1) (f64.load (i32.add (local.get $qN) (local.get $i))))
                           (f64.mul (local.get $a2) (f64.load (i32.add (local.get $qO) (local.get $i)))))
                  (f64.load (i32.add (local.get $hr) (local.get $i))))))))
+  ;; The correction from stored per-direction solves (Kinetic2DKernels.combineVel): out[p] −= s, s = y[0] u_0[p] + y[1] u_1[p] + …
+  ;; (in that order: s = y[0] u_0; s = s + y[c] u_c), u_c = u + c·stride bytes; m ≥ 1 directions, n values.
+  (func (export "combine") (param $out i32) (param $u i32) (param $stride i32) (param $y i32) (param $m i32) (param $n i32)
+    (local $i i32) (local $end i32) (local $c i32) (local $uc i32) (local $s v128) (local $t f64)
+    (local.set $end (i32.shl (local.get $n) (i32.const 3)))
+    (block $d (loop $l
+      (br_if $d (i32.gt_u (i32.add (local.get $i) (i32.const 16)) (local.get $end)))
+      (local.set $s (f64x2.mul (v128.load64_splat (local.get $y)) (v128.load (i32.add (local.get $u) (local.get $i)))))
+      (local.set $uc (i32.add (local.get $u) (local.get $stride)))
+      (local.set $c (i32.const 1))
+      (block $dc (loop $lc
+        (br_if $dc (i32.ge_u (local.get $c) (local.get $m)))
+        (local.set $s (f64x2.add (local.get $s)
+          (f64x2.mul (v128.load64_splat (i32.add (local.get $y) (i32.shl (local.get $c) (i32.const 3)))) (v128.load (i32.add (local.get $uc) (local.get $i))))))
+        (local.set $uc (i32.add (local.get $uc) (local.get $stride)))
+        (local.set $c (i32.add (local.get $c) (i32.const 1)))
+        (br $lc)))
+      (v128.store (i32.add (local.get $out) (local.get $i)) (f64x2.sub (v128.load (i32.add (local.get $out) (local.get $i))) (local.get $s)))
+      (local.set $i (i32.add (local.get $i) (i32.const 16)))
+      (br $l)))
+    (if (i32.lt_u (local.get $i) (local.get $end)) (then
+      (local.set $t (f64.mul (f64.load (local.get $y)) (f64.load (i32.add (local.get $u) (local.get $i)))))
+      (local.set $uc (i32.add (local.get $u) (local.get $stride)))
+      (local.set $c (i32.const 1))
+      (block $dc (loop $lc
+        (br_if $dc (i32.ge_u (local.get $c) (local.get $m)))
+        (local.set $t (f64.add (local.get $t)
+          (f64.mul (f64.load (i32.add (local.get $y) (i32.shl (local.get $c) (i32.const 3)))) (f64.load (i32.add (local.get $uc) (local.get $i))))))
+        (local.set $uc (i32.add (local.get $uc) (local.get $stride)))
+        (local.set $c (i32.add (local.get $c) (i32.const 1)))
+        (br $lc)))
+      (f64.store (i32.add (local.get $out) (local.get $i)) (f64.sub (f64.load (i32.add (local.get $out) (local.get $i))) (local.get $t))))))
   (func (export "subtract") (param $out i32) (param $t i32) (param $n i32)
     (local $i i32) (local $end i32)
     (local.set $end (i32.shl (local.get $n) (i32.const 3)))
