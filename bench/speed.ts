@@ -40,7 +40,7 @@ export interface SpeedRow {
   warmNs: number;
   itsPerStep: number;
   splitSteps: number;
-  /** Median series row after a step (ms) and its share of the median step. */
+  /** Median series row after a step (ms, after WARM_UP_STEPS steps with rows) and its share of the median step. */
   rowMs: number;
   rowShare: number;
   /** Through the CLI: process wall seconds / steps / (cells × velocities); NaN when not measured. */
@@ -102,8 +102,11 @@ function seriesRows(n: number, nodes: number, eps: number, threads: number, step
   );
   const stepper = problem.stepper as KineticSolver;
   problem.sample();
-  stepper.step(dt);
-  problem.sample();
+  // as the warm step: rows after WARM_UP_STEPS steps (the first rows of a process run in V8's baseline tiers)
+  for (let i = 0; i < WARM_UP_STEPS; i++) {
+    stepper.step(dt);
+    problem.sample();
+  }
   const st: number[] = [];
   const rw: number[] = [];
   for (let i = 0; i < steps; i++) {
