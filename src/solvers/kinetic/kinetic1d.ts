@@ -27,8 +27,6 @@ import { InterleavedLines1D } from '../transport/lines1d.js';
 import { SchurDsa1D } from '../transport/dsa1d.js';
 import { BoundLimiter1D } from '../limiter.js';
 import { Levels1D } from '../microMacro/levels.js';
-import { predictorCoefficients } from '../errorEstimate.js';
-import { combine2, combine3 } from '../linear/vectors.js';
 import type { MicroMacroSetup } from '../microMacro/facade.js';
 import { MicroMacroStepper } from '../microMacro/stepperBase.js';
 import { SharedArena } from '../parallel/arena.js';
@@ -167,7 +165,7 @@ export class Kinetic1D extends MicroMacroStepper {
     // guess; rho += delta, q_k -= M_k^{-1} G_k delta; the true residual again from q (needed anyway).
     const rhoNew = L.rhoNew;
     const qNew = L.qNew;
-    this.predict(dt, om, rhoNew);
+    this.predictDensity(dt, om, rhoNew);
     if (Ka > 0) {
       this.lines.lineFactorForward(rhoNew, a1, a2, this.aC, this.histRho, L.qN, L.qOld, qNew);
       this.lines.lineFactorBackward(qNew);
@@ -205,19 +203,6 @@ export class Kinetic1D extends MicroMacroStepper {
     this.limit(L.Fnew, qNew);
   }
 
-  /** The initial guess of the Schur solve: the quadratic predictor through the last three levels (or less history; as in 2D). */
-  private predict(dt: number, om: number, rho: Float64Array): void {
-    const L = this.levels;
-    const N = this.N;
-    if (L.dtPrev > 0 && L.dtPrev2 > 0 && this.counters.steps > 1) {
-      const [p0, p1, p2] = predictorCoefficients(dt, L.dtPrev, L.dtPrev2, this.pc);
-      combine3(rho, p0, L.rhoN, p1, L.rhoOld, p2, L.rhoOld2, N);
-    } else if (L.dtPrev > 0 && this.counters.steps > 0) {
-      combine2(rho, 1 + om, L.rhoN, -om, L.rhoOld, N);
-    } else rho.set(L.rhoN);
-  }
-
-  private readonly pc = new Float64Array(3);
 
   private historyRho(a1: number, a2: number): void {
     const { N, histRho, aC, c0, eps } = this;

@@ -29,7 +29,6 @@ import { BoundLimiter2D } from '../limiter.js';
 import { Levels2D } from '../microMacro/levels.js';
 import type { MicroMacroSetup } from '../microMacro/facade.js';
 import { MicroMacroStepper } from '../microMacro/stepperBase.js';
-import { predictorCoefficients } from '../errorEstimate.js';
 import { SchurDsa2D } from '../transport/dsa2d.js';
 import { SharedArena } from '../parallel/arena.js';
 import { Parallel, workspaceRegistry } from '../parallel/pool.js';
@@ -37,7 +36,7 @@ import { Kinetic2DKernels } from './kernels2d.js';
 import { Arg, FIXED_ARRAYS, MOMENT_ARRAYS, Par, Task2D, VELOCITY_GROUPS, lineScratchSize, type Kinetic2DLayout } from './kernels2dLayout.js';
 import { kernelMemory } from '../wasm/kernels.js';
 import { momentWeights2D, type LevelMomentArrays } from '../microMacro/moments.js';
-import { addTo, combine2, combine3, dot, subtractFrom } from '../linear/vectors.js';
+import { addTo, combine2, dot, subtractFrom } from '../linear/vectors.js';
 
 /** γ < e^-69 ≈ 1e-30 counts as 0 (the velocity leaves the Schur complement; far below round-off). */
 const GAMMA_CUTOFF = 69;
@@ -94,7 +93,6 @@ export class Kinetic2D extends MicroMacroStepper {
   private readonly Lx: Float64Array;
   private readonly gmres: Gmres;
   private readonly op: LinearOperator;
-  private readonly pc = new Float64Array(3);
   private readonly dsa: SchurDsa2D;
   /** Slots for the per-velocity solves of an FGMRES cycle's directions (0: the correction is one more solve). */
   private readonly storeSlots: number;
@@ -377,7 +375,7 @@ export class Kinetic2D extends MicroMacroStepper {
     // r = histRho − L rho − (dt/eps) div <v γ avg q>; then GMRES on S delta = r (zero guess),
     // rho += delta, q_k −= Mt_k^{-1} G_k delta, and the true residual again from q.
     const rho = L.rhoNew;
-    this.predict(dt, om, rho);
+    this.predictDensity(dt, om, rho);
     this.setArgs(rho, null);
     const nAct = par[Par.NACT];
     if (nAct > 0) {
@@ -476,17 +474,6 @@ export class Kinetic2D extends MicroMacroStepper {
     return e;
   }
 
-  /** The initial guess of the Schur solve: the quadratic predictor through the last three levels (or less history). */
-  private predict(dt: number, om: number, rho: Float64Array): void {
-    const L = this.levels;
-    const N = this.N;
-    if (L.dtPrev > 0 && L.dtPrev2 > 0 && this.counters.steps > 1) {
-      const [p0, p1, p2] = predictorCoefficients(dt, L.dtPrev, L.dtPrev2, this.pc);
-      combine3(rho, p0, L.rhoN, p1, L.rhoOld, p2, L.rhoOld2, N);
-    } else if (L.dtPrev > 0 && this.counters.steps > 0) {
-      combine2(rho, 1 + om, L.rhoN, -om, L.rhoOld, N);
-    } else rho.set(L.rhoN);
-  }
 
   /** a = c0 + dt lambda / eps^2. */
   private relaxation(dt: number): void {

@@ -17,6 +17,8 @@
  *   2nd ed., Springer 1993, §III.5 (variable step size BDF, eq. (5.9) with k = 2).
  */
 import { NumericalFailure, type Tolerances } from '../stepper.js';
+import { predictorCoefficients } from '../errorEstimate.js';
+import { combine2, combine3 } from '../linear/vectors.js';
 import { newCounters, type Levels1D, type Levels2D } from './levels.js';
 import type { MicroMacroImpl } from './facade.js';
 
@@ -69,6 +71,23 @@ export abstract class MicroMacroStepper implements MicroMacroImpl {
 
   /** Called with the failure that ended an attempt (before it is reported as +Infinity). */
   protected onFailure(_err: NumericalFailure): void {}
+
+  private readonly pc = new Float64Array(3);
+
+  /**
+   * The initial guess of a step's density solve: the quadratic predictor through the last three levels (the
+   * linear extrapolation (1 + ω) ρ^n − ω ρ^{n−1} with two, ρ^n at the first step).
+   */
+  protected predictDensity(dt: number, om: number, rho: Float64Array): void {
+    const L = this.levels;
+    const N = L.rhoN.length;
+    if (L.dtPrev > 0 && L.dtPrev2 > 0 && this.counters.steps > 1) {
+      const [p0, p1, p2] = predictorCoefficients(dt, L.dtPrev, L.dtPrev2, this.pc);
+      combine3(rho, p0, L.rhoN, p1, L.rhoOld, p2, L.rhoOld2, N);
+    } else if (L.dtPrev > 0 && this.counters.steps > 0) {
+      combine2(rho, 1 + om, L.rhoN, -om, L.rhoOld, N);
+    } else rho.set(L.rhoN);
+  }
 
   /** Whether this step is BDF2 (else backward Euler: the first step, or BDF2 off). */
   protected get secondOrder(): boolean {

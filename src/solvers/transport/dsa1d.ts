@@ -17,9 +17,8 @@
  * The symbol is kept while c0, dt and λ̄ move by less than SYMBOL_REUSE (./symbolReuse.ts). Velocity sets must be symmetric
  * (Gauss–Hermite sets are); otherwise, or with a non-finite λ, C = I (the former preconditioner L⁻¹).
  */
-import { GridFourier } from '../../grid/fourier.js';
 import type { ApFaces1D } from './apFaces1d.js';
-import { SymbolReuse } from './symbolReuse.js';
+import { ReusedCirculant } from './symbolReuse.js';
 
 /**
  * Below this max |1 − L̄/S̄| the circulant is taken as the identity (its FFTs skipped): L⁻¹ alone, which then
@@ -28,35 +27,21 @@ import { SymbolReuse } from './symbolReuse.js';
  */
 export const IDENTITY_DEVIATION = 0.1;
 
-export class SchurDsa1D {
-  readonly N: number;
-  private readonly fourier: GridFourier;
-  /** L̄(θ)/S̄(θ) per mode. */
-  private readonly ratio: Float64Array;
-  private readonly buf: Float64Array;
+export class SchurDsa1D extends ReusedCirculant {
   /** The distinct |v| with their summed weights. */
   private readonly absV: Float64Array;
   private readonly wAbs: Float64Array;
   private readonly symmetric: boolean;
-  /** Which symbol a step uses (a function of the committed steps: retries and resumed runs repeat the bytes). */
-  private readonly reuse = new SymbolReuse();
   /** Whether the circulant differs from the identity (some γ > 0 at λ̄). */
   private kinetic = false;
-  /** Symbol evaluations (for the docs' cost figures). */
-  symbolUpdates = 0;
-  /** max over the modes of |1 − L̄/S̄|: how far the kinetic part moves S from L. */
-  deviation = 0;
 
   constructor(
     private readonly faces: ApFaces1D,
     readonly dx: number,
     readonly eps: number,
   ) {
-    const { N, v, w } = faces;
-    this.N = N;
-    this.fourier = new GridFourier([N]);
-    this.ratio = new Float64Array(N);
-    this.buf = new Float64Array(2 * N);
+    super([faces.N]);
+    const { v, w } = faces;
     const abs: number[] = [];
     const wa: number[] = [];
     const has = new Set<string>();
@@ -94,21 +79,6 @@ export class SchurDsa1D {
       }
     }
     this.reuse.none();
-  }
-
-  /** The step was accepted: its symbol's parameters become the committed ones. */
-  commit(): void {
-    this.reuse.commit();
-  }
-
-  /** The committed symbol's parameters (c0, dt, λ̄), for a checkpoint. */
-  symbolState(): Float64Array {
-    return this.reuse.state();
-  }
-
-  /** A checkpoint's symbolState() (anything else: none). */
-  restoreSymbol(p: unknown): void {
-    this.reuse.restore(p);
   }
 
   /** z = P⁻¹ r = L⁻¹ C r. */
@@ -151,21 +121,5 @@ export class SchurDsa1D {
       if (i > 0 && 2 * i !== N) ratio[N - i] = v;
     }
     this.deviation = dev;
-  }
-
-  /** out = C r (FFT, multiply by L̄/S̄, inverse FFT; real part). */
-  private circulant(r: Float64Array, out: Float64Array): void {
-    const { N, buf, ratio } = this;
-    for (let p = 0; p < N; p++) {
-      buf[2 * p] = r[p];
-      buf[2 * p + 1] = 0;
-    }
-    this.fourier.transformInPlace(buf, false);
-    for (let p = 0; p < N; p++) {
-      buf[2 * p] *= ratio[p];
-      buf[2 * p + 1] *= ratio[p];
-    }
-    this.fourier.transformInPlace(buf, true);
-    for (let p = 0; p < N; p++) out[p] = buf[2 * p];
   }
 }

@@ -22,10 +22,9 @@
  * data, poor where λ varies), L⁻¹ + (S̄⁻¹ − L̄⁻¹) (additive), and a variable-coefficient diffusion with the
  * kinetic low-mode coefficient <v²γ> dt/(eps² a) corrected by its own circulant ratio (worse on rough data).
  */
-import { GridFourier } from '../../grid/fourier.js';
 import type { ApTransport2D } from './apTransport2d.js';
 import { LimitSolve2D } from './limitSolve2d.js';
-import { SymbolReuse } from './symbolReuse.js';
+import { ReusedCirculant } from './symbolReuse.js';
 
 
 interface VelocityClass {
@@ -34,27 +33,16 @@ interface VelocityClass {
   w: number;
 }
 
-export class SchurDsa2D {
-  readonly N: number;
+export class SchurDsa2D extends ReusedCirculant {
   readonly limit: LimitSolve2D;
-  private readonly fourier: GridFourier;
-  /** L̄(θ)/S̄(θ) per mode (x fastest). */
-  private readonly ratio: Float64Array;
-  private readonly buf: Float64Array;
   private readonly tmp: Float64Array;
   /** Per velocity class (see symbol()). */
   private readonly cw: Float64Array;
   private readonly cl: Float64Array[];
   private readonly classes: VelocityClass[];
   private readonly symmetric: boolean;
-  /** Which symbol a step uses (a function of the committed steps: retries and resumed runs repeat the bytes). */
-  private readonly reuse = new SymbolReuse();
   /** Whether the circulant differs from the identity (some γ > 0 at λ̄). */
   private kinetic = false;
-  /** Symbol evaluations (for the docs' cost figures). */
-  symbolUpdates = 0;
-  /** max over the modes of |1 − L̄/S̄|: how far the kinetic part moves S from L (sets the inner tolerance). */
-  private deviation = 0;
 
   constructor(
     private readonly tr: ApTransport2D,
@@ -64,12 +52,9 @@ export class SchurDsa2D {
     /** The stabilisation's κ of the per-velocity factorisation (0: the plain one). */
     private readonly kappa: number,
   ) {
-    const { nx, ny, N, vx, vy, w } = tr;
-    this.N = N;
+    super([tr.nx, tr.ny]);
+    const { N, vx, vy, w } = tr;
     this.limit = new LimitSolve2D(tr);
-    this.fourier = new GridFourier([nx, ny]);
-    this.ratio = new Float64Array(N);
-    this.buf = new Float64Array(2 * N);
     this.tmp = new Float64Array(N);
     const map = new Map<string, VelocityClass>();
     let sym = true;
@@ -106,21 +91,6 @@ export class SchurDsa2D {
     for (let p = 0; p < N; p++) sl += Math.log(lamC[p]);
     const p = this.reuse.choose(c0, dt, Math.exp(sl / N));
     if (p) this.symbol(p[0], p[1], p[2]);
-  }
-
-  /** The step was accepted: its symbol's parameters become the committed ones. */
-  commit(): void {
-    this.reuse.commit();
-  }
-
-  /** The committed symbol's parameters (c0, dt, λ̄), for a checkpoint. */
-  symbolState(): Float64Array {
-    return this.reuse.state();
-  }
-
-  /** A checkpoint's symbolState() (anything else: none). */
-  restoreSymbol(p: unknown): void {
-    this.reuse.restore(p);
   }
 
   /**
@@ -221,21 +191,5 @@ export class SchurDsa2D {
       sum += (nr * mr + ni * mi) / (mr * mr + mi * mi);
     }
     return 0.5 * sum;
-  }
-
-  /** out = C r (FFT, multiply by L̄/S̄, inverse FFT; real part). */
-  private circulant(r: Float64Array, out: Float64Array): void {
-    const { N, buf, ratio } = this;
-    for (let p = 0; p < N; p++) {
-      buf[2 * p] = r[p];
-      buf[2 * p + 1] = 0;
-    }
-    this.fourier.transformInPlace(buf, false);
-    for (let p = 0; p < N; p++) {
-      buf[2 * p] *= ratio[p];
-      buf[2 * p + 1] *= ratio[p];
-    }
-    this.fourier.transformInPlace(buf, true);
-    for (let p = 0; p < N; p++) out[p] = buf[2 * p];
   }
 }

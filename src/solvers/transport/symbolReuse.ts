@@ -6,6 +6,8 @@
  * A rejected attempt may compute another symbol; it is replaced when the next attempt needs the committed one.
  */
 
+import { GridFourier } from '../../grid/fourier.js';
+
 /** Relative change of c0, dt or λ̄ below which the circulant's symbol is reused. */
 export const SYMBOL_REUSE = 0.02;
 
@@ -59,5 +61,62 @@ export class SymbolReuse {
     this.committed.set(ok ? p : [NaN, NaN, NaN]);
     this.held.fill(NaN);
     this.chosen.fill(NaN);
+  }
+}
+
+/**
+ * The circulant C of the transport-aware preconditioners (dsa1d.ts, dsa2d.ts): its symbol L̄/S̄ per mode (filled
+ * by the subclass, x fastest), which symbol a step uses (SymbolReuse), its checkpoint entry, and C r by FFT.
+ */
+export abstract class ReusedCirculant {
+  readonly N: number;
+  /** L̄(θ)/S̄(θ) per mode (x fastest). */
+  protected readonly ratio: Float64Array;
+  private readonly buf: Float64Array;
+  private readonly fourier: GridFourier;
+  /** Which symbol a step uses (a function of the committed steps: retries and resumed runs repeat the bytes). */
+  protected readonly reuse = new SymbolReuse();
+  /** Symbol evaluations (for the docs' cost figures). */
+  symbolUpdates = 0;
+  /** max over the modes of |1 − L̄/S̄|: how far the kinetic part moves S from L. */
+  deviation = 0;
+
+  constructor(n: readonly number[]) {
+    const N = n.reduce((a, b) => a * b, 1);
+    this.N = N;
+    this.fourier = new GridFourier(n);
+    this.ratio = new Float64Array(N);
+    this.buf = new Float64Array(2 * N);
+  }
+
+  /** The step was accepted: its symbol's parameters become the committed ones. */
+  commit(): void {
+    this.reuse.commit();
+  }
+
+  /** The committed symbol's parameters (c0, dt, λ̄), for a checkpoint. */
+  symbolState(): Float64Array {
+    return this.reuse.state();
+  }
+
+  /** A checkpoint's symbolState() (anything else: none). */
+  restoreSymbol(p: unknown): void {
+    this.reuse.restore(p);
+  }
+
+  /** out = C r (FFT, multiply by L̄/S̄, inverse FFT; real part). */
+  protected circulant(r: Float64Array, out: Float64Array): void {
+    const { N, buf, ratio } = this;
+    for (let p = 0; p < N; p++) {
+      buf[2 * p] = r[p];
+      buf[2 * p + 1] = 0;
+    }
+    this.fourier.transformInPlace(buf, false);
+    for (let p = 0; p < N; p++) {
+      buf[2 * p] *= ratio[p];
+      buf[2 * p + 1] *= ratio[p];
+    }
+    this.fourier.transformInPlace(buf, true);
+    for (let p = 0; p < N; p++) out[p] = buf[2 * p];
   }
 }
