@@ -407,7 +407,9 @@ export class Kinetic2D extends MicroMacroStepper {
         // combination; else one more solve per velocity
         const m = this.gmres.lastDirections;
         if (m > 0 && m === this.applications && m <= this.storeSlots) {
-          (this.fixed.storeY as Float64Array).set(this.gmres.coefficients().subarray(0, m));
+          const y = this.gmres.coefficients();
+          const storeY = this.fixed.storeY as Float64Array;
+          for (let c = 0; c < m; c++) storeY[c] = y[c];
           par[Par.NCOMBINE] = m;
           this.setArgs(rho, null);
           this.runShared(Task2D.COMBINE);

@@ -11,6 +11,11 @@ import { GridFourier } from '../../grid/fourier.js';
 /** Relative change of c0, dt or λ̄ below which the circulant's symbol is reused. */
 export const SYMBOL_REUSE = 0.02;
 
+/** a within SYMBOL_REUSE of b (false when b is NaN: no committed symbol). */
+function near(a: number, b: number): boolean {
+  return Math.abs(a - b) <= SYMBOL_REUSE * Math.abs(b);
+}
+
 export class SymbolReuse {
   /** The parameters of the last accepted step's symbol (NaN: none). */
   private readonly committed = Float64Array.of(NaN, NaN, NaN);
@@ -26,7 +31,6 @@ export class SymbolReuse {
    */
   choose(c0: number, dt: number, lambda: number): Float64Array | null {
     const c = this.committed;
-    const near = (a: number, b: number) => Math.abs(a - b) <= SYMBOL_REUSE * Math.abs(b);
     if (near(c0, c[0]) && near(dt, c[1]) && near(lambda, c[2])) this.chosen.set(c);
     else {
       this.chosen[0] = c0;
