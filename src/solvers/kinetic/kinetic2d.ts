@@ -24,7 +24,7 @@ import type { RateLaw } from '../../models/rate.js';
 import { NumericalFailure, type StepperState } from '../stepper.js';
 import { Gmres, type LinearOperator } from '../linear/gmres.js';
 import { ApTransport2D } from '../transport/apTransport2d.js';
-import { STABILISATION_KAPPA } from '../transport/factored2d.js';
+import { STABILISATION_KAPPA, faceRatiosX, faceRatiosY } from '../transport/factored2d.js';
 import { BoundLimiter2D } from '../limiter.js';
 import { Levels2D } from '../microMacro/levels.js';
 import type { MicroMacroSetup } from '../microMacro/facade.js';
@@ -33,7 +33,7 @@ import { SchurDsa2D } from '../transport/dsa2d.js';
 import { SharedArena } from '../parallel/arena.js';
 import { Parallel, workspaceRegistry } from '../parallel/pool.js';
 import { Kinetic2DKernels } from './kernels2d.js';
-import { Arg, FIXED_ARRAYS, MOMENT_ARRAYS, Par, Task2D, VELOCITY_GROUPS, lineScratchSize, type Kinetic2DLayout } from './kernels2dLayout.js';
+import { Arg, FIXED_ARRAYS, MOMENT_ARRAYS, Par, STORED_SOLVES_MAX, Task2D, VELOCITY_GROUPS, lineScratchSize, storedSolveSlots, type Kinetic2DLayout } from './kernels2dLayout.js';
 import { kernelMemory } from '../wasm/kernels.js';
 import { momentWeights2D, type LevelMomentArrays } from '../microMacro/moments.js';
 import { addTo, combine2, dot, subtractFrom } from '../linear/vectors.js';
@@ -43,20 +43,6 @@ const GAMMA_CUTOFF = 69;
 
 /** Relative tolerance of the limit-operator solve inside the Schur preconditioner (FGMRES is flexible). */
 const PRECONDITIONER_TOL = 1e-2;
-
-/** At most this many FGMRES directions' per-velocity solves are kept (a solve takes 1–4 after the first steps, up to ~9 in them). */
-export const STORED_SOLVES_MAX = 6;
-/** ... within this many bytes. */
-export const STORED_SOLVES_BYTES = 512 * 2 ** 20;
-
-/**
- * Slots for the per-velocity solves M_k⁻¹ G_k z_c of an FGMRES cycle (K·N doubles each, `unknowns` = K·N), so that
- * the correction q_k −= M_k⁻¹ G_k δ is their combination Σ_c y_c M_k⁻¹ G_k z_c instead of one more solve per
- * velocity: STORED_SOLVES_MAX within STORED_SOLVES_BYTES (a function of the sizes only: the same for every thread count).
- */
-export function storedSolveSlots(unknowns: number): number {
-  return Math.max(0, Math.min(STORED_SOLVES_MAX, Math.floor(STORED_SOLVES_BYTES / (8 * unknowns))));
-}
 
 /** The density Schur solve did not converge (step() then retakes the step as two half steps). */
 class SchurNotConverged extends NumericalFailure {}
@@ -597,25 +583,5 @@ export class Kinetic2D extends MicroMacroStepper {
     }
     tr.applyL(x, this.Lx);
     tr.divAcc(this.Lx, y, -this.dt / this.eps);
-  }
-}
-
-/** gax = 2 γ / (a_p + a_E) on the x faces of one |vx| class (block b of the per-class arrays). */
-function faceRatiosX(gax: Float64Array, gx: Float64Array, aC: Float64Array, b: number, nx: number, ny: number): void {
-  for (let j = 0; j < ny; j++) {
-    const row = nx * j;
-    for (let i = 0; i < nx; i++) {
-      const p = row + i;
-      const pe = i + 1 === nx ? row : p + 1;
-      gax[b + p] = (2 * gx[b + p]) / (aC[p] + aC[pe]);
-    }
-  }
-}
-
-/** gay = 2 γ / (a_p + a_N) on the y faces of one |vy| class. */
-function faceRatiosY(gay: Float64Array, gy: Float64Array, aC: Float64Array, b: number, nx: number, N: number): void {
-  for (let p = 0; p < N; p++) {
-    const pn = p + nx < N ? p + nx : p + nx - N;
-    gay[b + p] = (2 * gy[b + p]) / (aC[p] + aC[pn]);
   }
 }

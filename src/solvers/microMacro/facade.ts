@@ -107,7 +107,7 @@ export interface MicroMacroOptions {
   /**
    * 2D torus: how many FGMRES directions' per-velocity solves are kept (K·N values each), so that the solve's
    * correction q_k −= M_k⁻¹ G_k δ is their combination instead of one more solve per velocity. Default: up to 6,
-   * within 512 MiB (kinetic2d.ts storedSolveSlots); 0: always the extra solve (the results differ by round-off).
+   * within 512 MiB (kernels2dLayout.ts storedSolveSlots); 0: always the extra solve (the results differ by round-off).
    */
   storedSolves?: number;
   /**

@@ -454,3 +454,23 @@ export function histSplit(nx: number, ny: number, sx: number, cx: number, gx: Fl
     }
   }
 }
+
+/** gax = 2 γ / (a_p + a_E) on the x faces of one |vx| class (block b of the per-class arrays). */
+export function faceRatiosX(gax: Float64Array, gx: Float64Array, aC: Float64Array, b: number, nx: number, ny: number): void {
+  for (let j = 0; j < ny; j++) {
+    const row = nx * j;
+    for (let i = 0; i < nx; i++) {
+      const p = row + i;
+      const pe = i + 1 === nx ? row : p + 1;
+      gax[b + p] = (2 * gx[b + p]) / (aC[p] + aC[pe]);
+    }
+  }
+}
+
+/** gay = 2 γ / (a_p + a_N) on the y faces of one |vy| class. */
+export function faceRatiosY(gay: Float64Array, gy: Float64Array, aC: Float64Array, b: number, nx: number, N: number): void {
+  for (let p = 0; p < N; p++) {
+    const pn = p + nx < N ? p + nx : p + nx - N;
+    gay[b + p] = (2 * gy[b + p]) / (aC[p] + aC[pn]);
+  }
+}
