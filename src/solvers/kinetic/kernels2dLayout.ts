@@ -111,17 +111,3 @@ export const FIXED_ARRAYS = [
 export function lineScratchSize(nx: number, ny: number): number {
   return 2 * nx * ny + 2 * Math.max(nx, ny);
 }
-
-/** At most this many FGMRES directions' per-velocity solves are kept (a solve takes 1–4 after the first steps, up to ~9 in them). */
-export const STORED_SOLVES_MAX = 6;
-/** ... within this many bytes. */
-export const STORED_SOLVES_BYTES = 512 * 2 ** 20;
-
-/**
- * Slots for the per-velocity solves M_k⁻¹ G_k z_c of an FGMRES cycle (K·N doubles each, `unknowns` = K·N), so that
- * the correction q_k −= M_k⁻¹ G_k δ is their combination Σ_c y_c M_k⁻¹ G_k z_c instead of one more solve per
- * velocity: STORED_SOLVES_MAX within STORED_SOLVES_BYTES (a function of the sizes only: the same for every thread count).
- */
-export function storedSolveSlots(unknowns: number): number {
-  return Math.max(0, Math.min(STORED_SOLVES_MAX, Math.floor(STORED_SOLVES_BYTES / (8 * unknowns))));
-}

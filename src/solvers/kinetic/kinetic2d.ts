@@ -33,7 +33,7 @@ import { SchurDsa2D } from '../transport/dsa2d.js';
 import { SharedArena } from '../parallel/arena.js';
 import { Parallel, workspaceRegistry } from '../parallel/pool.js';
 import { Kinetic2DKernels } from './kernels2d.js';
-import { Arg, FIXED_ARRAYS, MOMENT_ARRAYS, Par, STORED_SOLVES_MAX, Task2D, VELOCITY_GROUPS, lineScratchSize, storedSolveSlots, type Kinetic2DLayout } from './kernels2dLayout.js';
+import { Arg, FIXED_ARRAYS, MOMENT_ARRAYS, Par, Task2D, VELOCITY_GROUPS, lineScratchSize, type Kinetic2DLayout } from './kernels2dLayout.js';
 import { kernelMemory } from '../wasm/kernels.js';
 import { momentWeights2D, type LevelMomentArrays } from '../microMacro/moments.js';
 import { addTo, combine2, dot, subtractFrom } from '../linear/vectors.js';
@@ -108,7 +108,7 @@ export class Kinetic2D extends MicroMacroStepper {
     this.exact = s.perVelocitySolve === 'exact';
     this.kappa = s.perVelocitySolve === 'plain' ? 0 : STABILISATION_KAPPA;
     this.threads = Math.max(1, s.threads ?? 1);
-    this.storeSlots = s.storedSolves === undefined ? storedSolveSlots(K * N) : Math.max(0, Math.min(STORED_SOLVES_MAX, Math.floor(s.storedSolves)));
+    this.storeSlots = s.storedSolves;
     const arena = new SharedArena(this.threads > 1, kernelMemory());
     this.arena = arena;
     const w = Float64Array.from(velocity.w);

@@ -107,7 +107,8 @@ export interface MicroMacroOptions {
   /**
    * 2D torus: how many FGMRES directions' per-velocity solves are kept (K·N values each), so that the solve's
    * correction q_k −= M_k⁻¹ G_k δ is their combination instead of one more solve per velocity. Default: up to 6,
-   * within 512 MiB (kernels2dLayout.ts storedSolveSlots); 0: always the extra solve (the results differ by round-off).
+   * within 512 MiB (storedSolveSlots); 0: always the extra solve (the results differ by round-off). (In 1D the
+   * combination in JavaScript measured slower than the WebAssembly solve: 1.08–1.22× a step.)
    */
   storedSolves?: number;
   /**
@@ -116,6 +117,21 @@ export interface MicroMacroOptions {
    * the extrapolated densities (src/solvers/species/kinetic.ts). `rate` then only describes the law.
    */
   lambdaField?: Float64Array;
+}
+
+/** At most this many FGMRES directions' per-velocity solves are kept (a solve takes 1–4 after the first steps, up to ~9 in them). */
+export const STORED_SOLVES_MAX = 6;
+/** ... within this many bytes. */
+export const STORED_SOLVES_BYTES = 512 * 2 ** 20;
+
+/**
+ * Slots for the per-velocity solves M_k⁻¹ G_k z_c of an FGMRES cycle (K·N doubles each, `unknowns` = K·N), so that
+ * the correction q_k −= M_k⁻¹ G_k δ is their combination Σ_c y_c M_k⁻¹ G_k z_c instead of one more solve per
+ * velocity (the 2D kinetic torus stepper): STORED_SOLVES_MAX within STORED_SOLVES_BYTES (a function of
+ * the sizes only: the same for every thread count).
+ */
+export function storedSolveSlots(unknowns: number): number {
+  return Math.max(0, Math.min(STORED_SOLVES_MAX, Math.floor(STORED_SOLVES_BYTES / (8 * unknowns))));
 }
 
 /** The settings a facade hands to its implementation. */
@@ -134,8 +150,8 @@ export interface MicroMacroSetup {
   /** Threads to use (resolved: >= 1). */
   threads: number;
   perVelocitySolve: 'factored' | 'exact' | 'plain';
-  /** See MicroMacroOptions.storedSolves (undefined: automatic). */
-  storedSolves?: number;
+  /** See MicroMacroOptions.storedSolves, resolved (storedSolveSlots when not given). */
+  storedSolves: number;
   /** See MicroMacroOptions.lambdaField. */
   lambdaField?: Float64Array;
 }
@@ -208,7 +224,7 @@ export abstract class MicroMacroSolver implements AdaptiveStepper {
     this.hOut = new Float64Array(N * K);
     if (opts.lambdaField && (grid.dim !== 1 || opts.lambdaField.length !== N)) throw new RangeError(`${who}: a lambda field needs a 1D grid and one value per cell`);
     const threads = resolveThreads(opts.threads, N * K);
-    this.impl = make({ grid, velocity, rate, eps, h0, lo, hi, useLimiter: this.useLimiter, bdf2: this.bdf2, rtol: opts.rtol ?? 1e-12, threads, perVelocitySolve: opts.perVelocitySolve ?? 'factored', storedSolves: opts.storedSolves, lambdaField: opts.lambdaField, walls: opts.walls });
+    this.impl = make({ grid, velocity, rate, eps, h0, lo, hi, useLimiter: this.useLimiter, bdf2: this.bdf2, rtol: opts.rtol ?? 1e-12, threads, perVelocitySolve: opts.perVelocitySolve ?? 'factored', storedSolves: opts.storedSolves === undefined ? storedSolveSlots(N * K) : Math.max(0, Math.min(STORED_SOLVES_MAX, Math.floor(opts.storedSolves))), lambdaField: opts.lambdaField, walls: opts.walls });
     this.noOutflow = new Float64Array(2 * grid.dim);
   }
 
