@@ -13,12 +13,14 @@
  * unstabilised factorisation the scheme used before (for comparisons only: it can fail at intermediate eps).
  *
  * The density Schur complement S = L − (dt/eps) div <v γ avg Mt_k^{-1} G_k> is solved by flexible GMRES
- * from the quadratic predictor of rho (the last three levels), preconditioned by Jacobi-PCG on the limit
- * operator L. Per step: 2 + (GMRES iterations) solves per active velocity.
+ * from the quadratic predictor of rho (the last three levels), preconditioned by the transport-aware
+ * L⁻¹C (../transport/dsa2d.ts). Per step: 1 + (GMRES iterations) solves per active velocity — the
+ * correction q_k −= Mt_k⁻¹ G_k δ is the combination of the solves the Schur applications kept (up to
+ * `storedSolves` directions; else one more solve).
  *
  * Threads: the per-velocity and per-cell work runs as tasks (./kernels2d.ts) on a Parallel (one thread,
  * or a worker pool over SharedArrayBuffers) with results bitwise independent of the thread count; the
- * density-sized work (λ, γ, GMRES, the limit operator, face fluxes, FCT) stays on the calling thread.
+ * density-sized work (λ, γ, GMRES, the preconditioner, face fluxes, FCT) stays on the calling thread.
  */
 import type { RateLaw } from '../../models/rate.js';
 import { NumericalFailure, type StepperState } from '../stepper.js';
