@@ -13,8 +13,9 @@
  *              a = c0 + dt λ / eps²  (the relaxation: diagonal in velocity)
  *
  * q_k is eliminated per velocity (interleaved periodic tridiagonals, transport/lines1d.ts) and the
- * density Schur complement S = L − (dt/eps) D<v γ avg M_k⁻¹ G_k> is solved by GMRES right-preconditioned
- * by L (exactly S as eps → 0: one iteration). Velocities whose γ vanishes everywhere (all of them as
+ * density Schur complement S = L − (dt/eps) D<v γ avg M_k⁻¹ G_k> is solved by GMRES from the quadratic
+ * predictor of rho, right-preconditioned by L⁻¹C (../transport/dsa1d.ts; C = I where the kinetic part moves the
+ * symbol little, and S = L exactly as eps → 0: one iteration). Velocities whose γ vanishes everywhere (all of them as
  * eps → 0) do not enter S: their q = (…)/a is formed after the solve. Then the conservative bound
  * limiter (../limiter.ts) and the Milne estimate on the time levels (../microMacro.ts).
  * V8: each hot loop nest is its own method with nothing after it.
