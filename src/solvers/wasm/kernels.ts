@@ -79,6 +79,32 @@ function modules(): WebAssembly.Module[] | null {
   return compiled;
 }
 
+const single = new Map<string, WebAssembly.Module | null>();
+
+/**
+ * One module compiled alone (once per thread) when the WebAssembly kernels are chosen (NLBGK_KERNELS as for
+ * kernelChoice), else null: `js`, or the file cannot load (the browser), unless NLBGK_KERNELS=wasm asked for it.
+ * Used by modules with their own private memory (multigrid.wasm, ../linear/multigridWasm.ts).
+ */
+export function chosenModule(name: string): WebAssembly.Module | null {
+  const v = proc()?.env?.[KERNELS_ENV];
+  if (v === 'js') return null;
+  if (!single.has(name)) {
+    let mod: WebAssembly.Module | null = null;
+    try {
+      const fs = proc()?.getBuiltinModule?.('node:fs') as { readFileSync(p: URL): Uint8Array<ArrayBuffer> } | undefined;
+      if (!fs) throw new Error('no file system');
+      mod = new WebAssembly.Module(fs.readFileSync(new URL(/* @vite-ignore */ `./${name}`, import.meta.url)));
+    } catch (err) {
+      loadError = err instanceof Error ? err.message : String(err);
+    }
+    single.set(name, mod);
+  }
+  const mod = single.get(name) ?? null;
+  if (!mod && v === 'wasm') throw new Error(`${KERNELS_ENV}=wasm: ${name} cannot be loaded (${loadError})`);
+  return mod;
+}
+
 /** Which kernels a solver built now uses (reads NLBGK_KERNELS each time). */
 export function kernelChoice(): 'js' | 'wasm' {
   const v = proc()?.env?.[KERNELS_ENV];
