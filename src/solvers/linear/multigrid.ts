@@ -28,7 +28,8 @@
  * glue in multigridWasm.ts) performing exactly the same IEEE operations in the same order, so both give the same
  * bytes (test/multigridWasm.test.ts). Where the module loads (NLBGK_KERNELS not `js`, Node with the built .wasm),
  * all levels' arrays live in one private WebAssembly.Memory and the twins run on the levels with at least
- * `wasmMinCells` cells (default 1024); the smaller levels and the coarsest SGS stay JavaScript.
+ * `wasmMinCells` cells (default 0: all, as they measured faster than JavaScript down to 8 x 8 levels); the
+ * coarsest level's SGS stays JavaScript.
  */
 import { multigridKernels, type MultigridKernels } from './multigridWasm.js';
 
@@ -67,7 +68,8 @@ export class HelmholtzMG {
 
   /**
    * kernels: `js` forces the JavaScript kernels; `auto` (default) uses the WebAssembly twins where they load
-   * (NLBGK_KERNELS as in ../wasm/kernels.ts) on the levels with at least wasmMinCells (default 1024) cells.
+   * (NLBGK_KERNELS as in ../wasm/kernels.ts) on the levels with at least wasmMinCells cells (default 0: every
+   * level but the coarsest, whose SGS stays JavaScript).
    */
   constructor(
     nx: number, ny: number,
@@ -99,7 +101,7 @@ export class HelmholtzMG {
       off += 8 * n;
       return a;
     };
-    const minCells = opts.wasmMinCells ?? 1024;
+    const minCells = opts.wasmMinCells ?? 0;
     for (const [m, n] of dims) {
       const c = m * n;
       this.levels.push({
