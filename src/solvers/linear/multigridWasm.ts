@@ -5,7 +5,7 @@
  * WebAssembly.Memory holding all its levels' arrays (never grown, so the views stay valid); pointers are the views'
  * byte offsets. NLBGK_KERNELS=js (or no .wasm, e.g. the browser) keeps the JavaScript kernels.
  */
-import { chosenModule } from '../wasm/kernels.js';
+import { chosenModule, KERNELS_ENV } from '../wasm/kernels.js';
 
 /** The exports of multigrid.wasm (pointers are byte addresses in the memory; flags 0/1). */
 export interface MultigridKernels {
@@ -20,7 +20,14 @@ export function multigridKernels(bytes: number): { memory: WebAssembly.Memory; k
   const mod = chosenModule('multigrid.wasm');
   if (!mod) return null;
   const pages = Math.max(1, Math.ceil(bytes / 65536));
-  const memory = new WebAssembly.Memory({ initial: pages, maximum: pages });
+  let memory: WebAssembly.Memory;
+  try {
+    memory = new WebAssembly.Memory({ initial: pages, maximum: pages });
+  } catch (err) {
+    // over the 4 GiB of a 32-bit memory, or the address space cannot be reserved: JavaScript, unless asked for
+    if ((globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.[KERNELS_ENV] === 'wasm') throw err;
+    return null;
+  }
   const kernels = new WebAssembly.Instance(mod, { env: { memory } }).exports as unknown as MultigridKernels;
   return { memory, kernels };
 }

@@ -7,7 +7,9 @@
  * projection's and the error estimate's per-cell passes (2D: ../kinetic/cells2d.ts; 1D: ../kinetic/kinetic1d.ts,
  * ../microMacro/levels.ts), and the 1D interleaved line sweeps of
  * ../transport/lines1d.ts, bitwise the same as the JavaScript (same IEEE operations in the same order;
- * test/factored2d.test.ts, test/kinetic2d.test.ts, test/lines1d.test.ts).
+ * test/factored2d.test.ts, test/kinetic2d.test.ts, test/lines1d.test.ts). multigrid.wat (the V-cycle's per-level
+ * kernels, ../linear/multigridWasm.ts) is loaded alone by chosenModule and runs on each HelmholtzMG's own
+ * private memory instead (test/multigridWasm.test.ts).
  *
  * They work on arrays inside one shared WebAssembly.Memory: a solver that uses them allocates its arrays
  * in a SharedArena on `kernelMemory()` (../parallel/arena.ts), and every thread instantiates the module
