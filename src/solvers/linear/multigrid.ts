@@ -23,7 +23,16 @@
  *    theory applies;
  *  - coarsest level (or odd sizes, where red-black colouring is inconsistent across the periodic
  *    seam): symmetric lexicographic Gauss-Seidel sweeps (forward then backward), also SPD.
+ *
+ * The per-level kernels rbgs, residualLike, restrict and prolongAdd have WebAssembly twins (../wasm/multigrid.wat,
+ * glue in multigridWasm.ts) performing exactly the same IEEE operations in the same order, so both give the same
+ * bytes (test/multigridWasm.test.ts). Where the module loads (NLBGK_KERNELS not `js`, Node with the built .wasm),
+ * all levels' arrays live in one private WebAssembly.Memory and the twins run on the levels with at least
+ * `wasmMinCells` cells (default 0: all, as they measured faster than JavaScript down to 8 x 8 levels); the
+ * coarsest level's SGS stays JavaScript.
  */
+import { multigridKernels, type MultigridKernels } from './multigridWasm.js';
+
 interface Level {
   nx: number;
   ny: number;
@@ -35,6 +44,8 @@ interface Level {
   r: Float64Array;
   /** Scratch for separable transfer (nx/2 x ny). */
   tmp: Float64Array;
+  /** This level's kernels run in WebAssembly (its arrays are views into the memory). */
+  wasm: boolean;
 }
 
 export class HelmholtzMG {
@@ -50,30 +61,53 @@ export class HelmholtzMG {
   private readonly nu: number;
   /** Symmetric Gauss-Seidel sweeps on the coarsest level. */
   private readonly coarseSweeps: number;
+  /** The WebAssembly kernels on this instance's private memory, or null (JavaScript only). */
+  private readonly wasm: MultigridKernels | null;
+  /** Number of WebAssembly kernel calls so far (tests check that the WebAssembly path ran). */
+  wasmCalls = 0;
 
-  constructor(nx: number, ny: number, opts: { nu?: number; periodic?: readonly [boolean, boolean] } = {}) {
+  /**
+   * kernels: `js` forces the JavaScript kernels; `auto` (default) uses the WebAssembly twins where they load
+   * (NLBGK_KERNELS as in ../wasm/kernels.ts) on the levels with at least wasmMinCells cells (default 0: every
+   * level but the coarsest, whose SGS stays JavaScript).
+   */
+  constructor(
+    nx: number, ny: number,
+    opts: { nu?: number; periodic?: readonly [boolean, boolean]; kernels?: 'js' | 'auto'; wasmMinCells?: number } = {},
+  ) {
     this.nx = nx;
     this.ny = ny;
     this.px = opts.periodic?.[0] ?? true;
     this.py = opts.periodic?.[1] ?? true;
     this.nu = opts.nu ?? 1;
+    const dims: [number, number][] = [];
     let mx = nx;
     let my = ny;
     for (;;) {
-      const c = mx * my;
-      this.levels.push({
-        nx: mx,
-        ny: my,
-        s: new Float64Array(c),
-        invDiag: new Float64Array(c),
-        z: new Float64Array(c),
-        f: new Float64Array(c),
-        r: new Float64Array(c),
-        tmp: new Float64Array(Math.max(1, (mx >> 1) * my)),
-      });
+      dims.push([mx, my]);
       if (mx % 2 !== 0 || my % 2 !== 0 || mx < 4 || my < 4) break;
       mx >>= 1;
       my >>= 1;
+    }
+    const tmpLen = (m: number, n: number): number => Math.max(1, (m >> 1) * n);
+    const values = dims.reduce((a, [m, n]) => a + 5 * m * n + tmpLen(m, n), 0);
+    const w = opts.kernels === 'js' ? null : multigridKernels(8 * values);
+    this.wasm = w?.kernels ?? null;
+    const buf = w?.memory.buffer;
+    let off = 0;
+    const arr = (n: number): Float64Array => {
+      if (!buf) return new Float64Array(n);
+      const a = new Float64Array(buf, off, n);
+      off += 8 * n;
+      return a;
+    };
+    const minCells = opts.wasmMinCells ?? 0;
+    for (const [m, n] of dims) {
+      const c = m * n;
+      this.levels.push({
+        nx: m, ny: n, s: arr(c), invDiag: arr(c), z: arr(c), f: arr(c), r: arr(c), tmp: arr(tmpLen(m, n)),
+        wasm: this.wasm !== null && c >= minCells && m >= 2 && n >= 2,
+      });
     }
     const last = this.levels[this.levels.length - 1];
     this.coarseSweeps = last.nx * last.ny <= 64 ? 8 : 2;
@@ -100,7 +134,14 @@ export class HelmholtzMG {
   /** y := K x on the fine level. */
   apply(x: Float64Array, y: Float64Array): void {
     const lev = this.levels[0];
-    residualLike(lev.nx, lev.ny, this.px, this.py, lev.s, this.kx, this.ky, x, null, y);
+    if (lev.wasm) {
+      // x into the level's z (scratch between V-cycles), K z into its r, out to y
+      lev.z.set(x);
+      this.residual(lev, lev.z, null, lev.r);
+      y.set(lev.r);
+    } else {
+      residualLike(lev.nx, lev.ny, this.px, this.py, lev.s, this.kx, this.ky, x, null, y);
+    }
   }
 
   /** z := B r, one V-cycle with zero initial guess (an SPD approximation of K^{-1}). */
@@ -123,23 +164,48 @@ export class HelmholtzMG {
       return;
     }
     for (let k = 0; k < this.nu; k++) {
-      rbgs(nx, ny, this.px, this.py, this.kx, this.ky, lev.invDiag, z, f, 0);
-      rbgs(nx, ny, this.px, this.py, this.kx, this.ky, lev.invDiag, z, f, 1);
+      this.smooth(lev, 0);
+      this.smooth(lev, 1);
     }
-    residualLike(nx, ny, this.px, this.py, lev.s, this.kx, this.ky, z, f, lev.r);
+    this.residual(lev, z, f, lev.r);
     const c = this.levels[l + 1];
     this.restrict(lev, lev.r, c.f);
     this.vcycle(l + 1);
     this.prolongAdd(c, lev);
     for (let k = 0; k < this.nu; k++) {
-      rbgs(nx, ny, this.px, this.py, this.kx, this.ky, lev.invDiag, z, f, 1);
-      rbgs(nx, ny, this.px, this.py, this.kx, this.ky, lev.invDiag, z, f, 0);
+      this.smooth(lev, 1);
+      this.smooth(lev, 0);
+    }
+  }
+
+  /** One red-black half sweep on a level (WebAssembly or JavaScript). */
+  private smooth(lev: Level, colour: number): void {
+    if (lev.wasm) {
+      this.wasmCalls++;
+      this.wasm!.rbgs(lev.nx, lev.ny, +this.px, +this.py, this.kx, this.ky, lev.invDiag.byteOffset, lev.z.byteOffset, lev.f.byteOffset, colour);
+    } else {
+      rbgs(lev.nx, lev.ny, this.px, this.py, this.kx, this.ky, lev.invDiag, lev.z, lev.f, colour);
+    }
+  }
+
+  /** out := f - K z (or K z) on a level; in WebAssembly z, f, out are the level's own arrays. */
+  private residual(lev: Level, z: Float64Array, f: Float64Array | null, out: Float64Array): void {
+    if (lev.wasm) {
+      this.wasmCalls++;
+      this.wasm!.residualLike(lev.nx, lev.ny, +this.px, +this.py, lev.s.byteOffset, this.kx, this.ky, z.byteOffset, f === null ? 0 : f.byteOffset, f === null ? 0 : 1, out.byteOffset);
+    } else {
+      residualLike(lev.nx, lev.ny, this.px, this.py, lev.s, this.kx, this.ky, z, f, out);
     }
   }
 
   /** out (coarse) := P^T v (fine): weights (1/4, 3/4, 3/4, 1/4) per direction. */
   private restrict(fine: Level, v: Float64Array, out: Float64Array): void {
     const { nx, ny, tmp } = fine;
+    if (fine.wasm) {
+      this.wasmCalls++;
+      this.wasm!.restrictP(nx, ny, +this.px, +this.py, v.byteOffset, tmp.byteOffset, out.byteOffset);
+      return;
+    }
     const cx = nx >> 1;
     const cy = ny >> 1;
     // x direction: tmp[I + cx j] = 1/4 v[2I-1] + 3/4 v[2I] + 3/4 v[2I+1] + 1/4 v[2I+2].
@@ -172,6 +238,11 @@ export class HelmholtzMG {
     const cx = coarse.nx;
     const cy = coarse.ny;
     const zc = coarse.z;
+    if (fine.wasm) {
+      this.wasmCalls++;
+      this.wasm!.prolongAdd(cx, cy, +this.px, +this.py, zc.byteOffset, tmp.byteOffset, z.byteOffset);
+      return;
+    }
     // y direction into tmp (cx x ny): row 2J = 3/4 J + 1/4 (J-1), row 2J+1 = 3/4 J + 1/4 (J+1).
     for (let J = 0; J < cy; J++) {
       const c0 = J * cx;

@@ -7,7 +7,9 @@
  * projection's and the error estimate's per-cell passes (2D: ../kinetic/cells2d.ts; 1D: ../kinetic/kinetic1d.ts,
  * ../microMacro/levels.ts), and the 1D interleaved line sweeps of
  * ../transport/lines1d.ts, bitwise the same as the JavaScript (same IEEE operations in the same order;
- * test/factored2d.test.ts, test/kinetic2d.test.ts, test/lines1d.test.ts).
+ * test/factored2d.test.ts, test/kinetic2d.test.ts, test/lines1d.test.ts). multigrid.wat (the V-cycle's per-level
+ * kernels, ../linear/multigridWasm.ts) is loaded alone by chosenModule and runs on each HelmholtzMG's own
+ * private memory instead (test/multigridWasm.test.ts).
  *
  * They work on arrays inside one shared WebAssembly.Memory: a solver that uses them allocates its arrays
  * in a SharedArena on `kernelMemory()` (../parallel/arena.ts), and every thread instantiates the module
@@ -77,6 +79,32 @@ function modules(): WebAssembly.Module[] | null {
     loadError = err instanceof Error ? err.message : String(err);
   }
   return compiled;
+}
+
+const single = new Map<string, WebAssembly.Module | null>();
+
+/**
+ * One module compiled alone (once per thread) when the WebAssembly kernels are chosen (NLBGK_KERNELS as for
+ * kernelChoice), else null: `js`, or the file cannot load (the browser), unless NLBGK_KERNELS=wasm asked for it.
+ * Used by modules with their own private memory (multigrid.wasm, ../linear/multigridWasm.ts).
+ */
+export function chosenModule(name: string): WebAssembly.Module | null {
+  const v = proc()?.env?.[KERNELS_ENV];
+  if (v === 'js') return null;
+  if (!single.has(name)) {
+    let mod: WebAssembly.Module | null = null;
+    try {
+      const fs = proc()?.getBuiltinModule?.('node:fs') as { readFileSync(p: URL): Uint8Array<ArrayBuffer> } | undefined;
+      if (!fs) throw new Error('no file system');
+      mod = new WebAssembly.Module(fs.readFileSync(new URL(/* @vite-ignore */ `./${name}`, import.meta.url)));
+    } catch (err) {
+      loadError = err instanceof Error ? err.message : String(err);
+    }
+    single.set(name, mod);
+  }
+  const mod = single.get(name) ?? null;
+  if (!mod && v === 'wasm') throw new Error(`${KERNELS_ENV}=wasm: ${name} cannot be loaded (${loadError})`);
+  return mod;
 }
 
 /** Which kernels a solver built now uses (reads NLBGK_KERNELS each time). */
