@@ -16,7 +16,7 @@
  *
  * Data: rho = 1 + 0.4 sin 2πx cos 2πy (well prepared), alpha = 1, dt = dx/2 (the solver's suggested step).
  * Run: `npm run bench:speed` (this suite alone), `npm run bench -- speed`, or
- * `node dist/bench/speed.js [--quick] [--grids 128,256] [--eps 0.1,1e-8] [--threads 1,2] [--no-cli] [--cli-long 64] [--no-rows] [--no-1d]`.
+ * `node dist/bench/speed.js [--quick] [--grids 128,256] [--eps 0.1,1e-8] [--threads 1,2] [--no-cli] [--cli-long 64] [--no-rows] [--no-1d] [--no-2d]`.
  * The machine is shared: print `uptime` with the figures (bench/README.md).
  */
 import { spawnSync } from 'node:child_process';
@@ -201,7 +201,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const fmt = (x: number) => (Number.isNaN(x) ? '-' : x.toFixed(1));
   const longSteps = listArg(args, '--cli-long')?.[0] ?? CLI_LONG_STEPS;
   benchSpeed({
-    grids: listArg(args, '--grids') ?? (quick ? [128] : undefined),
+    grids: args.includes('--no-2d') ? [] : (listArg(args, '--grids') ?? (quick ? [128] : undefined)),
     eps: listArg(args, '--eps') ?? (quick ? [0.1, 1e-2, 1e-8] : undefined),
     threads: listArg(args, '--threads'),
     cli: !args.includes('--no-cli'),
