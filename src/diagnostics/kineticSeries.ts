@@ -86,6 +86,8 @@ export class KineticSeries {
   private readonly F: GridFourier;
   private readonly Z: Float64Array[];
   private readonly fieldsA: Float64Array[];
+  /** Per axis: wave numbers, the derivative symbols 2πk (0 at the Nyquist index) and each index's mirror (−k). */
+  private readonly axes: { k: Float64Array; D: Float64Array; mirror: Int32Array }[];
 
   constructor(
     private readonly grid: Grid,
@@ -117,6 +119,12 @@ export class KineticSeries {
     const pairs = this.dim === 2 ? 4 : 2;
     this.Z = Array.from({ length: pairs }, () => new Float64Array(2 * N));
     this.fieldsA = Array.from({ length: 2 }, () => new Float64Array(N));
+    this.axes = [this.F.nx, this.F.ny].map((n, d) => {
+      const k = Float64Array.from({ length: n }, (_, i) => GridFourier.wave(i, n));
+      const D = k.map((kw) => (d < this.dim && !(n % 2 === 0 && Math.abs(kw) === n / 2) ? 2 * Math.PI * kw : 0));
+      const mirror = Int32Array.from({ length: n }, (_, i) => (i === 0 ? 0 : n - i));
+      return { k, D, mirror };
+    });
   }
 
   /** One series row's kinetic and theorem quantities of the level `now` (`prev`, dt: the level before it and the step between them, or null). */
@@ -132,8 +140,8 @@ export class KineticSeries {
     if (withPrev) {
       P ??= this.fill(prev, A, provider?.(true));
       if (!P.terms) this.lemma25Terms(P);
-      if (!A.terms) this.lemma25Terms(A);
-      res = this.residuals(P, A, dt);
+      // with a row every step P's terms are the last row's: A's are formed in the residuals' own pass
+      res = A.terms ? this.residuals(P, A, dt) : this.lemma25Terms(A, P, dt);
     }
     return { ...kin, ...th, ...res };
   }
@@ -348,25 +356,29 @@ export class KineticSeries {
     const Z3 = dim === 2 ? Z[3] : Z0;
     let cross = 0;
     let dcross = 0;
+    const [ax, ay] = this.axes;
+    const kx = ax.k, DxT = ax.D, mx = ax.mirror;
+    const fac = paper ? tp : tp * tp; // K's symbol 1/(1 + fac |k|²)
     for (let jy = 0; jy < ny; jy++) {
-      const jm = jy === 0 ? 0 : ny - jy;
+      const jm = ay.mirror[jy];
       if (jm < jy) continue;
       const selfRow = jm === jy;
-      const kyw = GridFourier.wave(jy, ny);
-      const Dy = dim === 2 && !(ny % 2 === 0 && Math.abs(kyw) === ny / 2) ? tp * kyw : 0;
+      const kyw = ay.k[jy];
+      const Dy = ay.D[jy];
+      const ky2 = dim === 2 ? kyw * kyw : 0;
       for (let ix = 0; ix < nx; ix++) {
-        const im = ix === 0 ? 0 : nx - ix;
+        const im = mx[ix];
         let wgt = 2;
         if (selfRow) {
           if (im < ix) continue;
           if (im === ix) wgt = 1;
         }
-        const kxw = GridFourier.wave(ix, nx);
+        const kxw = kx[ix];
         const c = 2 * (ix + nx * jy);
         const cm = 2 * (im + nx * jm);
-        const Dx = !(nx % 2 === 0 && Math.abs(kxw) === nx / 2) ? tp * kxw : 0;
-        const k2 = kxw * kxw + (dim === 2 ? kyw * kyw : 0);
-        const inv = paper ? 1 / (1 + tp * k2) : 1 / (1 + tp * tp * k2);
+        const Dx = DxT[ix];
+        const k2 = kxw * kxw + ky2;
+        const inv = 1 / (1 + fac * k2);
         // the two real fields a + i b packed in a spectrum Z: â_k = (Z_k + conj Z_−k)/2, b̂_k = (Z_k − conj Z_−k)/(2i)
         let zr = Z0[c], zi = Z0[c + 1], mr = Z0[cm], mi = Z0[cm + 1];
         const rr = 0.5 * (zr + mr), ri = 0.5 * (zi - mi), jxr = 0.5 * (zi + mi), jxi = -0.5 * (zr - mr);
@@ -406,8 +418,14 @@ export class KineticSeries {
     return [cross / N, dcross / N];
   }
 
-  /** Lemma 2.5's space terms of a level (centred differences; see theorems.ts momentResiduals). */
-  private lemma25Terms(M: LevelMoments): void {
+  /**
+   * Lemma 2.5's space terms of a level (centred differences; see theorems.ts momentResiduals); with P (the
+   * level before, its terms formed) and dt also the residuals over the step, accumulated in the same pass over
+   * the cells (each sum over the cells in order: the values of residuals(P, M, dt)).
+   */
+  private lemma25Terms(M: LevelMoments): null;
+  private lemma25Terms(M: LevelMoments, P: LevelMoments, dt: number): MomentResiduals;
+  private lemma25Terms(M: LevelMoments, P?: LevelMoments, dt = 0): MomentResiduals | null {
     const { dim } = this;
     const grid = this.grid;
     const nx = grid.n[0];
@@ -428,6 +446,15 @@ export class KineticSeries {
     const eyy = dim === 2 ? M.E[2] : exx;
     const [px0, px1, px2] = M.parts[0];
     const [py0, py1, py2] = dim === 2 ? M.parts[1] : M.parts[0];
+    // the residuals' operands (P's terms; M's own when there is no P, unused then)
+    const withRes = P !== undefined;
+    const Q = P ?? M;
+    const rA = Q.rho, dA = Q.divj, jA = Q.j[0], jAy = dim === 2 ? Q.j[1] : jA;
+    const [a0, a1, a2] = Q.parts[0];
+    const [b0, b1, b2] = dim === 2 ? Q.parts[1] : Q.parts[0];
+    let rr = 0, n1 = 0, n2 = 0;
+    let rx = 0, tx = 0, tx0 = 0, tx1 = 0, tx2 = 0;
+    let ry = 0, ty = 0, ty0 = 0, ty1 = 0, ty2 = 0;
     for (let j = 0; j < ny; j++) {
       const jn = j + 1 === ny ? 0 : j + 1;
       const js = j === 0 ? ny - 1 : j - 1;
@@ -436,23 +463,72 @@ export class KineticSeries {
         const e = (i + 1 === nx ? 0 : i + 1) + nx * j;
         const w = (i === 0 ? nx - 1 : i - 1) + nx * j;
         let dj = (jx[e] - jx[w]) * cx;
+        let x0: number;
+        let y0 = 0, y1 = 0, y2 = 0;
         if (dim === 1) {
-          px0[c] = (exx[e] - exx[w]) * cx;
+          x0 = (exx[e] - exx[w]) * cx;
         } else {
           const n = i + nx * jn;
           const s = i + nx * js;
           dj += (jy[n] - jy[s]) * cy;
-          px0[c] = (exx[e] - exx[w]) * cx + (exy[n] - exy[s]) * cy;
-          py0[c] = (exy[e] - exy[w]) * cx + (eyy[n] - eyy[s]) * cy;
-          py1[c] = (rho[n] - rho[s]) * cy;
-          py2[c] = lam[c] * jy[c] * ie2;
+          x0 = (exx[e] - exx[w]) * cx + (exy[n] - exy[s]) * cy;
+          y0 = (exy[e] - exy[w]) * cx + (eyy[n] - eyy[s]) * cy;
+          y1 = (rho[n] - rho[s]) * cy;
+          y2 = lam[c] * jy[c] * ie2;
+          py0[c] = y0;
+          py1[c] = y1;
+          py2[c] = y2;
         }
-        px1[c] = (rho[e] - rho[w]) * cx;
-        px2[c] = lam[c] * jx[c] * ie2;
+        const x1 = (rho[e] - rho[w]) * cx;
+        const x2 = lam[c] * jx[c] * ie2;
+        px0[c] = x0;
+        px1[c] = x1;
+        px2[c] = x2;
         divj[c] = dj;
+        if (withRes) {
+          // as residuals(): A = P (the level before), B = M
+          const d = (rho[c] - rA[c]) / dt;
+          const sm = 0.5 * (dA[c] + dj);
+          const u = d + sm;
+          rr += u * u;
+          n1 += d * d;
+          n2 += sm * sm;
+          const dx = (jx[c] - jA[c]) / dt;
+          const p0 = 0.5 * (a0[c] + x0);
+          const p1 = 0.5 * (a1[c] + x1);
+          const p2 = 0.5 * (a2[c] + x2);
+          const ux = dx + p0 + p1 + p2;
+          rx += ux * ux;
+          tx += dx * dx;
+          tx0 += p0 * p0;
+          tx1 += p1 * p1;
+          tx2 += p2 * p2;
+          if (dim === 2) {
+            const dy = (jy[c] - jAy[c]) / dt;
+            const q0 = 0.5 * (b0[c] + y0);
+            const q1 = 0.5 * (b1[c] + y1);
+            const q2 = 0.5 * (b2[c] + y2);
+            const uy = dy + q0 + q1 + q2;
+            ry += uy * uy;
+            ty += dy * dy;
+            ty0 += q0 * q0;
+            ty1 += q1 * q1;
+            ty2 += q2 * q2;
+          }
+        }
       }
     }
     M.terms = true;
+    if (!withRes) return null;
+    const V = this.grid.cellVolume;
+    const rs = Math.sqrt(n1 * V) + Math.sqrt(n2 * V);
+    let rj2 = rx * V;
+    let sj = Math.sqrt(tx * V) + Math.sqrt(tx0 * V) + Math.sqrt(tx1 * V) + Math.sqrt(tx2 * V);
+    if (dim === 2) {
+      rj2 += ry * V;
+      sj += Math.sqrt(ty * V) + Math.sqrt(ty0 * V) + Math.sqrt(ty1 * V) + Math.sqrt(ty2 * V);
+    }
+    return { res_rho: rs > 0 ? Math.sqrt(rr * V) / rs : 0, res_j: sj > 0 ? Math.sqrt(rj2) / sj : 0 };
   }
 
   private residuals(A: LevelMoments, B: LevelMoments, dt: number): MomentResiduals {
@@ -465,7 +541,8 @@ export class KineticSeries {
     for (let c = 0; c < N; c++) {
       const d = (rB[c] - rA[c]) / dt;
       const s = 0.5 * (dA[c] + dB[c]);
-      rr += (d + s) ** 2;
+      const u = d + s;
+      rr += u * u;
       n1 += d * d;
       n2 += s * s;
     }
@@ -487,7 +564,8 @@ export class KineticSeries {
         const p0 = 0.5 * (a0[c] + b0[c]);
         const p1 = 0.5 * (a1[c] + b1[c]);
         const p2 = 0.5 * (a2[c] + b2[c]);
-        r += (d + p0 + p1 + p2) ** 2;
+        const u = d + p0 + p1 + p2;
+        r += u * u;
         t += d * d;
         t0 += p0 * p0;
         t1 += p1 * p1;
