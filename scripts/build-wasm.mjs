@@ -10,7 +10,7 @@ import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const folders = [path.join('src', 'solvers', 'wasm'), path.join('src', 'grid', 'wasm')];
+const folders = [path.join('src', 'solvers', 'wasm'), path.join('src', 'grid', 'wasm'), path.join('src', 'diagnostics', 'wasm')];
 const features = { simd: true, threads: true };
 const wabt = await createRequire(import.meta.url)('wabt')();
 for (const folder of folders) {

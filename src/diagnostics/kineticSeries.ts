@@ -26,6 +26,7 @@ import type { KineticDiagnostics, VelocityNodes } from './kinetic.js';
 import type { MicroLevel } from '../solvers/microMacro/levels.js';
 import { momentsCells2D, type LevelMomentArrays } from '../solvers/microMacro/moments.js';
 import { THEOREM_EPS_MIN, type MomentResiduals, type TheoremDiagnostics } from './theorems.js';
+import { LEVEL_ARRAYS, SeriesWasm } from './seriesWasm.js';
 
 
 /** Per-cell moments of one level (see the header). */
@@ -46,12 +47,16 @@ class LevelMoments {
   readonly parts: Float64Array[][];
   /** The same arrays under the solvers' names (../solvers/microMacro/moments.ts). */
   readonly view: LevelMomentArrays;
+  /** The WebAssembly path: a copy of the level's macro rho (MicroLevel.rho), the first of the level's arrays in the kernels' memory; else null. */
+  readonly rl: Float64Array | null;
   /** The MicroLevel id these moments are of (-1: none), and whether divj and parts are filled. */
   id = -1;
   terms = false;
 
-  constructor(N: number, dim: 1 | 2) {
-    const f = () => new Float64Array(N);
+  /** alloc: the WebAssembly path's memory (every array taken in the kernels' order, ./seriesWasm.ts), else undefined. */
+  constructor(N: number, dim: 1 | 2, alloc?: (n: number) => Float64Array) {
+    const f = alloc ? () => alloc(N) : () => new Float64Array(N);
+    this.rl = alloc ? f() : null;
     this.rho = f();
     this.s0 = f();
     this.j = Array.from({ length: dim }, f);
@@ -88,6 +93,8 @@ export class KineticSeries {
   private readonly fieldsA: Float64Array[];
   /** Per axis: wave numbers, the derivative symbols 2πk (0 at the Nyquist index) and each index's mirror (−k). */
   private readonly axes: { k: Float64Array; D: Float64Array; mirror: Int32Array }[];
+  /** The WebAssembly kernels (2D, nx even, where they load and NLBGK_KERNELS ≠ js), whose memory holds every array above but `wk`; else null. */
+  private readonly wasm: SeriesWasm | null;
 
   constructor(
     private readonly grid: Grid,
@@ -114,14 +121,22 @@ export class KineticSeries {
     const m = (g: (k: number) => number) => Float64Array.from({ length: K }, (_, k) => vel.w[k] * g(k));
     this.wk = [m(() => 1), m((k) => vx[k]), m((k) => vx[k] * vx[k] - 1)];
     if (vy) this.wk.push(m((k) => vy[k]), m((k) => vx[k] * vy[k]), m((k) => vy[k] * vy[k] - 1));
-    this.bufs = [new LevelMoments(N, this.dim), new LevelMoments(N, this.dim)];
     this.F = new GridFourier(grid.n);
+    const { nx, ny } = this.F;
     const pairs = this.dim === 2 ? 4 : 2;
-    this.Z = Array.from({ length: pairs }, () => new Float64Array(2 * N));
-    this.fieldsA = Array.from({ length: 2 }, () => new Float64Array(N));
-    this.axes = [this.F.nx, this.F.ny].map((n, d) => {
-      const k = Float64Array.from({ length: n }, (_, i) => GridFourier.wave(i, n));
-      const D = k.map((kw) => (d < this.dim && !(n % 2 === 0 && Math.abs(kw) === n / 2) ? 2 * Math.PI * kw : 0));
+    // the WebAssembly path takes every array the kernels see from its memory: both levels, λ j, the spectra, the tables
+    this.wasm = this.dim === 2 ? SeriesWasm.create(nx, ny, (2 * LEVEL_ARRAYS + 2 + 2 * pairs) * N + 2 * (nx + ny + 4)) : null;
+    const w = this.wasm;
+    const alloc = w ? (n: number) => w.take(n) : undefined;
+    const arr = alloc ?? ((n: number) => new Float64Array(n));
+    this.bufs = [new LevelMoments(N, this.dim, alloc), new LevelMoments(N, this.dim, alloc)];
+    this.Z = Array.from({ length: pairs }, () => arr(2 * N));
+    this.fieldsA = Array.from({ length: 2 }, () => arr(N));
+    this.axes = [nx, ny].map((n, d) => {
+      const k = arr(n);
+      for (let i = 0; i < n; i++) k[i] = GridFourier.wave(i, n);
+      const D = arr(n);
+      for (let i = 0; i < n; i++) D[i] = d < this.dim && !(n % 2 === 0 && Math.abs(k[i]) === n / 2) ? 2 * Math.PI * k[i] : 0;
       const mirror = Int32Array.from({ length: n }, (_, i) => (i === 0 ? 0 : n - i));
       return { k, D, mirror };
     });
@@ -140,8 +155,9 @@ export class KineticSeries {
     if (withPrev) {
       P ??= this.fill(prev, A, provider?.(true));
       if (!P.terms) this.lemma25Terms(P);
-      // with a row every step P's terms are the last row's: A's are formed in the residuals' own pass
-      res = A.terms ? this.residuals(P, A, dt) : this.lemma25Terms(A, P, dt);
+      // with a row every step P's terms are the last row's: A's are formed in the residuals' own pass (the
+      // WebAssembly path forms them again where they are there, so that its sums keep one order)
+      res = A.terms && !this.wasm ? this.residuals(P, A, dt) : this.lemma25Terms(A, P, dt);
     }
     return { ...kin, ...th, ...res };
   }
@@ -159,6 +175,7 @@ export class KineticSeries {
       for (const key of MOMENT_KEYS) v[key].set(given[key]);
       const rho = L.rho;
       for (let i = 0; i < this.N; i++) M.rho[i] = rho[i] + M.s0[i];
+      M.rl?.set(rho);
     } else this.moments(L, M);
     M.id = L.id ?? -1;
     M.terms = false;
@@ -220,6 +237,7 @@ export class KineticSeries {
     }
     const rho = L.rho;
     for (let i = 0; i < N; i++) M.rho[i] = rho[i] + s0[i];
+    M.rl?.set(rho);
   }
 
   /** The cell sums of the theorem columns from levelPass (theorems() adds the Fourier terms). */
@@ -232,6 +250,7 @@ export class KineticSeries {
    */
   private levelPass(rho: Float64Array, M: LevelMoments): KineticDiagnostics {
     const { N, W, dim } = this;
+    if (this.wasm) return this.levelPassWasm(M);
     let mass = 0;
     for (let c = 0; c < N; c++) mass += rho[c];
     const m = mass / N; // the mean density (T^d has volume 1)
@@ -299,6 +318,20 @@ export class KineticSeries {
     return { l2_sq: l2 * V, l2_neq_sq: neq * V, flux_l2_sq: fl * V, h_min: lo, h_max: hi, dist_eq: Math.sqrt(Math.max(0, dist) * V) };
   }
 
+  /** levelPass in WebAssembly (wasm/series.wat levelPass; M.rl is the level's macro rho): the same values to round-off, min and max exactly. */
+  private levelPassWasm(M: LevelMoments): KineticDiagnostics {
+    this.levelLambda(M);
+    const [lx, ly] = this.fieldsA;
+    const o = this.wasm!.levelPass(M.rl!.byteOffset, this.W, lx, ly);
+    const t = this.thSums;
+    t.e2 = o[7];
+    t.rj = Math.sqrt(o[8]);
+    t.rE = Math.sqrt(o[9]);
+    t.dl2 = o[10];
+    const V = this.grid.cellVolume;
+    return { l2_sq: o[1] * V, l2_neq_sq: o[2] * V, flux_l2_sq: o[4] * V, h_min: o[5], h_max: o[6], dist_eq: Math.sqrt(Math.max(0, o[3]) * V) };
+  }
+
   /** λ(rho) of a level's cells, once per level (both rows that use the level and its Lemma 2.5 terms read it). */
   private levelLambda(M: LevelMoments): Float64Array {
     if (M.lamReady) return M.lam;
@@ -347,6 +380,13 @@ export class KineticSeries {
     const tp = 2 * Math.PI;
     const ie = 1 / eps;
     const ie2 = ie * ie;
+    const fac = paper ? tp : tp * tp; // K's symbol 1/(1 + fac |k|²)
+    if (this.wasm) {
+      // the mode loop below in WebAssembly (wasm/series.wat spectral: the same order and expressions)
+      const [ax, ay] = this.axes;
+      const o = this.wasm.spectral(Z, ax.k, ax.D, ay.k, ay.D, fac, ie, ie2);
+      return [o[0] / N, o[1] / N];
+    }
     // The terms of the modes k and −k are equal (real fields: â_−k = conj â_k, D_−k = −D_k, the same K symbol;
     // the unpacking below gives exactly conjugate values), so each pair {k, −k} is visited once with weight 2,
     // a self-conjugate mode (k = −k on the grid) with weight 1.
@@ -358,7 +398,6 @@ export class KineticSeries {
     let dcross = 0;
     const [ax, ay] = this.axes;
     const kx = ax.k, DxT = ax.D, mx = ax.mirror;
-    const fac = paper ? tp : tp * tp; // K's symbol 1/(1 + fac |k|²)
     for (let jy = 0; jy < ny; jy++) {
       const jm = ay.mirror[jy];
       if (jm < jy) continue;
@@ -455,7 +494,13 @@ export class KineticSeries {
     let rr = 0, n1 = 0, n2 = 0;
     let rx = 0, tx = 0, tx0 = 0, tx1 = 0, tx2 = 0;
     let ry = 0, ty = 0, ty0 = 0, ty1 = 0, ty2 = 0;
-    for (let j = 0; j < ny; j++) {
+    if (this.wasm) {
+      // wasm/series.wat lemma25: the loop below, two cells per f64x2 (the sums in another order)
+      const o = this.wasm.lemma25(M.rl!.byteOffset, withRes ? Q.rl!.byteOffset : -1, cx, cy, ie2, dt);
+      rr = o[0]; n1 = o[1]; n2 = o[2];
+      rx = o[3]; tx = o[4]; tx0 = o[5]; tx1 = o[6]; tx2 = o[7];
+      ry = o[8]; ty = o[9]; ty0 = o[10]; ty1 = o[11]; ty2 = o[12];
+    } else for (let j = 0; j < ny; j++) {
       const jn = j + 1 === ny ? 0 : j + 1;
       const js = j === 0 ? ny - 1 : j - 1;
       for (let i = 0; i < nx; i++) {
