@@ -18,6 +18,14 @@
  *  - Lemma 2.5's residuals over the last step from both levels' moments (centred differences, as
  *    theorems.ts momentResiduals).
  *
+ * In 2D with nx even the per-cell pass of a level (levelPass), Lemma 2.5's terms and residual sums
+ * (lemma25Terms) and the Parseval mode loop (spectral; not the FFTs) run as WebAssembly kernels
+ * (./seriesWasm.ts, ./wasm/series.wat: two cells or modes per f64x2) on arrays that live in the kernels' private
+ * memory (both levels' moments, λ, the terms, λ j, the four spectra, the tables), so a row copies nothing into it;
+ * their rows agree with this JavaScript to round-off (the sums in another order; min, max and Lemma 2.4's ratios
+ * exactly: test/seriesWasm.test.ts). The JavaScript below stays the reference and the fallback: NLBGK_KERNELS=js,
+ * no .wasm (the browser), nx odd, 1D.
+ *
  * Every buffer is allocated once (no allocation per row for power-of-two grids).
  */
 import type { Grid } from '../grid/grid.js';

@@ -4,13 +4,13 @@
 ;;  - $levelPass: the kinetic columns' and the theorem columns' cell sums of one level, λ j into (lx, ly);
 ;;  - $lemma25: Lemma 2.5's centred-difference terms of a level (divj, parts), with $res also the residual
 ;;    sums over the step from the level before (its terms formed);
-;;  - $spectral: the Parseval sums of cross and d cross/dt over the modes {k, −k} of the four packed spectra.
+;;  - $spectral: the Parseval sums of cross and d cross/dt over the modes of the four packed spectra.
 ;;
-;; The cell passes run two cells per f64x2 (cells c, c + 1, c even), so each sum is two interleaved partial sums
-;; added at the end (another order than the JavaScript's: agreement to round-off); per-cell values are the
-;; JavaScript's IEEE operations in its order, and the min / max use its comparisons (`a < lo`: a NaN is skipped;
-;; Lemma 2.4's ratios use f64 max, which propagates NaN as Math.max does), so min, max and the ratios are exact.
-;; The mode loop is scalar and in the JavaScript's order (the same bits).
+;; Every loop runs two cells (modes) per f64x2 (cells c, c + 1, c even), so each sum is two interleaved partial
+;; sums added at the end (another order than the JavaScript's: agreement to round-off); the per-cell (per-mode)
+;; values are the JavaScript's IEEE operations in its order, and the min / max use its comparisons (`a < lo`: a
+;; NaN is skipped; Lemma 2.4's ratios use f64 max, which propagates NaN as Math.max does), so min, max and the
+;; ratios are exact.
 ;;
 ;; Memory (the loader's private memory; byte addresses): a level is 19 arrays of N = nx·ny f64 at a stride S = 8N
 ;; bytes (N even, so 16-byte aligned) in the order RL (the level's macro rho), RHO (rho + s0), S0, JX, JY, EXX,
