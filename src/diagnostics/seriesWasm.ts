@@ -10,28 +10,9 @@
  * it: `js` the JavaScript path, `wasm` this one (an error where it cannot load), anything else this one where it
  * loads (Node with the built .wasm), else JavaScript (e.g. the browser). No Node built-in is imported statically.
  */
-import { KERNELS_ENV } from '../solvers/wasm/kernels.js';
+import { chosenModule, KERNELS_ENV } from '../solvers/wasm/kernels.js';
 
-type Proc = { env?: Record<string, string | undefined>; getBuiltinModule?: (id: string) => unknown };
-const proc = (): Proc | undefined => (globalThis as { process?: Proc }).process;
-
-let compiled: WebAssembly.Module | null | undefined;
-let loadError = '';
 let calls = 0;
-
-function module(): WebAssembly.Module | null {
-  if (compiled !== undefined) return compiled;
-  compiled = null;
-  try {
-    if (typeof WebAssembly === 'undefined') throw new Error('no WebAssembly');
-    const fs = proc()?.getBuiltinModule?.('node:fs') as { readFileSync(p: URL): Uint8Array<ArrayBuffer> } | undefined;
-    if (!fs) throw new Error('no file system');
-    compiled = new WebAssembly.Module(fs.readFileSync(new URL(/* @vite-ignore */ './wasm/series.wasm', import.meta.url)));
-  } catch (err) {
-    loadError = err instanceof Error ? err.message : String(err);
-  }
-  return compiled;
-}
 
 /** How many series kernels (levelPass, lemma25, spectral) have run in this thread (tests check the path taken). */
 export function seriesWasmCalls(): number {
@@ -81,13 +62,11 @@ export class SeriesWasm {
    * of that size (unless NLBGK_KERNELS=wasm asked for it).
    */
   static create(nx: number, ny: number, f64s: number): SeriesWasm | null {
-    const v = proc()?.env?.[KERNELS_ENV];
-    if (v === 'js' || nx % 2 !== 0 || nx < 2 || ny < 1) return null;
-    const mod = module();
-    if (!mod) {
-      if (v === 'wasm') throw new Error(`${KERNELS_ENV}=wasm: the series kernels cannot be loaded (${loadError})`);
-      return null;
-    }
+    if (nx % 2 !== 0 || nx < 2 || ny < 1) return null;
+    // null for NLBGK_KERNELS=js or where the file cannot load (then an error for NLBGK_KERNELS=wasm)
+    const mod = chosenModule('series.wasm', new URL(/* @vite-ignore */ './wasm/', import.meta.url));
+    if (!mod) return null;
+    const v = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.[KERNELS_ENV];
     try {
       return new SeriesWasm(mod, nx, ny, f64s + 16);
     } catch (err) {

@@ -86,23 +86,25 @@ const single = new Map<string, WebAssembly.Module | null>();
 /**
  * One module compiled alone (once per thread) when the WebAssembly kernels are chosen (NLBGK_KERNELS as for
  * kernelChoice), else null: `js`, or the file cannot load (the browser), unless NLBGK_KERNELS=wasm asked for it.
- * Used by modules with their own private memory (multigrid.wasm, ../linear/multigridWasm.ts).
+ * Used by modules with their own private memory (multigrid.wasm, ../linear/multigridWasm.ts; series.wasm, whose
+ * file lies in another folder: `dir`, the folder's URL, default this module's).
  */
-export function chosenModule(name: string): WebAssembly.Module | null {
+export function chosenModule(name: string, dir?: URL): WebAssembly.Module | null {
   const v = proc()?.env?.[KERNELS_ENV];
   if (v === 'js') return null;
-  if (!single.has(name)) {
+  const file = new URL(/* @vite-ignore */ `./${name}`, dir ?? import.meta.url);
+  if (!single.has(file.href)) {
     let mod: WebAssembly.Module | null = null;
     try {
       const fs = proc()?.getBuiltinModule?.('node:fs') as { readFileSync(p: URL): Uint8Array<ArrayBuffer> } | undefined;
       if (!fs) throw new Error('no file system');
-      mod = new WebAssembly.Module(fs.readFileSync(new URL(/* @vite-ignore */ `./${name}`, import.meta.url)));
+      mod = new WebAssembly.Module(fs.readFileSync(file));
     } catch (err) {
       loadError = err instanceof Error ? err.message : String(err);
     }
-    single.set(name, mod);
+    single.set(file.href, mod);
   }
-  const mod = single.get(name) ?? null;
+  const mod = single.get(file.href) ?? null;
   if (!mod && v === 'wasm') throw new Error(`${KERNELS_ENV}=wasm: ${name} cannot be loaded (${loadError})`);
   return mod;
 }
