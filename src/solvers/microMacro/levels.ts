@@ -475,6 +475,25 @@ export class Levels2D {
     return out;
   }
 
+  /** Both fluxes in one pass over q: the same sums in the same order as flux(out[0], v[0]) and flux(out[1], v[1]). */
+  fluxes(out: readonly Float64Array[], v: readonly Float64Array[]): void {
+    const { N, K, w, qN } = this;
+    const [ox, oy] = out;
+    const [vx, vy] = v;
+    ox.fill(0, 0, N);
+    oy.fill(0, 0, N);
+    for (let k = 0; k < K; k++) {
+      const cx = w[k] * vx[k];
+      const cy = w[k] * vy[k];
+      const o = k * N;
+      for (let i = 0; i < N; i++) {
+        const q = qN[o + i];
+        ox[i] += cx * q;
+        oy[i] += cy * q;
+      }
+    }
+  }
+
   save(steps: number, lastError: number, copy = true): StepperState {
     const c = (a: Float64Array) => (copy ? a.slice() : a);
     return {
