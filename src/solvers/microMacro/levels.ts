@@ -357,6 +357,11 @@ export class Levels2D {
     this.filt = f();
     this.se = f();
     this.sy = f();
+    // The other levels are written whole by the first steps (qNew at each, qOld and qOld2 as the levels rotate),
+    // on every thread of the stepper at once. Fresh memory is mapped in page by page on its first write, and those
+    // page faults cost several times more taken by two threads together in the first steps than here on one
+    // (128² × 12², 2 threads: 54 MB; see docs/kinetic-scheme.md "Speed"). Writing the zeros they hold changes nothing.
+    for (const level of [this.qOld, this.qOld2, this.qNew]) level.fill(0);
     for (let p = 0; p < N; p++) {
       let s = 0;
       for (let k = 0; k < K; k++) s += w[k] * h0[p * K + k];
