@@ -360,3 +360,17 @@ test('kinetic 2D: the correction q −= M⁻¹ G δ formed from the stored solve
     }
   }
 });
+
+test('kinetic 2D: fluxes() (both directions in one pass over q, the snapshots\' jx and jy) equals flux(out, 0) and flux(out, 1) bitwise', () => {
+  const { grid, velocity, h0 } = rough(12, 6);
+  const s = new KineticSolver({ grid, velocity, rate: powerLaw(1), eps: 0.1, h0, threads: 1 });
+  for (let i = 0; i < 2; i++) s.step(0.01);
+  const one = [s.flux(new Float64Array(grid.cells), 0), s.flux(new Float64Array(grid.cells), 1)];
+  const both = [new Float64Array(grid.cells).fill(NaN), new Float64Array(grid.cells).fill(NaN)];
+  s.fluxes(both);
+  for (const d of [0, 1]) {
+    assert.ok(one[d].some((x) => x !== 0), `j${'xy'[d]} is not zero (a test of something)`);
+    assert.deepEqual(Buffer.from(both[d].buffer), Buffer.from(one[d].buffer), `j${'xy'[d]} bitwise`);
+  }
+  s.dispose();
+});

@@ -34,6 +34,8 @@ export interface MicroMacroLevels {
   previousH(out: Float64Array): number;
   q(i: number, k: number): number;
   flux(out: Float64Array, v: Float64Array): Float64Array;
+  /** Every direction's flux in one pass over q (out[d] as flux(out[d], v[d]), bitwise), where the levels offer it. */
+  fluxes?(out: readonly Float64Array[], v: readonly Float64Array[]): void;
   /** The levels' state for saveState(); with copy false its arrays may be the levels' own (checkpointState()). */
   save(steps: number, lastError: number, copy?: boolean): StepperState;
   restore(state: StepperState, who: string): number;
@@ -333,6 +335,13 @@ export abstract class MicroMacroSolver implements AdaptiveStepper {
    */
   flux(out: Float64Array, dir: 0 | 1 = 0): Float64Array {
     return this.impl.levels.flux(out, this.velocity.v[dir]);
+  }
+
+  /** Every direction's flux, out[d] = flux(out[d], d) bitwise, in one pass over h where the implementation can. */
+  fluxes(out: readonly Float64Array[]): void {
+    const levels = this.impl.levels;
+    if (levels.fluxes && out.length === 2) levels.fluxes(out, this.velocity.v);
+    else out.forEach((f, d) => levels.flux(f, this.velocity.v[d]));
   }
 
   /**

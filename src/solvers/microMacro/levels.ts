@@ -357,6 +357,11 @@ export class Levels2D {
     this.filt = f();
     this.se = f();
     this.sy = f();
+    // The other levels are written whole by the first steps (qNew at each, qOld and qOld2 as the levels rotate),
+    // on every thread of the stepper at once. Fresh memory is mapped in page by page on its first write, and those
+    // page faults cost several times more taken by two threads together in the first steps than here on one
+    // (128² × 12², 2 threads: 54 MB; see docs/kinetic-scheme.md "Speed"). Writing the zeros they hold changes nothing.
+    for (const level of [this.qOld, this.qOld2, this.qNew]) level.fill(0);
     for (let p = 0; p < N; p++) {
       let s = 0;
       for (let k = 0; k < K; k++) s += w[k] * h0[p * K + k];
@@ -473,6 +478,25 @@ export class Levels2D {
       for (let i = 0; i < N; i++) out[i] += c * qN[o + i];
     }
     return out;
+  }
+
+  /** Both fluxes in one pass over q: the same sums in the same order as flux(out[0], v[0]) and flux(out[1], v[1]). */
+  fluxes(out: readonly Float64Array[], v: readonly Float64Array[]): void {
+    const { N, K, w, qN } = this;
+    const [ox, oy] = out;
+    const [vx, vy] = v;
+    ox.fill(0, 0, N);
+    oy.fill(0, 0, N);
+    for (let k = 0; k < K; k++) {
+      const cx = w[k] * vx[k];
+      const cy = w[k] * vy[k];
+      const o = k * N;
+      for (let i = 0; i < N; i++) {
+        const q = qN[o + i];
+        ox[i] += cx * q;
+        oy[i] += cy * q;
+      }
+    }
   }
 
   save(steps: number, lastError: number, copy = true): StepperState {
