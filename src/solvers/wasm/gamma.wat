@@ -1,0 +1,223 @@
+;; The kinetic steppers' blending weights γ = exp(−z²) as WebAssembly, bitwise the same as the JavaScript loops
+;; (ApTransport2D.gammas, src/solvers/transport/apTransport2d.ts; ApFaces1D.computeGamma, apFaces1d.ts), which
+;; call Math.exp.
+;;
+;; The exponential is a port of fdlibm's e_exp.c (Sun Microsystems, 1993) as V8 compiles it for Math.exp
+;; (v8/src/base/ieee754.cc, `exp`; Node 20's copy: deps/v8/src/base/ieee754.cc): the same constants, the same
+;; branches on the high word of |x| and the same IEEE operations in the same order, so the same bits for every
+;; argument (test/gammaWasm.test.ts compares them with Math.exp). Method (fdlibm's comment, condensed):
+;;   1. x = k ln2 + r, |r| ≤ 0.5 ln2, r = hi − lo (k = ±1 for 0.5 ln2 < |x| < 1.5 ln2, k = 0 below 0.5 ln2);
+;;   2. c = r − r²(P1 + r²(P2 + … + r² P5)) (Remez, error < 2^−59),
+;;      exp(r) = 1 − ((r c)/(c − 2) − r) for k = 0, else 1 − ((lo − (r c)/(2 − c)) − hi);
+;;   3. exp(x) = 2^k exp(r) (scaled by 2^(k+1000) · 2^−1000 where 2^k would be subnormal, 2 · 2^1023 for k = 1024);
+;;   |x| < 2^−28: 1 + x; x > 709.78…: +∞; x < −745.13…: +0; NaN: x + x; exp(1) = e exactly.
+;; $exp is that function on one f64. $exp2 is the same on two lanes (f64x2): every lane goes through the general
+;; reduction with k chosen per lane (0, ±1 or trunc(x/ln2 ± 1/2), the branches' k), one division, and the special
+;; cases selected at the end. It is bitwise $exp because (r c)/(c − 2) = −((r c)/(2 − c)) and, for k = 0
+;; (lo = +0, hi = x), 1 − ((lo − q) − hi) = 1 − (−q − x) exactly (q ≠ 0 there), and 2^k = (2^(k−a)) · 2^a with
+;; multiplications by 1 exact.
+;;
+;; gammaFaces is the loop over the faces for one distinct |v| (z0 = h / (eps |v|)): z = z0 / Df, γ = z² > cut ? 0 :
+;; exp(−z²), v2b += c (1 − γ), returning the largest γ (`if (γ > mx) mx = γ` from 0: NaN never taken), two faces per
+;; f64x2 and an odd last one with $exp. Pointers are byte addresses in the imported (shared) memory. Built by
+;; scripts/build-wasm.mjs.
+(module
+  (import "env" "memory" (memory 1 65536 shared))
+
+  (global $oThreshold f64 (f64.const 0x1.62e42fefa39efp+9))   ;; 7.09782712893383973096e+02 (0x40862E42 FEFA39EF)
+  (global $uThreshold f64 (f64.const -0x1.74910d52d3051p+9))  ;; −7.45133219101941108420e+02 (0xC0874910 D52D3051)
+  (global $ln2HI f64 (f64.const 0x1.62e42feep-1))             ;; 6.93147180369123816490e-01 (0x3FE62E42 FEE00000)
+  (global $ln2LO f64 (f64.const 0x1.a39ef35793c76p-33))       ;; 1.90821492927058770002e-10 (0x3DEA39EF 35793C76)
+  (global $invln2 f64 (f64.const 0x1.71547652b82fep+0))       ;; 1.44269504088896338700e+00 (0x3FF71547 652B82FE)
+  (global $P1 f64 (f64.const 0x1.555555555553ep-3))           ;; 1.66666666666666019037e-01 (0x3FC55555 5555553E)
+  (global $P2 f64 (f64.const -0x1.6c16c16bebd93p-9))          ;; −2.77777777770155933842e-03 (0xBF66C16C 16BEBD93)
+  (global $P3 f64 (f64.const 0x1.1566aaf25de2cp-14))          ;; 6.61375632143793436117e-05 (0x3F11566A AF25DE2C)
+  (global $P4 f64 (f64.const -0x1.bbd41c5d26bf1p-20))         ;; −1.65339022054652515390e-06 (0xBEBBBD41 C5D26BF1)
+  (global $P5 f64 (f64.const 0x1.6376972bea4d0p-25))          ;; 4.13813679705723846039e-08 (0x3E663769 72BEA4D0)
+  (global $E f64 (f64.const 0x1.5bf0a8b145769p+1))            ;; 2.718281828459045 (0x4005BF0A 8B145769)
+  (global $twom1000 f64 (f64.const 0x1p-1000))
+  (global $two1023 f64 (f64.const 0x1p1023))
+
+  ;; fdlibm exp, branch for branch
+  (func $exp (param $x f64) (result f64)
+    (local $bits i64) (local $hx i32) (local $xsb i32) (local $k i32)
+    (local $hi f64) (local $lo f64) (local $t f64) (local $c f64) (local $y f64) (local $twopk f64)
+    (local.set $bits (i64.reinterpret_f64 (local.get $x)))
+    (local.set $hx (i32.wrap_i64 (i64.shr_u (local.get $bits) (i64.const 32))))
+    (local.set $xsb (i32.shr_u (local.get $hx) (i32.const 31)))
+    (local.set $hx (i32.and (local.get $hx) (i32.const 0x7fffffff)))
+    ;; non-finite, overflow, underflow
+    (if (i32.ge_u (local.get $hx) (i32.const 0x40862e42))
+      (then
+        (if (i32.ge_u (local.get $hx) (i32.const 0x7ff00000))
+          (then
+            (if (i64.ne (i64.and (local.get $bits) (i64.const 0x000fffffffffffff)) (i64.const 0))
+              (then (return (f64.add (local.get $x) (local.get $x)))))
+            (if (i32.eqz (local.get $xsb)) (then (return (local.get $x))))
+            (return (f64.const 0))))
+        (if (f64.gt (local.get $x) (global.get $oThreshold)) (then (return (f64.const inf))))
+        (if (f64.lt (local.get $x) (global.get $uThreshold)) (then (return (f64.const 0))))))
+    ;; argument reduction
+    (if (i32.gt_u (local.get $hx) (i32.const 0x3fd62e42))
+      (then
+        (if (i32.lt_u (local.get $hx) (i32.const 0x3ff0a2b2))
+          (then
+            (if (f64.eq (local.get $x) (f64.const 1)) (then (return (global.get $E))))
+            (if (local.get $xsb)
+              (then
+                (local.set $hi (f64.sub (local.get $x) (f64.neg (global.get $ln2HI))))
+                (local.set $lo (f64.neg (global.get $ln2LO)))
+                (local.set $k (i32.const -1)))
+              (else
+                (local.set $hi (f64.sub (local.get $x) (global.get $ln2HI)))
+                (local.set $lo (global.get $ln2LO))
+                (local.set $k (i32.const 1)))))
+          (else
+            (local.set $k (i32.trunc_f64_s (f64.add (f64.mul (global.get $invln2) (local.get $x))
+              (select (f64.const -0.5) (f64.const 0.5) (local.get $xsb)))))
+            (local.set $t (f64.convert_i32_s (local.get $k)))
+            (local.set $hi (f64.sub (local.get $x) (f64.mul (local.get $t) (global.get $ln2HI))))
+            (local.set $lo (f64.mul (local.get $t) (global.get $ln2LO)))))
+        (local.set $x (f64.sub (local.get $hi) (local.get $lo))))
+      (else
+        (if (i32.lt_u (local.get $hx) (i32.const 0x3e300000))
+          (then (return (f64.add (f64.const 1) (local.get $x)))))
+        (local.set $k (i32.const 0))))
+    ;; x is now in the primary range
+    (local.set $t (f64.mul (local.get $x) (local.get $x)))
+    (if (i32.ge_s (local.get $k) (i32.const -1021))
+      (then (local.set $twopk (f64.reinterpret_i64 (i64.shl (i64.extend_i32_s (i32.add (local.get $k) (i32.const 1023))) (i64.const 52)))))
+      (else (local.set $twopk (f64.reinterpret_i64 (i64.shl (i64.extend_i32_s (i32.add (local.get $k) (i32.const 2023))) (i64.const 52))))))
+    (local.set $c (f64.sub (local.get $x) (f64.mul (local.get $t)
+      (f64.add (global.get $P1) (f64.mul (local.get $t)
+        (f64.add (global.get $P2) (f64.mul (local.get $t)
+          (f64.add (global.get $P3) (f64.mul (local.get $t)
+            (f64.add (global.get $P4) (f64.mul (local.get $t) (global.get $P5))))))))))))
+    (if (i32.eqz (local.get $k))
+      (then
+        (return (f64.sub (f64.const 1)
+          (f64.sub (f64.div (f64.mul (local.get $x) (local.get $c)) (f64.sub (local.get $c) (f64.const 2))) (local.get $x))))))
+    (local.set $y (f64.sub (f64.const 1)
+      (f64.sub (f64.sub (local.get $lo) (f64.div (f64.mul (local.get $x) (local.get $c)) (f64.sub (f64.const 2) (local.get $c))))
+        (local.get $hi))))
+    (if (i32.ge_s (local.get $k) (i32.const -1021))
+      (then
+        (if (i32.eq (local.get $k) (i32.const 1024))
+          (then (return (f64.mul (f64.mul (local.get $y) (f64.const 2)) (global.get $two1023)))))
+        (return (f64.mul (local.get $y) (local.get $twopk)))))
+    (f64.mul (f64.mul (local.get $y) (local.get $twopk)) (global.get $twom1000)))
+
+  ;; fdlibm exp on both lanes: the branches as lane selects (see the header)
+  (func $exp2 (param $x v128) (result v128)
+    (local $hx v128) (local $neg v128) (local $kf v128) (local $hi v128) (local $lo v128) (local $r v128)
+    (local $t v128) (local $c v128) (local $y v128) (local $ki v128) (local $lowK v128) (local $k1024 v128)
+    (local $s1 v128) (local $s2 v128)
+    ;; high word of |x| per lane (as i64), the sign per lane
+    (local.set $hx (v128.and (i64x2.shr_u (local.get $x) (i32.const 32)) (v128.const i64x2 0x7fffffff 0x7fffffff)))
+    (local.set $neg (i64x2.lt_s (local.get $x) (v128.const i64x2 0 0)))
+    ;; k: 0 (|x| ≤ 0.5 ln2 by the high word), ±1 (below 1.5 ln2), else trunc(invln2 x ± 0.5)
+    (local.set $kf
+      (v128.bitselect
+        (v128.bitselect
+          (v128.bitselect (v128.const f64x2 -1 -1) (v128.const f64x2 1 1) (local.get $neg))
+          (f64x2.trunc (f64x2.add (f64x2.mul (f64x2.splat (global.get $invln2)) (local.get $x))
+            (v128.bitselect (v128.const f64x2 -0.5 -0.5) (v128.const f64x2 0.5 0.5) (local.get $neg))))
+          (i64x2.gt_s (v128.const i64x2 0x3ff0a2b2 0x3ff0a2b2) (local.get $hx)))
+        (v128.const f64x2 0 0)
+        (i64x2.gt_s (local.get $hx) (v128.const i64x2 0x3fd62e42 0x3fd62e42))))
+    ;; hi = x − k ln2HI, lo = k ln2LO (k = ±1: ±ln2HI, ±ln2LO exactly; k = 0: hi = x, lo = +0), r = hi − lo
+    (local.set $hi (f64x2.sub (local.get $x) (f64x2.mul (local.get $kf) (f64x2.splat (global.get $ln2HI)))))
+    (local.set $lo (f64x2.mul (local.get $kf) (f64x2.splat (global.get $ln2LO))))
+    (local.set $r (f64x2.sub (local.get $hi) (local.get $lo)))
+    (local.set $t (f64x2.mul (local.get $r) (local.get $r)))
+    (local.set $c (f64x2.sub (local.get $r) (f64x2.mul (local.get $t)
+      (f64x2.add (f64x2.splat (global.get $P1)) (f64x2.mul (local.get $t)
+        (f64x2.add (f64x2.splat (global.get $P2)) (f64x2.mul (local.get $t)
+          (f64x2.add (f64x2.splat (global.get $P3)) (f64x2.mul (local.get $t)
+            (f64x2.add (f64x2.splat (global.get $P4)) (f64x2.mul (local.get $t) (f64x2.splat (global.get $P5)))))))))))))
+    (local.set $y (f64x2.sub (v128.const f64x2 1 1)
+      (f64x2.sub (f64x2.sub (local.get $lo) (f64x2.div (f64x2.mul (local.get $r) (local.get $c)) (f64x2.sub (v128.const f64x2 2 2) (local.get $c))))
+        (local.get $hi))))
+    ;; 2^k = 2^(k − a) 2^a: a = −1000 for k < −1021, 1023 for k = 1024, else 0
+    (local.set $ki (i64x2.extend_low_i32x4_s (i32x4.trunc_sat_f64x2_s_zero (local.get $kf))))
+    (local.set $lowK (i64x2.gt_s (v128.const i64x2 -1021 -1021) (local.get $ki)))
+    (local.set $k1024 (i64x2.eq (local.get $ki) (v128.const i64x2 1024 1024)))
+    (local.set $s1 (i64x2.shl
+      (i64x2.add (local.get $ki)
+        (v128.bitselect (v128.const i64x2 2023 2023)
+          (v128.bitselect (v128.const i64x2 0 0) (v128.const i64x2 1023 1023) (local.get $k1024))
+          (local.get $lowK)))
+      (i32.const 52)))
+    (local.set $s2 (v128.bitselect (v128.const f64x2 0x1p-1000 0x1p-1000)
+      (v128.bitselect (v128.const f64x2 0x1p1023 0x1p1023) (v128.const f64x2 1 1) (local.get $k1024))
+      (local.get $lowK)))
+    (local.set $y (f64x2.mul (f64x2.mul (local.get $y) (local.get $s1)) (local.get $s2)))
+    ;; |x| < 2^−28: 1 + x; x = 1: e; overflow: +∞; underflow: +0; NaN: x + x
+    (local.set $y (v128.bitselect (f64x2.add (v128.const f64x2 1 1) (local.get $x)) (local.get $y)
+      (i64x2.gt_s (v128.const i64x2 0x3e300000 0x3e300000) (local.get $hx))))
+    (local.set $y (v128.bitselect (f64x2.splat (global.get $E)) (local.get $y) (f64x2.eq (local.get $x) (v128.const f64x2 1 1))))
+    (local.set $y (v128.bitselect (v128.const f64x2 inf inf) (local.get $y) (f64x2.gt (local.get $x) (f64x2.splat (global.get $oThreshold)))))
+    (local.set $y (v128.bitselect (v128.const f64x2 0 0) (local.get $y) (f64x2.lt (local.get $x) (f64x2.splat (global.get $uThreshold)))))
+    (v128.bitselect (f64x2.add (local.get $x) (local.get $x)) (local.get $y) (f64x2.ne (local.get $x) (local.get $x))))
+
+  ;; y[i] = exp(x[i]), i < n: pairs with $exp2, an odd last one with $exp (the bitwise test's entry point)
+  (func (export "expArray") (param $x i32) (param $y i32) (param $n i32)
+    (local $i i32) (local $n2 i32)
+    (local.set $n2 (i32.and (local.get $n) (i32.const -2)))
+    (block $d (loop $l
+      (br_if $d (i32.ge_u (local.get $i) (local.get $n2)))
+      (v128.store (i32.add (local.get $y) (i32.shl (local.get $i) (i32.const 3)))
+        (call $exp2 (v128.load (i32.add (local.get $x) (i32.shl (local.get $i) (i32.const 3))))))
+      (local.set $i (i32.add (local.get $i) (i32.const 2)))
+      (br $l)))
+    (if (i32.lt_u (local.get $i) (local.get $n))
+      (then (f64.store (i32.add (local.get $y) (i32.shl (local.get $i) (i32.const 3)))
+        (call $exp (f64.load (i32.add (local.get $x) (i32.shl (local.get $i) (i32.const 3)))))))))
+
+  ;; y[i] = exp(x[i]) with the scalar $exp only
+  (func (export "expArrayScalar") (param $x i32) (param $y i32) (param $n i32)
+    (local $i i32)
+    (block $d (loop $l
+      (br_if $d (i32.ge_u (local.get $i) (local.get $n)))
+      (f64.store (i32.add (local.get $y) (i32.shl (local.get $i) (i32.const 3)))
+        (call $exp (f64.load (i32.add (local.get $x) (i32.shl (local.get $i) (i32.const 3))))))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br $l))))
+
+  ;; one distinct |v| over the faces p < n: z = z0 / df[p], z2 = z z, γ = z2 > cut ? 0 : exp(−z2), g[p] = γ,
+  ;; v2b[p] += c (1 − γ); returns the largest γ (from 0; NaN never taken)
+  (func (export "gammaFaces") (param $n i32) (param $z0 f64) (param $cut f64) (param $c f64) (param $df i32) (param $g i32) (param $v2b i32) (result f64)
+    (local $i i32) (local $n2 i32) (local $o i32) (local $z v128) (local $gg v128) (local $mx v128)
+    (local $sz f64) (local $sg f64) (local $m0 f64) (local $m1 f64)
+    (local.set $n2 (i32.and (local.get $n) (i32.const -2)))
+    (block $d (loop $l
+      (br_if $d (i32.ge_u (local.get $i) (local.get $n2)))
+      (local.set $o (i32.shl (local.get $i) (i32.const 3)))
+      (local.set $z (f64x2.div (f64x2.splat (local.get $z0)) (v128.load (i32.add (local.get $df) (local.get $o)))))
+      (local.set $z (f64x2.mul (local.get $z) (local.get $z)))
+      (local.set $gg (v128.bitselect (v128.const f64x2 0 0) (call $exp2 (f64x2.neg (local.get $z)))
+        (f64x2.gt (local.get $z) (f64x2.splat (local.get $cut)))))
+      (v128.store (i32.add (local.get $g) (local.get $o)) (local.get $gg))
+      (local.set $mx (v128.bitselect (local.get $gg) (local.get $mx) (f64x2.gt (local.get $gg) (local.get $mx))))
+      (v128.store (i32.add (local.get $v2b) (local.get $o))
+        (f64x2.add (v128.load (i32.add (local.get $v2b) (local.get $o)))
+          (f64x2.mul (f64x2.splat (local.get $c)) (f64x2.sub (v128.const f64x2 1 1) (local.get $gg)))))
+      (local.set $i (i32.add (local.get $i) (i32.const 2)))
+      (br $l)))
+    (local.set $m0 (f64x2.extract_lane 0 (local.get $mx)))
+    (local.set $m1 (f64x2.extract_lane 1 (local.get $mx)))
+    (if (f64.gt (local.get $m1) (local.get $m0)) (then (local.set $m0 (local.get $m1))))
+    (if (i32.lt_u (local.get $i) (local.get $n))
+      (then
+        (local.set $o (i32.shl (local.get $i) (i32.const 3)))
+        (local.set $sz (f64.div (local.get $z0) (f64.load (i32.add (local.get $df) (local.get $o)))))
+        (local.set $sz (f64.mul (local.get $sz) (local.get $sz)))
+        (local.set $sg (if (result f64) (f64.gt (local.get $sz) (local.get $cut))
+          (then (f64.const 0)) (else (call $exp (f64.neg (local.get $sz))))))
+        (f64.store (i32.add (local.get $g) (local.get $o)) (local.get $sg))
+        (if (f64.gt (local.get $sg) (local.get $m0)) (then (local.set $m0 (local.get $sg))))
+        (f64.store (i32.add (local.get $v2b) (local.get $o))
+          (f64.add (f64.load (i32.add (local.get $v2b) (local.get $o)))
+            (f64.mul (local.get $c) (f64.sub (f64.const 1) (local.get $sg)))))))
+    (local.get $m0))
+)
