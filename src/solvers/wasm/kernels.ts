@@ -60,8 +60,9 @@ export interface WasmKernels {
   /** cells1d.wat: the same two per-cell loops on a cell-major 1D level q[i K + k], cells [p0, p1) (p1 − p0 even). */
   projectSums1D(K: number, w: number, q: number, qmax: number, qmin: number, p0: number, p1: number): void;
   estimateSums1D(K: number, w: number, rhoNew: number, rhoN: number, rhoOld: number, rhoOld2: number, qNew: number, qN: number, qOld: number, qOld2: number, aC: number, se: number, sy: number, a0: number, a1: number, a2: number, c0: number, p0: number, p1: number): void;
-  /** gamma.wat: y[i] = exp(x[i]) for i < n, bitwise Math.exp (pairs as f64x2, an odd last one scalar; expArrayScalar: all scalar). */
-  expArray(x: number, y: number, n: number): void;
+  /** gamma.wat: y[i] = x[i] < −cut ? 0 : exp(x[i]) for i < n and x[i] ≤ −0 or NaN, bitwise Math.exp (pairs as f64x2, an odd last one scalar). */
+  expNegArray(x: number, y: number, n: number, cut: number): void;
+  /** gamma.wat: y[i] = exp(x[i]) for i < n and every x, bitwise Math.exp (scalar). */
   expArrayScalar(x: number, y: number, n: number): void;
   /** γ[p] = z² > cut ? 0 : exp(−z²), z = z0 / df[p], v2b[p] += c (1 − γ[p]) for p < n; returns the largest γ (from 0). */
   gammaFaces(n: number, z0: number, cut: number, c: number, df: number, g: number, v2b: number): number;
