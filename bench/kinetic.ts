@@ -11,10 +11,7 @@
  *      1e-4: 75 -> 56, 1e-8: 17 -> 7-11
  *   2D 128^2 x 12^2   eps=1: 604 -> ~150, 1e-2: 1111 -> ~350, 1e-4: 342 -> ~100, 1e-8: 61 -> ~18
  */
-import { KineticSolver } from '../src/solvers/kinetic/solver.js';
-import { makeGrid, cellAverages } from '../src/grid/grid.js';
-import { velocityGrid } from '../src/velocity/gaussHermite.js';
-import { powerLaw } from '../src/models/rate.js';
+import { wellPreparedSolver } from './wellPrepared.js';
 
 export interface KineticBenchRow {
   case: string;
@@ -24,15 +21,6 @@ export interface KineticBenchRow {
   solverItersPerStep: number;
 }
 
-function make(n: number[], nodes: number, eps: number): KineticSolver {
-  const grid = makeGrid(n);
-  const vel = velocityGrid(grid.dim, nodes);
-  const rho0 = cellAverages(grid, (x, y) => 1 + 0.4 * Math.sin(2 * Math.PI * x) * (grid.dim === 2 ? Math.cos(2 * Math.PI * y) : 1));
-  const K = vel.count;
-  const h0 = new Float64Array(grid.cells * K);
-  for (let p = 0; p < grid.cells; p++) for (let k = 0; k < K; k++) h0[p * K + k] = rho0[p];
-  return new KineticSolver({ grid, velocity: vel, rate: powerLaw(1), eps, h0 });
-}
 
 export function benchKinetic(opts: { steps1d?: number; steps2d?: number; epsList?: number[] } = {}): KineticBenchRow[] {
   const rows: KineticBenchRow[] = [];
@@ -42,7 +30,7 @@ export function benchKinetic(opts: { steps1d?: number; steps2d?: number; epsList
     ['2D 128^2 x 12^2', [128, 128], 12, opts.steps2d ?? 2],
   ] as const) {
     for (const eps of epsList) {
-      const s = make([...n], nodes, eps);
+      const s = wellPreparedSolver([...n], nodes, eps);
       const dt = s.suggestedDt();
       const warm = n.length === 1 ? 5 : 1;
       for (let i = 0; i < warm; i++) s.step(dt); // warm-up (JIT; the first step is backward Euler)

@@ -24,10 +24,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { KineticSolver } from '../src/solvers/kinetic/solver.js';
-import { makeGrid, cellAverages } from '../src/grid/grid.js';
-import { velocityGrid } from '../src/velocity/gaussHermite.js';
-import { powerLaw } from '../src/models/rate.js';
+import type { KineticSolver } from '../src/solvers/kinetic/solver.js';
+import { wellPreparedSolver } from './wellPrepared.js';
 import { validateConfig } from '../src/config/validate.js';
 import { buildProblem } from '../src/simulation/build.js';
 import { listArg, loadLine } from './args.js';
@@ -59,18 +57,9 @@ const WARM_UP_STEPS = 4;
 const CLI_LONG_STEPS = 64;
 const CLI = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'src', 'cli', 'main.js');
 
-function solver(n: number[], nodes: number, eps: number, threads: number): KineticSolver {
-  const grid = makeGrid(n);
-  const vel = velocityGrid(grid.dim, nodes);
-  const rho0 = cellAverages(grid, (x, y) => 1 + 0.4 * Math.sin(2 * Math.PI * x) * (grid.dim === 2 ? Math.cos(2 * Math.PI * y) : 1));
-  const K = vel.count;
-  const h0 = new Float64Array(grid.cells * K);
-  for (let p = 0; p < grid.cells; p++) h0.fill(rho0[p], p * K, (p + 1) * K);
-  return new KineticSolver({ grid, velocity: vel, rate: powerLaw(1), eps, h0, threads });
-}
 
 function warm(n: number[], nodes: number, eps: number, threads: number, warmSteps: number, steps: number): { ns: number; its: number; split: number } {
-  const s = solver(n, nodes, eps, threads);
+  const s = wellPreparedSolver(n, nodes, eps, threads);
   const dt = s.suggestedDt();
   for (let i = 0; i < warmSteps; i++) s.step(dt);
   const it0 = s.counters.solverIterations;

@@ -296,6 +296,10 @@ test('kinetic 2D: results are bitwise the same for 1, 2 and 3 threads and for th
     // the kernels asked for ran (on this thread)
     if (kernels === 'wasm') assert.ok(kernelsOf(s).wasmCalls > 0, `eps ${eps}, ${threads} threads: WebAssembly kernels ran`);
     else assert.equal(kernelsOf(s).wasmCalls, 0);
+    // and the blending weights' loop (gamma.wat) with them
+    const gammaCalls = (s as unknown as { impl: { tr: { wasmCalls: number } } }).impl.tr.wasmCalls;
+    if (kernels === 'wasm') assert.ok(gammaCalls > 0, `eps ${eps}, ${threads} threads: the WebAssembly γ loop ran`);
+    else assert.equal(gammaCalls, 0);
     // the series rows' per-cell moments (the MOMENTS task: WebAssembly on pairs of cells, an odd share's last cell in JavaScript)
     const lm = s.levelMoments(false)!;
     const moments = Object.fromEntries(Object.entries(lm).map(([k, v]) => [k, Float64Array.from(v as Float64Array)]));

@@ -1,6 +1,7 @@
 /**
  * The 1D kinetic stepper's WebAssembly line kernels (src/solvers/wasm/lines1d.wat, src/solvers/transport/lines1d.ts)
- * and per-cell loops (cells1d.wat: the bound projection's and the estimate's sums, test/cells1d.test.ts):
+ * and per-cell loops (cells1d.wat: the bound projection's and the estimate's sums, test/cells1d.test.ts) and the
+ * blending weights' loop (gamma.wat, test/gammaWasm.test.ts):
  * a run gives bitwise the same results with NLBGK_KERNELS=js and =wasm (h, rho, counters, error estimates,
  * checkpoints), and the WebAssembly kernels ran: with 8 velocities every one active (q's rows contiguous), with 7
  * six (v = 0 is never active: q read and written at the active velocities' offsets).
@@ -46,7 +47,9 @@ function run(eps: number, nodes: number, cells: number, kernels: 'js' | 'wasm') 
     const nAct = (s as unknown as { impl: { faces: { nAct: number } } }).impl.faces.nAct;
     // the per-cell loops' WebAssembly (bound projection and estimate sums, cells1d.wat) attached
     const cellsWasm = (s as unknown as { impl: { cells: unknown } }).impl.cells !== null;
-    return { rho: Float64Array.from(s.rho()), h: Float64Array.from(s.h()), counters: { ...s.counters }, errs, st: s.saveState(), wasmCalls: linesOf(s).wasmCalls, nAct, cellsWasm };
+    // the blending weights' loop (gamma.wat)
+    const gammaCalls = (s as unknown as { impl: { faces: { wasmCalls: number } } }).impl.faces.wasmCalls;
+    return { rho: Float64Array.from(s.rho()), h: Float64Array.from(s.h()), counters: { ...s.counters }, errs, st: s.saveState(), wasmCalls: linesOf(s).wasmCalls, nAct, cellsWasm, gammaCalls };
   } finally {
     if (env === undefined) delete process.env[KERNELS_ENV];
     else process.env[KERNELS_ENV] = env;
@@ -64,6 +67,8 @@ for (const [nodes, cells] of [[8, 40], [8, 41], [7, 40]]) {
       const what = `eps ${eps}, ${cells} cells, ${nodes} velocities`;
       assert.equal(a.wasmCalls, 0, `${what}: no WebAssembly with NLBGK_KERNELS=js`);
       assert.ok(!a.cellsWasm && b.cellsWasm, `${what}: the per-cell loops' WebAssembly with NLBGK_KERNELS=wasm only`);
+      // (at eps = 1e-8 every γ underflows: the loop is skipped)
+      assert.ok(a.gammaCalls === 0 && (eps < 1e-4 || b.gammaCalls > 0), `${what}: the γ loop's WebAssembly with NLBGK_KERNELS=wasm only`);
       // at eps >= 0.1 every velocity is active here but v = 0 (odd counts): 8 of 8, 6 of 7
       if (eps >= 0.1) {
         assert.equal(b.nAct, nodes % 2 === 0 ? nodes : nodes - 1, `${what}: active velocities`);

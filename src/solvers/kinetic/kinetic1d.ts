@@ -107,6 +107,7 @@ export class Kinetic1D extends MicroMacroStepper {
       // the line sweeps, the bound projection's sums and the estimate's sums as WebAssembly
       const kernels = wasmKernels(memory);
       this.lines.attachWasm(kernels, arena.arrays);
+      this.faces.attachWasm(kernels, arena.arrays);
       this.levels.attachWasm(kernels, wA, arena.arrays);
       this.cells = { kernels, w: wA };
     }

@@ -36,7 +36,7 @@ import { SharedArena } from '../parallel/arena.js';
 import { Parallel, workspaceRegistry } from '../parallel/pool.js';
 import { Kinetic2DKernels } from './kernels2d.js';
 import { Arg, FIXED_ARRAYS, MOMENT_ARRAYS, Par, Task2D, VELOCITY_GROUPS, lineScratchSize, type Kinetic2DLayout } from './kernels2dLayout.js';
-import { kernelMemory } from '../wasm/kernels.js';
+import { kernelMemory, wasmKernels } from '../wasm/kernels.js';
 import { momentWeights2D, type LevelMomentArrays } from '../microMacro/moments.js';
 import { addTo, combine2, dot, subtractFrom } from '../linear/vectors.js';
 
@@ -200,6 +200,8 @@ export class Kinetic2D extends MicroMacroStepper {
       unitX, unitY, nUnitsX, nUnitsY, ids,
     };
     this.kern = new Kinetic2DKernels(arena.arrays, this.layout, 0, arena.inMemory ? arena.memory : null);
+    // the blending weights' loop (prepare, this thread) as WebAssembly too (gamma.wat)
+    if (arena.inMemory && arena.memory) tr.attachWasm(wasmKernels(arena.memory), arena.arrays);
     this.par = this.threads > 1 ? Parallel.threaded(this.threads, 'kinetic2d', arena.descriptor(), this.layout, this.kern) : Parallel.serial(this.kern);
     if (this.threads > 1) workspaceRegistry?.register(this, this.par);
     (this.fixed.par as Float64Array)[Par.EXACT] = this.exact ? 1 : 0;

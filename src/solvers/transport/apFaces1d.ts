@@ -17,12 +17,15 @@
  * the Schur residual and operator (with acc_f = <v γ avg q>_f from the line solves) and the face
  * mass fluxes J_f = (1/eps) acc_f − <v²(1−γ)> Df (rho_{i+1} − rho_i)/dx. Periodic cells, face f =
  * f + 1/2. V8: each hot loop nest is its own method with nothing after it.
+ * With the WebAssembly kernels (attachWasm: gamG, Df and v2beta in their memory) the γ loop runs as gamma.wat's
+ * gammaFaces (a port of fdlibm's exp, bitwise Math.exp), the same bytes as the JavaScript loop.
  */
 import type { RateLaw } from '../../models/rate.js';
 import { NumericalFailure } from '../stepper.js';
 import { PeriodicTridiagFactor } from '../linear/periodicTridiag.js';
 import { vacuumLambda } from './vacuum.js';
-import { plainAllocator, type Allocator } from '../parallel/arena.js';
+import { plainAllocator, type Allocator, type ArenaArray } from '../parallel/arena.js';
+import type { WasmKernels } from '../wasm/kernels.js';
 
 export class ApFaces1D {
   /** lambda at cells (this step). */
@@ -51,6 +54,10 @@ export class ApFaces1D {
   /** acc_f = <c gamma_f (q_f + q_{f+1})>, c = w v / 2, over the active velocities (set by the line solves). */
   readonly acc: Float64Array;
   private readonly tmp: Float64Array;
+  /** The WebAssembly kernels for the γ loop (attachWasm), or null: JavaScript. */
+  private wasm: WasmKernels | null = null;
+  /** Calls of the WebAssembly γ kernel (tests check that it ran). */
+  wasmCalls = 0;
 
   constructor(
     readonly N: number,
@@ -59,13 +66,13 @@ export class ApFaces1D {
     readonly w: Float64Array,
     readonly dx: number,
     readonly eps: number,
-    /** Where gamG, Df and acc live (a SharedArena on a WebAssembly.Memory for the kernels of lines1d.wasm). */
+    /** Where gamG, Df, v2beta and acc live (a SharedArena on a WebAssembly.Memory for the kernels of lines1d.wasm, gamma.wasm). */
     alloc: Allocator = plainAllocator,
   ) {
     this.lamC = new Float64Array(N);
     this.Df = alloc.f64(N);
     this.gamG = alloc.f64(N * K);
-    this.v2beta = new Float64Array(N);
+    this.v2beta = alloc.f64(N);
     this.activeK = new Uint8Array(K);
     this.act = new Int32Array(K);
     this.inact = new Int32Array(K);
@@ -81,6 +88,12 @@ export class ApFaces1D {
       for (let m = 0; m < k; m++) if (Math.abs(v[m]) === Math.abs(v[k])) { k0 = m; break; }
       this.sameAbs[k] = k0;
     }
+  }
+
+  /** The WebAssembly kernels on the memory that holds `arrays` (a SharedArena's): the γ loop runs there when gamG, Df and v2beta are in it. */
+  attachWasm(kernels: WasmKernels, arrays: readonly ArenaArray[]): void {
+    const bufs = new Set<ArrayBufferLike>(arrays.map((a) => a.buffer));
+    this.wasm = [this.gamG, this.Df, this.v2beta].every((a) => bufs.has(a.buffer)) ? kernels : null;
   }
 
   /**
@@ -190,6 +203,10 @@ export class ApFaces1D {
     if (!(z0 > 0) || zmin * zmin > 746) {
       this.addV2betaConst(c);
       return 0;
+    }
+    if (this.wasm) {
+      this.wasmCalls++;
+      return this.wasm.gammaFaces(N, z0, 746, c, Df.byteOffset, gamG.byteOffset + 8 * base, v2b.byteOffset) > 0 ? 1 : 0;
     }
     const on = z0 > 0;
     let any = 0;

@@ -14,11 +14,14 @@
  *  - G_k x = c0 x + dt (Dx Φx + Dy Φy), Φ = (v/eps) avg x − v² (1 − γ) Df D x (one fused pass),
  *    acc = <v γ avg q> per face, the limit operator L = c0 − dt div(<v²(1−γ)> Df ∇) and its Jacobi-PCG
  *    inverse (to 1e-3: an FGMRES preconditioner).
+ * With the WebAssembly kernels (attachWasm: γ, Df and <v²(1 − γ)> in their memory) the γ loop runs as gamma.wat's
+ * gammaFaces (a port of fdlibm's exp, bitwise Math.exp), the same bytes as the JavaScript loop.
  */
 import type { RateLaw } from '../../models/rate.js';
 import { NumericalFailure } from '../stepper.js';
 import { PeriodicLines } from '../linear/periodicLines.js';
-import { plainAllocator, type Allocator } from '../parallel/arena.js';
+import { plainAllocator, type Allocator, type ArenaArray } from '../parallel/arena.js';
+import type { WasmKernels } from '../wasm/kernels.js';
 
 export class ApTransport2D {
   readonly N: number;
@@ -74,6 +77,10 @@ export class ApTransport2D {
   private readonly cgq: Float64Array;
   /** Jacobi-PCG iterations (summed). */
   innerIterations = 0;
+  /** The WebAssembly kernels for the γ loop (attachWasm), or null: JavaScript. */
+  private wasm: WasmKernels | null = null;
+  /** Calls of the WebAssembly γ kernel (tests check that it ran). */
+  wasmCalls = 0;
   /** c0 and dt of the current attempt (set by prepare). */
   c0 = 1;
   dt = 0;
@@ -167,6 +174,22 @@ export class ApTransport2D {
     this.dt = dt;
     this.computeLambda(rate, rhoN, rhoO, useB2, om, lo, hi);
     this.computeDf();
+    this.blendingWeights();
+    this.faceCoefficients();
+  }
+
+  /**
+   * The WebAssembly kernels on the memory that holds `arrays` (a SharedArena's): the γ loop runs there when
+   * gx, gy, Dfx, Dfy, v2bx and v2by are all in it.
+   */
+  attachWasm(kernels: WasmKernels, arrays: readonly ArenaArray[]): void {
+    const bufs = new Set<ArrayBufferLike>(arrays.map((a) => a.buffer));
+    const all = [this.gx, this.gy, this.Dfx, this.Dfy, this.v2bx, this.v2by].every((a) => bufs.has(a.buffer));
+    this.wasm = all ? kernels : null;
+  }
+
+  /** From Dfx, Dfy: γ per distinct |v| component, <v²(1 − γ)> per face, the activities and the largest γ. */
+  blendingWeights(): void {
     // blending weights per distinct |v| component: gamma = exp(-(dx / (Df eps |v|))^2)
     this.gammas(this.absX, this.w2x, this.gx, this.Dfx, this.dx, this.v2bx, this.actAx, this.gxMax);
     this.gammas(this.absY, this.w2y, this.gy, this.Dfy, this.dy, this.v2by, this.actAy, this.gyMax);
@@ -174,7 +197,6 @@ export class ApTransport2D {
       this.actX[k] = this.actAx[this.axIdx[k]];
       this.actY[k] = this.actAy[this.ayIdx[k]];
     }
-    this.faceCoefficients();
   }
 
   private computeLambda(rate: RateLaw, rhoN: Float64Array, rhoO: Float64Array, useB2: boolean, om: number, lo: number, hi: number): void {
@@ -209,18 +231,26 @@ export class ApTransport2D {
     }
   }
 
-  /** gamma per distinct |v| (exp skipped where it underflows), <v^2 (1 - gamma)> per face, activity, largest gamma. */
+  /**
+   * gamma per distinct |v| (exp skipped where it underflows), <v^2 (1 - gamma)> per face, activity, largest gamma;
+   * the face loop as gamma.wat's gammaFaces where the WebAssembly kernels are attached (the same operations per
+   * face, fdlibm's exp as Math.exp runs it: the same bytes).
+   */
   private gammas(absV: Float64Array, w2: Float64Array, g: Float64Array, Df: Float64Array, h: number, v2b: Float64Array, act: Uint8Array, gMax: Float64Array): void {
     const N = this.N;
     const eps = this.eps;
     const cut = this.gammaCutoff;
+    const wasm = this.wasm;
     v2b.fill(0);
     for (let m = 0; m < absV.length; m++) {
       const av = absV[m];
       const b = m * N;
       const c = w2[m];
       let mx = 0;
-      if (av > 0) {
+      if (av > 0 && wasm) {
+        mx = wasm.gammaFaces(N, h / (eps * av), cut, c, Df.byteOffset, g.byteOffset + 8 * b, v2b.byteOffset);
+        this.wasmCalls++;
+      } else if (av > 0) {
         const z0 = h / (eps * av);
         for (let p = 0; p < N; p++) {
           const z = z0 / Df[p];
@@ -231,7 +261,7 @@ export class ApTransport2D {
           v2b[p] += c * (1 - gg);
         }
       } else {
-        for (let p = 0; p < N; p++) g[b + p] = 0;
+        g.fill(0, b, b + N);
       }
       act[m] = mx > 0 ? 1 : 0;
       gMax[m] = mx;

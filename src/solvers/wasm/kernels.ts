@@ -1,13 +1,15 @@
 /**
- * The WebAssembly kernels (factored2d.wat, kernels2d.wat, moments2d.wat, cells2d.wat, cells1d.wat, lines1d.wat,
+ * The WebAssembly kernels (factored2d.wat, kernels2d.wat, moments2d.wat, cells2d.wat, cells1d.wat, lines1d.wat, gamma.wat,
  * compiled to .wasm next to this module at build time by scripts/build-wasm.mjs): the 2D per-velocity x- and y-line
  * factorisations and solves, the line operators and the fused history right-hand side with the splitting term
  * (histSplit) of ../transport/factored2d.ts, G_k x and the face sums of
  * ../kinetic/kernels2d.ts, the per-cell moments of a level for the series rows (../microMacro/moments.ts), the bound
  * projection's and the error estimate's per-cell passes (2D: ../kinetic/cells2d.ts; 1D: ../kinetic/kinetic1d.ts,
  * ../microMacro/levels.ts), and the 1D interleaved line sweeps of
- * ../transport/lines1d.ts, bitwise the same as the JavaScript (same IEEE operations in the same order;
- * test/factored2d.test.ts, test/kinetic2d.test.ts, test/lines1d.test.ts). multigrid.wat (the V-cycle's per-level
+ * ../transport/lines1d.ts, and the blending weights γ = exp(−z²) of ../transport/apTransport2d.ts and
+ * ../transport/apFaces1d.ts (gamma.wat, with a port of fdlibm's exp as V8's Math.exp runs it), bitwise the same as
+ * the JavaScript (same IEEE operations in the same order; test/factored2d.test.ts, test/kinetic2d.test.ts,
+ * test/lines1d.test.ts, test/gammaWasm.test.ts). multigrid.wat (the V-cycle's per-level
  * kernels, ../linear/multigridWasm.ts) is loaded alone by chosenModule and runs on each HelmholtzMG's own
  * private memory instead (test/multigridWasm.test.ts).
  *
@@ -58,9 +60,15 @@ export interface WasmKernels {
   /** cells1d.wat: the same two per-cell loops on a cell-major 1D level q[i K + k], cells [p0, p1) (p1 − p0 even). */
   projectSums1D(K: number, w: number, q: number, qmax: number, qmin: number, p0: number, p1: number): void;
   estimateSums1D(K: number, w: number, rhoNew: number, rhoN: number, rhoOld: number, rhoOld2: number, qNew: number, qN: number, qOld: number, qOld2: number, aC: number, se: number, sy: number, a0: number, a1: number, a2: number, c0: number, p0: number, p1: number): void;
+  /** gamma.wat: y[i] = x[i] < −cut ? 0 : exp(x[i]) for i < n and x[i] ≤ −0 or NaN, bitwise Math.exp (pairs as f64x2, an odd last one scalar). */
+  expNegArray(x: number, y: number, n: number, cut: number): void;
+  /** gamma.wat: y[i] = exp(x[i]) for i < n and every x, bitwise Math.exp (scalar). */
+  expArrayScalar(x: number, y: number, n: number): void;
+  /** γ[p] = z² > cut ? 0 : exp(−z²), z = z0 / df[p], v2b[p] += c (1 − γ[p]) for p < n; returns the largest γ (from 0). */
+  gammaFaces(n: number, z0: number, cut: number, c: number, df: number, g: number, v2b: number): number;
 }
 
-const MODULES = ['factored2d.wasm', 'kernels2d.wasm', 'moments2d.wasm', 'cells2d.wasm', 'cells1d.wasm', 'lines1d.wasm'];
+const MODULES = ['factored2d.wasm', 'kernels2d.wasm', 'moments2d.wasm', 'cells2d.wasm', 'cells1d.wasm', 'lines1d.wasm', 'gamma.wasm'];
 let compiled: WebAssembly.Module[] | null | undefined;
 let loadError = '';
 
