@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import { SharedArena } from '../src/solvers/parallel/arena.js';
 import { wasmKernels } from '../src/solvers/wasm/kernels.js';
 import { projectQCells } from '../src/solvers/limiter.js';
-import { estimateSumsCells } from '../src/solvers/microMacro/levels.js';
+import { estimateSumsCells } from '../src/solvers/microMacro/levels2d.js';
 import { estimateSumsTask, projectQTask } from '../src/solvers/kinetic/cells2d.js';
 import { velocityGrid } from '../src/velocity/gaussHermite.js';
 import { sameBytes, uniform } from './support/bytes.js';

@@ -18,7 +18,7 @@ import { NumericalFailure } from '../stepper.js';
 import { Gmres, type LinearOperator } from '../linear/gmres.js';
 import { ApTransport2D } from '../transport/apTransport2d.js';
 import { BoundLimiter2D } from '../limiter.js';
-import { Levels2D } from '../microMacro/levels.js';
+import { Levels2D } from '../microMacro/levels2d.js';
 import type { MicroMacroSetup } from '../microMacro/facade.js';
 import { MicroMacroStepper } from '../microMacro/stepperBase.js';
 import { OURelaxation2D } from './relaxation2d.js';

@@ -7,7 +7,7 @@
  * The bound projection's θ per cell (finite checks, return code, limitedC) is JavaScript either way.
  */
 import { projectQCells, scaleCells, subtractExtremesCells, thetaCells, weightedSumCells } from '../limiter.js';
-import { estimateSumsCells } from '../microMacro/levels.js';
+import { estimateSumsCells } from '../microMacro/levels2d.js';
 import { momentsCells2D, type LevelMomentArrays } from '../microMacro/moments.js';
 import type { WasmKernels } from '../wasm/kernels.js';
 
@@ -47,7 +47,7 @@ export function projectQTask(
   return scaled;
 }
 
-/** levels.ts estimateSumsCells on [p0, p1) (a0, a1, a2: the predictor's coefficients). */
+/** levels2d.ts estimateSumsCells on [p0, p1) (a0, a1, a2: the predictor's coefficients). */
 export function estimateSumsTask(
   wasm: WasmKernels | null,
   N: number,

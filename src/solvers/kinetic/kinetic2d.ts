@@ -28,7 +28,7 @@ import { Gmres, type LinearOperator } from '../linear/gmres.js';
 import { ApTransport2D } from '../transport/apTransport2d.js';
 import { STABILISATION_KAPPA, faceRatiosX, faceRatiosY } from '../transport/factored2d.js';
 import { BoundLimiter2D } from '../limiter.js';
-import { Levels2D } from '../microMacro/levels.js';
+import { Levels2D } from '../microMacro/levels2d.js';
 import type { MicroMacroSetup } from '../microMacro/facade.js';
 import { MicroMacroStepper } from '../microMacro/stepperBase.js';
 import { SchurDsa2D } from '../transport/dsa2d.js';

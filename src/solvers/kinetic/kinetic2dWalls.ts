@@ -35,7 +35,7 @@ import { BandedLU } from '../linear/banded.js';
 import { WallTransport2D, lineGeometry, type Direction2D } from '../transport/walls2d.js';
 import { BoundLimiter2D } from '../limiter.js';
 import { WallFct2D } from '../limiterWalls2d.js';
-import { Levels2D } from '../microMacro/levels.js';
+import { Levels2D } from '../microMacro/levels2d.js';
 import type { MicroMacroSetup } from '../microMacro/facade.js';
 import { MicroMacroStepper } from '../microMacro/stepperBase.js';
 import { wallLayer } from './milne.js';

@@ -12,7 +12,7 @@
 import { makeDomainGrid } from '../../grid/grid.js';
 import type { StepperState, Tolerances } from '../stepper.js';
 import type { MicroMacroImpl, MicroMacroLevels, MicroMacroSetup } from '../microMacro/facade.js';
-import type { Levels2D } from '../microMacro/levels.js';
+import type { Levels2D } from '../microMacro/levels2d.js';
 import { Kinetic2D } from './kinetic2d.js';
 
 export class MirroredKinetic2D implements MicroMacroImpl {

@@ -14,7 +14,7 @@ import type { LevelMomentArrays } from './moments.js';
 import type { WallSide1D } from '../transport/walls1d.js';
 
 /**
- * What the facade reads of an implementation's time levels (./levels.ts Levels1D, Levels2D; a view of the
+ * What the facade reads of an implementation's time levels (./levels.ts Levels1D, ./levels2d.ts Levels2D; a view of the
  * box for mirrored walls, ../kinetic/mirror2d.ts): q of the current and previous level in the layout of
  * microLevel() (1D cell-major, 2D velocity-major), their ids, the step lengths.
  */

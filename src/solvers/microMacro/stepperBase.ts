@@ -19,7 +19,8 @@
 import { NumericalFailure, type Tolerances } from '../stepper.js';
 import { predictorCoefficients } from '../errorEstimate.js';
 import { combine2, combine3 } from '../linear/vectors.js';
-import { newCounters, type Levels1D, type Levels2D } from './levels.js';
+import { newCounters, type Levels1D } from './levels.js';
+import type { Levels2D } from './levels2d.js';
 import type { MicroMacroImpl } from './facade.js';
 
 /** The coefficients of one variable-step BDF2 (or backward Euler) step; reused, never reallocated. */
