@@ -195,7 +195,7 @@
         (local.set $a (i32.add (local.get $a) (local.get $S)))
         (v128.store (local.get $a) (local.get $y2))
         (if (local.get $res) (then
-          ;; as residuals(): A = Q (the level before), B = M
+          ;; as seriesKernels.ts lemma25Js: A = Q (the level before), B = M
           (local.set $a (i32.add (local.get $M) (local.get $c)))
           (local.set $q (i32.add (local.get $Q) (local.get $c)))
           (local.set $d (f64x2.div (f64x2.sub (v128.load (i32.add (local.get $a) (local.get $S))) (v128.load (i32.add (local.get $q) (local.get $S)))) (local.get $dtv)))
