@@ -22,9 +22,9 @@
  * (lemma25Terms) and the Parseval mode loop (spectral; not the FFTs) run as WebAssembly kernels
  * (./seriesWasm.ts, ./wasm/series.wat: two cells or modes per f64x2) on arrays that live in the kernels' private
  * memory (both levels' moments, λ, the terms, λ j, the four spectra, the tables), so a row copies nothing into it;
- * their rows agree with this JavaScript to round-off (the sums in another order; min, max and Lemma 2.4's ratios
- * exactly: test/seriesWasm.test.ts). The JavaScript below stays the reference and the fallback: NLBGK_KERNELS=js,
- * no .wasm (the browser), nx odd, 1D.
+ * their rows agree with the JavaScript twins (./seriesKernels.ts) to round-off (the sums in another order; min, max
+ * and Lemma 2.4's ratios exactly: test/seriesWasm.test.ts). The JavaScript stays the reference and the fallback:
+ * NLBGK_KERNELS=js, no .wasm (the browser), nx odd, 1D.
  *
  * Every buffer is allocated once (no allocation per row for power-of-two grids).
  */
